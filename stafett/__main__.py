@@ -1,0 +1,5 @@
+import sys
+
+from stafett.cli import main
+
+sys.exit(main())

@@ -1,0 +1,188 @@
+"""Reading case documents safely: JSON-LD with the pinned local context, Turtle, N-Triples.
+
+Nothing here ever fetches a context over the network. The shared context ships with the
+package; a document naming any other context URL is refused with a clear problem. Size and
+nesting depth are checked *before* any RDF parser sees the bytes, because pyoxigraph crashes
+the whole process on JSON-LD nested a few thousand levels deep (see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import orjson
+import pyoxigraph as ox
+
+from stafett.problems import Problem, too_large, unreadable
+
+CONTEXT_URL = "https://w3id.org/stafett/context/v1"
+CONTEXT_FILE = "context-v1.jsonld"
+# Accepted spellings of the one shared context (with and without the file suffix).
+KNOWN_CONTEXT_URLS = frozenset({CONTEXT_URL, CONTEXT_URL + ".jsonld"})
+
+JSON_LD = "application/ld+json"
+MEDIA_TYPES = {
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+SUFFIX_MEDIA_TYPES = {
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps checked before parsing. Defaults suit one case document; feeds pass larger ones."""
+
+    max_bytes: int = 1_000_000
+    max_depth: int = 24  # a case nests about 5 deep; pyoxigraph dies near 3,500
+    max_nodes: int = 20_000  # JSON values (objects, arrays, scalars) in one document
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@cache
+def context_document() -> dict:
+    """The shared JSON-LD context document (the whole file, with its `@context` key)."""
+    text = resources.files("stafett.vocabulary").joinpath(CONTEXT_FILE).read_text("utf-8")
+    return json.loads(text)
+
+
+def context_bytes() -> bytes:
+    """The context as served by nodes at its stable URL."""
+    return resources.files("stafett.vocabulary").joinpath(CONTEXT_FILE).read_bytes()
+
+
+def frozen_document_loader(url: str, options: dict | None = None) -> dict:
+    """A pyld document loader that knows only the shared context and refuses everything else."""
+    if url not in KNOWN_CONTEXT_URLS:
+        raise unknown_context(url)
+    return {"contentType": JSON_LD, "contextUrl": None, "documentUrl": url,
+            "document": context_document()}
+
+
+def unknown_context(url: str, source: str | None = None) -> Problem:
+    return unreadable(
+        f"unknown JSON-LD context {url!r}: Stafett never loads remote contexts; "
+        f"use \"@context\": \"{CONTEXT_URL}\"", source=source)
+
+
+def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS, source: str | None = None):
+    """Parse JSON bytes after the byte cap, then check depth and size before anything else."""
+    if len(raw) > limits.max_bytes:
+        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}",
+                        source=source)
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
+        if "recursion" in str(err).lower():  # orjson stops at 1024 levels by itself
+            raise too_large(f"JSON nested deeper than {limits.max_depth} levels", source=source) from None
+        raise unreadable(f"not valid JSON: {err}", source=source) from None
+    check_nesting(data, limits, source)
+    return data
+
+
+def check_nesting(data, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> None:
+    """Iteratively measure depth and value count (no recursion, so no stack to exhaust)."""
+    stack = [(data, 1)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if depth > limits.max_depth:
+            raise too_large(f"JSON nested deeper than {limits.max_depth} levels", source=source)
+        if seen > limits.max_nodes:
+            raise too_large(f"document has more than {limits.max_nodes:,} JSON values", source=source)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def inline_contexts(data, source: str | None = None):
+    """Replace every reference to the shared context by the local copy; refuse any other URL.
+
+    Contexts may appear at any level of a JSON-LD document, so the whole tree is walked.
+    Inline context objects are kept (pyoxigraph refuses remote references inside them).
+    """
+    local = context_document()["@context"]
+
+    def resolve(ctx):
+        if isinstance(ctx, str):
+            if ctx not in KNOWN_CONTEXT_URLS:
+                raise unknown_context(ctx, source)
+            return local
+        if isinstance(ctx, list):
+            return [resolve(c) for c in ctx]
+        return ctx
+
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "@context" in value:
+                value["@context"] = resolve(value["@context"])
+            stack.extend(v for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend(value)
+    return data
+
+
+def json_ld_to_quads(data, *, base_iri: str | None = None, source: str | None = None) -> list[ox.Quad]:
+    """Turn an already size-checked JSON value into quads, with the local context only."""
+    data = inline_contexts(data, source)
+    try:
+        return list(ox.parse(orjson.dumps(data), ox.RdfFormat.JSON_LD, base_iri=base_iri))
+    except (SyntaxError, ValueError) as err:
+        raise unreadable(f"not valid JSON-LD: {err}", source=source) from None
+
+
+def parse_document(raw: bytes, media_type: str, *, base_iri: str | None = None,
+                   limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> list[ox.Quad]:
+    """Parse one document of any supported media type into quads, within the limits."""
+    media_type = media_type.split(";")[0].strip().lower()
+    fmt = MEDIA_TYPES.get(media_type)
+    if fmt is None:
+        raise unreadable(f"unsupported media type {media_type!r}; use one of "
+                         + ", ".join(sorted(MEDIA_TYPES)), source=source)
+    if fmt == ox.RdfFormat.JSON_LD:
+        return json_ld_to_quads(load_json(raw, limits, source), base_iri=base_iri, source=source)
+    if len(raw) > limits.max_bytes:
+        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}",
+                        source=source)
+    check_bracket_depth(raw, limits, source)
+    try:
+        return list(ox.parse(raw, fmt, base_iri=base_iri))
+    except (SyntaxError, ValueError) as err:
+        raise unreadable(f"not valid {media_type}: {err}", source=source) from None
+
+
+def check_bracket_depth(raw: bytes, limits: Limits, source: str | None) -> None:
+    """Refuse Turtle/TriG whose `[`/`(` nesting exceeds the depth limit.
+
+    A rough scan (it does not skip brackets inside strings, so it can only over-count):
+    a conservative refusal is better than a parser recursing without bound.
+    """
+    if raw.count(b"[") + raw.count(b"(") <= limits.max_depth * 4:
+        return  # cannot nest deeper than there are brackets; skip the byte scan
+    depth = 0
+    for byte in raw:
+        if byte in (0x5B, 0x28):  # [ (
+            depth += 1
+            if depth > limits.max_depth * 4:
+                raise too_large(f"RDF nested deeper than {limits.max_depth * 4} brackets", source=source)
+        elif byte in (0x5D, 0x29) and depth:  # ] )
+            depth -= 1
