@@ -88,7 +88,7 @@ def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS, source: str | None = 
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
-        if "recursion" in str(err).lower():  # orjson stops at 1024 levels by itself
+        if "depth limit" in str(err):  # orjson stops at 1024 levels by itself
             raise too_large(f"JSON nested deeper than {limits.max_depth} levels", source=source) from None
         raise unreadable(f"not valid JSON: {err}", source=source) from None
     check_nesting(data, limits, source)
