@@ -47,3 +47,22 @@ def test_deep_nesting_is_refused_before_parsing():
     with pytest.raises(Problem) as err:
         load_json(deep)
     assert err.value.status == 413
+
+
+def test_background_server_answers_on_loopback():
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from stafett.serving import bind, serve_in_thread
+
+    sock = bind()
+    app = Starlette(routes=[Route("/", lambda r: PlainTextResponse(str(r.url)))])
+    server = serve_in_thread(app, sock)
+    try:
+        answer = httpx.get(server.base_url)
+        assert answer.status_code == 200
+        assert answer.text == server.base_url
+    finally:
+        server.stop()

@@ -1,0 +1,64 @@
+"""Running ASGI apps on loopback: bind first, then build the app, then serve.
+
+A node's public base URL must equal the address clients fetch (LDES rule 1), so the socket is
+bound before the app is created and its port goes into the app's settings. Used by the CLI
+`serve` commands, `stafett demo` and the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import uvicorn
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket; port 0 picks a free one (read it back with `sock.getsockname()`)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def url_of(sock: socket.socket, path: str = "/") -> str:
+    host, port = sock.getsockname()[:2]
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}{path}"
+
+
+@dataclass
+class BackgroundServer:
+    """A uvicorn server on an already bound socket, in a daemon thread."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+    base_url: str
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def serve_in_thread(app, sock: socket.socket, *, log_level: str = "warning") -> BackgroundServer:
+    config = uvicorn.Config(app, log_level=log_level, lifespan="auto", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"server on {url_of(sock)} did not start")
+        time.sleep(0.01)
+    return BackgroundServer(server, thread, url_of(sock))
+
+
+def serve_forever(app, sock: socket.socket, *, log_level: str = "info") -> None:
+    """Serve in the foreground until interrupted (the CLI `serve` commands)."""
+    config = uvicorn.Config(app, log_level=log_level, lifespan="auto")
+    asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
