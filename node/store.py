@@ -261,13 +261,21 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         return format_time(now)
 
     def save_case(self, *, iri: str, slug: str, state: str, content_hash: str, render: Render,
-                  if_match: str | None = None, must_exist: bool = False) -> WriteResult:
-        """Store a new version unless content and state are unchanged (then nothing happens)."""
+                  if_match: str | None = None, must_exist: bool = False,
+                  create_only: bool = False) -> WriteResult:
+        """Store a new version unless content and state are unchanged (then nothing happens).
+
+        `create_only` refuses (409 "case-exists") when the IRI is already used, so two clients
+        minting the same slug at once never overwrite each other.
+        """
         if state not in ("draft", "published"):
             raise ValueError(f"cannot save a case as {state!r}")
         with self._lock_and_begin() as db:
             current = self._current(db, iri)
             self._check_precondition(current, if_match, must_exist, iri)
+            if create_only and current is not None:
+                raise Problem(409, "case-exists", "That case address is already used",
+                              f"a case {iri} exists already")
             old_hash = db.execute("SELECT content_hash FROM cases WHERE iri = ?", (iri,)).fetchone()
             if current and current.state == state and old_hash and old_hash[0] == content_hash:
                 return WriteResult(current, False, None)
