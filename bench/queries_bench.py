@@ -1,0 +1,52 @@
+"""SPARQL latency: the bench queries plus examples/queries/*.rq, median and p95 per query."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.measure import Row, median_p95
+
+BENCH_QUERIES = Path(__file__).parent / "queries"
+EXAMPLE_QUERIES = Path(__file__).parent.parent / "examples" / "queries"
+
+
+def named_queries() -> dict[str, str]:
+    """Bench queries (facets, text filter, ordered paging) and every example query that exists."""
+    out = {p.stem: p.read_text("utf-8") for p in sorted(BENCH_QUERIES.glob("*.rq"))}
+    out.update({f"example/{p.stem}": p.read_text("utf-8") for p in sorted(EXAMPLE_QUERIES.glob("*.rq"))})
+    return out
+
+
+def latencies(run: Callable[[str], int], sparql: str, repeats: int) -> tuple[list[float], int]:
+    run(sparql)  # warm caches once, as a long-running endpoint would be
+    samples, rows = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        rows = run(sparql)
+        samples.append(time.perf_counter() - start)
+    return samples, rows
+
+
+def measure(ours: Callable[[str], int] | None, naive: Callable[[str], int], repeats: int = 9,
+            ours_label: str = "") -> list[Row]:
+    """Rows of median and p95 milliseconds per query; `ours` None leaves that column empty."""
+    rows = []
+    for name, sparql in named_queries().items():
+        naive_samples, naive_rows = latencies(naive, sparql, repeats)
+        n_med, n_p95 = median_p95(naive_samples)
+        o_med = o_p95 = None
+        note = f"{naive_rows} result rows"
+        if ours is not None:
+            try:
+                ours_samples, ours_rows = latencies(ours, sparql, repeats)
+                o_med, o_p95 = median_p95(ours_samples)
+                note += f" (ours: {ours_rows}{ours_label})"
+            except Exception as err:  # an example query the endpoint refuses is a finding, not a crash
+                note += f"; ours failed: {type(err).__name__}: {str(err)[:80]}"
+        rows.append(Row("sparql latency (ms)", f"{name} median", "ms", o_med and o_med * 1e3,
+                        n_med * 1e3, higher_is_better=False, note=note))
+        rows.append(Row("sparql latency (ms)", f"{name} p95", "ms", o_p95 and o_p95 * 1e3,
+                        n_p95 * 1e3, higher_is_better=False))
+    return rows

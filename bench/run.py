@@ -1,0 +1,137 @@
+"""Run the benchmarks and print one table: machine, versions, then every stage, ours vs naive.
+
+    python -m bench.run --size 1k         # or: bash bench/run --size 1k
+    python -m bench.run --smoke           # 200 cases, short durations (what CI runs)
+
+Each stage plugs in when its code exists (node app, harvester pipeline, registry SPARQL); a stage
+whose code is missing prints why instead of a number. Results also go to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from bench import components, generate, ingest, naive, queries_bench
+from bench.measure import Row, machine_info
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@dataclass
+class Options:
+    size: int
+    seed: int = 7
+    seconds: float = 5.0  # duration of each HTTP load phase
+    connections: int = 4  # concurrent connections of the load generator
+    component_sample: int = 200  # documents used for the component rows
+    repeats: int = 9  # runs per SPARQL query
+    profile: bool = False
+    workdir: Path = RESULTS
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if value >= 0.01 else f"{value:.2g}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| section | measure | ours | naive | ours vs naive | note |", "|---|---|---:|---:|---:|---|"]
+    for r in rows:
+        ratio = f"{r.ratio:.2f}x" if r.ratio else "–"
+        lines.append(f"| {r.section} | {r.name} ({r.unit}) | {fmt(r.ours)} | {fmt(r.naive)} | {ratio} "
+                     f"| {r.note} |")
+    return "\n".join(lines)
+
+
+def machine_table(info: dict[str, str]) -> str:
+    return "\n".join(["| machine | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in info.items()])
+
+
+def stages(opts: Options, fed: generate.Federation):
+    """Yield (name, callable returning rows); the callables share state through `shared`."""
+    shared: dict = {}
+    rng = random.Random(opts.seed)
+    sample = rng.sample(fed.cases, min(opts.component_sample, len(fed.cases)))
+
+    def run_ingest():
+        rows, shared["naive"] = ingest.measure(fed.cases, opts.workdir)
+        return rows
+
+    def run_queries():
+        registry = shared.get("registry")
+        return queries_bench.measure(registry.query if registry else None,
+                                     lambda q: naive.query(shared["naive"].store, q), opts.repeats,
+                                     ours_label=registry.label if registry else "")
+
+    yield "components", lambda: components.measure([c.to_bytes() for c in sample])
+    yield "ingest", run_ingest
+    from bench import harvest, node_bench  # imported late: they probe for code that may not exist yet
+
+    yield "node", lambda: node_bench.measure(fed, opts)
+    yield "harvest", lambda: harvest.measure(fed, opts, shared)
+    yield "sparql", run_queries
+
+
+def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
+    opts.workdir.mkdir(parents=True, exist_ok=True)
+    info = machine_info()
+    fed = generate.generate(opts.size, seed=opts.seed)
+    info["federation"] = f"{len(fed.cases):,} cases on {len(fed.nodes):,} nodes (seed {opts.seed})"
+    out(machine_table(info))
+    rows: list[Row] = []
+    for name, stage in stages(opts, fed):
+        try:
+            got = stage()
+        except Exception as err:  # one broken stage must not hide the others' figures
+            traceback.print_exc()
+            got = [Row(name, "stage failed", "", note=f"{type(err).__name__}: {str(err)[:160]}")]
+        rows.extend(got)
+        out(f"\n[{name}] done")
+    out("\n" + table(rows))
+    save(opts, info, rows)
+    return info, rows
+
+
+def save(opts: Options, info: dict, rows: list[Row]) -> None:
+    stem = opts.workdir / f"run-{opts.size}"
+    stem.with_suffix(".json").write_bytes(orjson.dumps({"machine": info, "rows": [r.as_dict() for r in rows]},
+                                                       option=orjson.OPT_INDENT_2))
+    stem.with_suffix(".md").write_text(machine_table(info) + "\n\n" + table(rows) + "\n", "utf-8")
+
+
+def parse_args(argv: list[str] | None) -> Options:
+    parser = argparse.ArgumentParser(description="Stafett benchmarks (see docs/benchmarks.md)")
+    parser.add_argument("--size", default="1k", help="cases: 200, 1k, 10k, 100k")
+    parser.add_argument("--smoke", action="store_true", help="200 cases, 1 s load phases (CI smoke check)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each HTTP load phase")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end harvest")
+    parser.add_argument("--workdir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        return Options(size=200, seed=args.seed, seconds=1.0, connections=2, component_sample=30,
+                       repeats=3, workdir=args.workdir)
+    return Options(size=generate.parse_size(args.size), seed=args.seed, seconds=args.seconds,
+                   connections=args.connections, profile=args.profile, workdir=args.workdir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_args(argv)
+    run(opts)
+    shutil.rmtree(opts.workdir / "naive-store", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
