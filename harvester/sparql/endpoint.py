@@ -1,0 +1,173 @@
+"""HTTP side of `/sparql`: the SPARQL 1.1 Protocol (query operation), CORS, problem answers.
+
+Query via GET `?query=`, POST `application/x-www-form-urlencoded` or POST `application/sparql-query`;
+`default-graph-uri` / `named-graph-uri` in the URL (or the form). Anything that asks to change
+data (`update=`, `application/sparql-update`) is refused with 400. GET without a query answers the
+Service Description. CORS is open to every origin, never with credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qsl
+
+import orjson
+import pyoxigraph as ox
+from stafett.harvester.sparql.description import describe
+from stafett.harvester.sparql.gate import gate, refused
+from stafett.harvester.sparql.negotiate import choose
+from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
+from stafett.harvester.sparql.service import SparqlService
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+
+CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": f"{TRUNCATION_HEADER}, Retry-After, Content-Type"}
+PREFLIGHT_HEADERS = {**CORS_HEADERS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                     "Access-Control-Allow-Headers": "Accept, Content-Type",
+                     "Access-Control-Max-Age": "86400"}
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+def routes(service: SparqlService) -> list[Route]:
+    async def sparql(request: Request) -> Response:
+        try:
+            return await _handle(request, service)
+        except Problem as problem:
+            return problem_response(problem)
+
+    methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
+    return [Route("/sparql", sparql, methods=methods), Route("/sparql/", sparql, methods=methods)]
+
+
+def problem_response(problem: Problem) -> Response:
+    headers = dict(CORS_HEADERS)
+    if getattr(problem, "retry_after", None):
+        headers["Retry-After"] = str(problem.retry_after)
+    if problem.status == 405:
+        headers["Allow"] = "GET, POST, OPTIONS"
+    return Response(orjson.dumps(problem.as_dict()), problem.status, headers, PROBLEM_MEDIA_TYPE)
+
+
+async def _handle(request: Request, service: SparqlService) -> Response:
+    settings = service.settings
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=PREFLIGHT_HEADERS)
+    if request.method not in ("GET", "HEAD", "POST"):
+        raise refused("method-not-allowed", "Use GET or POST",
+                      f"{request.method} is not a SPARQL query operation; send the query with GET or POST.",
+                      status=405)
+    params = await read_params(request, settings.max_body_bytes)
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise _update_refused()
+    queries = params.get("query", [])
+    if not queries and request.method in ("GET", "HEAD"):
+        return _description(request, service, params)
+    if len(queries) != 1:
+        raise refused("multiple-queries" if queries else "missing-query",
+                      "Exactly one query is needed",
+                      f"The request carries {len(queries)} `query` parameters; send exactly one.")
+    gated = await asyncio.to_thread(gate, queries[0], max_chars=settings.max_query_chars)
+    fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
+    default_graphs = _graph_iris(params, "default-graph-uri")
+    named_graphs = _graph_iris(params, "named-graph-uri")
+    answer = await service.answer(gated, fmt, default_graphs, named_graphs)
+    headers = {**CORS_HEADERS, "Vary": "Accept", "Cache-Control": "no-store"}
+    if answer.truncated:
+        headers[TRUNCATION_HEADER] = "true"
+    body = b"" if request.method == "HEAD" else answer.body
+    return Response(body, 200, headers, MEDIA_TYPES[fmt])
+
+
+def _description(request: Request, service: SparqlService, params: dict) -> Response:
+    fmt = choose("description", _one(params, "format"), request.headers.get("accept"))
+    endpoint = str(request.url.replace(query=""))
+    headers = {**CORS_HEADERS, "Vary": "Accept"}
+    return Response(describe(endpoint, service.settings, fmt), 200, headers, MEDIA_TYPES[fmt])
+
+
+async def read_params(request: Request, max_body_bytes: int) -> dict[str, list[str]]:
+    """URL parameters, plus the form fields or the direct query of a POST."""
+    params: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        params.setdefault(name, []).append(value)
+    if request.method != "POST":
+        return params
+    media_type, charset = _content_type(request.headers.get("content-type", ""))
+    if media_type == UPDATE:
+        raise _update_refused()
+    if media_type not in (FORM, DIRECT):
+        raise refused("unsupported-media-type", "Send the query as a form or as application/sparql-query",
+                      f"A POST body of type {media_type or '(none)'} is not a SPARQL query request. Use "
+                      f"Content-Type: {DIRECT} (the query as the body) or {FORM} (query=...).", status=415)
+    if charset not in (None, "utf-8", "utf8"):
+        raise refused("unsupported-charset", "Send the query in UTF-8",
+                      f"The body is declared as {charset}; SPARQL requests must be UTF-8.", status=415)
+    text = _utf8(await _body(request, max_body_bytes))
+    if media_type == DIRECT:
+        params.setdefault("query", []).append(text)
+        return params
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, *rest = [part.strip() for part in header.split(";")]
+    charset = None
+    for param in rest:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.lower(), charset
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    too_big = refused("request-too-large", "The request body is too large",
+                      f"The body is over {limit} bytes, the most this endpoint reads. Shorten the query.",
+                      status=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise refused("unsupported-charset", "Send the query in UTF-8",
+                      "The body is not valid UTF-8; SPARQL requests must be UTF-8.", status=415) from None
+
+
+def _one(params: dict, name: str) -> str | None:
+    values = params.get(name) or []
+    return values[-1] if values else None
+
+
+def _graph_iris(params: dict, name: str) -> list[str]:
+    iris = params.get(name, [])
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise refused("bad-graph-iri", "A graph IRI is not valid",
+                          f"{name}={iri[:200]!r} is not an absolute IRI; give the full IRI.") from None
+    return iris
+
+
+def _update_refused() -> Problem:
+    return refused("update-refused", "This endpoint is read-only",
+                   "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted here: this public "
+                   "endpoint answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE).")

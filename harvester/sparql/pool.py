@@ -1,0 +1,153 @@
+"""A small pool of query worker processes behind a bounded queue.
+
+`run()` waits for an idle worker (at most `queue_size` requests may wait; one more is refused with
+429), sends the query and waits at most `timeout` seconds for the answer. At the deadline the
+worker is killed by its PID (pyoxigraph has no cancel) and a fresh one takes its place, so the
+endpoint keeps answering. Blocking pipe I/O runs on a dedicated thread pool, never the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import pickle
+import queue
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from stafett.harvester.sparql.worker import HEADER, write_message
+
+from stafett.problems import Finding, Problem
+
+# A fresh interpreter, not fork: forking a process that runs uvicorn's loop and RocksDB threads is unsafe.
+WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
+
+
+def limit_problem(status: int, slug: str, title: str, detail: str) -> Problem:
+    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")])
+
+
+class Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        close_fds=True)
+        self.snapshot: Path | None = None  # what it has open (kept until its next query)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def exchange(self, request: dict, timeout: float) -> dict | None:
+        """The worker's answer, or None when the deadline passed. EOFError if the worker died."""
+        deadline = time.monotonic() + timeout
+        self.snapshot = Path(request["snapshot"])
+        write_message(self.process.stdin.fileno(), request)
+        header = self._read(HEADER.size, deadline)
+        if header is None:
+            return None
+        body = self._read(HEADER.unpack(header)[0], deadline)
+        return None if body is None else pickle.loads(body)  # noqa: S301 - the child we started
+
+    def _read(self, size: int, deadline: float) -> bytes | None:
+        fd, chunks, remaining = self.process.stdout.fileno(), [], size
+        while remaining:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError("the worker process exited")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(5)
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+
+
+class WorkerPool:
+    def __init__(self, size: int, queue_size: int, timeout: float) -> None:
+        self.size, self.queue_size, self.timeout = max(1, size), max(0, queue_size), timeout
+        self._workers = [Worker() for _ in range(self.size)]
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        for item in self._workers:
+            self._idle.put(item)
+        self._lock = threading.Lock()
+        self._admitted = 0
+        self._threads = ThreadPoolExecutor(self.size + self.queue_size, thread_name_prefix="sparql")
+        self.killed = 0  # queries stopped at the deadline (for tests and logs)
+
+    @property
+    def pids(self) -> list[int]:
+        return [w.pid for w in self._workers]
+
+    def snapshots_in_use(self) -> set[Path]:
+        return {w.snapshot for w in self._workers if w.snapshot is not None}
+
+    async def run(self, request: dict) -> dict:
+        with self._lock:
+            if self._admitted >= self.size + self.queue_size:
+                problem = limit_problem(
+                    429, "too-many-queries", "Too many queries at once",
+                    f"{self.size} queries are running and {self.queue_size} are waiting, the most this "
+                    "endpoint accepts. Retry after the time in the Retry-After header.")
+                problem.retry_after = math.ceil(self.timeout)
+                raise problem
+            self._admitted += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._threads, self._run_blocking, request)
+        finally:
+            with self._lock:
+                self._admitted -= 1
+
+    def _run_blocking(self, request: dict) -> dict:
+        try:
+            current = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise limit_problem(503, "queue-timeout", "The query waited too long",
+                                f"No worker was free within {self.timeout:g} s. Try again later.") from None
+        try:
+            answer = current.exchange(request, self.timeout)
+        except (EOFError, OSError, BrokenPipeError):
+            answer = {"ok": False, "status": 500, "slug": "worker-crashed",
+                      "detail": "The query process stopped unexpectedly; the query was not answered."}
+            current = self._replace(current)
+        if answer is None:
+            current = self._replace(current)
+            self.killed += 1
+            self._idle.put(current)
+            raise limit_problem(
+                503, "query-timeout", "The query ran out of time",
+                f"The query was stopped after the time limit of {self.timeout:g} seconds. Make it more "
+                "selective (add patterns, FILTERs or a LIMIT) or ask for fewer results.")
+        self._idle.put(current)
+        return answer
+
+    def _replace(self, dead: Worker) -> Worker:
+        dead.kill()
+        fresh = Worker()
+        with self._lock:
+            self._workers[self._workers.index(dead)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for item in self._workers:
+            item.kill()
+        self._threads.shutdown(wait=False, cancel_futures=True)

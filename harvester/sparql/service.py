@@ -1,0 +1,86 @@
+"""The query service behind `/sparql`: snapshots + worker pool, or an external store.
+
+Built once per app (`SparqlService.for_registry`); it subscribes to the registry's
+`after_commit` listeners so every committed harvest run becomes visible through a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from stafett.harvester.sparql.external import forward
+from stafett.harvester.sparql.gate import GatedQuery
+from stafett.harvester.sparql.pool import WorkerPool, limit_problem
+from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.sparql.snapshot import Snapshots
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    truncated: bool
+
+
+class SparqlService:
+    def __init__(self, settings: SparqlSettings, store: ox.Store | None = None) -> None:
+        self.settings = settings
+        self.pool: WorkerPool | None = None
+        self.snapshots: Snapshots | None = None
+        if settings.external_endpoint:
+            return
+        self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds)
+        self.snapshots = Snapshots(store if store is not None else ox.Store(), settings.snapshot_dir,
+                                   in_use=self.pool.snapshots_in_use)
+        self.snapshots.refresh()
+
+    @classmethod
+    def for_registry(cls, registry, settings: SparqlSettings | None = None) -> SparqlService:
+        """Use `registry.store` (None when the store is external) and follow its commits."""
+        settings = settings or settings_for(registry)
+        service = cls(settings, getattr(registry, "store", None))
+        listeners = getattr(registry, "after_commit", None)
+        if listeners is not None and service.snapshots is not None:
+            listeners.append(service.after_commit)
+        return service
+
+    def after_commit(self) -> None:
+        if self.snapshots is not None:
+            self.snapshots.refresh()
+
+    async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
+                     named_graphs: list[str]) -> Answer:
+        request = {"query": gated.text, "form": gated.form, "format": fmt,
+                   "has_dataset_clause": gated.has_dataset_clause, "max_rows": self.settings.max_rows,
+                   "default_graphs": default_graphs, "named_graphs": named_graphs}
+        if self.settings.external_endpoint:
+            result = await forward(self.settings.external_endpoint, request,
+                                   timeout=self.settings.timeout_seconds,
+                                   max_bytes=self.settings.max_external_bytes)
+        else:
+            request["snapshot"] = str(self.snapshots.current)
+            result = await self.pool.run(request)
+            self.snapshots.collect()
+        if not result["ok"]:
+            raise limit_problem(result["status"], result["slug"], "The query could not be answered",
+                                result["detail"])
+        return Answer(result["body"], result["truncated"])
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        if self.snapshots is not None:
+            self.snapshots.close()
+
+
+def settings_for(registry) -> SparqlSettings:
+    """SPARQL settings from the environment, plus the external endpoint the registry settings name."""
+    registry_settings = getattr(registry, "settings", None)
+    nested = getattr(registry_settings, "sparql", None)
+    if isinstance(nested, SparqlSettings):
+        return nested
+    external = None
+    if getattr(registry, "store", None) is None:
+        for name in ("external_sparql_endpoint", "store_endpoint", "sparql_endpoint", "store_url"):
+            external = external or getattr(registry_settings, name, None)
+    return SparqlSettings.from_env(external_endpoint=external)
