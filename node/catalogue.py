@@ -1,5 +1,157 @@
-"""Placeholder: the node's read side (catalogue) is being written. `routes()` is the seam node/app.py uses."""
+"""The node's description at `/`: a DCAT-AP 3 catalogue of the node's cases and its feed.
+
+One dcat:Catalog (the node), published by one foaf:Agent (the organisation, the same IRI that
+every case names as its publisher), holding one dcat:Dataset (the collection of published
+cases) with two distributions (the paged case list and the LDES change feed) and one
+dcat:DataService (the feed endpoint). Built as compact JSON-LD with an inline context, so the
+JSON-LD answer is self-contained; Turtle and N-Triples are produced from the same document.
+Conformance with the official DCAT-AP 3.0.1 shapes is checked by tests/node/test_read_catalogue.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+import pyoxigraph as ox
+from stafett.node import html
+from stafett.node.pages import (
+    FORMAT_ALIASES,
+    READ_HEADERS,
+    TURTLE_PREFIXES,
+    etag_of,
+    negotiate,
+    not_modified,
+    problem_response,
+)
+from stafett.vocabulary.jsonld import CONTEXT_URL
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+LDES_SPEC = "https://w3id.org/ldes/specification"
+# BCP 47 language tags -> EU language authority codes (the seven first-class languages + Norwegian).
+LANGUAGE_CODES = {"en": "ENG", "sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN",
+                  "fi": "FIN", "is": "ISL"}
+TITLES = {
+    "en": ("Innovation procurement cases", "Public-sector innovation procurement cases published by {org}."),
+    "sv": ("Innovationsupphandlingar", "Offentliga innovationsupphandlingar publicerade av {org}."),
+    "nb": ("Innovative anskaffelser", "Innovative offentlige anskaffelser publisert av {org}."),
+    "nn": ("Innovative innkjøp", "Innovative offentlege innkjøp publiserte av {org}."),
+    "da": ("Innovative udbud", "Offentlige innovative udbud udgivet af {org}."),
+    "fi": ("Innovatiiviset hankinnat", "Julkisen sektorin innovatiiviset hankinnat, julkaisija {org}."),
+    "is": ("Nýsköpunarinnkaup", "Nýsköpunarinnkaup hins opinbera, útgefandi {org}."),
+}
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "ldes": "https://w3id.org/ldes#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
-def routes(settings, store) -> list:
-    return []
+def tagged(values: dict[str, str]) -> list[dict]:
+    return [{"@value": text, "@language": lang} for lang, text in values.items()]
+
+
+def texts(settings, which: int) -> dict[str, str]:
+    """Catalogue title (0) or description (1) in each of the node's languages (English too)."""
+    out = {}
+    for lang in dict.fromkeys([*settings.languages, "en"]):
+        template = TITLES.get(lang.split("-")[0])
+        if template:
+            org = settings.org_name[html.best_language(settings.org_name, lang, settings.languages)]
+            out[lang] = template[which].format(org=org)
+    return out
+
+
+def media_type(name: str) -> dict:
+    return {"@id": IANA + name, "@type": "dct:MediaType"}
+
+
+def distribution(iri: str, url: str, titles: dict[str, str], media: str, conforms: str) -> dict:
+    return {"@id": iri, "@type": "dcat:Distribution", "dct:title": tagged(titles),
+            "dcat:accessURL": {"@id": url}, "dcat:mediaType": media_type(media),
+            "dct:conformsTo": {"@id": conforms, "@type": "dct:Standard"}}
+
+
+def catalogue_document(settings, store) -> dict:
+    base = settings.base_url
+    feed, cases = f"{base}feed", f"{base}cases"
+    titles, descriptions = texts(settings, 0), texts(settings, 1)
+    codes = dict.fromkeys(LANGUAGE_CODES[t.split("-")[0]] for t in settings.languages
+                          if t.split("-")[0] in LANGUAGE_CODES)
+    languages = [{"@id": AUTHORITY + "language/" + code, "@type": "dct:LinguisticSystem"} for code in codes]
+    publisher = {"@id": settings.publisher_iri, "@type": "foaf:Agent", "foaf:name": tagged(settings.org_name),
+                 "dct:identifier": settings.org_number,
+                 "dct:spatial": {"@id": AUTHORITY + "country/" + settings.country, "@type": "dct:Location"}}
+    contact = {"@id": f"{base}#contact", "@type": "vcard:Organization",
+               "vcard:fn": next(iter(settings.org_name.values()))}
+    if settings.contact_email:
+        email = settings.contact_email
+        contact["vcard:hasEmail"] = {"@id": email if email.startswith("mailto:") else f"mailto:{email}"}
+    modified = store.last_modified()
+    dataset = {
+        "@id": f"{base}#cases", "@type": "dcat:Dataset", "dct:title": tagged(titles),
+        "dct:description": tagged(descriptions), "dct:publisher": {"@id": settings.publisher_iri},
+        "dcat:contactPoint": {"@id": contact["@id"]}, "dct:language": [{"@id": x["@id"]} for x in languages],
+        "dct:conformsTo": {"@id": CONTEXT_URL, "@type": "dct:Standard"},
+        "dcat:distribution": [
+            distribution(f"{base}#cases-list", cases, {"en": "Paged list of cases (JSON-LD)"},
+                         "application/ld+json", CONTEXT_URL),
+            distribution(f"{base}#cases-feed", feed, {"en": "Change feed (LDES, TriG)"},
+                         "application/trig", LDES_SPEC),
+        ],
+    }
+    service = {
+        "@id": f"{base}#feed-service", "@type": "dcat:DataService",
+        "dct:title": tagged({"en": "Stafett change feed (Linked Data Event Stream)"}),
+        "dcat:endpointURL": {"@id": feed}, "dcat:endpointDescription": {"@id": f"{base}feed#stream"},
+        "dcat:servesDataset": {"@id": dataset["@id"]},
+        "dct:conformsTo": {"@id": LDES_SPEC, "@type": "dct:Standard"},
+    }
+    doc = {
+        "@context": CONTEXT, "@id": base, "@type": "dcat:Catalog",
+        "dct:title": tagged(titles), "dct:description": tagged(descriptions),
+        "dct:publisher": publisher, "dct:language": languages, "dcat:contactPoint": contact,
+        "dct:spatial": {"@id": publisher["dct:spatial"]["@id"]},
+        "dcat:dataset": dataset, "dcat:service": service,
+        "rdfs:seeAlso": {"@id": f"{base}feed#stream", "@type": "ldes:EventStream"},
+    }
+    if modified:
+        doc["dct:modified"] = {"@value": modified, "@type": "xsd:dateTime"}
+        dataset["dct:modified"] = {"@value": modified, "@type": "xsd:dateTime"}
+    return doc
+
+
+def serialize(document: dict, media: str) -> bytes:
+    if media in ("application/ld+json", "application/json"):
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    quads = ox.parse(orjson.dumps(document), ox.RdfFormat.JSON_LD)
+    fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
+    return ox.serialize(quads, format=fmt, prefixes={**TURTLE_PREFIXES, **CONTEXT})
+
+
+def routes(settings, store) -> list[Route]:
+    async def catalogue(request: Request) -> Response:
+        media = negotiate(request, FORMATS, FORMAT_ALIASES)
+        if media is None:
+            return problem_response(406, "not-acceptable", "No acceptable format",
+                                    "the catalogue is served as " + ", ".join(FORMATS))
+        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+        document = catalogue_document(settings, store)
+        etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)
+        headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
+                   "Cache-Control": "public, max-age=60"}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        if media == "text/html":
+            page = html.render_catalogue(document, lang, settings, request.headers.get("accept-language"))
+            return Response(page, media_type="text/html", headers=headers)
+        content_type = "application/ld+json" if media == "application/json" else media
+        return Response(serialize(document, media), media_type=content_type, headers=headers)
+
+    return [Route("/", catalogue, methods=["GET", "HEAD"])]

@@ -1,5 +1,318 @@
-"""Placeholder: the node's read side (feed) is being written. `routes()` is the seam node/app.py uses."""
+"""The change feed: a strict profile of LDES 1.0 on TREE (see docs/protocol.md).
+
+Paging is by sequence number, not by wall-clock: page k holds the changes whose `seq` lies in
+[k*N + 1, (k+1)*N] (N = `feed_page_size`). Because `seq` only grows, a page whose block has been
+passed can never change again: it is *closed*, answers `ldes:immutable true` and
+`Cache-Control: immutable`. The one open page and the root answer short-lived, ETag-guarded
+responses behind a per-client token bucket, since naive followers poll them every second.
+
+Every IRI is absolute and built from the configured public base URL (rule 1 in the protocol
+notes: a client that fetched a different spelling silently finds nothing), and page IRIs are
+`<base>feed/<k>` (no ":" anywhere a JSON-LD processor could read as a relative IRI, rule 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+
+import orjson
+import pyoxigraph as ox
+from stafett.node.pages import etag_of, negotiate, not_modified, problem_response
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+AS = "https://www.w3.org/ns/activitystreams#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PREFIXES = {"ldes": LDES, "tree": TREE, "as": AS, "xsd": XSD,
+            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}
+
+FEED_FORMATS = {  # first entry is the default when Accept says nothing useful
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+FORMAT_ALIASES = {"trig": "application/trig", "nq": "application/n-quads",
+                  "jsonld": "application/ld+json", "json": "application/ld+json"}
+IMMUTABLE = "public, max-age=604800, immutable"
+SHORT = "public, max-age={seconds}"
+SHAPES_FILE = "case-shapes.ttl"
 
 
-def routes(settings, store) -> list:
-    return []
+def n(local: str, ns: str) -> ox.NamedNode:
+    return ox.NamedNode(ns + local)
+
+
+def stamp(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=n("dateTime", XSD))
+
+
+def just_after(published: str) -> str:
+    """The instant one microsecond after `published` (bounds a closed page from above)."""
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(microseconds=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class TokenBucket:
+    """Per-client request budget: `burst` requests at once, refilled at `rate` per second."""
+
+    def __init__(self, burst: int, rate: float) -> None:
+        self.burst, self.rate = burst, rate
+        self.buckets: dict[str, tuple[float, float]] = {}
+        self.lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """0 when the request may proceed, else the seconds until a token is available."""
+        now = time.monotonic()
+        with self.lock:
+            tokens, then = self.buckets.get(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - then) * self.rate)
+            if tokens >= 1:
+                self.buckets[client] = (tokens - 1, now)
+                if len(self.buckets) > 10_000:  # forget idle clients rather than grow forever
+                    self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 60}
+                return 0.0
+            self.buckets[client] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+@dataclass(frozen=True)
+class PageBounds:
+    index: int
+    first_published: str  # as:published of the page's first member
+    end_published: str | None  # exclusive upper bound once the page is closed
+
+
+class Feed:
+    """Builds the stream description, the root view, pages and the current-state resource."""
+
+    def __init__(self, settings, store) -> None:
+        self.settings, self.store = settings, store
+        self.size = settings.feed_page_size
+        base = settings.base_url
+        self.root_iri = f"{base}feed"
+        self.stream = ox.NamedNode(f"{base}feed#stream")
+        self.shapes_iri = f"{base}shapes/{SHAPES_FILE}"
+        self.closed_bounds: dict[int, PageBounds] = {}  # closed pages never change: memoise
+        self.lock = threading.Lock()
+
+    # -- structure -------------------------------------------------------------------------
+    def page_iri(self, index: int) -> str:
+        return f"{self.settings.base_url}feed/{index}"
+
+    def page_of(self, seq: int) -> int:
+        return (seq - 1) // self.size
+
+    def block(self, index: int) -> tuple[int, int]:
+        """[start, end) sequence numbers of page `index`."""
+        return index * self.size + 1, (index + 1) * self.size + 1
+
+    def last_seq(self) -> int:
+        last = self.store.change_bounds()[1]
+        return last.seq if last is not None else 0
+
+    def is_closed(self, index: int, last_seq: int) -> bool:
+        return last_seq >= self.block(index)[1] - 1
+
+    def members(self, index: int) -> list:
+        start, end = self.block(index)
+        return [c for c in self.store.changes_after(start - 1, self.size) if c.seq < end]
+
+    def bounds(self, index: int, last_seq: int) -> PageBounds | None:
+        """Time bounds of a page, or None when no change falls into its block.
+
+        The upper bound of a closed page is its last member's time + 1 µs, which depends on
+        the page alone, so the value never changes once the page is closed.
+        """
+        with self.lock:
+            if index in self.closed_bounds:
+                return self.closed_bounds[index]
+        members = self.members(index)
+        if not members:
+            return None
+        closed = self.is_closed(index, last_seq)
+        upper = just_after(members[-1].published) if closed else None
+        result = PageBounds(index, members[0].published, upper)
+        if closed:
+            with self.lock:
+                self.closed_bounds[index] = result
+        return result
+
+    # -- RDF -------------------------------------------------------------------------------
+    def stream_quads(self) -> list[ox.Quad]:
+        s = self.stream
+        return [
+            ox.Quad(s, RDF_TYPE, n("EventStream", LDES)),
+            ox.Quad(s, n("timestampPath", LDES), n("published", AS)),
+            ox.Quad(s, n("versionOfPath", LDES), n("object", AS)),
+            ox.Quad(s, n("versionCreateObject", LDES), n("Create", AS)),
+            ox.Quad(s, n("versionUpdateObject", LDES), n("Update", AS)),
+            ox.Quad(s, n("versionDeleteObject", LDES), n("Delete", AS)),
+            ox.Quad(s, n("pollingInterval", LDES),
+                    ox.Literal(str(self.settings.polling_interval), datatype=n("integer", XSD))),
+            ox.Quad(s, n("shape", TREE), ox.NamedNode(self.shapes_iri)),
+            ox.Quad(s, n("view", TREE), ox.NamedNode(self.root_iri)),
+        ]
+
+    def relation_quads(self, node: str, bounds: PageBounds) -> list[ox.Quad]:
+        """A >= relation and, for a closed page, the matching < relation, both to the page."""
+        quads = []
+        pairs = [("GreaterThanOrEqualToRelation", bounds.first_published)]
+        if bounds.end_published:
+            pairs.append(("LessThanRelation", bounds.end_published))
+        for kind, value in pairs:
+            rel = ox.NamedNode(f"{node}#{kind[0:-8].lower()}-{bounds.index}")
+            quads += [
+                ox.Quad(ox.NamedNode(node), n("relation", TREE), rel),
+                ox.Quad(rel, RDF_TYPE, n(kind, TREE)),
+                ox.Quad(rel, n("path", TREE), n("published", AS)),
+                ox.Quad(rel, n("value", TREE), stamp(value)),
+                ox.Quad(rel, n("node", TREE), ox.NamedNode(self.page_iri(bounds.index))),
+            ]
+        return quads
+
+    def root(self) -> tuple[list[ox.Quad], str]:
+        last_seq = self.last_seq()
+        quads = self.stream_quads()
+        quads.append(ox.Quad(ox.NamedNode(self.root_iri), RDF_TYPE, n("Node", TREE)))
+        for index in range(self.page_of(last_seq) + 1 if last_seq else 0):
+            bounds = self.bounds(index, last_seq)
+            if bounds is not None:
+                quads += self.relation_quads(self.root_iri, bounds)
+        return quads, f"root-{last_seq}"
+
+    def page(self, index: int) -> tuple[list[ox.Quad], bool, str] | None:
+        """(quads, closed, version tag) for page `index`, or None if it lies beyond the feed."""
+        last_seq = self.last_seq()
+        if last_seq == 0 or index > self.page_of(last_seq):
+            return None
+        closed = self.is_closed(index, last_seq)
+        node = ox.NamedNode(self.page_iri(index))
+        quads = [*self.stream_quads()[:1], ox.Quad(node, RDF_TYPE, n("Node", TREE))]
+        if closed:
+            quads.append(ox.Quad(node, n("immutable", LDES), ox.Literal(True)))
+        for change in self.members(index):
+            quads += self.member_quads(index, change)
+        following = self.bounds(index + 1, last_seq) if closed else None
+        if following is not None:
+            quads += self.relation_quads(node.value, following)
+        return quads, closed, f"page-{index}-{'closed' if closed else last_seq}"
+
+    def member_quads(self, index: int, change) -> list[ox.Quad]:
+        activity = ox.NamedNode(f"{self.page_iri(index)}#change-{change.seq}")
+        quads = [
+            ox.Quad(self.stream, n("member", TREE), activity),
+            ox.Quad(activity, RDF_TYPE, n(change.kind, AS)),
+            ox.Quad(activity, n("object", AS), ox.NamedNode(change.case_iri)),
+            ox.Quad(activity, n("published", AS), stamp(change.published)),
+        ]
+        if change.ntriples:
+            quads += [ox.Quad(t.subject, t.predicate, t.object, activity)
+                      for t in ox.parse(change.ntriples, ox.RdfFormat.N_TRIPLES)]
+        return quads
+
+    def state(self) -> dict:
+        rows = self.store.current_state()
+        return {"stream": self.stream.value, "lastSeq": self.last_seq(), "count": len(rows),
+                "cases": [{"id": iri, "sha256": digest} for iri, digest in rows]}
+
+
+def serialize(quads: list[ox.Quad], media_type: str) -> bytes:
+    fmt = FEED_FORMATS[media_type]
+    if fmt == ox.RdfFormat.JSON_LD:
+        # pyoxigraph writes expanded JSON-LD; wrap it with an inline prefix context so the
+        # document stands alone (no remote context for a client to fetch).
+        expanded = orjson.loads(ox.serialize(quads, format=fmt))
+        return orjson.dumps({"@context": PREFIXES, "@graph": expanded})
+    return ox.serialize(quads, format=fmt, prefixes=PREFIXES)
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def routes(settings, store) -> list[Route]:
+    feed = Feed(settings, store)
+    burst = int(settings.extra.get("feed_burst", 60)) if hasattr(settings, "extra") else 60
+    rate = float(settings.extra.get("feed_rate", 5)) if hasattr(settings, "extra") else 5.0
+    bucket = TokenBucket(burst, rate)
+    max_age = max(1, min(settings.polling_interval, 30))
+
+    def throttled(request: Request) -> Response | None:
+        wait = bucket.take(client_key(request))
+        if not wait:
+            return None
+        retry = max(1, int(wait + 0.999))
+        return problem_response(429, "too-many-requests", "Too many requests",
+                                f"this client polls the feed too often; retry after {retry} s "
+                                f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
+                                extra_headers={"Retry-After": str(retry)})
+
+    def answer(request: Request, quads, tag: str, cache_control: str) -> Response:
+        media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
+        if media_type is None:
+            return problem_response(406, "not-acceptable", "No acceptable format",
+                                    "the feed is served as " + ", ".join(FEED_FORMATS))
+        etag = etag_of(f"{tag}|{media_type}")
+        headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept",
+                   "Access-Control-Allow-Origin": "*"}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(serialize(quads, media_type), media_type=media_type, headers=headers)
+
+    async def root(request: Request) -> Response:
+        limited = throttled(request)
+        if limited:
+            return limited
+        quads, tag = feed.root()
+        return answer(request, quads, tag, SHORT.format(seconds=max_age))
+
+    async def page(request: Request) -> Response:
+        index = request.path_params["index"]
+        built = feed.page(index)
+        if built is None:
+            return problem_response(404, "no-such-page", "No such feed page",
+                                    f"page {index} lies beyond the end of the feed; start at {feed.root_iri}")
+        quads, closed, tag = built
+        if not closed:
+            limited = throttled(request)
+            if limited:
+                return limited
+        return answer(request, quads, tag, IMMUTABLE if closed else SHORT.format(seconds=max_age))
+
+    async def state(request: Request) -> Response:
+        limited = throttled(request)
+        if limited:
+            return limited
+        body = orjson.dumps(feed.state(), option=orjson.OPT_INDENT_2)
+        etag = etag_of(hashlib.sha256(body).hexdigest())
+        headers = {"ETag": etag, "Cache-Control": SHORT.format(seconds=max_age),
+                   "Access-Control-Allow-Origin": "*"}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    async def shapes(request: Request) -> Response:
+        body = resources.files("stafett.shapes").joinpath(SHAPES_FILE).read_bytes()
+        etag = etag_of(hashlib.sha256(body).hexdigest())
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=86400",
+                   "Access-Control-Allow-Origin": "*"}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="text/turtle", headers=headers)
+
+    return [
+        Route("/feed", root, methods=["GET", "HEAD"]),
+        Route("/feed/state", state, methods=["GET", "HEAD"]),
+        Route("/feed/{index:int}", page, methods=["GET", "HEAD"]),
+        Route(f"/shapes/{SHAPES_FILE}", shapes, methods=["GET", "HEAD"]),
+    ]
+

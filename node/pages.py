@@ -1,5 +1,243 @@
-"""Placeholder: the node's read side (pages) is being written. `routes()` is the seam node/app.py uses."""
+"""Reading cases: each published case at its IRI, a paged list, and the shared context.
+
+Every resource negotiates its format (Accept, or `?format=` for links people paste), answers
+conditional GETs with 304, is open to cross-origin reads (no credentials), and varies on
+Accept and Accept-Language. A deleted case answers 410 with a tombstone; a draft or unknown
+one 404, so drafts are indistinguishable from nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
+
+import orjson
+import pyoxigraph as ox
+from stafett.node import html
+from stafett.vocabulary.jsonld import CONTEXT_URL, context_bytes
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+
+CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
+                "application/json"]
+LIST_FORMATS = ["application/ld+json", "text/turtle", "text/html", "application/json"]
+FORMAT_ALIASES = {"jsonld": "application/ld+json", "json": "application/ld+json",
+                  "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
+                  "ntriples": "application/n-triples", "html": "text/html"}
+TURTLE_PREFIXES = {
+    "stf": "https://w3id.org/stafett/ns#", "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#", "adms": "http://www.w3.org/ns/adms#",
+    "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#", "epo": "http://data.europa.eu/a4g/ontology#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "hydra": "http://www.w3.org/ns/hydra/core#",
+}
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+READ_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified"}
+CASE_CACHE = "public, max-age=60"
 
 
-def routes(settings, store) -> list:
-    return []
+# -- HTTP helpers shared by the read modules ------------------------------------------------
+def parse_accept(header: str) -> list[tuple[str, float]]:
+    entries = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if not fields[0]:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        entries.append((fields[0].lower(), q))
+    return entries
+
+
+def negotiate(request: Request, offered: list[str], aliases: dict[str, str]) -> str | None:
+    """The offered media type the client prefers (`?format=` wins), None if none is acceptable."""
+    wanted = request.query_params.get("format")
+    if wanted:
+        wanted = aliases.get(wanted.lower(), wanted.lower())
+        return wanted if wanted in offered else None
+    accept = request.headers.get("accept", "").strip()
+    if not accept:
+        return offered[0]
+    best, best_score = None, (0.0, -1)
+    for rank, media in enumerate(offered):
+        kind = media.split("/")[0]
+        for pattern, q in parse_accept(accept):
+            specificity = 2 if pattern == media else 1 if pattern == f"{kind}/*" else (
+                0 if pattern == "*/*" else -1)
+            score = (q, specificity, -rank)
+            if specificity >= 0 and q > 0 and (best is None or score > best_score):
+                best, best_score = media, score
+    return best
+
+
+def etag_of(tag: str) -> str:
+    return '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
+
+
+def http_date(xsd_datetime: str) -> str:
+    from stafett.node.store import parse_time
+    return format_datetime(parse_time(xsd_datetime).replace(microsecond=0), usegmt=True)
+
+
+def not_modified(request: Request, etag: str, last_modified: str | None = None) -> bool:
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or etag in tags
+    ims = request.headers.get("if-modified-since")
+    if ims and last_modified:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def problem_response(status: int, slug: str, title: str, detail: str,
+                     extra_headers: dict | None = None) -> Response:
+    body = Problem(status, slug, title, detail).as_dict()
+    headers = {**READ_HEADERS, **(extra_headers or {})}
+    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
+                    headers=headers)
+
+
+def turtle_of(ntriples: bytes) -> bytes:
+    return ox.serialize(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=TURTLE_PREFIXES)
+
+
+# -- cases ----------------------------------------------------------------------------------
+def case_body(record, media_type: str, request: Request, settings) -> tuple[bytes, str]:
+    if media_type in ("application/ld+json", "application/json"):
+        return orjson.dumps(record.document, option=orjson.OPT_INDENT_2), "application/ld+json"
+    if media_type == "text/turtle":
+        return turtle_of(record.ntriples), "text/turtle; charset=utf-8"
+    if media_type == "application/n-triples":
+        return record.ntriples, "application/n-triples"
+    lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+    page = html.render_case(record.document, lang, settings, request.headers.get("accept-language"))
+    return page.encode(), "text/html; charset=utf-8"
+
+
+def case_response(request: Request, settings, record) -> Response:
+    media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES)
+    if media_type is None:
+        return problem_response(406, "not-acceptable", "No acceptable format",
+                                "a case is served as " + ", ".join(CASE_FORMATS)
+                                + " (or ?format=jsonld|ttl|nt|html)")
+    language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
+    etag = record.etag if media_type in ("application/ld+json", "application/json") else etag_of(
+        f"{record.etag}|{media_type}|{language}")
+    last_modified = http_date(record.modified)
+    headers = {**READ_HEADERS, "ETag": etag, "Last-Modified": last_modified,
+               "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE,
+               "Link": f'<{CONTEXT_URL}>; rel="http://www.w3.org/ns/json-ld#context"'}
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    body, content_type = case_body(record, media_type, request, settings)
+    return Response(body, headers={**headers, "Content-Type": content_type})
+
+
+def gone_response(request: Request, settings, record) -> Response:
+    detail = (f"the case {record.iri} was deleted at {record.modified}; "
+              f"its tombstone stays in the change feed at {settings.base_url}feed")
+    headers = {"Vary": "Accept, Accept-Language", "Last-Modified": http_date(record.modified)}
+    if negotiate(request, ["application/problem+json", "text/html"], FORMAT_ALIASES) == "text/html":
+        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+        page = html.render_gone(record.iri, record.modified, lang, settings)
+        return Response(page, status_code=410, media_type="text/html",
+                        headers={**READ_HEADERS, **headers})
+    return problem_response(410, "gone", "This case has been deleted", detail, headers)
+
+
+def not_found(what: str) -> Response:
+    return problem_response(404, "not-found", "No such case",
+                            f"there is no published case at {what}; see the list at /cases")
+
+
+# -- the paged list -------------------------------------------------------------------------
+def list_document(settings, store, page: int) -> dict:
+    size = settings.page_size
+    total = store.count_published()
+    last = max(1, -(-total // size))
+    records = store.list_published((page - 1) * size, size)
+    base = f"{settings.base_url}cases"
+    view = {"@id": f"{base}?page={page}", "@type": "hydra:PartialCollectionView",
+            "hydra:first": {"@id": f"{base}?page=1"}, "hydra:last": {"@id": f"{base}?page={last}"}}
+    if page > 1:
+        view["hydra:previous"] = {"@id": f"{base}?page={page - 1}"}
+    if page < last:
+        view["hydra:next"] = {"@id": f"{base}?page={page + 1}"}
+    return {
+        "@context": {"hydra": HYDRA, "dct": TURTLE_PREFIXES["dct"], "xsd": TURTLE_PREFIXES["xsd"],
+                     "title": {"@id": "dct:title", "@container": "@language"},
+                     "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"}},
+        "@id": base, "@type": "hydra:Collection", "hydra:totalItems": total,
+        "hydra:member": [{"@id": r.iri, "title": r.document.get("title", {}), "modified": r.modified}
+                         for r in records],
+        "hydra:view": view,
+    }
+
+
+def routes(settings, store) -> list[Route]:
+    async def case(request: Request) -> Response:
+        iri = settings.case_iri(request.path_params["slug"])
+        record = store.get_case(iri)
+        if record is None or record.state == "draft":
+            return not_found(iri)
+        if record.state == "deleted":
+            return gone_response(request, settings, record)
+        return case_response(request, settings, record)
+
+    async def cases(request: Request) -> Response:
+        raw = request.query_params.get("page", "1")
+        if not raw.isdigit() or int(raw) < 1:
+            return problem_response(400, "bad-page", "Bad page number",
+                                    f"page must be a whole number from 1; got {raw!r}")
+        page = int(raw)
+        media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES)
+        if media_type is None:
+            return problem_response(406, "not-acceptable", "No acceptable format",
+                                    "the list is served as " + ", ".join(LIST_FORMATS))
+        document = list_document(settings, store, page)
+        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+        etag = etag_of(f"{store.last_modified()}|{page}|{media_type}|{lang}")
+        headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
+                   "Cache-Control": CASE_CACHE}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        if media_type == "text/html":
+            body, content_type = html.render_list(document, lang, settings, page,
+                                                  request.headers.get("accept-language")), "text/html"
+        elif media_type == "text/turtle":
+            quads = ox.parse(orjson.dumps(document), ox.RdfFormat.JSON_LD)
+            body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+            content_type = "text/turtle"
+        else:
+            body, content_type = orjson.dumps(document, option=orjson.OPT_INDENT_2), "application/ld+json"
+        return Response(body, media_type=content_type, headers=headers)
+
+    async def context(request: Request) -> Response:
+        body = context_bytes()
+        etag = etag_of(hashlib.sha256(body).hexdigest())
+        headers = {**READ_HEADERS, "ETag": etag, "Cache-Control": "public, max-age=86400"}
+        if not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/ld+json", headers=headers)
+
+    return [
+        Route("/case/{slug}", case, methods=["GET", "HEAD"]),
+        Route("/cases", cases, methods=["GET", "HEAD"]),
+        Route("/context/v1", context, methods=["GET", "HEAD"]),
+        Route("/context/v1.jsonld", context, methods=["GET", "HEAD"]),
+    ]

@@ -1,0 +1,240 @@
+"""Pages for people: rendering case documents, lists and the catalogue as HTML (app-independent).
+
+Safety rules (see threat notes): Jinja autoescape is always on; a value becomes a link only if
+its scheme is http, https, mailto or tel (`javascript:` and friends stay plain text); JSON-LD is
+embedded with Jinja's `|tojson`, which escapes `<`, `>` and `&` so `</script>` cannot break out.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+import jinja2
+import orjson
+import pyoxigraph as ox
+
+UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
+                         "relatedCase", "id"})
+CONCEPT_FIELDS = {
+    "status": "case-status", "innovationApproach": "innovation-approach", "sector": "sector",
+    "effect": "outcome-type", "fundingType": "funding-type", "adoptionRoute": "adoption-route",
+    "documentType": "document-type",
+}
+FIELD_ORDER = (
+    "summary", "need", "status", "innovationApproach", "sector", "country", "language", "cpv",
+    "keyword", "buyer", "procedure", "solution", "startDate", "endDate", "cost", "funding",
+    "outcome", "effect", "lessonsLearned", "risks", "riskSharing", "openForAdoption",
+    "openForPartners", "adoptionRoute", "adoptionNote", "scaledUpFrom", "adoptedFrom", "adoptedBy",
+    "relatedCase", "document", "contact", "name", "orgNumber", "legalType", "procedureType",
+    "jointProcurement", "supplier", "amount", "currency", "funder", "programme", "title",
+    "documentType", "fullName", "publisher", "issued", "modified", "version",
+)
+_STRINGS = orjson.loads(resources.files("stafett.node").joinpath("templates/strings.json").read_bytes())
+UI_STRINGS: dict[str, dict[str, str]] = _STRINGS["ui"]
+FIELD_LABELS: dict[str, dict[str, str]] = _STRINGS["fields"]
+HIDDEN = frozenset({"@context", "id", "type"})
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+# -- languages ------------------------------------------------------------------------------
+def preferences(accept_language: str | None) -> list[str]:
+    """Language ranges from Accept-Language, best first (q=0 dropped)."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and q > 0:
+            ranked.append((-q, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def best_language(available, accept_language: str | None, fallback=()) -> str | None:
+    """The available tag that best matches the client, then the node's languages, then English."""
+    available = list(available)
+    if not available:
+        return None
+    lowered = {a.lower(): a for a in available}
+    wanted = [*preferences(accept_language), *fallback, "en"]
+    for tag in wanted:
+        candidates = [tag, tag.split("-")[0]]
+        if tag.split("-")[0] == "no":  # generic Norwegian: Bokmål first, then Nynorsk
+            candidates += ["nb", "nn"]
+        for candidate in candidates:
+            if candidate in lowered:
+                return lowered[candidate]
+            prefixed = [a for low, a in lowered.items() if low.split("-")[0] == candidate]
+            if prefixed:
+                return prefixed[0]
+    return available[0]
+
+
+def ui_language(accept_language: str | None, node_languages=()) -> str:
+    return best_language(UI_LANGUAGES, accept_language, node_languages) or "en"
+
+
+def text(key: str, lang: str) -> str:
+    row = UI_STRINGS.get(key) or FIELD_LABELS.get(key)
+    return row.get(lang) or row["en"] if row else key
+
+
+# -- values ---------------------------------------------------------------------------------
+def safe_href(value) -> str | None:
+    """The value as a link target if its scheme is allowed, else None (rendered as text)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return None
+    return value.strip()
+
+
+@cache
+def concept_labels() -> dict[str, dict[str, str]]:
+    """skos:prefLabel of every concept the vocabulary ships, by IRI then language."""
+    labels: dict[str, dict[str, str]] = {}
+    try:
+        folder = resources.files("stafett.vocabulary").joinpath("concepts")
+        files = [f for f in folder.iterdir() if f.name.endswith(".ttl")]
+    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
+        return labels
+    for file in files:
+        try:
+            triples = ox.parse(file.read_bytes(), ox.RdfFormat.TURTLE)
+        except (SyntaxError, ValueError):
+            continue  # a broken scheme file only costs labels, never the page
+        for t in triples:
+            if t.predicate == SKOS_PREF_LABEL and isinstance(t.object, ox.Literal):
+                labels.setdefault(t.subject.value, {})[t.object.language or "en"] = t.object.value
+    return labels
+
+
+def concept_label(scheme: str, code: str, lang: str, fallback) -> str:
+    iri = f"https://w3id.org/stafett/concept/{scheme}/{code}"
+    names = concept_labels().get(iri, {})
+    chosen = best_language(names, lang, fallback)
+    return names[chosen] if chosen else code.replace("-", " ")
+
+
+def is_language_map(value) -> bool:
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and not k.startswith("@") and 2 <= len(k) <= 12 and k.replace("-", "").isalnum()
+        and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)))
+        for k, v in value.items()) and not any(k in FIELD_LABELS for k in value)
+
+
+def item(key: str, value, ctx) -> dict:
+    """One displayable value: {"text", "href"?, "lang"?} or {"rows"} for a nested object."""
+    lang, fallback = ctx
+    if isinstance(value, bool):
+        return {"text": text("yes" if value else "no", lang)}
+    if is_language_map(value):
+        chosen = best_language(value, lang, fallback)
+        shown = value[chosen]
+        return {"text": ", ".join(shown) if isinstance(shown, list) else shown, "lang": chosen}
+    if isinstance(value, dict):
+        return {"rows": rows(value, ctx)}
+    if key in CONCEPT_FIELDS and isinstance(value, str):
+        return {"text": concept_label(CONCEPT_FIELDS[key], value, lang, fallback)}
+    shown = str(value)
+    if key in LINK_FIELDS:
+        href = safe_href(shown)
+        if href:
+            return {"text": shown.removeprefix("mailto:").removeprefix("tel:"), "href": href}
+    return {"text": shown}
+
+
+def rows(document: dict, ctx) -> list[dict]:
+    """Labelled rows of a (nested) case object in a fixed, readable order."""
+    lang, _ = ctx
+    order = {k: i for i, k in enumerate(FIELD_ORDER)}
+    keys = sorted((k for k in document if k not in HIDDEN), key=lambda k: (order.get(k, 999), k))
+    out = []
+    for key in keys:
+        value = document[key]
+        values = value if isinstance(value, list) else [value]
+        values = [item(key, v, ctx) for v in values if v is not None]
+        if values:
+            out.append({"key": key, "label": text(key, lang), "values": values})
+    return out
+
+
+# -- rendering ------------------------------------------------------------------------------
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("stafett.node", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["safe_href"] = safe_href
+    return env
+
+
+def render(template: str, **values) -> str:
+    lang = values["lang"]
+    return environment().get_template(template).render(t=lambda key: text(key, lang), **values)
+
+
+def organisation(settings, lang: str) -> str:
+    chosen = best_language(settings.org_name, lang, settings.languages)
+    return settings.org_name[chosen]
+
+
+def render_case(document: dict, lang: str, settings, accept_language: str | None = None) -> str:
+    ctx = (accept_language or lang, tuple(settings.languages))
+    titles = document.get("title") or {}
+    chosen = best_language(titles, ctx[0], ctx[1])
+    return render("case.html", lang=lang, document=document, case_iri=document.get("id", ""),
+                  title=titles[chosen] if chosen else document.get("id", ""), title_lang=chosen,
+                  rows=rows({k: v for k, v in document.items() if k != "title"}, ctx),
+                  org=organisation(settings, lang), base_url=settings.base_url)
+
+
+def render_gone(iri: str, deleted: str, lang: str, settings) -> str:
+    return render("gone.html", lang=lang, case_iri=iri, deleted=deleted,
+                  org=organisation(settings, lang), base_url=settings.base_url)
+
+
+def render_list(document: dict, lang: str, settings, page: int, accept_language: str | None = None) -> str:
+    fallback = tuple(settings.languages)
+    entries = []
+    for member in document["hydra:member"]:
+        titles = member.get("title") or {}
+        chosen = best_language(titles, accept_language or lang, fallback)
+        entries.append({"href": safe_href(member["@id"]), "iri": member["@id"], "lang": chosen,
+                        "title": titles[chosen] if chosen else member["@id"], "modified": member["modified"]})
+    view = document["hydra:view"]
+    return render("cases.html", lang=lang, entries=entries, total=document["hydra:totalItems"], page=page,
+                  next=(view.get("hydra:next") or {}).get("@id"),
+                  previous=(view.get("hydra:previous") or {}).get("@id"),
+                  org=organisation(settings, lang), base_url=settings.base_url)
+
+
+def render_catalogue(document: dict, lang: str, settings, accept_language: str | None = None) -> str:
+    fallback = tuple(settings.languages)
+    names = settings.org_name
+    description = {k: v for k, v in (document.get("description") or {}).items()}
+    chosen = best_language(description, accept_language or lang, fallback)
+    return render("catalogue.html", lang=lang, document=document, org=organisation(settings, lang),
+                  org_lang=best_language(names, lang, fallback),
+                  description=description[chosen] if chosen else "", base_url=settings.base_url,
+                  org_number=settings.org_number, country=settings.country,
+                  languages=settings.languages, contact=contact_href(settings.contact_email))
+
+
+def contact_href(email: str | None) -> str | None:
+    if not email:
+        return None
+    return email if email.startswith("mailto:") else f"mailto:{email}"
