@@ -20,6 +20,7 @@ from stafett.node.normalise import normalise, rebase_iri, rebase_triples
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult, format_time
 from stafett.node.vocab import (
+    CASE_CLASS,
     DCAT_VERSION,
     DCT,
     DCT_ISSUED,
@@ -100,7 +101,7 @@ def stamp(triples, settings: NodeSettings, case_iri: str, issued: str, modified:
         ox.Triple(case, DCT_PUBLISHER, publisher),
         ox.Triple(case, DCT_ISSUED, ox.Literal(issued, datatype=datetime_type)),
         ox.Triple(case, DCT_MODIFIED, ox.Literal(modified, datatype=datetime_type)),
-        ox.Triple(case, DCAT_VERSION, ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(case, DCAT_VERSION, ox.Literal(str(version))),  # DCAT: a plain text version label
         ox.Triple(publisher, RDF_TYPE, ORGANIZATION),
         ox.Triple(publisher, DCT_IDENTIFIER, ox.Literal(settings.org_number)),
         ox.Triple(publisher, DCT_SPATIAL, ox.NamedNode(COUNTRY_BASE + settings.country)),
@@ -151,8 +152,11 @@ def slugify(text: str) -> str:
 
 
 def title_slug(triples, settings: NodeSettings) -> str:
+    """A slug from the case's own title, preferring the node's languages, then English."""
+    root = case_subject(triples)
     titles = {t.object.language: t.object.value for t in triples
-              if t.predicate == DCT_TITLE and isinstance(t.object, ox.Literal) and t.object.language}
+              if t.predicate == DCT_TITLE and t.subject == root
+              and isinstance(t.object, ox.Literal) and t.object.language}
     for lang in (*settings.languages, "en"):
         if lang in titles:
             return slugify(titles[lang])
@@ -178,13 +182,14 @@ def key_slug(iri: str, settings: NodeSettings, rebases=()) -> str | None:
     return slugify(last) if last else None
 
 
-def case_subject_iri(triples) -> str | None:
-    from stafett.node.vocab import CASE_CLASS
+def case_subject(triples):
+    """The first subject typed Case (IRI or blank node), or None."""
+    return next((t.subject for t in triples if t.predicate == RDF_TYPE and t.object == CASE_CLASS), None)
 
-    for t in triples:
-        if t.predicate == RDF_TYPE and t.object == CASE_CLASS and isinstance(t.subject, ox.NamedNode):
-            return t.subject.value
-    return None
+
+def case_subject_iri(triples) -> str | None:
+    subject = case_subject(triples)
+    return subject.value if isinstance(subject, ox.NamedNode) else None
 
 
 def check_slug(slug: str) -> str:
