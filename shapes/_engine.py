@@ -1,39 +1,164 @@
-"""Placeholder SHACL engine (to be replaced by the shapes work): pySHACL over case-shapes.ttl."""
+"""The SHACL engine behind `validate_quads`: pySHACL over the cached case shapes.
+
+Private and swappable: the rest of the project sees only `EngineResult`s turned into `Finding`s
+by `shapes/report.py`. Another engine (e.g. a faster one from PyPI) only has to implement
+`Engine.results(graph_terms)`; `tests/shapes/test_engine.py` runs the same documents through every
+registered engine and compares their results.
+
+Why the data graph is built term by term: pyoxigraph literals must not reach rdflib as
+`Literal("SEK", datatype=xsd:string)` (rdflib treats that as different from `Literal("SEK")`, which
+breaks `sh:in` and equality; see ../shared/design/threat-notes.md), and lexical forms must be kept
+as written (`normalize=False`) so `"1.5E0"^^xsd:decimal` from a JSON fraction is still seen as such.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as pyshacl_validate
-
-from stafett.problems import Finding
+from rdflib.namespace import XSD
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SHAPES_RESOURCE = "case-shapes.ttl"
 
+
+class _IllTypedLiteralFilter(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal (e.g. "2021-13-45"^^xsd:date); for a
+    validator that is expected input, reported as a finding, not a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralFilter())
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """One SHACL result, language-neutral, with the chain of paths that led to it through sh:node."""
+
+    severity: str  # Violation | Warning | Info
+    messages: dict[str, str]  # language -> text, from sh:message
+    focus_node: str  # the targeted node (the case), never a nested blank node
+    paths: tuple[str, ...]  # property IRIs from the focus node down to the failing value
+    value: str | None
+    shape: str | None  # the source shape IRI
+    component: str  # constraint component local name, e.g. MinCountConstraintComponent
+
+
+class Engine(Protocol):
+    name: str
+
+    def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]: ...
+
+
+# ---------------------------------------------------------------- pyoxigraph -> rdflib
+
+def to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language, normalize=False)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return rdflib.Literal(term.value)  # plain: equal to the plain literals in the shapes
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
+
+
+def data_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+# ---------------------------------------------------------------- pySHACL
 
 @cache
-def shapes_graph() -> rdflib.Graph:
-    g = rdflib.Graph()
-    g.parse(data=resources.files("stafett.shapes").joinpath("case-shapes.ttl").read_text("utf-8"),
-            format="turtle")
-    return g
+def shapes_rdflib() -> rdflib.Graph:
+    text = resources.files("stafett.shapes").joinpath(SHAPES_RESOURCE).read_text("utf-8")
+    return rdflib.Graph().parse(data=text, format="turtle")
 
 
-def run_shacl(quads: list[ox.Quad], *, lang: str, source: str | None) -> list[Finding]:
-    data = rdflib.Graph()
-    data.parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-                                 format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-    _, report, _ = pyshacl_validate(data, shacl_graph=shapes_graph(), advanced=True)
-    findings = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-        sev = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        msgs = list(report.objects(result, SH.resultMessage))
-        msg = next((str(m) for m in msgs if getattr(m, "language", None) == lang), None)
-        msg = msg or next((str(m) for m in msgs if getattr(m, "language", None) == "en"), "")
-        path = report.value(result, SH.resultPath)
-        findings.append(Finding(sev, msg, str(report.value(result, SH.focusNode)),
-                                str(path) if path else None, source=source))
-    return findings
+class PyShaclEngine:
+    """pySHACL 0.40 with the shapes parsed and harvested once (shape parsing dominates small runs)."""
+
+    name = "pyshacl"
+
+    def __init__(self) -> None:
+        from pyshacl.shapes_graph import ShapesGraph
+
+        self._lock = threading.Lock()  # pySHACL keeps per-shape caches; one run at a time
+        self._shapes = ShapesGraph(shapes_rdflib())
+        _ = self._shapes.shapes  # harvest now, not inside the first request
+
+    def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:
+        from pyshacl.graph_abstraction import DataGraph
+        from pyshacl.validator import Validator
+
+        data = DataGraph.from_rdflib(data_graph(quads))
+        with self._lock:
+            validator = Validator(data, shacl_graph=shapes_rdflib(), options={"inplace": True})
+            validator.shacl_graph = self._shapes  # reuse the harvested shapes
+            _, report, _ = validator.run()
+        return list(read_report(report))
+
+
+def shape_messages(node) -> dict[str, str]:
+    """sh:message of a shape, read from the shapes graph: pySHACL drops the language tags of messages
+    of SPARQL-based results, so the tagged originals are looked up by the source shape's IRI."""
+    if not isinstance(node, rdflib.URIRef):
+        return {}
+    return {text.language: str(text) for text in shapes_rdflib().objects(node, SH.message)
+            if getattr(text, "language", None)}
+
+
+def read_report(report: rdflib.Graph) -> Iterable[EngineResult]:
+    """Top-level results, with sh:node failures replaced by their sh:detail results (recursively)."""
+    for top in report.objects(None, SH.result):
+        focus = report.value(top, SH.focusNode)
+        yield from expand(report, top, str(focus), ())
+
+
+def expand(report: rdflib.Graph, result, focus: str, parents: tuple[str, ...]) -> Iterable[EngineResult]:
+    path = report.value(result, SH.resultPath)
+    paths = parents + ((str(path),) if isinstance(path, rdflib.URIRef) else ())
+    details = list(report.objects(result, SH.detail))
+    if details:
+        for detail in details:
+            yield from expand(report, detail, focus, paths)
+        return
+    value = report.value(result, SH.value)
+    component = report.value(result, SH.sourceConstraintComponent)
+    shape = report.value(result, SH.sourceShape)
+    messages = shape_messages(report.value(result, SH.sourceConstraint)) or shape_messages(shape)
+    for text in report.objects(result, SH.resultMessage):
+        messages.setdefault(getattr(text, "language", None) or "en", str(text))
+    yield EngineResult(
+        severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+        messages=messages, focus_node=focus, paths=paths,
+        value=None if value is None or isinstance(value, rdflib.BNode) else str(value),
+        shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
+        component=str(component).rsplit("#", 1)[-1])
+
+
+ENGINES = {"pyshacl": PyShaclEngine}
+_instances: dict[str, Engine] = {}
+_instances_lock = threading.Lock()
+
+
+def engine(name: str = "pyshacl") -> Engine:
+    """The shared engine instance (shapes loaded once per process)."""
+    with _instances_lock:
+        if name not in _instances:
+            _instances[name] = ENGINES[name]()
+        return _instances[name]

@@ -1,0 +1,310 @@
+"""The message catalogue: every fixed sentence the validator and `stafett validate` say, in seven languages.
+
+Shape messages (`sh:message` in case-shapes.ttl) are generated from the templates here, so a
+publisher reading the node's 422 response, the CLI report or the harvester's quarantine log sees
+the same words. Templates name the JSON key a publisher wrote (`{key}`), never an RDF IRI.
+Fallback for a language without a string: `nn` -> `nb` -> `en`; anything else -> `en`.
+"""
+
+# ruff: noqa: E501  (whole sentences per line are easier to translate and review)
+from __future__ import annotations
+
+LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+FALLBACKS = {"nn": ("nn", "nb", "en")}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ---- shape messages (one per kind of rule) ----
+    "required": {
+        "en": '"{key}" is missing, and a case cannot be published without it. Add "{key}".',
+        "sv": '"{key}" saknas, och ett ärende kan inte publiceras utan det. Lägg till "{key}".',
+        "nb": '"{key}" mangler, og en sak kan ikke publiseres uten det. Legg til "{key}".',
+        "nn": '"{key}" manglar, og ei sak kan ikkje publiserast utan det. Legg til "{key}".',
+        "da": '"{key}" mangler, og en sag kan ikke offentliggøres uden det. Tilføj "{key}".',
+        "fi": '"{key}" puuttuu, eikä tapausta voi julkaista ilman sitä. Lisää "{key}".',
+        "is": '"{key}" vantar og ekki er hægt að birta mál án þess. Bættu við "{key}".',
+    },
+    "recommended": {
+        "en": '"{key}" is missing; add it so that others can learn from and reuse the case.',
+        "sv": '"{key}" saknas; lägg till det så att andra kan lära av och återanvända ärendet.',
+        "nb": '"{key}" mangler; legg det til slik at andre kan lære av og gjenbruke saken.',
+        "nn": '"{key}" manglar; legg det til slik at andre kan lære av og bruke saka om att.',
+        "da": '"{key}" mangler; tilføj det, så andre kan lære af og genbruge sagen.',
+        "fi": '"{key}" puuttuu; lisää se, jotta muut voivat oppia tapauksesta ja hyödyntää sitä.',
+        "is": '"{key}" vantar; bættu því við svo aðrir geti lært af málinu og nýtt það.',
+    },
+    "optional": {
+        "en": 'Consider adding "{key}"; it helps others find and compare cases.',
+        "sv": 'Överväg att lägga till "{key}"; det hjälper andra att hitta och jämföra ärenden.',
+        "nb": 'Vurder å legge til "{key}"; det hjelper andre å finne og sammenligne saker.',
+        "nn": 'Vurder å leggje til "{key}"; det hjelper andre å finne og samanlikne saker.',
+        "da": 'Overvej at tilføje "{key}"; det hjælper andre med at finde og sammenligne sager.',
+        "fi": 'Harkitse kentän "{key}" lisäämistä; se auttaa muita löytämään ja vertailemaan tapauksia.',
+        "is": 'Íhugaðu að bæta við "{key}"; það hjálpar öðrum að finna og bera saman mál.',
+    },
+    "too_many": {
+        "en": '"{key}" has too many values; keep at most {n}.',
+        "sv": '"{key}" har för många värden; behåll högst {n}.',
+        "nb": '"{key}" har for mange verdier; behold høyst {n}.',
+        "nn": '"{key}" har for mange verdiar; behald høgst {n}.',
+        "da": '"{key}" har for mange værdier; behold højst {n}.',
+        "fi": 'Kentässä "{key}" on liikaa arvoja; jätä enintään {n}.',
+        "is": '"{key}" hefur of mörg gildi; hafðu að hámarki {n}.',
+    },
+    "one_value": {
+        "en": '"{key}" takes one value only; remove the others.',
+        "sv": '"{key}" får bara ha ett värde; ta bort de andra.',
+        "nb": '"{key}" kan bare ha én verdi; fjern de andre.',
+        "nn": '"{key}" kan berre ha éin verdi; fjern dei andre.',
+        "da": '"{key}" må kun have én værdi; fjern de andre.',
+        "fi": 'Kentällä "{key}" voi olla vain yksi arvo; poista muut.',
+        "is": '"{key}" má aðeins hafa eitt gildi; fjarlægðu hin.',
+    },
+    "too_long": {
+        "en": '"{key}" is too long; shorten each text to at most {n} characters.',
+        "sv": '"{key}" är för lång; korta varje text till högst {n} tecken.',
+        "nb": '"{key}" er for lang; kort ned hver tekst til høyst {n} tegn.',
+        "nn": '"{key}" er for lang; kort ned kvar tekst til høgst {n} teikn.',
+        "da": '"{key}" er for lang; forkort hver tekst til højst {n} tegn.',
+        "fi": '"{key}" on liian pitkä; lyhennä jokainen teksti enintään {n} merkkiin.',
+        "is": '"{key}" er of langt; styttu hvern texta í mest {n} stafi.',
+    },
+    "lang_text": {
+        "en": '"{key}" must be a language map of non-empty texts, one per language, '
+              'e.g. "{key}": {{"en": "…"}}.',
+        "sv": '"{key}" ska vara en språkkarta med icke-tomma texter, en per språk, '
+              't.ex. "{key}": {{"sv": "…"}}.',
+        "nb": '"{key}" må være et språkkart med tekster som ikke er tomme, én per språk, '
+              'f.eks. "{key}": {{"nb": "…"}}.',
+        "nn": '"{key}" må vere eit språkkart med tekstar som ikkje er tomme, éin per språk, '
+              't.d. "{key}": {{"nn": "…"}}.',
+        "da": '"{key}" skal være et sprogkort med ikke-tomme tekster, én pr. sprog, '
+              'f.eks. "{key}": {{"da": "…"}}.',
+        "fi": 'Kentän "{key}" on oltava kielikartta, jossa on yksi ei-tyhjä teksti kieltä kohden, '
+              'esim. "{key}": {{"fi": "…"}}.',
+        "is": '"{key}" verður að vera tungumálakort með texta sem er ekki tómur, einn á hvert tungumál, '
+              't.d. "{key}": {{"is": "…"}}.',
+    },
+    "keyword_text": {
+        "en": '"{key}" must be a language map of lists of non-empty words, e.g. "{key}": {{"sv": ["elbuss"]}}.',
+        "sv": '"{key}" ska vara en språkkarta med listor av icke-tomma ord, t.ex. "{key}": {{"sv": ["elbuss"]}}.',
+        "nb": '"{key}" må være et språkkart med lister av ord som ikke er tomme, '
+              'f.eks. "{key}": {{"nb": ["elbuss"]}}.',
+        "nn": '"{key}" må vere eit språkkart med lister av ord som ikkje er tomme, '
+              't.d. "{key}": {{"nn": ["elbuss"]}}.',
+        "da": '"{key}" skal være et sprogkort med lister af ikke-tomme ord, f.eks. "{key}": {{"da": ["elbus"]}}.',
+        "fi": 'Kentän "{key}" on oltava kielikartta, jossa on luetteloita ei-tyhjistä sanoista, '
+              'esim. "{key}": {{"fi": ["sähköbussi"]}}.',
+        "is": '"{key}" verður að vera tungumálakort með listum af orðum sem eru ekki tóm, '
+              't.d. "{key}": {{"is": ["rafmagnsvagn"]}}.',
+    },
+    "lang_tag": {
+        "en": '"{key}" uses a language tag that is not allowed; use sv, nb, nn, no, da, fi, is, en or se.',
+        "sv": '"{key}" använder en språkkod som inte är tillåten; använd sv, nb, nn, no, da, fi, is, en eller se.',
+        "nb": '"{key}" bruker en språkkode som ikke er tillatt; bruk sv, nb, nn, no, da, fi, is, en eller se.',
+        "nn": '"{key}" brukar ein språkkode som ikkje er tillaten; bruk sv, nb, nn, no, da, fi, is, en eller se.',
+        "da": '"{key}" bruger en sprogkode, der ikke er tilladt; brug sv, nb, nn, no, da, fi, is, en eller se.',
+        "fi": 'Kentässä "{key}" on kielikoodi, joka ei ole sallittu; käytä koodia sv, nb, nn, no, da, fi, is, '
+              'en tai se.',
+        "is": '"{key}" notar tungumálakóða sem er ekki leyfður; notaðu sv, nb, nn, no, da, fi, is, en eða se.',
+    },
+    "code": {
+        "en": '"{key}" has a value that is not a known code; use one of: {codes}.',
+        "sv": '"{key}" har ett värde som inte är en känd kod; använd en av: {codes}.',
+        "nb": '"{key}" har en verdi som ikke er en kjent kode; bruk en av: {codes}.',
+        "nn": '"{key}" har ein verdi som ikkje er ein kjend kode; bruk ein av: {codes}.',
+        "da": '"{key}" har en værdi, der ikke er en kendt kode; brug en af: {codes}.',
+        "fi": 'Kentän "{key}" arvo ei ole tunnettu koodi; käytä jotakin näistä: {codes}.',
+        "is": '"{key}" hefur gildi sem er ekki þekktur kóði; notaðu einn af: {codes}.',
+    },
+    "cpv": {
+        "en": '"{key}" must hold 8-digit CPV codes without check digit, e.g. "34144900".',
+        "sv": '"{key}" ska innehålla 8-siffriga CPV-koder utan kontrollsiffra, t.ex. "34144900".',
+        "nb": '"{key}" må inneholde 8-sifrede CPV-koder uten kontrollsiffer, f.eks. "34144900".',
+        "nn": '"{key}" må innehalde 8-sifra CPV-kodar utan kontrollsiffer, t.d. "34144900".',
+        "da": '"{key}" skal indeholde 8-cifrede CPV-koder uden kontrolciffer, f.eks. "34144900".',
+        "fi": 'Kentässä "{key}" on oltava 8-numeroisia CPV-koodeja ilman tarkistusnumeroa, esim. "34144900".',
+        "is": '"{key}" verður að innihalda 8 stafa CPV-kóða án vartölu, t.d. "34144900".',
+    },
+    "date": {
+        "en": '"{key}" must be a real date written YYYY-MM-DD, e.g. "2024-03-01".',
+        "sv": '"{key}" ska vara ett giltigt datum skrivet ÅÅÅÅ-MM-DD, t.ex. "2024-03-01".',
+        "nb": '"{key}" må være en gyldig dato skrevet ÅÅÅÅ-MM-DD, f.eks. "2024-03-01".',
+        "nn": '"{key}" må vere ein gyldig dato skriven ÅÅÅÅ-MM-DD, t.d. "2024-03-01".',
+        "da": '"{key}" skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD, f.eks. "2024-03-01".',
+        "fi": 'Kentän "{key}" on oltava oikea päivämäärä muodossa VVVV-KK-PP, esim. "2024-03-01".',
+        "is": '"{key}" verður að vera gild dagsetning á forminu ÁÁÁÁ-MM-DD, t.d. "2024-03-01".',
+    },
+    "datetime": {
+        "en": '"{key}" must be a date and time, e.g. "2024-03-01T12:00:00Z".',
+        "sv": '"{key}" ska vara datum och tid, t.ex. "2024-03-01T12:00:00Z".',
+        "nb": '"{key}" må være dato og tid, f.eks. "2024-03-01T12:00:00Z".',
+        "nn": '"{key}" må vere dato og tid, t.d. "2024-03-01T12:00:00Z".',
+        "da": '"{key}" skal være dato og tid, f.eks. "2024-03-01T12:00:00Z".',
+        "fi": 'Kentän "{key}" on oltava päivämäärä ja aika, esim. "2024-03-01T12:00:00Z".',
+        "is": '"{key}" verður að vera dagsetning og tími, t.d. "2024-03-01T12:00:00Z".',
+    },
+    "date_order": {
+        "en": '"startDate" is after "endDate"; correct one of them.',
+        "sv": '"startDate" är senare än "endDate"; rätta något av dem.',
+        "nb": '"startDate" er etter "endDate"; rett en av dem.',
+        "nn": '"startDate" er etter "endDate"; rett ein av dei.',
+        "da": '"startDate" ligger efter "endDate"; ret en af dem.',
+        "fi": '"startDate" on myöhäisempi kuin "endDate"; korjaa jompikumpi.',
+        "is": '"startDate" er á eftir "endDate"; leiðréttu annað hvort.',
+    },
+    "amount": {
+        "en": '"{key}" must be an amount of 0 or more: an integer like 1200000 or a decimal string '
+              'like "1500.50" (not a JSON fraction).',
+        "sv": '"{key}" ska vara ett belopp på 0 eller mer: ett heltal som 1200000 eller en decimalsträng '
+              'som "1500.50" (inte ett JSON-decimaltal).',
+        "nb": '"{key}" må være et beløp på 0 eller mer: et heltall som 1200000 eller en desimalstreng '
+              'som "1500.50" (ikke et JSON-desimaltall).',
+        "nn": '"{key}" må vere eit beløp på 0 eller meir: eit heiltal som 1200000 eller ein desimalstreng '
+              'som "1500.50" (ikkje eit JSON-desimaltal).',
+        "da": '"{key}" skal være et beløb på 0 eller mere: et heltal som 1200000 eller en decimalstreng '
+              'som "1500.50" (ikke et JSON-decimaltal).',
+        "fi": 'Kentän "{key}" on oltava vähintään 0 oleva summa: kokonaisluku kuten 1200000 tai '
+              'desimaalimerkkijono kuten "1500.50" (ei JSON-desimaalilukua).',
+        "is": '"{key}" verður að vera upphæð 0 eða meira: heiltala eins og 1200000 eða tugabrotsstrengur '
+              'eins og "1500.50" (ekki JSON-tugabrot).',
+    },
+    "boolean": {
+        "en": '"{key}" must be true or false.',
+        "sv": '"{key}" ska vara true eller false.',
+        "nb": '"{key}" må være true eller false.',
+        "nn": '"{key}" må vere true eller false.',
+        "da": '"{key}" skal være true eller false.',
+        "fi": 'Kentän "{key}" on oltava true tai false.',
+        "is": '"{key}" verður að vera true eða false.',
+    },
+    "email": {
+        "en": '"{key}" must be an e-mail address written as a mailto: link, e.g. "mailto:name@example.org".',
+        "sv": '"{key}" ska vara en e-postadress skriven som mailto:-länk, t.ex. "mailto:namn@example.org".',
+        "nb": '"{key}" må være en e-postadresse skrevet som mailto:-lenke, f.eks. "mailto:navn@example.org".',
+        "nn": '"{key}" må vere ei e-postadresse skriven som mailto:-lenkje, t.d. "mailto:namn@example.org".',
+        "da": '"{key}" skal være en e-mailadresse skrevet som mailto:-link, f.eks. "mailto:navn@example.org".',
+        "fi": 'Kentän "{key}" on oltava sähköpostiosoite mailto:-linkkinä, esim. "mailto:nimi@example.org".',
+        "is": '"{key}" verður að vera netfang skrifað sem mailto:-tengill, t.d. "mailto:nafn@example.org".',
+    },
+    "phone": {
+        "en": '"{key}" must be a phone number written as a tel: link, e.g. "tel:+46701234567".',
+        "sv": '"{key}" ska vara ett telefonnummer skrivet som tel:-länk, t.ex. "tel:+46701234567".',
+        "nb": '"{key}" må være et telefonnummer skrevet som tel:-lenke, f.eks. "tel:+4791234567".',
+        "nn": '"{key}" må vere eit telefonnummer skrive som tel:-lenkje, t.d. "tel:+4791234567".',
+        "da": '"{key}" skal være et telefonnummer skrevet som tel:-link, f.eks. "tel:+4512345678".',
+        "fi": 'Kentän "{key}" on oltava puhelinnumero tel:-linkkinä, esim. "tel:+358401234567".',
+        "is": '"{key}" verður að vera símanúmer skrifað sem tel:-tengill, t.d. "tel:+3545551234".',
+    },
+    "url": {
+        "en": '"{key}" must be a web address starting with https:// or http://.',
+        "sv": '"{key}" ska vara en webbadress som börjar med https:// eller http://.',
+        "nb": '"{key}" må være en nettadresse som begynner med https:// eller http://.',
+        "nn": '"{key}" må vere ei nettadresse som byrjar med https:// eller http://.',
+        "da": '"{key}" skal være en webadresse, der begynder med https:// eller http://.',
+        "fi": 'Kentän "{key}" on oltava verkko-osoite, joka alkaa https:// tai http://.',
+        "is": '"{key}" verður að vera veffang sem byrjar á https:// eða http://.',
+    },
+    "text": {
+        "en": '"{key}" must be one non-empty plain text (not a language map, not a list).',
+        "sv": '"{key}" ska vara en icke-tom vanlig text (inte en språkkarta eller lista).',
+        "nb": '"{key}" må være én vanlig tekst som ikke er tom (ikke et språkkart eller en liste).',
+        "nn": '"{key}" må vere éin vanleg tekst som ikkje er tom (ikkje eit språkkart eller ei liste).',
+        "da": '"{key}" skal være én ikke-tom almindelig tekst (ikke et sprogkort eller en liste).',
+        "fi": 'Kentän "{key}" on oltava yksi ei-tyhjä tavallinen teksti (ei kielikartta eikä luettelo).',
+        "is": '"{key}" verður að vera einn venjulegur texti sem er ekki tómur (ekki tungumálakort eða listi).',
+    },
+    "nested": {
+        "en": '"{key}" must be an object with its own required fields.',
+        "sv": '"{key}" ska vara ett objekt med sina egna obligatoriska fält.',
+        "nb": '"{key}" må være et objekt med sine egne obligatoriske felt.',
+        "nn": '"{key}" må vere eit objekt med sine eigne obligatoriske felt.',
+        "da": '"{key}" skal være et objekt med sine egne påkrævede felter.',
+        "fi": 'Kentän "{key}" on oltava objekti, jolla on omat pakolliset kenttänsä.',
+        "is": '"{key}" verður að vera hlutur með sína eigin nauðsynlegu reiti.',
+    },
+    "reachable": {
+        "en": '"contact" needs an "email" or a "phone" so that people can reach it.',
+        "sv": '"contact" behöver "email" eller "phone" så att man kan nå kontakten.',
+        "nb": '"contact" trenger "email" eller "phone" slik at folk kan nå kontakten.',
+        "nn": '"contact" treng "email" eller "phone" slik at folk kan nå kontakten.',
+        "da": '"contact" skal have "email" eller "phone", så folk kan nå kontakten.',
+        "fi": 'Kentässä "contact" on oltava "email" tai "phone", jotta yhteyshenkilön tavoittaa.',
+        "is": '"contact" þarf "email" eða "phone" svo hægt sé að ná í tengiliðinn.',
+    },
+    # ---- document-level checks done by the engine itself ----
+    "no_case": {
+        "en": 'No case found: the document needs one object with "type": "Case".',
+        "sv": 'Inget ärende hittades: dokumentet behöver ett objekt med "type": "Case".',
+        "nb": 'Fant ingen sak: dokumentet trenger ett objekt med "type": "Case".',
+        "nn": 'Fann inga sak: dokumentet treng eitt objekt med "type": "Case".',
+        "da": 'Ingen sag fundet: dokumentet skal have ét objekt med "type": "Case".',
+        "fi": 'Tapausta ei löytynyt: asiakirjassa on oltava yksi objekti, jolla on "type": "Case".',
+        "is": 'Ekkert mál fannst: skjalið þarf einn hlut með "type": "Case".',
+    },
+    "many_cases": {
+        "en": "The document holds {n} cases; put each case in a document of its own.",
+        "sv": "Dokumentet innehåller {n} ärenden; lägg varje ärende i ett eget dokument.",
+        "nb": "Dokumentet inneholder {n} saker; legg hver sak i et eget dokument.",
+        "nn": "Dokumentet inneheld {n} saker; legg kvar sak i eit eige dokument.",
+        "da": "Dokumentet indeholder {n} sager; læg hver sag i sit eget dokument.",
+        "fi": "Asiakirjassa on {n} tapausta; laita jokainen tapaus omaan asiakirjaansa.",
+        "is": "Skjalið inniheldur {n} mál; settu hvert mál í sérstakt skjal.",
+    },
+    # ---- the CLI's own words ----
+    "file": {"en": "file", "sv": "fil", "nb": "fil", "nn": "fil", "da": "fil", "fi": "tiedosto", "is": "skrá"},
+    "case": {"en": "case", "sv": "ärende", "nb": "sak", "nn": "sak", "da": "sag", "fi": "tapaus", "is": "mál"},
+    "field": {"en": "field", "sv": "fält", "nb": "felt", "nn": "felt", "da": "felt", "fi": "kenttä",
+              "is": "reitur"},
+    "value": {"en": "value", "sv": "värde", "nb": "verdi", "nn": "verdi", "da": "værdi", "fi": "arvo",
+              "is": "gildi"},
+    "Violation": {"en": "error", "sv": "fel", "nb": "feil", "nn": "feil", "da": "fejl", "fi": "virhe",
+                  "is": "villa"},
+    "Warning": {"en": "warning", "sv": "varning", "nb": "advarsel", "nn": "åtvaring", "da": "advarsel",
+                "fi": "varoitus", "is": "viðvörun"},
+    "Info": {"en": "tip", "sv": "tips", "nb": "tips", "nn": "tips", "da": "tip", "fi": "vinkki",
+             "is": "ábending"},
+    "ok": {"en": "no problems found", "sv": "inga problem hittades", "nb": "ingen problemer funnet",
+           "nn": "ingen problem funne", "da": "ingen problemer fundet", "fi": "ongelmia ei löytynyt",
+           "is": "engin vandamál fundust"},
+    "unreadable": {"en": "cannot be read", "sv": "kan inte läsas", "nb": "kan ikke leses",
+                   "nn": "kan ikkje lesast", "da": "kan ikke læses", "fi": "ei voi lukea",
+                   "is": "ekki hægt að lesa"},
+    "no_files": {"en": "no .jsonld, .json, .ttl or .nt files found", "sv": "inga .jsonld-, .json-, .ttl- "
+                 "eller .nt-filer hittades", "nb": "fant ingen .jsonld-, .json-, .ttl- eller .nt-filer",
+                 "nn": "fann ingen .jsonld-, .json-, .ttl- eller .nt-filer", "da": "ingen .jsonld-, .json-, "
+                 ".ttl- eller .nt-filer fundet", "fi": ".jsonld-, .json-, .ttl- tai .nt-tiedostoja ei löytynyt",
+                 "is": "engar .jsonld-, .json-, .ttl- eða .nt-skrár fundust"},
+    "summary": {
+        "en": "{files} file(s): {violations} error(s), {warnings} warning(s), {infos} tip(s)",
+        "sv": "{files} fil(er): {violations} fel, {warnings} varning(ar), {infos} tips",
+        "nb": "{files} fil(er): {violations} feil, {warnings} advarsel/advarsler, {infos} tips",
+        "nn": "{files} fil(er): {violations} feil, {warnings} åtvaring(ar), {infos} tips",
+        "da": "{files} fil(er): {violations} fejl, {warnings} advarsl(er), {infos} tip",
+        "fi": "{files} tiedosto(a): {violations} virhe(ttä), {warnings} varoitus(ta), {infos} vinkki(ä)",
+        "is": "{files} skrá(r): {violations} villa/villur, {warnings} viðvörun/viðvaranir, {infos} ábending(ar)",
+    },
+}
+
+
+def chain(lang: str) -> tuple[str, ...]:
+    """Languages to try, best first: the requested one, then its fallbacks, then English."""
+    lang = (lang or "en").lower().split("-")[0]
+    return FALLBACKS.get(lang, (lang, "en"))
+
+
+def pick(texts: dict[str, str], lang: str) -> str:
+    """The best text for `lang` from a {language: text} map (empty string when there is none)."""
+    for candidate in chain(lang):
+        if texts.get(candidate):
+            return texts[candidate]
+    return next(iter(texts.values()), "")
+
+
+def say(message: str, lang: str = "en", **values) -> str:
+    """The catalogue sentence `message` in `lang` (with fallback), with `{placeholders}` filled in."""
+    return pick(CATALOGUE[message], lang).format(**values)
+
+
+def all_languages(message: str, **values) -> dict[str, str]:
+    """The sentence in every supported language (used to write `sh:message`s)."""
+    return {lang: CATALOGUE[message][lang].format(**values) for lang in LANGUAGES}

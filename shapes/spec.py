@@ -1,0 +1,175 @@
+"""The one source of what a case may be: fields, kinds, severities and limits.
+
+`shapes/build.py` turns these tables into `case-shapes.ttl` (SHACL) and `case.schema.json`
+(JSON Schema), so the two cannot drift; `tests/shapes/test_agreement.py` then checks the two
+generated files against each other and against the JSON-LD context without using this module.
+
+Severity means: Violation = a case cannot be without it (or the value is malformed);
+Warning = others need it to learn from the case; Info = nice to have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONCEPT_BASE = "https://w3id.org/stafett/concept/"
+AUTHORITY_BASE = "http://publications.europa.eu/resource/authority/"
+CPV_BASE = "http://data.europa.eu/cpv/cpv/"
+
+# Language tags allowed on texts. `no` is kept for publishers who cannot tell nb from nn; `se` is
+# North Sámi (the Sámi language with most speakers and the one public bodies publish in).
+# Region subtags are allowed (SHACL sh:languageIn matches by prefix: `sv-FI` passes as `sv`).
+TEXT_LANGUAGES = ("sv", "nb", "nn", "no", "da", "fi", "is", "en", "se")
+
+TITLE_MAX = 300
+LONG_TEXT_MAX = 10_000
+KEYWORD_MAX = 100
+PLAIN_TEXT_MAX = 300
+
+# The project's own schemes (fixed codes shared by all helpers).
+STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
+    "case-status": ("needs-analysis", "market-dialogue", "tendering", "development", "pilot",
+                    "implemented", "scaled-up", "adopted-by-others", "discontinued"),
+    "innovation-approach": ("pcp", "ppi", "innovation-partnership", "competitive-dialogue",
+                            "competitive-negotiation", "market-dialogue", "functional-requirements",
+                            "design-contest", "innovation-competition", "testbed"),
+    "sector": ("health-social-care", "education", "it-digitalisation", "environment-climate", "transport",
+               "energy", "construction-housing", "public-administration", "water-waste", "culture-leisure",
+               "public-safety", "food-meals"),
+    "outcome-type": ("cost-savings", "quality-improvement", "time-savings", "environmental-benefit",
+                     "work-environment", "accessibility", "new-market", "scaled-solution", "knowledge-gained",
+                     "no-measurable-effect"),
+    "funding-type": ("own-budget", "national-innovation-agency", "eu-programme", "regional-fund",
+                     "research-council", "nordic-cooperation", "private-co-funding", "other"),
+    "adoption-route": ("framework-call-off", "join-next-procurement", "open-source", "licence-agreement",
+                       "reuse-documents", "new-procurement"),
+    "document-type": ("notice", "tender-documents", "specification", "report", "evaluation", "contract",
+                      "presentation", "video", "web-page"),
+}
+# EU authority tables used as-is (codes read from ../shared/reference/authority-tables by build.py).
+AUTHORITY_SCHEMES = ("procurement-procedure-type", "country", "language", "currency", "eu-programme",
+                     "buyer-legal-type")
+
+
+def scheme_base(scheme: str) -> str:
+    if scheme in STAFETT_SCHEMES:
+        return f"{CONCEPT_BASE}{scheme}/"
+    return f"{AUTHORITY_BASE}{scheme}/"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One JSON key of an object, and what its values may be.
+
+    kind: lang (language map of texts), keywords (language map of word lists), code (a concept from
+    `scheme`), cpv, date, datetime, amount, boolean, email, phone, url, text (plain string),
+    node (a nested object described by `node`).
+    presence: severity when the key is missing (None = silently optional); minimum count 1.
+    """
+
+    key: str
+    kind: str
+    presence: str | None = None
+    max_count: int | None = None
+    max_length: int | None = None
+    scheme: str | None = None
+    node: str | None = None
+
+
+def lang(key, presence=None, max_length=LONG_TEXT_MAX):
+    return Field(key, "lang", presence, max_length=max_length)
+
+
+CASE = (
+    lang("title", "Violation", TITLE_MAX),
+    lang("summary", "Warning"),
+    lang("need", "Warning"),
+    lang("outcome", "Warning"),
+    lang("lessonsLearned", "Warning"),
+    lang("risks"),
+    lang("riskSharing"),
+    lang("adoptionNote"),
+    Field("keyword", "keywords", "Info", max_count=50, max_length=KEYWORD_MAX),
+    Field("status", "code", "Violation", max_count=1, scheme="case-status"),
+    Field("innovationApproach", "code", "Warning", max_count=10, scheme="innovation-approach"),
+    Field("sector", "code", "Warning", max_count=12, scheme="sector"),
+    Field("effect", "code", "Info", max_count=10, scheme="outcome-type"),
+    Field("adoptionRoute", "code", None, max_count=6, scheme="adoption-route"),
+    Field("country", "code", "Violation", max_count=1, scheme="country"),
+    Field("language", "code", "Violation", max_count=10, scheme="language"),
+    Field("cpv", "cpv", "Info", max_count=20),
+    Field("buyer", "node", "Violation", max_count=50, node="Organization"),
+    Field("publisher", "node", None, max_count=1, node="Organization"),
+    Field("procedure", "node", None, max_count=1, node="Procedure"),
+    Field("solution", "node", None, max_count=10, node="Solution"),
+    Field("cost", "node", "Info", max_count=1, node="MonetaryValue"),
+    Field("funding", "node", "Info", max_count=20, node="Funding"),
+    Field("startDate", "date", None, max_count=1),
+    Field("endDate", "date", None, max_count=1),
+    Field("openForAdoption", "boolean", None, max_count=1),
+    Field("openForPartners", "boolean", None, max_count=1),
+    Field("scaledUpFrom", "url", None, max_count=50),
+    Field("adoptedFrom", "url", None, max_count=50),
+    Field("adoptedBy", "url", None, max_count=50),
+    Field("relatedCase", "url", None, max_count=50),
+    Field("document", "node", "Info", max_count=20, node="Document"),
+    Field("contact", "node", "Warning", max_count=10, node="Contact"),
+    Field("issued", "datetime", None, max_count=1),
+    Field("modified", "datetime", None, max_count=1),
+    Field("version", "text", None, max_count=1, max_length=50),
+)
+
+# Nested objects are checked through `sh:node`, and SHACL counts a value node with *any* result as
+# not conforming, so nested shapes hold only Violation-level rules (a nested warning would turn into
+# a case-level violation).
+NODES: dict[str, tuple[Field, ...]] = {
+    "Organization": (
+        lang("name", "Violation", TITLE_MAX),
+        Field("orgNumber", "text", None, max_count=1, max_length=50),
+        Field("country", "code", None, max_count=1, scheme="country"),
+        Field("legalType", "code", None, max_count=1, scheme="buyer-legal-type"),
+    ),
+    "Procedure": (
+        Field("procedureType", "code", None, max_count=1, scheme="procurement-procedure-type"),
+        Field("jointProcurement", "boolean", None, max_count=1),
+    ),
+    "MonetaryValue": (
+        Field("amount", "amount", "Violation", max_count=1),
+        Field("currency", "code", "Violation", max_count=1, scheme="currency"),
+    ),
+    "Funding": (
+        Field("fundingType", "code", "Violation", max_count=1, scheme="funding-type"),
+        Field("funder", "node", None, max_count=1, node="Organization"),
+        Field("amount", "amount", None, max_count=1),
+        Field("currency", "code", None, max_count=1, scheme="currency"),
+        Field("programme", "code", None, max_count=1, scheme="eu-programme"),
+    ),
+    "Solution": (
+        lang("name", "Violation", TITLE_MAX),
+        lang("summary"),
+        Field("url", "url", None, max_count=1),
+        Field("supplier", "node", None, max_count=50, node="Organization"),
+    ),
+    "Document": (
+        Field("url", "url", "Violation", max_count=1),
+        lang("title", None, TITLE_MAX),
+        Field("documentType", "code", None, max_count=1, scheme="document-type"),
+    ),
+    "Contact": (
+        Field("fullName", "text", None, max_count=1, max_length=PLAIN_TEXT_MAX),
+        Field("email", "email", None, max_count=1),
+        Field("phone", "phone", None, max_count=1),
+    ),
+}
+
+# Patterns shared by SHACL (sh:pattern, XPath regex flavour) and JSON Schema (ECMA flavour); kept
+# to the common subset of both.
+PATTERNS = {
+    "url": r"^https?://[^\s<>\"{}|\\^`]+$",
+    "email": r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$",
+    "phone": r"^tel:\+?[0-9][0-9 ()-]{2,30}$",
+    "cpv": "^" + CPV_BASE.replace(".", r"\.") + r"[0-9]{8}$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "amount": r"^-?[0-9]+(\.[0-9]+)?$",  # the sign is left to sh:minInclusive for a clearer message
+    "nonblank": r"\S",
+}
