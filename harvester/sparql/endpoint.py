@@ -76,7 +76,9 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
     default_graphs = _graph_iris(params, "default-graph-uri")
     named_graphs = _graph_iris(params, "named-graph-uri")
-    answer = await service.answer(gated, fmt, default_graphs, named_graphs)
+    # The service-defined base IRI for relative IRIs in queries is the endpoint itself.
+    base_iri = str(request.url.replace(query=""))
+    answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri)
     headers = {**CORS_HEADERS, "Vary": "Accept", "Cache-Control": "no-store"}
     if answer.truncated:
         headers[TRUNCATION_HEADER] = "true"

@@ -49,10 +49,10 @@ class SparqlService:
             self.snapshots.refresh()
 
     async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
-                     named_graphs: list[str]) -> Answer:
+                     named_graphs: list[str], base_iri: str | None = None) -> Answer:
         request = {"query": gated.text, "form": gated.form, "format": fmt,
                    "has_dataset_clause": gated.has_dataset_clause, "max_rows": self.settings.max_rows,
-                   "default_graphs": default_graphs, "named_graphs": named_graphs}
+                   "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
         if self.settings.external_endpoint:
             result = await forward(self.settings.external_endpoint, request,
                                    timeout=self.settings.timeout_seconds,

@@ -99,7 +99,7 @@ def dataset_options(request: dict) -> dict:
 
 def run(store, request: dict) -> dict:
     """Execute on a store and serialise; shared by workers and the tests of this module."""
-    answer = store.query(request["query"], **dataset_options(request))
+    answer = store.query(request["query"], base_iri=request.get("base_iri"), **dataset_options(request))
     return serialise(answer, request["form"], request["format"], request["max_rows"])
 
 

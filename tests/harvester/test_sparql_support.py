@@ -1,0 +1,77 @@
+"""Shared set-up for the SPARQL endpoint tests: a real store, real workers, a real server on loopback.
+
+The store holds the W3C protocol-test graphs (named by their `rdfs:label` IRIs, as the manifest
+says), every example case in its own named graph, and a block of synthetic quads big enough for a
+runaway cross join and for the row cap.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from stafett.harvester.sparql.endpoint import routes
+from stafett.harvester.sparql.service import SparqlService
+from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.vocabulary.jsonld import parse_document
+from starlette.applications import Starlette
+
+from stafett.serving import bind, serve_in_thread
+
+REPO = Path(__file__).resolve().parents[2]
+PROTOCOL_TESTS = REPO.parent / "shared" / "reference" / "w3c-tests" / "sparql11-protocol"
+if not PROTOCOL_TESTS.exists():  # the working copy lives beside shared/ as main/
+    PROTOCOL_TESTS = Path("/work/shared/reference/w3c-tests/sparql11-protocol")
+EXAMPLE_CASES = REPO / "examples" / "cases"
+SYNTHETIC = "https://synthetic.stafett.example/"
+SYNTHETIC_COUNT = 60
+MAX_ROWS = 25
+TIMEOUT = 2.0
+
+
+def protocol_graphs() -> dict[str, Path]:
+    """Graph IRI -> data file, from the manifest's `ut:graphData` (label = graph name)."""
+    return {f"http://kasei.us/2009/09/sparql/data/{name}.rdf": PROTOCOL_TESTS / f"{name}.nt"
+            for name in ("data1", "data2", "data3") if (PROTOCOL_TESTS / f"{name}.nt").exists()}
+
+
+def example_cases() -> dict[str, list[ox.Quad]]:
+    cases = {}
+    for path in sorted(EXAMPLE_CASES.glob("*.jsonld")):
+        iri = json.loads(path.read_bytes())["id"]
+        cases[iri] = parse_document(path.read_bytes(), "application/ld+json", source=path.name)
+    return cases
+
+
+def fill(store: ox.Store) -> None:
+    for graph, path in protocol_graphs().items():
+        for quad in ox.parse(path.read_bytes(), ox.RdfFormat.N_TRIPLES):
+            store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph)))
+    for iri, quads in example_cases().items():
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri)) for q in quads)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for i in range(SYNTHETIC_COUNT):
+        thing, graph = ox.NamedNode(f"{SYNTHETIC}thing/{i}"), ox.NamedNode(f"{SYNTHETIC}graph/{i % 4}")
+        store.add(ox.Quad(thing, label, ox.Literal(f"ting {i}", language="sv"), graph))
+
+
+class Endpoint:
+    def __init__(self, service: SparqlService, server, store: ox.Store) -> None:
+        self.service, self.server, self.store = service, server, store
+        self.url = server.base_url + "sparql"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sparql")
+    store = ox.Store(str(root / "store"))
+    fill(store)
+    settings = SparqlSettings(timeout_seconds=TIMEOUT, max_rows=MAX_ROWS, workers=2, queue_size=2,
+                              snapshot_dir=root / "snapshots", max_query_chars=5000, max_body_bytes=8000)
+    service = SparqlService(settings, store)
+    server = serve_in_thread(Starlette(routes=routes(service)), bind())
+    yield Endpoint(service, server, store)
+    server.stop()
+    service.close()
