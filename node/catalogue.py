@@ -88,7 +88,7 @@ def catalogue_document(settings, store) -> dict:
     publisher = {"@id": settings.publisher_iri, "@type": "foaf:Agent", "foaf:name": tagged(settings.org_name),
                  "dct:identifier": settings.org_number,
                  "dct:spatial": {"@id": AUTHORITY + "country/" + settings.country, "@type": "dct:Location"}}
-    contact = {"@id": f"{base}#contact", "@type": "vcard:Organization",
+    contact = {"@id": f"{base}#contact", "@type": ["vcard:Kind", "vcard:Organization"],
                "vcard:fn": next(iter(settings.org_name.values()))}
     if settings.contact_email:
         email = settings.contact_email
@@ -109,7 +109,9 @@ def catalogue_document(settings, store) -> dict:
     service = {
         "@id": f"{base}#feed-service", "@type": "dcat:DataService",
         "dct:title": tagged({"en": "Stafett change feed (Linked Data Event Stream)"}),
-        "dcat:endpointURL": {"@id": feed}, "dcat:endpointDescription": {"@id": f"{base}feed#stream"},
+        # DCAT-AP's range shapes want the class of every linked resource stated, even rdfs:Resource.
+        "dcat:endpointURL": {"@id": feed, "@type": "rdfs:Resource"},
+        "dcat:endpointDescription": {"@id": f"{base}feed#stream", "@type": "rdfs:Resource"},
         "dcat:servesDataset": {"@id": dataset["@id"]},
         "dct:conformsTo": {"@id": LDES_SPEC, "@type": "dct:Standard"},
     }
