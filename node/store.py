@@ -245,6 +245,11 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         row = self._db().execute("SELECT max(published) FROM changes").fetchone()
         return row[0] if row else None
 
+    def content_hash_of(self, iri: str) -> str | None:
+        """Hash of the case's authored content (without node-set fields), to spot unchanged imports."""
+        row = self._db().execute("SELECT content_hash FROM cases WHERE iri = ?", (iri,)).fetchone()
+        return row[0] if row else None
+
     def slug_taken(self, slug: str) -> bool:
         return self._db().execute("SELECT 1 FROM cases WHERE slug = ?", (slug,)).fetchone() is not None
 
