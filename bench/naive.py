@@ -24,6 +24,7 @@ from stafett.vocabulary.jsonld import frozen_document_loader
 
 from bench.measure import Stopwatch, dir_bytes, rss_bytes
 
+ALLOW = {"allow_warnings": True, "allow_infos": True}
 PYLD_OPTIONS = {"format": "application/n-quads", "documentLoader": frozen_document_loader}
 
 
@@ -40,7 +41,8 @@ def pyld_to_nquads(doc: dict) -> str:
 
 def pyshacl_conforms(nquads: str) -> bool:
     data = rdflib.Graph().parse(data=nquads, format="nt")
-    conforms, _, _ = pyshacl_validate(data, shacl_graph=shapes_graph())
+    # Warnings and infos do not reject a case (the project's rule), so allow them here too.
+    conforms, _, _ = pyshacl_validate(data, shacl_graph=shapes_graph(), **ALLOW)
     return bool(conforms)
 
 
