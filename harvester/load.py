@@ -1,0 +1,176 @@
+"""Loading admitted members: one named graph per case, provenance beside it, routes remembered.
+
+Per member: decide whether this route's copy is the one the registry keeps (the publisher's own
+copy always wins over a relayed one; among relays the latest harvested wins), write the store
+(an idempotent replacement), then in ONE SQLite transaction record the route, the registry's
+view of the case, the registry's own feed entry and the checkpoint. Refused and quarantined
+members only reach the reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from stafett.harvester import terms as t
+from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, Decision
+from stafett.harvester.reports import Run, source_iri, utcnow
+from stafett.harvester.sources import Source
+
+if TYPE_CHECKING:
+    from stafett.harvester.registry import Registry
+
+
+def snapshot_sha256(triples: list[ox.Triple]) -> str:
+    """sha256 of the snapshot's canonical N-Triples (RDFC-1.0 blank node labels, sorted lines)."""
+    dataset = ox.Dataset([ox.Quad(tr.subject, tr.predicate, tr.object) for tr in triples])
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(
+        line for line in ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).decode().splitlines() if line
+    )
+    return hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest()
+
+
+def literal_of(triples: list[ox.Triple], case: str, predicate: ox.NamedNode) -> str | None:
+    subject = ox.NamedNode(case)
+    return next(
+        (
+            tr.object.value
+            for tr in triples
+            if tr.subject == subject and tr.predicate == predicate and isinstance(tr.object, ox.Literal)
+        ),
+        None,
+    )
+
+
+def route_iri(base_url: str, case: str, source: str) -> str:
+    return f"{base_url}route/{hashlib.sha256(case.encode()).hexdigest()[:24]}/{source}"
+
+
+def apply(registry: Registry, source: Source, decision: Decision, run: Run) -> str:
+    """Apply one decision; returns the counter it was counted under."""
+    member = decision.member
+    if decision.verdict not in (ACCEPT, DELETE):
+        counter = "quarantined" if decision.verdict == QUARANTINE else "refused"
+        payload = (
+            ox.serialize(member.payload, format=ox.RdfFormat.N_TRIPLES).decode() if member.payload else None
+        )
+        with registry.db.transaction() as tx:
+            registry.reports.problem(
+                tx, run, member.activity, member.case, decision.verdict, decision.reasons, payload
+            )
+            finish_member(registry, tx, source, member.activity, run, counter)
+        return counter
+    case = member.case
+    routes = {r["source"]: r for r in registry.db.rows("SELECT * FROM routes WHERE case_iri=?", (case,))}
+    mine = routes.get(source.name)
+    if mine and not newer(member.published, mine["published"], allow_equal=run.full):
+        with registry.db.transaction() as tx:
+            finish_member(registry, tx, source, member.activity, run, "skipped")
+        return "skipped"
+    publisher_elsewhere = any(r["direct"] for name, r in routes.items() if name != source.name)
+    wins = decision.direct or not publisher_elsewhere
+    current = registry.db.one("SELECT * FROM cases WHERE case_iri=?", (case,))
+    live_before = current is not None and current["state"] == "live"
+    snapshot = member.payload if decision.verdict == ACCEPT else None
+    now = utcnow()
+    route_triples = route_description(registry.settings.base_url, case, source, decision, member.published)
+    route_node = route_iri(registry.settings.base_url, case, source.name)
+    if wins:
+        provenance = case_provenance(registry.settings.base_url, source, decision, now) + route_triples
+        registry.backend.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
+    else:
+        registry.backend.replace_about(registry.prov_graph, [route_node], route_triples)
+    kind = None
+    if wins and snapshot is not None:
+        kind = "Update" if live_before else "Create"
+    elif wins and (current is None or current["state"] != "deleted"):
+        kind = "Delete"
+    with registry.db.transaction() as tx:
+        tx.execute(
+            "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                case,
+                source.name,
+                int(decision.direct),
+                "live" if snapshot is not None else "deleted",
+                member.published,
+                decision.origin_activity,
+                decision.origin_stream,
+                literal_of(snapshot or [], case, t.DCT_MODIFIED),
+                snapshot_sha256(snapshot) if snapshot is not None else None,
+                now,
+            ),
+        )
+        if wins:
+            tx.execute(
+                "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
+                (
+                    case,
+                    "live" if snapshot is not None else "deleted",
+                    source.name,
+                    decision.origin_activity,
+                    now,
+                ),
+            )
+        if kind:
+            registry.feed.append(tx, kind, case, decision, snapshot or [], now)
+        counter = "accepted" if snapshot is not None else "deleted"
+        finish_member(registry, tx, source, member.activity, run, counter)
+    return counter
+
+
+def newer(published: str, than: str, *, allow_equal: bool) -> bool:
+    """Compare as:published values as instants (lexical forms may differ: Z vs +00:00)."""
+    a, b = datetime.fromisoformat(published), datetime.fromisoformat(than)
+    return a > b or (allow_equal and a == b)
+
+
+def finish_member(registry: Registry, tx, source: Source, activity: str, run: Run, counter: str) -> None:
+    tx.execute("INSERT OR IGNORE INTO processed VALUES (?,?)", (source.name, activity))
+    registry.reports.bump(tx, run, counter)
+
+
+def route_description(
+    base_url: str, case: str, source: Source, decision: Decision, published: str
+) -> list[ox.Triple]:
+    node = ox.NamedNode(route_iri(base_url, case, source.name))
+    out = [
+        ox.Triple(node, t.STF_ROUTE_OF, ox.NamedNode(case)),
+        ox.Triple(node, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
+        ox.Triple(node, t.STF_ORIGIN_ACTIVITY, ox.NamedNode(decision.member.activity)),
+        ox.Triple(node, t.AS_PUBLISHED, t.dt(published)),
+        ox.Triple(node, t.STF_DIRECT, ox.Literal(str(decision.direct).lower(), datatype=t.XSD_BOOLEAN)),
+        ox.Triple(node, t.STF_STATE, ox.Literal("deleted" if decision.verdict == DELETE else "live")),
+    ]
+    return out
+
+
+def case_provenance(base_url: str, source: Source, decision: Decision, now: str) -> list[ox.Triple]:
+    member = decision.member
+    case = ox.NamedNode(member.case)
+    out = [
+        ox.Triple(case, t.RDF_TYPE, t.PROV_ENTITY),
+        ox.Triple(case, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
+        ox.Triple(case, t.PROV_GENERATED_AT, t.dt(now)),
+    ]
+    if decision.origin_stream:
+        out.append(ox.Triple(case, t.PROV_PRIMARY_SOURCE, ox.NamedNode(decision.origin_stream)))
+    if decision.verdict == DELETE:
+        out += [
+            ox.Triple(case, t.RDF_TYPE, t.STF_TOMBSTONE),
+            ox.Triple(case, t.PROV_INVALIDATED_BY, ox.NamedNode(decision.origin_activity)),
+            ox.Triple(case, t.PROV_INVALIDATED_AT, t.dt(now)),
+        ]
+        return out
+    out.append(ox.Triple(case, t.PROV_DERIVED, ox.NamedNode(decision.origin_activity)))
+    version = literal_of(member.payload, member.case, t.DCAT_VERSION)
+    if version is not None:
+        out.append(ox.Triple(case, t.DCAT_VERSION, ox.Literal(version)))
+    out += [
+        ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language="en"))
+        for w in decision.warnings
+    ]
+    return out

@@ -1,0 +1,184 @@
+"""Feed pages -> members. Size and depth are checked before any RDF parser sees the bytes.
+
+Parsing goes through `stafett.vocabulary.jsonld.parse_document` (local context only, byte, depth
+and value-count limits first). With `parse_in_subprocess` the parser runs in a worker process and
+hands back N-Quads, so even a parser crash (pyoxigraph segfaults on very deep JSON-LD) costs one
+page, not the harvester. A page's quads are then grouped: the default graph describes the stream,
+the page and its relations; each member activity's named graph holds its case snapshot.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyoxigraph as ox
+from stafett.harvester import terms as t
+from stafett.harvester.fetch import Fetched
+from stafett.harvester.settings import RegistrySettings
+from stafett.vocabulary.jsonld import Limits, parse_document
+
+from stafett.problems import Finding, Problem, unreadable
+
+
+@dataclass
+class Member:
+    activity: str
+    kind: str  # "Create" | "Update" | "Delete"
+    case: str | None
+    published: str  # as:published, lexical form
+    payload: list[ox.Triple]
+    stream: str | None = None  # the stream that lists this member
+    derived_from: str | None = None  # prov:wasDerivedFrom (set by aggregators)
+    origin_stream: str | None = None  # dct:source (set by aggregators)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def moment(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.published)
+        except ValueError:
+            return None
+
+
+@dataclass
+class FeedPage:
+    url: str
+    members: list[Member]
+    links: list[str]  # tree:node targets (next/previous pages), in document order
+    views: list[str]  # tree:view targets (roots), when the page names its stream
+    immutable: bool
+    stray_graphs: list[str]  # named graphs that belong to no member
+
+    @property
+    def is_feed(self) -> bool:
+        return bool(self.members or self.links or self.views)
+
+
+def page_limits(settings: RegistrySettings) -> Limits:
+    return Limits(
+        max_bytes=settings.max_decoded_bytes, max_depth=settings.max_depth, max_nodes=settings.max_json_values
+    )
+
+
+def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
+    """Runs in the worker process: returns N-Quads bytes or the Problem."""
+    try:
+        quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
+    except Problem as problem:
+        return None, problem
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), None
+
+
+class PageParser:
+    """Parses fetched pages; owns the optional worker process (close() when done)."""
+
+    def __init__(self, settings: RegistrySettings) -> None:
+        self.settings = settings
+        self.limits = page_limits(settings)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def quads(self, fetched: Fetched, source: str) -> list[ox.Quad]:
+        media_type = fetched.media_type or "application/trig"
+        if not self.settings.parse_in_subprocess:
+            return parse_document(
+                fetched.body, media_type, base_iri=fetched.url, limits=self.limits, source=source
+            )
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            nquads, problem = self.pool.submit(
+                _parse_to_nquads, fetched.body, media_type, fetched.url, self.limits, source
+            ).result(self.settings.request_deadline)
+        except (BrokenProcessPool, TimeoutError):
+            self.close()  # the worker died or hung: a fresh one serves the next page
+            raise unreadable(
+                f"the parser crashed or hung on {fetched.url}; the page was skipped", source=source
+            ) from None
+        if problem:
+            raise problem
+        return list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+
+    def page(self, fetched: Fetched, source: str) -> FeedPage:
+        return group_page(fetched.url, self.quads(fetched, source), fetched.immutable)
+
+
+def group_page(url: str, quads: list[ox.Quad], immutable_header: bool = False) -> FeedPage:
+    default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            graphs.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        elif not isinstance(q.graph_name, ox.DefaultGraph):  # blank-node graph names: no member owns them
+            graphs.setdefault(str(q.graph_name), [])
+    about: dict[str, dict[str, list]] = {}
+    for q in default:
+        about.setdefault(str(q.subject), {}).setdefault(q.predicate.value, []).append(q.object)
+
+    members, listed = [], set()
+    for q in default:
+        if (
+            q.predicate == t.TREE_MEMBER
+            and isinstance(q.object, ox.NamedNode)
+            and q.object.value not in listed
+        ):
+            listed.add(q.object.value)
+            members.append(build_member(q.object.value, about, graphs, q.subject.value))
+    links = [
+        o.value
+        for q in default
+        if q.predicate == t.TREE_RELATION
+        for o in about.get(str(q.object), {}).get(t.TREE_NODE.value, [])
+        if isinstance(o, ox.NamedNode)
+    ]
+    views = [
+        q.object.value for q in default if q.predicate == t.TREE_VIEW and isinstance(q.object, ox.NamedNode)
+    ]
+    immutable = immutable_header or any(
+        q.predicate == t.LDES_IMMUTABLE and q.object.value == "true" for q in default
+    )
+    stray = sorted(set(graphs) - listed)
+    return FeedPage(url, members, list(dict.fromkeys(links)), views, immutable, stray)
+
+
+def build_member(activity: str, about: dict, graphs: dict, stream: str) -> Member:
+    props = about.get("<" + activity + ">", {})
+
+    def one(predicate: ox.NamedNode):
+        values = props.get(predicate.value, [])
+        return values[0] if values else None
+
+    kinds = [t.KINDS[v] for v in props.get(t.RDF_TYPE.value, []) if v in t.KINDS]
+    case, published = one(t.AS_OBJECT), one(t.AS_PUBLISHED)
+    derived, origin = one(t.PROV_DERIVED), one(t.DCT_SOURCE)
+    member = Member(
+        activity,
+        kinds[0] if len(kinds) == 1 else "",
+        case.value if isinstance(case, ox.NamedNode) else None,
+        published.value if isinstance(published, ox.Literal) else "",
+        graphs.get(activity, []),
+        stream,
+        derived.value if isinstance(derived, ox.NamedNode) else None,
+        origin.value if isinstance(origin, ox.NamedNode) else None,
+    )
+    if len(kinds) != 1:
+        member.problems.append("the activity must have exactly one type of as:Create, as:Update, as:Delete")
+    if member.case is None:
+        member.problems.append("the activity has no as:object naming the case IRI")
+    if member.moment is None:
+        member.problems.append(f"as:published {member.published!r} is not an xsd:dateTime")
+    if member.kind in ("Create", "Update") and not member.payload:
+        member.problems.append("a Create/Update activity needs the case snapshot in GRAPH <activity>")
+    return member
+
+
+def finding(message: str, *, source: str, focus: str | None = None, rule: str = "feed") -> Finding:
+    return Finding("Violation", message, focus_node=focus, rule=rule, source=source)

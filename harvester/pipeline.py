@@ -1,0 +1,235 @@
+"""One source's harvest, top to bottom: discover -> crawl pages -> admit -> load -> report.
+
+A source that is down, answers garbage or suddenly lists nothing is marked stale; its cases stay
+(only a Delete tombstone removes a case). Everything it does wrong is contained in its own run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import orjson
+import pyoxigraph as ox
+from stafett.harvester import terms as t
+from stafett.harvester.admit import admit
+from stafett.harvester.checkpoint import PageMemo
+from stafett.harvester.fetch import Fetcher
+from stafett.harvester.load import apply
+from stafett.harvester.parse import Member, PageParser
+from stafett.harvester.reports import Run, run_triples, source_iri, utcnow
+from stafett.harvester.sources import Source
+
+from stafett.problems import Finding, Problem
+
+if TYPE_CHECKING:
+    from stafett.harvester.registry import Registry
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+async def harvest_source(registry: Registry, source: Source, *, full: bool = False) -> dict:
+    settings = registry.settings
+    run = registry.reports.start(source.name, full)
+    if full:
+        registry.checkpoints.forget(source.name)
+    parser = PageParser(settings)
+    root, stale = None, None
+    try:
+        async with asyncio.timeout(settings.source_deadline), Fetcher(settings) as fetcher:
+            root = await discover_root(fetcher, parser, source)
+            listed = await crawl(registry, fetcher, parser, source, root, run)
+            stale = empty_feed(registry, source, listed)
+            if full and not run.error:
+                stale = stale or await reconcile(registry, fetcher, source, root, run)
+    except Problem as problem:
+        run.error = problem.detail
+    except TimeoutError:
+        run.error = (
+            f"{source.name}: the harvest took longer than {settings.source_deadline:g} s and was stopped"
+        )
+    finally:
+        parser.close()
+    stale = stale or run.error
+    if stale:
+        registry.checkpoints.mark_stale(source.name, utcnow(), stale)
+    else:
+        registry.checkpoints.mark_good(source.name, utcnow(), root)
+    registry.reports.finish(run, "failed" if run.error else "ok", stale=bool(stale))
+    publish_report(registry, source, run)
+    registry.notify()
+    return registry.reports.runs(source.name, limit=1)[0]
+
+
+async def discover_root(fetcher: Fetcher, parser: PageParser, source: Source) -> str:
+    """The source URL is a feed page itself, or a description naming its view; else `{url}feed`."""
+    fetched = await fetcher.get(source.url, source=source.name)
+    try:
+        page = parser.page(fetched, source.name)
+    except Problem:
+        page = None
+    if page and (page.members or page.links):
+        return fetched.url
+    if page and page.views:
+        return page.views[0]
+    return source.url.rstrip("/") + "/feed"
+
+
+async def crawl(
+    registry: Registry, fetcher: Fetcher, parser: PageParser, source: Source, root: str, run: Run
+) -> int:
+    """Breadth-first over tree:node links (visited set + page cap); returns members listed."""
+    queue, visited, listed = deque([root]), set(), 0
+    while queue:
+        url = queue.popleft()
+        if url in visited:
+            continue  # page loops end here
+        visited.add(url)
+        if len(visited) > registry.settings.max_pages:
+            raise Problem(
+                508,
+                "endless-paging",
+                "A feed pages without end",
+                f"{source.name}: more than {registry.settings.max_pages} pages from {root}; "
+                "stopped (members up to here are kept)",
+            )
+        memo = registry.checkpoints.page(source.name, url)
+        if memo and memo.immutable:
+            queue.extend(memo.links)  # closed and fully processed before: no request at all
+            listed += memo.members
+            continue
+        memo = await read_page(registry, fetcher, parser, source, url, memo, run, is_root=url == root)
+        if memo:
+            listed += memo.members
+            queue.extend(link for link in memo.links if same_site(link, root, registry, run, source))
+    return listed
+
+
+async def read_page(
+    registry, fetcher, parser, source: Source, url: str, memo: PageMemo | None, run: Run, *, is_root: bool
+) -> PageMemo | None:
+    try:
+        fetched = await fetcher.get(
+            url,
+            source=source.name,
+            etag=memo.etag if memo else None,
+            last_modified=memo.last_modified if memo else None,
+        )
+        registry.reports.bump_now(run, "pages")
+        if fetched.not_modified and memo:
+            registry.reports.bump_now(run, "not_modified")
+            return memo
+        page = parser.page(fetched, source.name)
+    except Problem as problem:
+        if is_root:
+            raise
+        page_problem(registry, run, url, problem)
+        return None
+    for member in sorted(page.members, key=order):
+        if not registry.checkpoints.is_processed(source.name, member.activity):
+            registry.reports.bump_now(run, "fetched")
+            apply(registry, source, admit(member, source, registry.sources), run)
+        await asyncio.sleep(0)  # let the source deadline fire between members
+    memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
+    registry.checkpoints.page_done(source.name, url, memo)
+    return memo
+
+
+def order(member: Member):
+    return (member.moment is None, member.moment or EARLIEST, member.activity)
+
+
+def same_site(link: str, root: str, registry, run: Run, source: Source) -> bool:
+    if link.split("/", 3)[:3] == root.split("/", 3)[:3]:
+        return True
+    page_problem(
+        registry,
+        run,
+        link,
+        Problem(
+            403,
+            "off-site-link",
+            "A feed links off its site",
+            f"{source.name}: page link {link} leaves {root}'s site; not followed",
+        ),
+    )
+    return False
+
+
+def page_problem(registry: Registry, run: Run, url: str, problem: Problem) -> None:
+    run.error = run.error or problem.detail
+    findings = problem.findings or [Finding("Violation", problem.detail, focus_node=url, rule=problem.slug)]
+    with registry.db.transaction() as tx:
+        registry.reports.problem(tx, run, None, None, "page-failed", findings)
+
+
+def empty_feed(registry: Registry, source: Source, listed: int) -> str | None:
+    held = registry.db.one("SELECT COUNT(*) FROM routes WHERE source=? AND state='live'", (source.name,))[0]
+    if listed == 0 and held:
+        return (
+            f"{source.name}: the feed suddenly lists no members; its {held} cases are kept "
+            "until it publishes Delete tombstones"
+        )
+    return None
+
+
+async def reconcile(registry: Registry, fetcher: Fetcher, source: Source, root: str, run: Run) -> str | None:
+    """`--full`: compare what we hold from this source with its `/feed/state` (drift; never deletes)."""
+    try:
+        fetched = await fetcher.get(
+            root.rstrip("/") + "/state", source=source.name, accept="application/json"
+        )
+        state = state_hashes(orjson.loads(fetched.body))
+    except (Problem, orjson.JSONDecodeError, TypeError, AttributeError, KeyError) as err:
+        run.drift = {"error": getattr(err, "detail", None) or f"unreadable state: {err}"}
+        return None
+    held = {
+        r["case_iri"]: r["snapshot_sha"]
+        for r in registry.db.rows(
+            "SELECT case_iri, snapshot_sha FROM routes WHERE source=? AND state='live'", (source.name,)
+        )
+    }
+    run.drift = {
+        "missing_here": sorted(set(state) - set(held)),
+        "not_at_source": sorted(set(held) - set(state)),
+        "hash_differs": sorted(c for c in set(state) & set(held) if state[c] and state[c] != held[c]),
+    }
+    if not state and held:
+        return f"{source.name}: /feed/state lists no cases while {len(held)} are held; kept, marked stale"
+    return None
+
+
+def state_hashes(body) -> dict[str, str | None]:
+    """Accept {"cases": [{"id", "sha256"}]}, a bare list of those, or {iri: sha256}."""
+    items = body.get("cases", body) if isinstance(body, dict) else body
+    if isinstance(items, dict):
+        return {str(k): (v if isinstance(v, str) else None) for k, v in items.items()}
+    out = {}
+    for item in items:
+        iri = item.get("id") or item.get("@id") or item.get("case")
+        out[str(iri)] = item.get("sha256") or item.get("hash")
+    return out
+
+
+def publish_report(registry: Registry, source: Source, run: Run) -> None:
+    """The run into the reports graph and the source's health into the provenance graph."""
+    base = registry.settings.base_url
+    latest = registry.reports.runs(source.name, limit=1)[0]
+    subjects, triples = run_triples(base, latest)
+    me = ox.NamedNode(source_iri(base, source.name))
+    state = registry.checkpoints.state(source.name)
+    health = [
+        ox.Triple(me, t.RDF_TYPE, t.STF_SOURCE_CLASS),
+        ox.Triple(me, t.DCT_TITLE, ox.Literal(source.name)),
+        ox.Triple(me, t.DCT_SOURCE, ox.NamedNode(source.url)),
+        ox.Triple(me, t.STF_STALE, ox.Literal(str(bool(state.get("stale"))).lower(), datatype=t.XSD_BOOLEAN)),
+    ]
+    if state.get("last_good"):
+        health.append(ox.Triple(me, t.STF_LAST_GOOD, t.dt(state["last_good"])))
+    try:
+        registry.backend.replace_about(registry.reports_graph, subjects, triples)
+        registry.backend.replace_about(registry.prov_graph, [me.value], health)
+    except Problem as problem:  # the store being down must not lose the SQLite report
+        run.error = run.error or problem.detail

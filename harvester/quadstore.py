@@ -1,0 +1,139 @@
+"""Where harvested quads live: embedded pyoxigraph on disk, or any SPARQL 1.1 store.
+
+Both backends offer the same three writes. Updates are fixed-shape SPARQL whose only variable
+parts are RDF terms and triple blocks serialised by pyoxigraph itself (`str(NamedNode)`,
+N-Triples), never text from a source - an IRI or literal cannot break out of its term.
+- Embedded: one `Store.update()` per write; pyoxigraph applies a whole update request in one
+  transaction, so a case graph and its provenance change together or not at all.
+- External: the case graph is replaced with a Graph Store Protocol PUT (atomic per graph on the
+  server) or DELETE; provenance and reports go through the SPARQL 1.1 Update protocol.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import httpx
+import pyoxigraph as ox
+
+from stafett.problems import Problem
+
+DROP_GRAPH = "DROP SILENT GRAPH {graph}"
+INSERT_GRAPH = "INSERT DATA {{ GRAPH {graph} {{\n{triples}\n}} }}"
+DELETE_ABOUT = "DELETE WHERE {{ GRAPH {graph} {{ {subject} ?p ?o }} }}"
+
+
+def ntriples(triples: list[ox.Triple]) -> str:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+
+
+def replace_about_update(graph: str, subjects: list[str], triples: list[ox.Triple]) -> list[str]:
+    g = str(ox.NamedNode(graph))
+    ops = [DELETE_ABOUT.format(graph=g, subject=str(ox.NamedNode(s))) for s in subjects]
+    if triples:
+        ops.append(INSERT_GRAPH.format(graph=g, triples=ntriples(triples)))
+    return ops
+
+
+def replace_graph_update(graph: str, triples: list[ox.Triple] | None) -> list[str]:
+    g = str(ox.NamedNode(graph))
+    ops = [DROP_GRAPH.format(graph=g)]
+    if triples:
+        ops.append(INSERT_GRAPH.format(graph=g, triples=ntriples(triples)))
+    return ops
+
+
+class QuadStore(Protocol):
+    def write_case(
+        self,
+        case: str,
+        snapshot: list[ox.Triple] | None,
+        prov_graph: str,
+        prov_subjects: list[str],
+        provenance: list[ox.Triple],
+    ) -> None: ...
+
+    def replace_about(self, graph: str, subjects: list[str], triples: list[ox.Triple]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
+        ops = replace_graph_update(case, snapshot) + replace_about_update(
+            prov_graph, prov_subjects, provenance
+        )
+        self.store.update(" ;\n".join(ops))
+
+    def replace_about(self, graph, subjects, triples) -> None:
+        self.store.update(" ;\n".join(replace_about_update(graph, subjects, triples)))
+
+    def close(self) -> None:
+        self.store.flush()
+
+
+class ExternalStore:
+    """A SPARQL 1.1 store (tested against `oxigraph serve`): Protocol for updates, GSP for graphs."""
+
+    def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0) -> None:
+        self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
+        self.client = httpx.Client(timeout=timeout, trust_env=False)
+
+    def _check(self, response: httpx.Response, what: str, ok=(200, 201, 204)) -> None:
+        if response.status_code not in ok:
+            raise Problem(
+                502,
+                "store-failed",
+                "The external SPARQL store refused a write",
+                f"{what}: HTTP {response.status_code} {response.text[:300]}",
+            )
+
+    def update(self, ops: list[str]) -> None:
+        if ops:
+            self._check(
+                self.client.post(
+                    self.update_url,
+                    content=" ;\n".join(ops).encode(),
+                    headers={"Content-Type": "application/sparql-update"},
+                ),
+                "update",
+            )
+
+    def put_graph(self, graph: str, triples: list[ox.Triple]) -> None:
+        self._check(
+            self.client.put(
+                self.gsp_url,
+                params={"graph": graph},
+                content=ntriples(triples).encode(),
+                headers={"Content-Type": "application/n-triples"},
+            ),
+            f"PUT {graph}",
+        )
+
+    def delete_graph(self, graph: str) -> None:
+        self._check(
+            self.client.delete(self.gsp_url, params={"graph": graph}), f"DELETE {graph}", ok=(200, 204, 404)
+        )
+
+    def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
+        if snapshot:
+            self.put_graph(case, snapshot)
+        else:
+            self.delete_graph(case)
+        self.update(replace_about_update(prov_graph, prov_subjects, provenance))
+
+    def replace_about(self, graph, subjects, triples) -> None:
+        self.update(replace_about_update(graph, subjects, triples))
+
+    def query(self, sparql: str) -> dict:
+        response = self.client.post(
+            self.query_url, data={"query": sparql}, headers={"Accept": "application/sparql-results+json"}
+        )
+        self._check(response, "query", ok=(200,))
+        return response.json()
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,125 @@
+"""The `Registry`: settings, sources, the quad store, bookkeeping, and harvest entry points.
+
+registry = Registry(RegistrySettings(data_dir=..., base_url=..., allow_loopback=True),
+                    sources=[Source("vaxjo", node_url, namespaces=(node_url,))])
+reports = registry.harvest()          # every source once (or name=..., full=True)
+registry.store                        # the embedded pyoxigraph.Store (None when external)
+registry.after_commit.append(fn)      # called after every harvest run commits
+registry.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from stafett.harvester.checkpoint import Checkpoints
+from stafett.harvester.db import Database
+from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
+from stafett.harvester.reports import Reports
+from stafett.harvester.republish import Feed
+from stafett.harvester.settings import RegistrySettings
+from stafett.harvester.sources import Source, load_sources
+
+from stafett.problems import Problem
+
+
+class Registry:
+    def __init__(self, settings: RegistrySettings, sources: list[Source] | None = None) -> None:
+        self.settings = settings
+        self.sources: list[Source] = (
+            list(sources) if sources is not None else load_sources(settings.sources_file)
+        )
+        names = [s.name for s in self.sources]
+        if len(names) != len(set(names)):
+            raise Problem(
+                400, "bad-sources-file", "The sources file is invalid", "source names must be unique"
+            )
+        self.db = Database(settings.db_path)
+        self.checkpoints = Checkpoints(self.db)
+        self.reports = Reports(self.db)
+        self.feed = Feed(self)
+        self.store: ox.Store | None = None
+        if settings.store == "embedded":
+            settings.store_path.mkdir(parents=True, exist_ok=True)
+            self.store = ox.Store(str(settings.store_path))
+            self.backend: QuadStore = EmbeddedStore(self.store)
+        else:
+            self.backend = ExternalStore(
+                settings.external_query_url, settings.external_update_url, settings.external_gsp_url
+            )
+        self.after_commit: list[Callable[[], None]] = []
+        self.harvest_lock = threading.Lock()
+
+    @property
+    def prov_graph(self) -> str:
+        return self.settings.base_url + "graph/provenance"
+
+    @property
+    def reports_graph(self) -> str:
+        return self.settings.base_url + "graph/reports"
+
+    def source(self, name: str) -> Source | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def add_source(self, source: Source) -> None:
+        if self.source(source.name):
+            raise Problem(
+                400,
+                "bad-sources-file",
+                "The sources file is invalid",
+                f"a source named {source.name!r} already exists",
+            )
+        self.sources.append(source)
+
+    async def harvest_async(self, name: str | None = None, *, full: bool = False) -> list[dict]:
+        from stafett.harvester.pipeline import harvest_source
+
+        chosen = self.sources if name is None else [self.source(name)]
+        if chosen == [None]:
+            raise Problem(
+                404,
+                "not-found",
+                "No such source",
+                f"no source named {name!r}; configured: {', '.join(s.name for s in self.sources)}",
+            )
+        return [await harvest_source(self, source, full=full) for source in chosen]
+
+    def harvest(self, name: str | None = None, *, full: bool = False) -> list[dict]:
+        """Harvest one source (or all) now; returns one report per source run. Thread-safe."""
+        with self.harvest_lock:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return asyncio.run(self.harvest_async(name, full=full))
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:  # called from inside an event loop
+                return pool.submit(asyncio.run, self.harvest_async(name, full=full)).result()
+
+    def source_summary(self, source: Source) -> dict:
+        state = self.checkpoints.state(source.name)
+        latest = self.reports.runs(source.name, limit=1)
+        live = self.db.one("SELECT COUNT(*) FROM cases WHERE source=? AND state='live'", (source.name,))[0]
+        return {
+            "name": source.name,
+            "url": source.url,
+            "aggregator": source.aggregator,
+            "namespaces": list(source.namespaces),
+            "relay": list(source.relay),
+            "stale": bool(state.get("stale")),
+            "stale_reason": state.get("stale_reason"),
+            "last_good_harvest": state.get("last_good"),
+            "cases": live,
+            "latest_run": latest[0] if latest else None,
+        }
+
+    def notify(self) -> None:
+        for listener in list(self.after_commit):
+            listener()
+
+    def close(self) -> None:
+        self.backend.close()
+        self.db.close()
+        self.store = None

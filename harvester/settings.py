@@ -1,0 +1,144 @@
+"""The registry's one settings object: defaults, `STAFETT_REGISTRY_*` environment variables, CLI flags.
+
+Every field is documented in docs/harvester.md. Values from the environment are checked here,
+so a wrong type names the variable and what it expects instead of failing later.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from stafett.problems import Problem
+
+ENV_PREFIX = "STAFETT_REGISTRY_"
+STORE_KINDS = ("embedded", "external")
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    data_dir: Path = Path("registry-data")  # SQLite checkpoints + the embedded pyoxigraph store
+    base_url: str = "http://127.0.0.1:8100/"  # public base URL; every IRI the registry mints is under it
+    sources_file: Path | None = None  # TOML sources file (see docs/harvester.md)
+    title: str = "Stafett registry"
+    # Fetch limits (per request unless said otherwise).
+    request_deadline: float = 20.0  # seconds for a whole HTTP exchange incl. redirects and body
+    source_deadline: float = 300.0  # seconds for one source's whole harvest run
+    max_raw_bytes: int = 8_000_000  # bytes on the wire per response
+    max_decoded_bytes: int = 32_000_000  # bytes after gzip/deflate
+    max_redirects: int = 5
+    max_pages: int = 2_000  # pages per source run (endless paging guard)
+    max_depth: int = 32  # JSON nesting / bracket depth allowed in a feed page
+    max_json_values: int = 2_000_000  # JSON values per page
+    allow_loopback: bool = False  # tests and the demo set True; private ranges stay refused
+    parse_in_subprocess: bool = False  # parse pages in a throw-away worker process (crash isolation)
+    # Scheduling.
+    default_interval: int = 3600  # seconds between harvests of a source with no own interval
+    # Store.
+    store: str = "embedded"  # embedded (pyoxigraph on disk) | external (SPARQL 1.1 Protocol + GSP)
+    external_query_url: str = ""
+    external_update_url: str = ""
+    external_gsp_url: str = ""
+    feed_page_size: int = 100  # members per page of the registry's own feed
+    user_agent: str = "stafett-harvester/0.1"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+        if self.store not in STORE_KINDS:
+            raise config_problem("store", f"one of {', '.join(STORE_KINDS)}", self.store)
+        if self.store == "external" and not (
+            self.external_query_url and self.external_update_url and self.external_gsp_url
+        ):
+            raise config_problem(
+                "external_query_url/external_update_url/external_gsp_url",
+                "all three URLs when store = external",
+                "missing",
+            )
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.data_dir) / "registry.sqlite3"
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.data_dir) / "store"
+
+    def with_(self, **changes) -> RegistrySettings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> RegistrySettings:
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def convert(name: str, kind: str, raw: str):
+    """Turn an environment string into the field's type, or name the variable and the fix."""
+    key = ENV_PREFIX + name.upper()
+    try:
+        if kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind.startswith("Path"):
+            return Path(raw) if raw else None
+    except ValueError:
+        raise config_problem(key, kind.replace(" | None", ""), raw) from None
+    return raw
+
+
+def config_problem(key: str, expected: str, got) -> Problem:
+    return Problem(
+        500,
+        "bad-configuration",
+        "The registry configuration is invalid",
+        f"setting {key} expects {expected}, got {got!r}",
+    )
+
+
+def add_arguments(parser) -> None:
+    """CLI flags shared by `stafett harvest run` and `stafett registry serve` (override env)."""
+    parser.add_argument("--data-dir", type=Path, help="registry data directory")
+    parser.add_argument("--base-url", help="public base URL of this registry")
+    parser.add_argument("--sources", dest="sources_file", type=Path, help="TOML sources file")
+    parser.add_argument(
+        "--allow-loopback",
+        action="store_true",
+        default=None,
+        help="allow fetching from 127.0.0.1/::1 (tests and demos only)",
+    )
+    parser.add_argument("--store", choices=STORE_KINDS, help="embedded pyoxigraph or external SPARQL store")
+    parser.add_argument("--external-query-url")
+    parser.add_argument("--external-update-url")
+    parser.add_argument("--external-gsp-url")
+
+
+def from_args(args) -> RegistrySettings:
+    names = (
+        "data_dir",
+        "base_url",
+        "sources_file",
+        "allow_loopback",
+        "store",
+        "external_query_url",
+        "external_update_url",
+        "external_gsp_url",
+    )
+    return RegistrySettings.from_env(**{n: getattr(args, n, None) for n in names})
