@@ -1,0 +1,201 @@
+"""`stafett node init|serve|token|import|export` (heavy imports stay inside the handlers)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DATA_DIR_HELP = "folder with node.toml and node.sqlite3 (default: $STAFETT_NODE_DATA_DIR or .)"
+
+
+def register(subparsers) -> None:
+    node = subparsers.add_parser("node", help="run a publisher's node",
+                                 description="Publish innovation-procurement cases as linked data.")
+    commands = node.add_subparsers(dest="node_command", metavar="COMMAND")
+    node.set_defaults(handler=lambda args: (node.print_help(), 2)[1])
+    add_init(commands)
+    add_serve(commands)
+    add_token(commands)
+    add_import(commands)
+    add_export(commands)
+
+
+def data_dir_arg(parser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None, help=DATA_DIR_HELP)
+
+
+def load(args, **overrides):
+    from stafett.node.settings import load_settings
+
+    return load_settings(args.data_dir, overrides)
+
+
+# -- init ------------------------------------------------------------------------------------
+def add_init(commands) -> None:
+    p = commands.add_parser("init", help="create a node: settings, storage and a first token")
+    data_dir_arg(p)
+    p.add_argument("--base-url", help="public base URL ending with '/', e.g. http://127.0.0.1:8100/")
+    p.add_argument("--org-name", help="names per language: 'sv=Växjö kommun;en=Växjö Municipality'")
+    p.add_argument("--org-number", help="the organisation's registration number")
+    p.add_argument("--country", help="EU country code, e.g. SWE, NOR, DNK, FIN, ISL")
+    p.add_argument("--languages", help="publishing languages, e.g. sv,en")
+    p.add_argument("--contact-email", help="contact address for the catalogue")
+    p.add_argument("--token-name", default="editor", help="name of the first token (default: editor)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    p.set_defaults(handler=run_init)
+
+
+PROMPTS = (("base_url", "Public base URL", "http://127.0.0.1:8100/"),
+           ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
+           ("org_number", "Organisation number", None),
+           ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
+           ("languages", "Publishing languages", "sv,en"))
+
+
+def ask_missing(values: dict) -> dict:
+    """Prompt for required values not given as flags (only on a terminal)."""
+    for key, question, default in PROMPTS:
+        if values.get(key):
+            continue
+        if not sys.stdin.isatty():
+            flag = "--" + key.replace("_", "-")
+            raise SystemExit(f"stafett node init: {flag} is required (no terminal to ask on)")
+        answer = input(f"{question}" + (f" [{default}]" if default else "") + ": ").strip()
+        values[key] = answer or default
+    return values
+
+
+def run_init(args) -> int:
+    from stafett.node.bootstrap import init_node
+    from stafett.node.settings import coerce
+
+    values = ask_missing({"base_url": args.base_url, "org_name": args.org_name,
+                          "org_number": args.org_number, "country": args.country,
+                          "languages": args.languages})
+    data_dir = args.data_dir or Path(".")
+    settings, _, token = init_node(
+        data_dir, values["base_url"], coerce("org_name", values["org_name"]), values["org_number"],
+        values["country"].upper(), coerce("languages", values["languages"]),
+        contact_email=args.contact_email, token_name=args.token_name, force=args.force)
+    print(f"node created in {settings.data_dir} for {settings.base_url}")
+    print(f"settings: {settings.config_path}")
+    print("editor token (shown only now; store it safely):")
+    print(token)
+    return 0
+
+
+# -- serve -----------------------------------------------------------------------------------
+def add_serve(commands) -> None:
+    p = commands.add_parser("serve", help="serve the node over HTTP")
+    data_dir_arg(p)
+    p.add_argument("--host", help="listen address (default from settings: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="listen port (default from settings: 8100)")
+    p.add_argument("--base-url", help="override the public base URL from node.toml")
+    p.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
+    p.set_defaults(handler=run_serve)
+
+
+def run_serve(args) -> int:
+    from stafett.node.app import create_app
+
+    from stafett.serving import bind, serve_forever, url_of
+
+    settings = load(args, host=args.host, port=args.port, base_url=args.base_url)
+    sock = bind(settings.host, settings.port)
+    print(f"stafett node: {settings.base_url} listening on {url_of(sock)}", flush=True)
+    serve_forever(create_app(settings), sock, log_level=args.log_level)
+    return 0
+
+
+# -- tokens ----------------------------------------------------------------------------------
+def add_token(commands) -> None:
+    p = commands.add_parser("token", help="add, list or revoke write-API tokens")
+    actions = p.add_subparsers(dest="token_command", metavar="ACTION")
+    p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
+    for action, helptext in (("add", "create a named token and print it once"),
+                             ("list", "list token names (never the tokens)"),
+                             ("revoke", "revoke a token by name")):
+        sub = actions.add_parser(action, help=helptext)
+        data_dir_arg(sub)
+        if action != "list":
+            sub.add_argument("name")
+        sub.set_defaults(handler=run_token, token_action=action)
+
+
+def run_token(args) -> int:
+    from stafett.node.auth import issue_token
+    from stafett.node.store import NodeStore
+
+    store = NodeStore(load(args).database_path)
+    if args.token_action == "add":  # noqa: S105
+        print(issue_token(store, args.name))
+        return 0
+    if args.token_action == "list":  # noqa: S105
+        for token in store.list_tokens():
+            print(f"{token.name}\tcreated {token.created}" + (f"\trevoked {token.revoked}" if token.revoked
+                                                             else ""))
+        return 0
+    if store.revoke_token(args.name):
+        print(f"revoked {args.name}")
+        return 0
+    print(f"stafett node token: no live token named {args.name!r}", file=sys.stderr)
+    return 1
+
+
+# -- import / export -------------------------------------------------------------------------
+def rebase_pair(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old or not new:
+        raise argparse.ArgumentTypeError(f"--rebase takes OLD=NEW, got {text!r}")
+    return old, new
+
+
+def add_import(commands) -> None:
+    p = commands.add_parser("import", help="import cases from JSON-LD, Turtle or CSV files or folders")
+    data_dir_arg(p)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    p.add_argument("--rebase", action="append", type=rebase_pair, default=[], metavar="OLD=NEW",
+                   help="rewrite IRIs starting with OLD to start with NEW (repeatable)")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--publish", dest="state", action="store_const", const="published",
+                       help="publish every imported case (default, unless the file says draft)")
+    state.add_argument("--draft", dest="state", action="store_const", const="draft",
+                       help="import every case as a draft")
+    p.add_argument("--only-own", action="store_true",
+                   help="skip cases whose id (after --rebase) is not under this node's base URL")
+    p.add_argument("--lang", default="en", help="language of validation messages (default: en)")
+    p.set_defaults(handler=run_import)
+
+
+def run_import(args) -> int:
+    from stafett.node.importer import import_paths
+    from stafett.node.store import NodeStore
+
+    settings = load(args)
+    report = import_paths(NodeStore(settings.database_path), settings, args.paths, rebases=args.rebase,
+                          state=args.state, dry_run=args.dry_run, only_own=args.only_own, lang=args.lang)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def add_export(commands) -> None:
+    p = commands.add_parser("export", help="write every current case as one JSON-LD file")
+    data_dir_arg(p)
+    p.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--history", action="store_true", help="include earlier versions of each case")
+    p.set_defaults(handler=run_export)
+
+
+def run_export(args) -> int:
+    from stafett.node.exporter import write_export
+    from stafett.node.store import NodeStore
+
+    settings = load(args)
+    body = write_export(NodeStore(settings.database_path), settings, args.out, history=args.history)
+    if args.out is None:
+        sys.stdout.buffer.write(body + b"\n")
+    else:
+        print(f"exported to {args.out}", file=sys.stderr)
+    return 0
