@@ -1,0 +1,80 @@
+"""`stafett harvest run [--source NAME] [--full]` and `stafett registry serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def register(subparsers) -> None:
+    from stafett.harvester.settings import add_arguments
+
+    harvest = subparsers.add_parser("harvest", help="harvest LDES feeds into the registry")
+    harvest_commands = harvest.add_subparsers(dest="harvest_command", metavar="COMMAND")
+    run = harvest_commands.add_parser("run", help="harvest every source (or one) once, then exit")
+    add_arguments(run)
+    run.add_argument("--source", help="harvest only this source")
+    run.add_argument(
+        "--full", action="store_true", help="re-sync from scratch and reconcile with /feed/state"
+    )
+    run.add_argument("--json", action="store_true", help="print the run reports as JSON")
+    run.set_defaults(handler=run_harvest)
+
+    registry = subparsers.add_parser("registry", help="run the registry (SPARQL, feed, reports, scheduler)")
+    registry_commands = registry.add_subparsers(dest="registry_command", metavar="COMMAND")
+    serve = registry_commands.add_parser("serve", help="serve the registry and harvest on schedule")
+    add_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8100)
+    serve.add_argument("--no-schedule", action="store_true", help="serve only; do not harvest")
+    serve.set_defaults(handler=serve_registry)
+
+
+def run_harvest(args) -> int:
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.settings import from_args
+
+    registry = Registry(from_args(args))
+    try:
+        reports = registry.harvest(args.source, full=args.full)
+    finally:
+        registry.close()
+    if args.json:
+        print(json.dumps(reports, indent=2, ensure_ascii=False))
+    for report in reports:
+        line = (
+            f"{report['source']}: {report['status']}, {report['fetched']} new members, "
+            f"{report['accepted']} accepted, {report['quarantined']} quarantined, "
+            f"{report['refused']} refused, {report['deleted']} deleted"
+        )
+        if report["error"]:
+            line += f"; error: {report['error']}"
+        print(line, file=sys.stderr if report["status"] != "ok" else sys.stdout)
+    return 0 if all(r["status"] == "ok" for r in reports) else 1
+
+
+def serve_registry(args) -> int:
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.schedule import Scheduler
+    from stafett.harvester.settings import from_args
+
+    from stafett.serving import bind, serve_forever, url_of
+
+    sock = bind(args.host, args.port)
+    settings = from_args(args)
+    if args.base_url is None and "STAFETT_REGISTRY_BASE_URL" not in os.environ:
+        settings = settings.with_(base_url=url_of(sock))
+    registry = Registry(settings)
+    from stafett.harvester.app import create_app  # written by the SPARQL side; imported lazily
+
+    app = create_app(None, registry)
+    scheduler = None if args.no_schedule else Scheduler(registry).start()
+    print(f"registry at {settings.base_url} (SPARQL {settings.base_url}sparql)", file=sys.stderr)
+    try:
+        serve_forever(app, sock)
+    finally:
+        if scheduler:
+            scheduler.stop()
+        registry.close()
+    return 0
