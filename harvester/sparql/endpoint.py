@@ -42,7 +42,8 @@ def routes(service: SparqlService) -> list[Route]:
             return problem_response(problem)
 
     methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
-    return [Route("/sparql", sparql, methods=methods), Route("/sparql/", sparql, methods=methods)]
+    return [Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),
+            Route("/sparql/", sparql, methods=methods)]
 
 
 def problem_response(problem: Problem) -> Response:

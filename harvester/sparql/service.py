@@ -6,7 +6,8 @@ Built once per app (`SparqlService.for_registry`); it subscribes to the registry
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 from stafett.harvester.sparql.external import forward
@@ -74,13 +75,18 @@ class SparqlService:
 
 
 def settings_for(registry) -> SparqlSettings:
-    """SPARQL settings from the environment, plus the external endpoint the registry settings name."""
+    """SPARQL settings from the environment, completed from the registry's settings: the external
+    store's query URL when the store is external, snapshots beside the registry's data."""
     registry_settings = getattr(registry, "settings", None)
     nested = getattr(registry_settings, "sparql", None)
     if isinstance(nested, SparqlSettings):
         return nested
     external = None
-    if getattr(registry, "store", None) is None:
-        for name in ("external_sparql_endpoint", "store_endpoint", "sparql_endpoint", "store_url"):
-            external = external or getattr(registry_settings, name, None)
-    return SparqlSettings.from_env(external_endpoint=external)
+    if registry is not None and getattr(registry, "store", None) is None:
+        external = getattr(registry_settings, "external_query_url", None) or None
+    data_dir = getattr(registry_settings, "data_dir", None)
+    snapshots = Path(data_dir) / "sparql-snapshots" if data_dir and not external else None
+    settings = SparqlSettings.from_env(external_endpoint=external)
+    if settings.snapshot_dir is None and snapshots is not None:
+        settings = replace(settings, snapshot_dir=snapshots)
+    return settings

@@ -30,6 +30,8 @@ class Snapshots:
         self._owns_root = root is None
         self._root = Path(tempfile.mkdtemp(prefix="stafett-sparql-")) if root is None else Path(root)
         self._root.mkdir(parents=True, exist_ok=True)
+        for stale in self._root.glob("snapshot-*"):  # left by an earlier run of the server
+            shutil.rmtree(stale, ignore_errors=True)
         self._lock = threading.Lock()
         self._generation = 0
         self._current: Path | None = None

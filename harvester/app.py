@@ -1,0 +1,61 @@
+"""The registry's web app: `create_app(settings, registry)`.
+
+Routes, first match wins: the public SPARQL endpoint (`/sparql`), the query page (`/query`), then
+the harvester's own routes (`routes(registry)` of its modules: the catalogue description at `/`,
+the republished feed at `/feed`, harvest reports at `/reports`). Those modules are imported lazily
+and skipped when absent, so the endpoint works on its own. When nothing else claims `/`, it
+redirects to the query page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+
+from stafett.harvester.sparql import endpoint, page
+from stafett.harvester.sparql.service import SparqlService, settings_for
+from stafett.harvester.sparql.settings import SparqlSettings
+from starlette.applications import Starlette
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+# Modules of the harvester that contribute routes, in the order they are mounted.
+HARVESTER_ROUTE_MODULES = ("stafett.harvester.republish", "stafett.harvester.api",
+                           "stafett.harvester.reports_api")
+
+
+def harvester_routes(registry) -> list:
+    found = []
+    for name in HARVESTER_ROUTE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        if hasattr(module, "routes"):
+            found.extend(module.routes(registry))
+    return found
+
+
+def create_app(settings=None, registry=None, *, service: SparqlService | None = None) -> Starlette:
+    """`settings`: `SparqlSettings`, or None to take them from the environment and the registry."""
+    sparql_settings = settings if isinstance(settings, SparqlSettings) else settings_for(registry)
+    if service is None:
+        service = (SparqlService.for_registry(registry, sparql_settings) if registry is not None
+                   else SparqlService(sparql_settings))
+    routes = [*endpoint.routes(service), *page.routes(service.settings)]
+    if registry is not None:
+        routes += harvester_routes(registry)
+    if not any(getattr(r, "path", None) == "/" for r in routes):
+        routes.append(Route("/", lambda request: RedirectResponse("/query", 303)))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        service.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.sparql = service
+    app.state.registry = registry
+    return app
