@@ -1,1 +1,114 @@
+"""What things mean: the Stafett ontology, its SKOS concept schemes and the EU reference tables.
 
+All files ship inside the package and are read with `importlib.resources`, parsed once and cached
+(the CPV table alone is 9,454 concepts, so nothing is parsed at import). Quads come back in the
+default graph; callers that load them into a store choose the graph.
+
+- `ontology_quads()`      the `stf:` classes and properties (vocabulary/ontology.ttl)
+- `concept_quads()`       the seven Stafett schemes (vocabulary/concepts/*.ttl)
+- `reference_quads()`     the EU authority tables and CPV (vocabulary/reference/*.ttl)
+- `all_vocabulary_quads()` all of the above
+- `as_rdflib(quads)`      the same triples as an rdflib Graph (for pySHACL or rdflib users)
+- `SCHEMES`               JSON key -> scheme IRI for every concept-valued key of the context
+- `concept_iri(key, code)` the IRI a publisher's code expands to under that key
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+import pyoxigraph as ox
+
+STF = "https://w3id.org/stafett/ns#"
+ONTOLOGY_IRI = "https://w3id.org/stafett/ns"
+CONCEPT_BASE = "https://w3id.org/stafett/concept/"
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+CPV_SCHEME = "http://data.europa.eu/cpv/cpv"
+LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+
+# JSON key -> SKOS concept scheme IRI. A key's scoped `@vocab` in the context is this IRI plus "/"
+# (tests/vocabulary keep the two in agreement), so a code `c` under key `k` is SCHEMES[k] + "/" + c.
+SCHEMES = MappingProxyType({
+    "status": CONCEPT_BASE + "case-status",
+    "innovationApproach": CONCEPT_BASE + "innovation-approach",
+    "sector": CONCEPT_BASE + "sector",
+    "effect": CONCEPT_BASE + "outcome-type",
+    "fundingType": CONCEPT_BASE + "funding-type",
+    "adoptionRoute": CONCEPT_BASE + "adoption-route",
+    "documentType": CONCEPT_BASE + "document-type",
+    "procedureType": EU_AUTHORITY + "procurement-procedure-type",
+    "country": EU_AUTHORITY + "country",
+    "language": EU_AUTHORITY + "language",
+    "currency": EU_AUTHORITY + "currency",
+    "programme": EU_AUTHORITY + "eu-programme",
+    "legalType": EU_AUTHORITY + "buyer-legal-type",
+    "cpv": CPV_SCHEME,
+})
+# The schemes Stafett defines itself (one file each in vocabulary/concepts/).
+PROJECT_SCHEMES = MappingProxyType({k: v for k, v in SCHEMES.items() if v.startswith(CONCEPT_BASE)})
+
+__all__ = [
+    "CONCEPT_BASE", "LANGUAGES", "ONTOLOGY_IRI", "PROJECT_SCHEMES", "SCHEMES", "STF",
+    "all_vocabulary_quads", "as_rdflib", "concept_iri", "concept_quads", "ontology_quads",
+    "reference_quads",
+]
+
+
+def concept_iri(key: str, code: str) -> str:
+    """The IRI a code written under a concept-valued JSON key stands for."""
+    return f"{SCHEMES[key]}/{code}"
+
+
+def _parse_files(folder: str | None, pattern: str) -> tuple[ox.Quad, ...]:
+    root = resources.files("stafett.vocabulary")
+    if folder:
+        root = root.joinpath(folder)
+    quads: list[ox.Quad] = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(pattern):
+            quads.extend(ox.parse(entry.read_bytes(), ox.RdfFormat.TURTLE))
+    return tuple(quads)
+
+
+@cache
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """The Stafett ontology (classes and properties with labels in seven languages)."""
+    return _parse_files(None, "ontology.ttl")
+
+
+@cache
+def concept_quads() -> tuple[ox.Quad, ...]:
+    """The seven Stafett SKOS concept schemes."""
+    return _parse_files("concepts", ".ttl")
+
+
+@cache
+def reference_quads() -> tuple[ox.Quad, ...]:
+    """The shipped EU authority tables (with CPV) and Stafett's added Icelandic labels."""
+    return _parse_files("reference", ".ttl")
+
+
+@cache
+def all_vocabulary_quads() -> tuple[ox.Quad, ...]:
+    return ontology_quads() + concept_quads() + reference_quads()
+
+
+def as_rdflib(quads):
+    """Copy quads into a new rdflib Graph (imported lazily: rdflib is slow to import)."""
+    import rdflib
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+    graph = rdflib.Graph()
+    for q in quads:
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
+    return graph
