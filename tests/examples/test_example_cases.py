@@ -1,0 +1,166 @@
+"""The example cases are well-formed, consistently linked, realistic in coverage and valid.
+
+They are what publishers and integrators copy, so they must follow every rule a publisher must
+follow: the shared context only, node-set fields omitted, plain nested objects, ids under the
+publisher's own `.example` host, real CPV codes, and links that resolve inside the examples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from stafett.shapes import validate_document
+from stafett.vocabulary.jsonld import CONTEXT_URL, parse_document
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "examples" / "cases"
+SHARED_CPV = ROOT.parent / "shared" / "reference" / "authority-tables" / "cpv.ttl"
+CASE_FILES = sorted(CASES.glob("*.jsonld"))
+CASE_ID = re.compile(r"^https://(?P<org>[a-z0-9-]+)\.stafett\.example/case/(?P<slug>[a-z0-9-]+)$")
+NODE_SET = {"publisher", "issued", "modified", "version"}
+LINK_KEYS = ("adoptedFrom", "adoptedBy", "scaledUpFrom", "relatedCase")
+CPV_BASE = "http://data.europa.eu/cpv/cpv/"
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, dict]:
+    return {load(p)["id"]: load(p) for p in CASE_FILES}
+
+
+def nested_objects(value):
+    """Every JSON object below the top level of a case."""
+    stack = list(value.values())
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def known_cpv_codes() -> set[str]:
+    try:
+        from stafett.vocabulary import reference_quads
+
+        quads = reference_quads()
+    except ImportError:
+        quads = ()
+    codes = {q.subject.value[len(CPV_BASE):] for q in quads if q.subject.value.startswith(CPV_BASE)}
+    if not codes:
+        quads = ox.parse(SHARED_CPV.read_bytes(), ox.RdfFormat.TURTLE)
+        codes = {q.subject.value[len(CPV_BASE):] for q in quads if q.subject.value.startswith(CPV_BASE)}
+    return codes
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_parses_to_one_case_with_its_id(path: Path):
+    doc = load(path)
+    quads = parse_document(path.read_bytes(), "application/ld+json", source=path.name)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    cases = {q.subject for q in quads
+             if q.predicate == rdf_type and q.object == ox.NamedNode("https://w3id.org/stafett/ns#Case")}
+    assert cases == {ox.NamedNode(doc["id"])}
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_follows_the_publisher_rules(path: Path):
+    doc = load(path)
+    assert doc["@context"] == CONTEXT_URL
+    match = CASE_ID.match(doc["id"])
+    assert match, f"{doc['id']} is not https://<org-slug>.stafett.example/case/<slug>"
+    org = match["org"]
+    assert path.name == f"{org}-{match['slug']}.jsonld"
+    assert not NODE_SET & doc.keys(), "node-set fields are minted by the node"
+    for obj in nested_objects(doc):
+        assert "id" not in obj and "@id" not in obj, "nested objects are plain (blank nodes)"
+    for contact in doc["contact"]:
+        assert contact["email"].startswith("mailto:")
+        assert contact["email"].endswith(f"@{org}.stafett.example")
+    for document in doc["document"]:
+        host = re.match(r"^https://([^/]+)/", document["url"])[1]
+        assert host.endswith(".example"), "document URLs never claim a real host"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_is_complete(path: Path):
+    doc = load(path)
+    for key in ("title", "summary", "need", "status", "innovationApproach", "sector", "country",
+                "language", "cpv", "buyer", "outcome", "effect", "lessonsLearned", "risks",
+                "riskSharing", "contact", "document", "funding", "cost"):
+        assert doc.get(key), f"{path.name} lacks {key}"
+    if doc["status"] not in ("needs-analysis", "market-dialogue", "tendering", "discontinued"):
+        assert all(s.get("supplier") for s in doc.get("solution", [])) and doc.get("solution")
+
+
+def test_case_ids_are_unique():
+    ids = Counter(load(p)["id"] for p in CASE_FILES)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_links_point_to_example_cases(cases):
+    for case_id, doc in cases.items():
+        for key in LINK_KEYS:
+            for target in doc.get(key, []):
+                assert target in cases, f"{case_id} {key} {target}: no such example case"
+                assert target != case_id
+
+
+def test_adoption_links_are_reciprocal(cases):
+    for case_id, doc in cases.items():
+        for origin in doc.get("adoptedFrom", []):
+            assert case_id in cases[origin].get("adoptedBy", []), f"{origin} should list {case_id}"
+        for adopter in doc.get("adoptedBy", []):
+            assert case_id in cases[adopter].get("adoptedFrom", []), f"{adopter} should list {case_id}"
+
+
+def test_cpv_codes_exist_in_the_cpv_table(cases):
+    known = known_cpv_codes()
+    assert len(known) > 9000
+    used = {code for doc in cases.values() for code in doc["cpv"]}
+    assert used - known == set()
+
+
+def test_examples_cover_the_nordic_countries_languages_and_approaches(cases):
+    docs = list(cases.values())
+    assert len(docs) >= 16
+    per_country = Counter(doc["country"] for doc in docs)
+    assert set(per_country) == {"SWE", "NOR", "DNK", "FIN", "ISL"}
+    assert sum(1 for n in per_country.values() if n >= 2) >= 4
+    publishers = Counter(CASE_ID.match(doc["id"])["org"] for doc in docs)
+    assert len(publishers) >= 5 and max(publishers.values()) >= 2
+    title_languages = {lang for doc in docs for lang in doc["title"]}
+    assert {"sv", "nb", "nn", "da", "fi", "is", "en"} <= title_languages
+    approaches = {a for doc in docs for a in doc["innovationApproach"]}
+    assert {"pcp", "innovation-partnership", "market-dialogue"} <= approaches
+    assert any(doc["status"] == "discontinued" for doc in docs)
+    assert any(doc.get("scaledUpFrom") for doc in docs)
+    joint = [doc for doc in docs if doc.get("procedure", {}).get("jointProcurement")]
+    assert any(len(doc["buyer"]) >= 3 for doc in joint)
+    programmes = {f.get("programme") for doc in docs for f in doc["funding"]}
+    assert "HORIZONEU" in programmes
+    sectors = {s for doc in docs for s in doc["sector"]}
+    assert {"health-social-care", "education", "environment-climate", "transport", "energy",
+            "it-digitalisation", "food-meals", "water-waste"} <= sectors
+
+
+def test_cross_border_adoption_exists(cases):
+    crossings = [(doc["country"], cases[origin]["country"])
+                 for doc in cases.values() for origin in doc.get("adoptedFrom", [])]
+    assert any(a != b for a, b in crossings)
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_passes_the_shapes_without_violations(path: Path):
+    _, report = validate_document(path.read_bytes(), "application/ld+json", source=path.name)
+    violations = [f"{f.field or f.path}: {f.message}" for f in report.by_severity("Violation")]
+    assert violations == []
