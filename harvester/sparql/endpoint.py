@@ -9,6 +9,7 @@ Service Description. CORS is open to every origin, never with credentials.
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import parse_qsl
 
 import orjson
@@ -24,6 +25,7 @@ from starlette.routing import Route
 
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
+log = logging.getLogger(__name__)
 CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
                 "Access-Control-Expose-Headers": f"{TRUNCATION_HEADER}, Retry-After, Content-Type"}
 PREFLIGHT_HEADERS = {**CORS_HEADERS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -40,6 +42,11 @@ def routes(service: SparqlService) -> list[Route]:
             return await _handle(request, service)
         except Problem as problem:
             return problem_response(problem)
+        except Exception:  # never a traceback to the client; the log has it
+            log.exception("SPARQL request failed")
+            return problem_response(refused("internal-error", "The query could not be answered",
+                                            "Something failed inside the endpoint; the error is logged.",
+                                            status=500))
 
     methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
     return [Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),

@@ -8,6 +8,7 @@ capped, and the results are parsed and re-serialised here with the same row cap 
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -22,7 +23,8 @@ async def forward(endpoint: str, request: dict, *, timeout: float, max_bytes: in
     data = [("query", request["query"])]
     data += [("default-graph-uri", g) for g in request.get("default_graphs") or []]
     data += [("named-graph-uri", g) for g in request.get("named_graphs") or []]
-    headers = {"Accept": UPSTREAM_ACCEPT[request["form"]], "Accept-Encoding": "identity"}
+    headers = {"Accept": UPSTREAM_ACCEPT[request["form"]], "Accept-Encoding": "identity",
+               "Content-Type": "application/x-www-form-urlencoded"}
     try:
         status, body = await asyncio.wait_for(_post(endpoint, data, headers, max_bytes), timeout)
     except TimeoutError:
@@ -40,7 +42,7 @@ async def forward(endpoint: str, request: dict, *, timeout: float, max_bytes: in
 
 async def _post(endpoint: str, data, headers: dict, max_bytes: int) -> tuple[int, bytes]:
     async with httpx.AsyncClient(follow_redirects=False) as client, client.stream(
-            "POST", endpoint, data=data, headers=headers) as response:
+            "POST", endpoint, content=urlencode(data).encode(), headers=headers) as response:
         chunks, size = [], 0
         async for chunk in response.aiter_raw():
             size += len(chunk)
