@@ -29,24 +29,26 @@ def latencies(run: Callable[[str], int], sparql: str, repeats: int) -> tuple[lis
     return samples, rows
 
 
-def measure(ours: Callable[[str], int] | None, naive: Callable[[str], int], repeats: int = 9,
-            ours_label: str = "") -> list[Row]:
-    """Rows of median and p95 milliseconds per query; `ours` None leaves that column empty."""
+def measure(naive: Callable[[str], int], repeats: int = 9, ours: dict | None = None) -> list[Row]:
+    """Rows of median and p95 milliseconds per query.
+
+    `ours` holds the registry endpoint's figures per query name ({"median", "p95", "rows"} in
+    seconds, or {"error"}), measured by bench.harvest_worker; None leaves that column empty.
+    """
     rows = []
+    section = "sparql latency (ms); ours: registry /sparql over HTTP, naive: store.query"
     for name, sparql in named_queries().items():
         naive_samples, naive_rows = latencies(naive, sparql, repeats)
         n_med, n_p95 = median_p95(naive_samples)
-        o_med = o_p95 = None
+        got = (ours or {}).get(name, {})
         note = f"{naive_rows} result rows"
-        if ours is not None:
-            try:
-                ours_samples, ours_rows = latencies(ours, sparql, repeats)
-                o_med, o_p95 = median_p95(ours_samples)
-                note += f" (ours: {ours_rows}{ours_label})"
-            except Exception as err:  # an example query the endpoint refuses is a finding, not a crash
-                note += f"; ours failed: {type(err).__name__}: {str(err)[:80]}"
-        rows.append(Row("sparql latency (ms)", f"{name} median", "ms", o_med and o_med * 1e3,
-                        n_med * 1e3, higher_is_better=False, note=note))
-        rows.append(Row("sparql latency (ms)", f"{name} p95", "ms", o_p95 and o_p95 * 1e3,
-                        n_p95 * 1e3, higher_is_better=False))
+        if "rows" in got:
+            note += f" (ours: {got['rows']})"
+        elif got.get("error"):
+            note += f"; ours failed: {got['error'][:100]}"
+        o_med, o_p95 = got.get("median"), got.get("p95")
+        rows.append(Row(section, f"{name} median", "ms", o_med and o_med * 1e3, n_med * 1e3,
+                        higher_is_better=False, note=note))
+        rows.append(Row(section, f"{name} p95", "ms", o_p95 and o_p95 * 1e3, n_p95 * 1e3,
+                        higher_is_better=False))
     return rows
