@@ -200,15 +200,16 @@ def test_current_state_lists_live_cases_with_their_hash(node):
 
 
 def test_a_flood_gets_429_with_retry_after():
-    with support.running_node() as node:
+    # a small budget (10 at once, 1 per second) keeps the flood short; defaults are 60 and 5/s
+    with support.running_node(extra={"feed_burst": 10, "feed_rate": 1}) as node:
         node.publish_example(support.example_files()[0])
-        answers = [fetch(node, "/feed").status_code for _ in range(150)]
+        answers = [fetch(node, "/feed").status_code for _ in range(30)]
         assert 429 in answers and answers[0] == 200
         limited = fetch(node, "/feed")
         assert limited.status_code == 429
         assert int(limited.headers["retry-after"]) >= 1
         assert limited.headers["content-type"] == "application/problem+json"
-        open_page = [fetch(node, "/feed/0").status_code for _ in range(20)]
+        open_page = [fetch(node, "/feed/0").status_code for _ in range(5)]
         assert 429 in open_page  # the open page shares the budget
         time.sleep(float(limited.headers["retry-after"]))
         assert fetch(node, "/feed").status_code == 200
