@@ -90,16 +90,22 @@ def shapes_rdflib() -> rdflib.Graph:
 
 
 class PyShaclEngine:
-    """pySHACL 0.40 with the shapes parsed and harvested once (shape parsing dominates small runs)."""
+    """pySHACL 0.40 with the shapes parsed and harvested once (shape parsing dominates small runs).
+
+    `shapes` defaults to the case shapes; the W3C test suite passes its own. With `expand_details`
+    a failed sh:node is replaced by the nested results that caused it (what a publisher must fix).
+    """
 
     name = "pyshacl"
 
-    def __init__(self) -> None:
+    def __init__(self, shapes: rdflib.Graph | None = None, *, expand_details: bool = True) -> None:
         from pyshacl.shapes_graph import ShapesGraph
 
         self._lock = threading.Lock()  # pySHACL keeps per-shape caches; one run at a time
-        self._shapes = ShapesGraph(shapes_rdflib())
+        self._graph = shapes if shapes is not None else shapes_rdflib()
+        self._shapes = ShapesGraph(self._graph)
         _ = self._shapes.shapes  # harvest now, not inside the first request
+        self.expand_details = expand_details
 
     def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:
         from pyshacl.graph_abstraction import DataGraph
@@ -107,40 +113,47 @@ class PyShaclEngine:
 
         data = DataGraph.from_rdflib(data_graph(quads))
         with self._lock:
-            validator = Validator(data, shacl_graph=shapes_rdflib(), options={"inplace": True})
+            validator = Validator(data, shacl_graph=self._graph, options={"inplace": True})
             validator.shacl_graph = self._shapes  # reuse the harvested shapes
             _, report, _ = validator.run()
-        return list(read_report(report))
+        return list(read_report(report, self._graph, expand_details=self.expand_details))
 
 
-def shape_messages(node) -> dict[str, str]:
+def shape_messages(node, shapes: rdflib.Graph) -> dict[str, str]:
     """sh:message of a shape, read from the shapes graph: pySHACL drops the language tags of messages
     of SPARQL-based results, so the tagged originals are looked up by the source shape's IRI."""
     if not isinstance(node, rdflib.URIRef):
         return {}
-    return {text.language: str(text) for text in shapes_rdflib().objects(node, SH.message)
+    return {text.language: str(text) for text in shapes.objects(node, SH.message)
             if getattr(text, "language", None)}
 
 
-def read_report(report: rdflib.Graph) -> Iterable[EngineResult]:
+def read_report(report: rdflib.Graph, shapes: rdflib.Graph, *,
+                expand_details: bool = True) -> Iterable[EngineResult]:
     """Top-level results, with sh:node failures replaced by their sh:detail results (recursively)."""
     for top in report.objects(None, SH.result):
         focus = report.value(top, SH.focusNode)
-        yield from expand(report, top, str(focus), ())
+        yield from expand(report, shapes, top, node_text(focus), (), expand_details)
 
 
-def expand(report: rdflib.Graph, result, focus: str, parents: tuple[str, ...]) -> Iterable[EngineResult]:
+def node_text(node) -> str:
+    return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
+
+
+def expand(report: rdflib.Graph, shapes: rdflib.Graph, result, focus: str, parents: tuple[str, ...],
+           expand_details: bool) -> Iterable[EngineResult]:
     path = report.value(result, SH.resultPath)
     paths = parents + ((str(path),) if isinstance(path, rdflib.URIRef) else ())
-    details = list(report.objects(result, SH.detail))
+    details = list(report.objects(result, SH.detail)) if expand_details else []
     if details:
         for detail in details:
-            yield from expand(report, detail, focus, paths)
+            yield from expand(report, shapes, detail, focus, paths, expand_details)
         return
     value = report.value(result, SH.value)
     component = report.value(result, SH.sourceConstraintComponent)
     shape = report.value(result, SH.sourceShape)
-    messages = shape_messages(report.value(result, SH.sourceConstraint)) or shape_messages(shape)
+    messages = (shape_messages(report.value(result, SH.sourceConstraint), shapes)
+                or shape_messages(shape, shapes))
     for text in report.objects(result, SH.resultMessage):
         messages.setdefault(getattr(text, "language", None) or "en", str(text))
     yield EngineResult(

@@ -60,7 +60,8 @@ def code_lists(reference: Path) -> dict[str, list[str]]:
 def codes_hint(codes: list[str], scheme: str) -> str:
     if len(codes) <= 12:
         return ", ".join(codes)
-    common = [c for c in ("SWE", "NOR", "DNK", "FIN", "ISL", "ENG", "SEK", "NOK", "DKK", "EUR", "ISK")
+    common = [c for c in ("SWE", "NOR", "DNK", "FIN", "ISL", "NOB", "NNO", "DAN", "ENG",
+                                      "SEK", "NOK", "DKK", "EUR", "ISK", "la", "HORIZON")
               if c in codes] or codes[:5]
     return ", ".join(common) + f" … (EU authority table {scheme})"
 

@@ -115,11 +115,15 @@ def text_report(outcomes: list[Outcome], lang: str) -> str:
             lines.append(f"  {say('ok', lang)}")
         for finding in outcome.findings:
             where = f"{finding.field}: " if finding.field else ""
-            value = f" [{say('value', lang)}: {finding.value}]" if finding.value else ""
+            value = f" [{say('value', lang)}: {shorten(finding.value)}]" if finding.value else ""
             lines.append(f"  {say(finding.severity, lang)}: {where}{finding.message}{value}")
     totals = summary(outcomes)
     lines.append(say("summary", lang, **totals))
     return "\n".join(lines)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, int]:
