@@ -164,3 +164,23 @@ def test_case_passes_the_shapes_without_violations(path: Path):
     _, report = validate_document(path.read_bytes(), "application/ld+json", source=path.name)
     violations = [f"{f.field or f.path}: {f.message}" for f in report.by_severity("Violation")]
     assert violations == []
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_draws_no_warnings_either(path: Path):
+    """Examples are what others copy: they should also be free of the shapes' warnings."""
+    _, report = validate_document(path.read_bytes(), "application/ld+json", source=path.name)
+    assert [f"{f.field or f.path}: {f.message}" for f in report.by_severity("Warning")] == []
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_case_passes_the_json_schema(path: Path):
+    """Integrators without RDF validate with the JSON Schema; the examples must pass it too."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = ROOT / "shapes" / "case.schema.json"
+    if not schema_path.exists():
+        pytest.skip("shapes/case.schema.json not written yet")
+    schema = json.loads(schema_path.read_text("utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(load(path))]
+    assert errors == []
