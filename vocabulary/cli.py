@@ -9,7 +9,7 @@ from pathlib import Path
 def register(subparsers) -> None:
     vocab = subparsers.add_parser("vocab", help="the shared vocabulary (ontology, concept schemes)")
     commands = vocab.add_subparsers(dest="vocab_command", metavar="COMMAND")
-    docs = commands.add_parser("docs", help="generate docs/vocabulary.md from the vocabulary files")
+    docs = commands.add_parser("docs", help="generate docs/vocabulary.md and .html from the vocabulary files")
     docs.add_argument("--check", action="store_true",
                       help="do not write; exit 1 if the file is missing or stale (for CI)")
     docs.add_argument("--out", type=Path, default=None,
@@ -23,11 +23,13 @@ def run_docs(args) -> int:
 
     path = args.out or docs.DOCS_PATH
     if args.check:
-        if docs.is_current(path):
-            print(f"{path} is up to date")
+        outdated = docs.stale(path)
+        if not outdated:
+            print(f"{path} (and .html) are up to date")
             return 0
-        print(f"{path} is stale: run `stafett vocab docs` and commit the result", file=sys.stderr)
+        names = ", ".join(str(p) for p in outdated)
+        print(f"{names}: stale or missing; run `stafett vocab docs` and commit the result", file=sys.stderr)
         return 1
-    docs.write(path)
-    print(f"wrote {path}")
+    for written in docs.write(path):
+        print(f"wrote {written}")
     return 0

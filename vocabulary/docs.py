@@ -281,10 +281,24 @@ def render() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def write(path: Path = DOCS_PATH) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(), encoding="utf-8")
+def outputs(path: Path = DOCS_PATH) -> dict[Path, str]:
+    """The Markdown at `path` and its HTML rendering beside it (same name, .html)."""
+    from stafett.vocabulary.docs_html import render_html
+
+    markdown = render()
+    return {path: markdown, path.with_suffix(".html"): render_html(markdown)}
 
 
-def is_current(path: Path = DOCS_PATH) -> bool:
-    return path.exists() and path.read_text(encoding="utf-8") == render()
+def write(path: Path = DOCS_PATH) -> list[Path]:
+    written = []
+    for target, text in outputs(path).items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def stale(path: Path = DOCS_PATH) -> list[Path]:
+    """The generated files that are missing or differ from what the sources produce now."""
+    return [target for target, text in outputs(path).items()
+            if not target.exists() or target.read_text(encoding="utf-8") != text]

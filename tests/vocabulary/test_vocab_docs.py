@@ -74,3 +74,25 @@ def test_first_case_example_is_valid_and_uses_only_context_keys():
     problems = [f for f in report.findings if f.severity in ("Violation", "Warning")]
     assert report.conforms and not problems, problems
     assert set(SCHEMES) & keys  # the example shows codes, not just text
+
+
+def test_check_notices_a_missing_html_page(tmp_path):
+    out = tmp_path / "vocabulary.md"
+    assert main(["vocab", "docs", "--out", str(out)]) == 0
+    out.with_suffix(".html").unlink()
+    assert main(["vocab", "docs", "--check", "--out", str(out)]) == 1
+
+
+def test_html_page_has_every_key_and_scheme_anchor():
+    page = (REPO / "docs" / "vocabulary.html").read_text("utf-8")
+    assert all(f"<td><code>{key}</code></td>" in page for key in term_definitions())
+    assert all(f'id="codes-{key.lower()}"' in page for key in SCHEMES)
+
+
+def test_html_rendering_escapes_everything_it_does_not_know():
+    from stafett.vocabulary.docs_html import render_html
+
+    page = render_html('# T <a id="x"></a>\n\nHi <script>alert(1)</script> `<b>` *<i>*\n\n'
+                       "| a | b |\n|---|---|\n| <img src=x> | [l](#codes-x) |\n")
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert '<h1 id="x">T</h1>' in page and '<a href="#codes-x">l</a>' in page
