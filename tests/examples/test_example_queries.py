@@ -16,6 +16,7 @@ is part of the answer (the query has an ORDER BY that the question depends on).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -145,3 +146,27 @@ def test_cpv_hierarchy_query_depends_on_the_reference_graph(store: ox.Store):
     assert rows == []
     _, rows = run(bare, QUERIES / "03-cases-in-cpv-division.rq")
     assert rows
+
+
+@pytest.mark.parametrize("query_path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_is_standard_sparql_for_a_second_parser(query_path: Path):
+    """rdflib's SPARQL 1.1 parser accepts every query too, so none leans on Oxigraph extensions."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    prepareQuery(query_path.read_text("utf-8"))
+
+
+def test_concepts_named_in_queries_exist_in_the_vocabulary():
+    """A typo in a concept IRI would make a query silently return nothing."""
+    from stafett.vocabulary import concept_quads
+
+    defined = {q.subject.value for q in concept_quads()}
+    used: set[str] = set()
+    for query in QUERY_FILES:
+        text = query.read_text("utf-8")
+        prefixes = dict(re.findall(r"PREFIX\s+([\w-]+):\s*<(https://w3id\.org/stafett/concept/[^>]+)>", text))
+        for prefix, base in prefixes.items():
+            used |= {base + local for local in re.findall(rf"\b{prefix}:([\w-]+)", text)}
+        used |= set(re.findall(r"<(https://w3id\.org/stafett/concept/[^>]+)>", text)) - set(prefixes.values())
+    assert used, "the queries name concepts"
+    assert used - defined == set()
