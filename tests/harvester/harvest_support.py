@@ -205,3 +205,20 @@ def graph_names(store: ox.Store) -> set[str]:
 
 def case_graph(store: ox.Store, case: str) -> list[ox.Quad]:
     return list(store.quads_for_pattern(None, None, None, ox.NamedNode(case)))
+
+
+def served_registry(tmp_path, name, sources, **settings):
+    """A registry on its own loopback port, serving its feed/state/reports routes."""
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.republish import routes
+    from stafett.harvester.settings import RegistrySettings
+    from starlette.applications import Starlette
+
+    sock = bind()
+    settings = {"feed_page_size": 2, **settings}
+    registry = Registry(
+        RegistrySettings(data_dir=tmp_path / name, base_url=url_of(sock), allow_loopback=True, **settings),
+        sources,
+    )
+    server = serve_in_thread(Starlette(routes=routes(registry)), sock)
+    return registry, server

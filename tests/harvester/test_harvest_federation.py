@@ -6,31 +6,16 @@ stored once and the publisher's own copy wins over a relayed one.
 
 import pyoxigraph as ox
 import pytest
-from harvest_support import FeedServer, case_doc, case_graph, graph_names
+from harvest_support import FeedServer, case_doc, case_graph, graph_names, served_registry
 from stafett.harvester.registry import Registry
-from stafett.harvester.republish import routes
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from starlette.applications import Starlette
-
-from stafett.serving import bind, serve_in_thread, url_of
 
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 PROV = "http://www.w3.org/ns/prov#"
 ROUTES_OF_CASE = """PREFIX stf: <https://w3id.org/stafett/ns#>
 SELECT ?source ?case ?g WHERE { GRAPH ?g { ?r stf:routeOf ?case ; stf:harvestedFrom ?source } }"""
 
-
-def served_registry(tmp_path, name, sources):
-    sock = bind()
-    registry = Registry(
-        RegistrySettings(
-            data_dir=tmp_path / name, base_url=url_of(sock), allow_loopback=True, feed_page_size=2
-        ),
-        sources,
-    )
-    server = serve_in_thread(Starlette(routes=routes(registry)), sock)
-    return registry, server
 
 
 def canonical(triples):
