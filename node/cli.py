@@ -98,10 +98,12 @@ def add_serve(commands) -> None:
 
 def run_serve(args) -> int:
     from stafett.node.app import create_app
+    from stafett.node.publish import warm_up
 
     from stafett.serving import bind, serve_forever, url_of
 
     settings = load(args, host=args.host, port=args.port, base_url=args.base_url)
+    warm_up(settings)
     sock = bind(settings.host, settings.port)
     print(f"stafett node: {settings.base_url} listening on {url_of(sock)}", flush=True)
     serve_forever(create_app(settings), sock, log_level=args.log_level)

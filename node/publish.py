@@ -143,6 +143,18 @@ def commit(store: NodeStore, settings: NodeSettings, prepared: Prepared, *, stat
     return Outcome(result, findings)
 
 
+def warm_up(settings: NodeSettings) -> None:
+    """Validate one tiny case so the validator's start-up cost is not paid by the first client."""
+    case = ox.NamedNode(settings.case_iri("warm-up"))
+    triples = [ox.Triple(case, RDF_TYPE, CASE_CLASS),
+               ox.Triple(case, DCT_TITLE, ox.Literal("warm-up", language="en"))]
+    prepared = Prepared(case.value, "warm-up", triples, "")
+    try:
+        validate(prepared, settings, lang="en", version=1)
+    except Problem:
+        pass  # a refusal is fine: only the loading mattered
+
+
 # -- slugs -----------------------------------------------------------------------------------
 def slugify(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.lower().translate(FOLD))
