@@ -15,15 +15,12 @@ import jinja2
 import orjson
 import pyoxigraph as ox
 
+from stafett import vocabulary
+
 UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
                          "relatedCase", "id"})
-CONCEPT_FIELDS = {
-    "status": "case-status", "innovationApproach": "innovation-approach", "sector": "sector",
-    "effect": "outcome-type", "fundingType": "funding-type", "adoptionRoute": "adoption-route",
-    "documentType": "document-type",
-}
 FIELD_ORDER = (
     "summary", "need", "status", "innovationApproach", "sector", "country", "language", "cpv",
     "keyword", "buyer", "procedure", "solution", "startDate", "endDate", "cost", "funding",
@@ -104,29 +101,23 @@ def safe_href(value) -> str | None:
 
 @cache
 def concept_labels() -> dict[str, dict[str, str]]:
-    """skos:prefLabel of every concept the vocabulary ships, by IRI then language."""
+    """skos:prefLabel of every concept the vocabulary ships (Stafett schemes, EU tables, CPV).
+
+    Parsed once, on the first page that needs a label (about half a second, mostly CPV).
+    """
     labels: dict[str, dict[str, str]] = {}
-    try:
-        folder = resources.files("stafett.vocabulary").joinpath("concepts")
-        files = [f for f in folder.iterdir() if f.name.endswith(".ttl")]
-    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
-        return labels
-    for file in files:
-        try:
-            triples = ox.parse(file.read_bytes(), ox.RdfFormat.TURTLE)
-        except (SyntaxError, ValueError):
-            continue  # a broken scheme file only costs labels, never the page
-        for t in triples:
-            if t.predicate == SKOS_PREF_LABEL and isinstance(t.object, ox.Literal):
-                labels.setdefault(t.subject.value, {})[t.object.language or "en"] = t.object.value
+    for t in (*vocabulary.concept_quads(), *vocabulary.reference_quads()):
+        if t.predicate == SKOS_PREF_LABEL and isinstance(t.object, ox.Literal):
+            labels.setdefault(t.subject.value, {})[t.object.language or "en"] = t.object.value
     return labels
 
 
-def concept_label(scheme: str, code: str, lang: str, fallback) -> str:
-    iri = f"https://w3id.org/stafett/concept/{scheme}/{code}"
-    names = concept_labels().get(iri, {})
+def concept_label(key: str, code: str, lang: str, fallback) -> str:
+    names = concept_labels().get(vocabulary.concept_iri(key, code), {})
     chosen = best_language(names, lang, fallback)
-    return names[chosen] if chosen else code.replace("-", " ")
+    if not chosen:
+        return code.replace("-", " ") if key in vocabulary.PROJECT_SCHEMES else code
+    return f"{code} {names[chosen]}" if key == "cpv" else names[chosen]
 
 
 def is_language_map(value) -> bool:
@@ -147,8 +138,8 @@ def item(key: str, value, ctx) -> dict:
         return {"text": ", ".join(shown) if isinstance(shown, list) else shown, "lang": chosen}
     if isinstance(value, dict):
         return {"rows": rows(value, ctx)}
-    if key in CONCEPT_FIELDS and isinstance(value, str):
-        return {"text": concept_label(CONCEPT_FIELDS[key], value, lang, fallback)}
+    if key in vocabulary.SCHEMES and isinstance(value, str):
+        return {"text": concept_label(key, value, lang, fallback)}
     shown = str(value)
     if key in LINK_FIELDS:
         href = safe_href(shown)

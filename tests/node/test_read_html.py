@@ -104,3 +104,13 @@ def test_every_fixed_string_exists_in_all_seven_languages():
 ])
 def test_only_http_mailto_and_tel_are_link_targets(value, expected):
     assert html.safe_href(value) == expected
+
+
+def test_codes_show_as_labels_from_the_vocabulary_in_the_readers_language(node):
+    def page(lang):
+        return node.http.get("/case/hostile", headers={"Accept": "text/html", "Accept-Language": lang}).text
+
+    assert "<dd>Sverige</dd>" in page("sv") and "<dd>Sweden</dd>" in page("en")  # country SWE, EU table
+    sector = html.concept_labels()["https://w3id.org/stafett/concept/sector/transport"]
+    assert sector["fi"] != sector["en"]
+    assert f"<dd>{sector['fi']}</dd>" in page("fi") and f"<dd>{sector['en']}</dd>" in page("en")
