@@ -38,19 +38,38 @@ def protocol_graphs() -> dict[str, Path]:
 
 
 def example_cases() -> dict[str, list[ox.Quad]]:
+    """Case IRI -> its quads, with blank nodes made unique per document (they are store-scoped)."""
     cases = {}
     for path in sorted(EXAMPLE_CASES.glob("*.jsonld")):
         iri = json.loads(path.read_bytes())["id"]
-        cases[iri] = parse_document(path.read_bytes(), "application/ld+json", source=path.name)
+        fresh: dict[str, ox.BlankNode] = {}
+
+        def renamed(term, fresh=fresh):
+            return fresh.setdefault(term.value, ox.BlankNode()) if isinstance(term, ox.BlankNode) else term
+
+        quads = parse_document(path.read_bytes(), "application/ld+json", source=path.name)
+        cases[iri] = [ox.Quad(renamed(q.subject), q.predicate, renamed(q.object)) for q in quads]
     return cases
 
 
-def fill(store: ox.Store) -> None:
+def vocabulary_quads() -> list[ox.Quad]:
+    """The vocabulary and reference tables (CPV hierarchy etc.) some example queries rely on."""
+    try:
+        from stafett.vocabulary import all_vocabulary_quads
+    except ImportError:
+        return []
+    graph = ox.NamedNode("https://w3id.org/stafett/graph/vocabulary")
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in all_vocabulary_quads()]
+
+
+def fill(store: ox.Store, *, with_vocabulary: bool = False) -> None:
     for graph, path in protocol_graphs().items():
         for quad in ox.parse(path.read_bytes(), ox.RdfFormat.N_TRIPLES):
             store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph)))
     for iri, quads in example_cases().items():
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri)) for q in quads)
+    if with_vocabulary:
+        store.bulk_extend(vocabulary_quads())
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     for i in range(SYNTHETIC_COUNT):
         thing, graph = ox.NamedNode(f"{SYNTHETIC}thing/{i}"), ox.NamedNode(f"{SYNTHETIC}graph/{i % 4}")
