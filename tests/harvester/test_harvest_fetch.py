@@ -1,0 +1,108 @@
+"""The hardened fetcher: address refusal (SSRF), redirects re-checked and capped, conditional requests."""
+
+import asyncio
+import ipaddress
+
+import pytest
+from harvest_support import FeedServer, case_doc
+from stafett.harvester.fetch import Fetcher, address_allowed
+from stafett.harvester.registry import Registry
+from stafett.harvester.settings import RegistrySettings
+from stafett.harvester.sources import Source
+from starlette.responses import RedirectResponse, Response
+
+from stafett.problems import Problem
+
+
+@pytest.fixture
+def node():
+    server = FeedServer()
+    server.publish("Create", case_doc(server.base, "c0"))
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "fc00::1",
+        "fe80::1",
+        "ff02::1",
+        "::ffff:10.0.0.1",
+        "127.0.0.1",
+        "::1",
+    ],
+)
+def test_non_public_addresses_are_refused(address):
+    assert not address_allowed(ipaddress.ip_address(address), allow_loopback=False)
+
+
+def test_loopback_only_with_the_explicit_setting_and_private_ranges_never():
+    assert address_allowed(ipaddress.ip_address("127.0.0.1"), allow_loopback=True)
+    assert address_allowed(ipaddress.ip_address("::1"), allow_loopback=True)
+    assert not address_allowed(ipaddress.ip_address("10.1.2.3"), allow_loopback=True)
+    assert address_allowed(ipaddress.ip_address("193.10.1.1"), allow_loopback=False)
+
+
+def test_loopback_source_is_refused_without_allow_loopback(tmp_path, node):
+    registry = Registry(
+        RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/"),
+        [Source("n", node.base, (node.base,))],
+    )
+    [report] = registry.harvest()
+    assert report["status"] == "failed" and "non-public address" in report["error"]
+    assert sum(node.hits.values()) == 0  # refused before connecting
+    registry.close()
+
+
+def fetch(settings, url):
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.get(url, source="test")
+
+    return asyncio.run(go())
+
+
+def test_each_redirect_hop_is_rechecked(node):
+    node.override["/to-private"] = lambda r: RedirectResponse("http://10.0.0.1/feed", 302)
+    settings = RegistrySettings(data_dir="unused", allow_loopback=True)
+    with pytest.raises(Problem) as err:
+        fetch(settings, node.base + "to-private")
+    assert err.value.slug == "address-refused" and "10.0.0.1" in err.value.detail
+
+
+def test_redirects_are_capped(node):
+    node.override["/loop"] = lambda r: RedirectResponse(node.base + "loop", 302)
+    settings = RegistrySettings(data_dir="unused", allow_loopback=True, max_redirects=3)
+    with pytest.raises(Problem) as err:
+        fetch(settings, node.base + "loop")
+    assert err.value.slug == "too-many-redirects"
+    assert node.hits["/loop"] == 4
+
+
+def test_redirects_within_the_limit_are_followed(node):
+    node.override["/moved"] = lambda r: RedirectResponse(node.base + "feed", 301)
+    fetched = fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "moved")
+    assert fetched.status == 200 and fetched.url == node.base + "feed"
+
+
+def test_unknown_content_encoding_is_refused(node):
+    node.override["/br"] = lambda r: Response(b"xx", headers={"Content-Encoding": "br"})
+    with pytest.raises(Problem) as err:
+        fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "br")
+    assert "unsupported Content-Encoding" in err.value.detail
+
+
+def test_error_statuses_name_source_and_url(node):
+    node.override["/busy"] = lambda r: Response(status_code=429, headers={"Retry-After": "30"})
+    with pytest.raises(Problem) as err:
+        fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "busy")
+    assert "HTTP 429" in err.value.detail and "Retry-After 30" in err.value.detail
+    assert err.value.detail.startswith("test:") and node.base + "busy" in err.value.detail
