@@ -132,7 +132,8 @@ def catalogue_document(settings, store) -> dict:
 def serialize(document: dict, media: str) -> bytes:
     if media in ("application/ld+json", "application/json"):
         return orjson.dumps(document, option=orjson.OPT_INDENT_2)
-    quads = ox.parse(orjson.dumps(document), ox.RdfFormat.JSON_LD)
+    # sorted by subject so Turtle groups each resource's statements
+    quads = sorted(ox.parse(orjson.dumps(document), ox.RdfFormat.JSON_LD), key=lambda q: str(q.subject))
     fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
     return ox.serialize(quads, format=fmt, prefixes={**TURTLE_PREFIXES, **CONTEXT})
 

@@ -45,6 +45,7 @@ FORMAT_ALIASES = {"trig": "application/trig", "nq": "application/n-quads",
 IMMUTABLE = "public, max-age=604800, immutable"
 SHORT = "public, max-age={seconds}"
 SHAPES_FILE = "case-shapes.ttl"
+DEFAULT_BURST, DEFAULT_RATE = 60, 5.0  # requests at once, requests refilled per second
 
 
 def n(local: str, ns: str) -> ox.NamedNode:
@@ -102,6 +103,7 @@ class Feed:
         self.stream = ox.NamedNode(f"{base}feed#stream")
         self.shapes_iri = f"{base}shapes/{SHAPES_FILE}"
         self.closed_bounds: dict[int, PageBounds] = {}  # closed pages never change: memoise
+        self.root_memo: tuple[int, list[ox.Quad]] | None = None  # the root changes only with a new change
         self.lock = threading.Lock()
 
     # -- structure -------------------------------------------------------------------------
@@ -181,12 +183,16 @@ class Feed:
 
     def root(self) -> tuple[list[ox.Quad], str]:
         last_seq = self.last_seq()
+        memo = self.root_memo
+        if memo is not None and memo[0] == last_seq:
+            return memo[1], f"root-{last_seq}"
         quads = self.stream_quads()
         quads.append(ox.Quad(ox.NamedNode(self.root_iri), RDF_TYPE, n("Node", TREE)))
         for index in range(self.page_of(last_seq) + 1 if last_seq else 0):
             bounds = self.bounds(index, last_seq)
             if bounds is not None:
                 quads += self.relation_quads(self.root_iri, bounds)
+        self.root_memo = (last_seq, quads)
         return quads, f"root-{last_seq}"
 
     def page(self, index: int) -> tuple[list[ox.Quad], bool, str] | None:
@@ -241,9 +247,9 @@ def client_key(request: Request) -> str:
 
 def routes(settings, store) -> list[Route]:
     feed = Feed(settings, store)
-    burst = int(settings.extra.get("feed_burst", 60)) if hasattr(settings, "extra") else 60
-    rate = float(settings.extra.get("feed_rate", 5)) if hasattr(settings, "extra") else 5.0
-    bucket = TokenBucket(burst, rate)
+    # node.toml keys outside NodeSettings' fields land in `extra` (documented in docs/protocol.md)
+    bucket = TokenBucket(int(settings.extra.get("feed_burst", DEFAULT_BURST)),
+                         float(settings.extra.get("feed_rate", DEFAULT_RATE)))
     max_age = max(1, min(settings.polling_interval, 30))
 
     def throttled(request: Request) -> Response | None:
