@@ -184,3 +184,21 @@ def test_case_passes_the_json_schema(path: Path):
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(load(path))]
     assert errors == []
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_two_json_ld_processors_read_the_same_graph(path: Path):
+    """pyld (the reference algorithm) and pyoxigraph (what nodes and harvesters use) agree on
+    every example, so the examples pin down what the context means, not one parser's reading."""
+    import rdflib
+    from pyld import jsonld
+    from rdflib.compare import isomorphic
+    from stafett.vocabulary.jsonld import frozen_document_loader
+
+    reference = jsonld.to_rdf(load(path), {"format": "application/n-quads",
+                                           "documentLoader": frozen_document_loader})
+    ours = ox.serialize(parse_document(path.read_bytes(), "application/ld+json"), format=ox.RdfFormat.N_QUADS)
+    reference_graph = rdflib.Graph().parse(data=reference, format="nt")
+    our_graph = rdflib.Graph().parse(data=ours.decode("utf-8"), format="nt")
+    assert len(our_graph) == len(reference_graph) > 40
+    assert isomorphic(reference_graph, our_graph)
