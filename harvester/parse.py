@@ -68,8 +68,8 @@ def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits,
     """Runs in the worker process: returns N-Quads bytes or the Problem."""
     try:
         quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
-    except Problem as problem:
-        return None, problem
+    except Problem as p:  # exceptions with required fields do not unpickle; send the fields
+        return None, (p.status, p.slug, p.title, p.detail, p.findings)
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), None
 
 
@@ -104,7 +104,7 @@ class PageParser:
                 f"the parser crashed or hung on {fetched.url}; the page was skipped", source=source
             ) from None
         if problem:
-            raise problem
+            raise Problem(*problem)
         return list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
 
     def page(self, fetched: Fetched, source: str) -> FeedPage:

@@ -1,0 +1,123 @@
+"""Sources file and settings: clear refusals that name the key and the fix; the CLI end to end."""
+
+import subprocess
+import sys
+
+import pytest
+from harvest_support import FeedServer, case_doc
+from stafett.harvester.parse import PageParser
+from stafett.harvester.settings import RegistrySettings
+from stafett.harvester.sources import load_sources, parse_sources
+
+from stafett.problems import Problem
+
+
+def test_sources_file_round_trip(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[sources.vaxjo]\nurl = "https://vaxjo.example/"\nnamespaces = ["https://vaxjo.example/"]\n'
+        'interval = 600\n\n[sources.se]\nurl = "https://se.example/"\naggregator = true\n'
+        'relay = ["https://vaxjo.example/"]\n'
+    )
+    vaxjo, se = load_sources(path)
+    assert vaxjo.owns("https://vaxjo.example/case/1") == "https://vaxjo.example/"
+    assert vaxjo.may_relay("https://other.example/case/1") is None and vaxjo.interval == 600
+    assert se.may_relay("https://vaxjo.example/case/1") and se.owns("https://vaxjo.example/case/1") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"sources": {"Bad Name": {"url": "https://x/", "namespaces": ["https://x/"]}}}, "lower-case"),
+        ({"sources": {"a": {"namespaces": ["https://x/"]}}}, "needs url"),
+        ({"sources": {"a": {"url": "file:///etc/passwd", "namespaces": ["https://x/"]}}}, "must be http(s)"),
+        ({"sources": {"a": {"url": "https://x/"}}}, "needs namespaces"),
+        ({"sources": {"a": {"url": "https://x/", "namespaces": ["x"]}}}, "http(s) IRI prefix"),
+        (
+            {"sources": {"a": {"url": "https://x/", "namespaces": ["https://x/"], "aggregator": "yes"}}},
+            "true or false",
+        ),
+    ],
+)
+def test_bad_sources_are_refused_with_the_fix(data, message):
+    with pytest.raises(Problem) as err:
+        parse_sources(data)
+    assert message in err.value.detail
+
+
+def test_settings_from_environment_name_the_variable():
+    settings = RegistrySettings.from_env(
+        {
+            "STAFETT_REGISTRY_ALLOW_LOOPBACK": "true",
+            "STAFETT_REGISTRY_MAX_PAGES": "7",
+            "STAFETT_REGISTRY_BASE_URL": "http://r",
+        }
+    )
+    assert settings.allow_loopback and settings.max_pages == 7 and settings.base_url == "http://r/"
+    with pytest.raises(Problem) as err:
+        RegistrySettings.from_env({"STAFETT_REGISTRY_MAX_PAGES": "many"})
+    assert "STAFETT_REGISTRY_MAX_PAGES expects int" in err.value.detail
+    with pytest.raises(Problem) as err:
+        RegistrySettings(store="external")
+    assert "external_query_url" in err.value.detail
+
+
+def test_cli_harvest_run_reports_per_source(tmp_path):
+    node = FeedServer()
+    try:
+        node.publish("Create", case_doc(node.base, "c0"))
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f'[sources.n]\nurl = "{node.base}"\nnamespaces = ["{node.base}"]\n')
+        command = [
+            sys.executable,
+            "-m",
+            "stafett",
+            "harvest",
+            "run",
+            "--data-dir",
+            str(tmp_path / "r"),
+            "--sources",
+            str(sources),
+            "--allow-loopback",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "n: ok, 1 new members, 1 accepted" in done.stdout
+        refused = subprocess.run(
+            command[:-1], capture_output=True, text=True, timeout=60
+        )  # no --allow-loopback
+        assert refused.returncode == 1 and "non-public address" in refused.stderr
+    finally:
+        node.stop()
+
+
+def test_parser_in_a_worker_process_returns_the_same_quads(tmp_path):
+    node = FeedServer()
+    try:
+        node.publish("Create", case_doc(node.base, "c0"))
+        import httpx
+        import pyoxigraph as ox
+        from harvest_support import member
+        from stafett.harvester.fetch import Fetched
+
+        body = ox.serialize(member(node.stream, node.events[0]), format=ox.RdfFormat.TRIG)
+        fetched = Fetched(
+            node.base + "feed/page/0", 200, httpx.Headers({"content-type": "application/trig"}), body
+        )
+        isolated = PageParser(RegistrySettings(data_dir=tmp_path, parse_in_subprocess=True))
+        inline = PageParser(RegistrySettings(data_dir=tmp_path))
+        try:
+            assert ox.Dataset(isolated.quads(fetched, "n")) == ox.Dataset(inline.quads(fetched, "n"))
+            deep = Fetched(
+                fetched.url,
+                200,
+                httpx.Headers({"content-type": "application/ld+json"}),
+                b"[" * 3000 + b"]" * 3000,
+            )
+            with pytest.raises(Problem) as err:
+                isolated.quads(deep, "n")
+            assert err.value.status == 413
+        finally:
+            isolated.close()
+    finally:
+        node.stop()
