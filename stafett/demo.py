@@ -32,7 +32,7 @@ def register(subparsers) -> None:
         description="Start example publisher nodes, a national aggregator and the Nordic registry "
                     "on 127.0.0.1, harvest, print a first SPARQL answer, then keep serving.")
     demo.add_argument("--data-dir", type=Path, default=None,
-                      help="where nodes and registries keep their data (default: a temp dir, removed on exit)")
+                      help="where nodes and registries keep data (default: a temp dir, removed on exit)")
     demo.add_argument("--federation", type=Path, default=DEFAULT_FEDERATION,
                       help="federation layout TOML (default: examples/federation/federation.toml)")
     demo.add_argument("--once", action="store_true", help="exit after printing the first answer")
@@ -95,8 +95,9 @@ def load_federation(path: Path = DEFAULT_FEDERATION) -> Federation:
     except (KeyError, TypeError) as err:
         raise layout_problem(path, f"missing or wrong key {err}; see the comments at its top") from None
     first_query = (path.parent / data.get("first_query", "first-query.rq")).read_text(encoding="utf-8")
-    return Federation(nodes, _start_order(path, nodes, aggregators), (path.parent / data["cases_dir"]).resolve(),
-                      first_query, int(data.get("harvest_interval", 30)))
+    cases_dir = (path.parent / data["cases_dir"]).resolve()
+    return Federation(nodes, _start_order(path, nodes, aggregators), cases_dir, first_query,
+                      int(data.get("harvest_interval", 30)))
 
 
 def _start_order(path: Path, nodes: dict, aggregators: dict) -> dict[str, AggregatorSpec]:
