@@ -23,6 +23,7 @@ from stafett.node.pages import (
     negotiate,
     not_modified,
     problem_response,
+    read_route,
 )
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from starlette.requests import Request
@@ -157,4 +158,4 @@ def routes(settings, store) -> list[Route]:
         content_type = "application/ld+json" if media == "application/json" else media
         return Response(serialize(document, media), media_type=content_type, headers=headers)
 
-    return [Route("/", catalogue, methods=["GET", "HEAD"])]
+    return [read_route("/", catalogue)]

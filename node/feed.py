@@ -22,7 +22,7 @@ from importlib import resources
 
 import orjson
 import pyoxigraph as ox
-from stafett.node.pages import etag_of, negotiate, not_modified, problem_response
+from stafett.node.pages import READ_HEADERS, etag_of, negotiate, not_modified, problem_response, read_route
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -269,7 +269,7 @@ def routes(settings, store) -> list[Route]:
                                     "the feed is served as " + ", ".join(FEED_FORMATS))
         etag = etag_of(f"{tag}|{media_type}")
         headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept",
-                   "Access-Control-Allow-Origin": "*"}
+                   **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(serialize(quads, media_type), media_type=media_type, headers=headers)
@@ -301,7 +301,7 @@ def routes(settings, store) -> list[Route]:
         body = orjson.dumps(feed.state(), option=orjson.OPT_INDENT_2)
         etag = etag_of(hashlib.sha256(body).hexdigest())
         headers = {"ETag": etag, "Cache-Control": SHORT.format(seconds=max_age),
-                   "Access-Control-Allow-Origin": "*"}
+                   **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
@@ -310,15 +310,15 @@ def routes(settings, store) -> list[Route]:
         body = resources.files("stafett.shapes").joinpath(SHAPES_FILE).read_bytes()
         etag = etag_of(hashlib.sha256(body).hexdigest())
         headers = {"ETag": etag, "Cache-Control": "public, max-age=86400",
-                   "Access-Control-Allow-Origin": "*"}
+                   **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="text/turtle", headers=headers)
 
     return [
-        Route("/feed", root, methods=["GET", "HEAD"]),
-        Route("/feed/state", state, methods=["GET", "HEAD"]),
-        Route("/feed/{index:int}", page, methods=["GET", "HEAD"]),
-        Route(f"/shapes/{SHAPES_FILE}", shapes, methods=["GET", "HEAD"]),
+        read_route("/feed", root),
+        read_route("/feed/state", state),
+        read_route("/feed/{index:int}", page),
+        read_route(f"/shapes/{SHAPES_FILE}", shapes),
     ]
 

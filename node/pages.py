@@ -14,7 +14,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 import orjson
 import pyoxigraph as ox
 from stafett.node import html
-from stafett.vocabulary.jsonld import CONTEXT_URL, context_bytes
+from stafett.node.store import parse_time
+from stafett.vocabulary.jsonld import context_bytes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -84,7 +85,6 @@ def etag_of(tag: str) -> str:
 
 
 def http_date(xsd_datetime: str) -> str:
-    from stafett.node.store import parse_time
     return format_datetime(parse_time(xsd_datetime).replace(microsecond=0), usegmt=True)
 
 
@@ -109,6 +109,22 @@ def problem_response(status: int, slug: str, title: str, detail: str,
     headers = {**READ_HEADERS, **(extra_headers or {})}
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
                     headers=headers)
+
+
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def read_route(path: str, endpoint) -> Route:
+    """A GET/HEAD route that also answers CORS preflight (OPTIONS) for cross-origin readers."""
+    async def answer(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=PREFLIGHT_HEADERS)
+        return await endpoint(request)
+    return Route(path, answer, methods=["GET", "HEAD", "OPTIONS"])
 
 
 def turtle_of(ntriples: bytes) -> bytes:
@@ -140,8 +156,7 @@ def case_response(request: Request, settings, record) -> Response:
         f"{record.etag}|{media_type}|{language}")
     last_modified = http_date(record.modified)
     headers = {**READ_HEADERS, "ETag": etag, "Last-Modified": last_modified,
-               "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE,
-               "Link": f'<{CONTEXT_URL}>; rel="http://www.w3.org/ns/json-ld#context"'}
+               "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE}
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     body, content_type = case_body(record, media_type, request, settings)
@@ -236,8 +251,8 @@ def routes(settings, store) -> list[Route]:
         return Response(body, media_type="application/ld+json", headers=headers)
 
     return [
-        Route("/case/{slug}", case, methods=["GET", "HEAD"]),
-        Route("/cases", cases, methods=["GET", "HEAD"]),
-        Route("/context/v1", context, methods=["GET", "HEAD"]),
-        Route("/context/v1.jsonld", context, methods=["GET", "HEAD"]),
+        read_route("/case/{slug}", case),
+        Route("/cases", cases, methods=["GET", "HEAD"]),  # POST /cases belongs to the write API
+        read_route("/context/v1", context),
+        read_route("/context/v1.jsonld", context),
     ]

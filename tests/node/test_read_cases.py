@@ -156,3 +156,16 @@ def test_context_is_served_with_long_cache(node, path):
     assert answer.headers["content-type"] == "application/ld+json"
     assert "max-age=86400" in answer.headers["cache-control"]
     assert node.http.get(path, headers={"If-None-Match": answer.headers["etag"]}).status_code == 304
+
+
+def test_cors_preflight_and_head(node):
+    slug = slug_of(node)
+    preflight = node.http.options(f"/case/{slug}", headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "If-None-Match" in preflight.headers["access-control-allow-headers"]
+    assert "PUT" not in preflight.headers["access-control-allow-methods"]
+    head = node.http.head(f"/case/{slug}", headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
