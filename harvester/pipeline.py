@@ -144,25 +144,22 @@ def order(member: Member):
 def same_site(link: str, root: str, registry, run: Run, source: Source) -> bool:
     if link.split("/", 3)[:3] == root.split("/", 3)[:3]:
         return True
-    page_problem(
-        registry,
-        run,
-        link,
-        Problem(
-            403,
-            "off-site-link",
-            "A feed links off its site",
-            f"{source.name}: page link {link} leaves {root}'s site; not followed",
-        ),
+    problem = Problem(
+        403,
+        "off-site-link",
+        "A feed links off its site",
+        f"{source.name}: page link {link} leaves {root}'s site; not followed",
     )
+    page_problem(registry, run, link, problem, fatal=False)  # reported; the rest of the run is fine
     return False
 
 
-def page_problem(registry: Registry, run: Run, url: str, problem: Problem) -> None:
-    run.error = run.error or problem.detail
+def page_problem(registry: Registry, run: Run, url: str, problem: Problem, *, fatal: bool = True) -> None:
+    if fatal:
+        run.error = run.error or problem.detail
     findings = problem.findings or [Finding("Violation", problem.detail, focus_node=url, rule=problem.slug)]
     with registry.db.transaction() as tx:
-        registry.reports.problem(tx, run, None, None, "page-failed", findings)
+        registry.reports.problem(tx, run, None, None, "page-failed" if fatal else "page-refused", findings)
 
 
 def empty_feed(registry: Registry, source: Source, listed: int) -> str | None:

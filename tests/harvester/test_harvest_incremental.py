@@ -62,3 +62,55 @@ def test_second_harvest_fetches_only_new_pages_and_counts_304s(tmp_path, node):
     }
     assert titles == {"Nytt namn"}
     registry.close()
+
+
+def test_an_older_version_never_overwrites_a_newer_one(tmp_path):
+    node = FeedServer(page_size=1)
+    try:
+        from harvest_support import START
+
+        newer = node.publish(
+            "Update", case_doc(node.base, "c0", title="Ny", version=2), at=START.replace(hour=10)
+        )
+        node.publish("Create", case_doc(node.base, "c0", title="Gammal", version=1), at=START.replace(hour=9))
+        registry = make_registry(tmp_path, Source("n1", node.base, (node.base,)))
+        [report] = registry.harvest()  # page 0 (10:00) is read before page 1 (09:00)
+        assert report["accepted"] == 1 and report["skipped"] == 1
+        titles = {
+            q.object.value
+            for q in case_graph(registry.store, node.base + "case/c0")
+            if q.predicate == ox.NamedNode("http://purl.org/dc/terms/title")
+        }
+        assert titles == {"Ny"}
+        assert registry.db.one("SELECT origin_activity FROM cases")[0] == newer
+        registry.close()
+    finally:
+        node.stop()
+
+
+def test_page_links_leaving_the_feed_site_are_not_followed(tmp_path, node):
+    other = FeedServer()
+    try:
+        node.publish("Create", case_doc(node.base, "c0"))
+        original = node.page_quads
+
+        def with_offsite_link(k):
+            quads, closed = original(k)
+            page = ox.NamedNode(node.page_url(k))
+            rel = ox.BlankNode("offsite")
+            return [
+                *quads,
+                ox.Quad(page, ox.NamedNode("https://w3id.org/tree#relation"), rel),
+                ox.Quad(rel, ox.NamedNode("https://w3id.org/tree#node"), ox.NamedNode(other.base + "feed")),
+            ], closed
+
+        node.page_quads = with_offsite_link
+        registry = make_registry(tmp_path, Source("n1", node.base, (node.base,)))
+        [report] = registry.harvest()
+        assert report["accepted"] == 1
+        assert sum(other.hits.values()) == 0
+        assert any("leaves" in p["reasons"][0]["message"] for p in report["problems"])
+        assert report["status"] == "ok" and not report["stale"]
+        registry.close()
+    finally:
+        other.stop()
