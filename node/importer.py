@@ -207,7 +207,7 @@ def import_entry(store: NodeStore, settings: NodeSettings, entry: Entry, *, stat
     slug = entry_slug(entry, settings)
     state = state or entry.state or "published"
     try:
-        prepared = publish.prepare(entry.triples, settings, slug, source=entry.source)
+        prepared = publish.prepare(entry.triples, settings, slug, source=entry.source, lang=lang)
         if dry_run:
             return dry_run_item(store, settings, entry, prepared, state, lang)
         outcome = publish.commit(store, settings, prepared, state=state, lang=lang, source=entry.source)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from stafett.node.messages import message
 from stafett.node.vocab import CASE_CLASS, NODE_SET_PREDICATES, RDF_TYPE, term_for
 
 from stafett.problems import Finding, Problem
@@ -36,15 +37,13 @@ def unprocessable(detail: str, *, field_name: str | None = None, focus: str | No
     return Problem(422, "validation-failed", "The case is not valid", detail, [finding])
 
 
-def find_case_subject(triples: list[ox.Triple], source: str | None = None) -> Subject:
+def find_case_subject(triples: list[ox.Triple], source: str | None = None, lang: str = "en") -> Subject:
     cases = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == CASE_CLASS},
                    key=str)
     if not cases:
-        raise unprocessable('the document holds no case: give the top object "type": "Case"',
-                            field_name="type", source=source)
+        raise unprocessable(message("no-case", lang), field_name="type", source=source)
     if len(cases) > 1:
-        raise unprocessable(f"the document holds {len(cases)} cases; send one case per document",
-                            field_name="type", source=source)
+        raise unprocessable(message("many-cases", lang, n=len(cases)), field_name="type", source=source)
     return cases[0]
 
 
@@ -66,19 +65,19 @@ def rebase_triples(triples: list[ox.Triple], rebases: list[tuple[str, str]]) -> 
     return [ox.Triple(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
 
 
-def normalise(quads, case_iri: str, *, source: str | None = None) -> Normalised:
+def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "en") -> Normalised:
     """The authored graph (default graph only) renamed, skolemised and stripped of node-set fields."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
                if q.graph_name == ox.DefaultGraph()]
-    root = find_case_subject(triples, source)
+    root = find_case_subject(triples, source, lang)
     old_iri = root.value if isinstance(root, ox.NamedNode) else None
     new_root = ox.NamedNode(case_iri)
     triples = [rename(t, root, new_root) for t in triples]
-    triples, warnings = drop_node_set(triples, new_root, source)
+    triples, warnings = drop_node_set(triples, new_root, source, lang)
     by_subject = group_by_subject(triples)
-    check_attached(by_subject, new_root, source)
+    check_attached(by_subject, new_root, source, lang)
     nested = nested_namespaces(old_iri, case_iri)
-    names = mint_names(by_subject, new_root, nested, source)
+    names = mint_names(by_subject, new_root, nested, source, lang)
     triples = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
                for t in triples]
     return Normalised(case_iri, dedupe(triples), old_iri, warnings)
@@ -93,7 +92,7 @@ def dedupe(triples: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(set(triples), key=str)
 
 
-def drop_node_set(triples, root, source) -> tuple[list[ox.Triple], list[Finding]]:
+def drop_node_set(triples, root, source, lang: str = "en") -> tuple[list[ox.Triple], list[Finding]]:
     """Remove client-sent publisher/issued/modified/version (and whatever hangs only off them)."""
     dropped = [t for t in triples if t.subject == root and t.predicate in NODE_SET_PREDICATES]
     if not dropped:
@@ -102,7 +101,7 @@ def drop_node_set(triples, root, source) -> tuple[list[ox.Triple], list[Finding]
     for predicate in sorted({t.predicate for t in dropped}, key=str):
         name = term_for(predicate)
         warnings.append(Finding(
-            "Warning", f"{name!r} is set by the node; the value you sent was ignored",
+            "Warning", message("node-set", lang, field=name),
             focus_node=root.value, path=predicate.value, field=name, rule="node-set", source=source))
     kept = [t for t in triples if t not in set(dropped)]
     reachable = reachable_from(group_by_subject(kept), root)
@@ -127,13 +126,12 @@ def reachable_from(by_subject, root) -> set:
     return seen
 
 
-def check_attached(by_subject, root, source) -> None:
+def check_attached(by_subject, root, source, lang: str = "en") -> None:
     orphans = set(by_subject) - reachable_from(by_subject, root)
     if orphans:
         shown = ", ".join(sorted(o.value if isinstance(o, ox.NamedNode) else "a nested object"
                                  for o in orphans)[:3])
-        raise unprocessable(f"the document describes things not attached to the case ({shown}); "
-                            "nest every object inside the case or remove it", source=source)
+        raise unprocessable(message("orphans", lang, shown=shown), source=source)
 
 
 def nested_namespaces(old_iri: str | None, case_iri: str) -> tuple[str, ...]:
@@ -148,7 +146,7 @@ def is_nested(node, nested: tuple[str, ...]) -> bool:
         isinstance(node, ox.NamedNode) and node.value.startswith(nested))
 
 
-def mint_names(by_subject, root, nested, source) -> dict:
+def mint_names(by_subject, root, nested, source, lang: str = "en") -> dict:
     """Map every nested node to `<case>#<path>`, children ordered by a hash of their content."""
     names: dict = {}
     digests: dict = {}
@@ -187,9 +185,7 @@ def mint_names(by_subject, root, nested, source) -> dict:
     outside = [s for s in by_subject if s != root and s not in names]
     if outside:
         iri = outside[0].value
-        raise unprocessable(
-            f"a nested object carries its own IRI {iri!r} outside this case; remove its \"id\" "
-            f"(the node names nested objects <case>#...)", focus=iri, rule="namespace", source=source)
+        raise unprocessable(message("foreign-iri", lang, iri=iri), focus=iri, rule="namespace", source=source)
     return names
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from stafett.node.compact import compact_case
+from stafett.node.messages import message
 from stafett.node.normalise import normalise, rebase_iri, rebase_triples
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult, format_time
@@ -76,9 +77,10 @@ def parse(raw: bytes, media_type: str, settings: NodeSettings, *, source: str | 
 
 
 def prepare(triples: list[ox.Triple], settings: NodeSettings, slug: str, *,
-            source: str | None = None) -> Prepared:
+            source: str | None = None, lang: str = "en") -> Prepared:
     case_iri = settings.case_iri(slug)
-    norm = normalise([ox.Quad(t.subject, t.predicate, t.object) for t in triples], case_iri, source=source)
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    norm = normalise(quads, case_iri, source=source, lang=lang)
     body = canonical_ntriples(norm.triples)
     return Prepared(case_iri, slug, norm.triples, hashlib.sha256(body).hexdigest(), norm.warnings,
                     norm.old_case_iri)
@@ -122,7 +124,7 @@ def validate(prepared: Prepared, settings: NodeSettings, *, lang: str, version: 
     if not report.conforms:
         violations = sum(1 for f in findings if f.severity == "Violation")
         raise Problem(422, "validation-failed", "The case is not valid",
-                      f"{violations} violation(s); fix them and send the case again", findings)
+                      message("violations", lang, n=violations), findings)
     return findings
 
 

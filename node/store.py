@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS cases (
     version INTEGER NOT NULL, etag TEXT NOT NULL, issued TEXT NOT NULL, modified TEXT NOT NULL,
     document BLOB NOT NULL, ntriples BLOB NOT NULL, content_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, modified);
+CREATE INDEX IF NOT EXISTS cases_by_modified ON cases (modified);
 CREATE TABLE IF NOT EXISTS versions (
     iri TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, etag TEXT NOT NULL,
     issued TEXT NOT NULL, modified TEXT NOT NULL, document BLOB NOT NULL, ntriples BLOB NOT NULL,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import orjson
 from stafett.node import publish
 from stafett.node.auth import REALM, Authenticator
+from stafett.node.messages import message
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult
 from starlette.concurrency import run_in_threadpool
@@ -100,10 +101,10 @@ def write_body(result: WriteResult, findings: list[Finding]) -> dict:
             "findings": [f.as_dict() for f in findings], "document": r.document}
 
 
-def id_warning(old_iri: str | None, new_iri: str) -> list[Finding]:
+def id_warning(old_iri: str | None, new_iri: str, lang: str = "en") -> list[Finding]:
     if old_iri is None or old_iri == new_iri:
         return []
-    return [Finding("Warning", f"'id' is set by the node; the case is published as {new_iri}",
+    return [Finding("Warning", message("id-set", lang, iri=new_iri),
                     focus_node=new_iri, field="id", value=old_iri, rule="node-set")]
 
 
@@ -127,14 +128,15 @@ class WriteRoutes:
         raw, media_type = await read_body(request, self.settings)
         lang = finding_language(request.headers.get("accept-language"))
         outcome, old_iri = await run_in_threadpool(self._create, raw, media_type, state, lang)
-        findings = id_warning(old_iri, outcome.result.record.iri) + outcome.findings
+        findings = id_warning(old_iri, outcome.result.record.iri, lang) + outcome.findings
         return self.written(outcome.result, findings, 201)
 
     def _create(self, raw: bytes, media_type: str, state: str, lang: str):
         triples = publish.parse(raw, media_type, self.settings)
         base = publish.title_slug(triples, self.settings)
         for _ in range(20):  # another client may take the same slug between the check and the write
-            prepared = publish.prepare(triples, self.settings, publish.free_slug(self.store, base))
+            prepared = publish.prepare(triples, self.settings, publish.free_slug(self.store, base),
+                                       lang=lang)
             try:
                 return publish.commit(self.store, self.settings, prepared, state=state, lang=lang,
                                       create_only=True), prepared.old_case_iri
@@ -162,12 +164,12 @@ class WriteRoutes:
 
         def work():
             triples = publish.parse(raw, media_type, self.settings)
-            prepared = publish.prepare(triples, self.settings, slug)
+            prepared = publish.prepare(triples, self.settings, slug, lang=lang)
             return publish.commit(self.store, self.settings, prepared, state=state, lang=lang,
                                   if_match=if_match, must_exist=True), prepared.old_case_iri
 
         outcome, old_iri = await run_in_threadpool(work)
-        findings = id_warning(old_iri, outcome.result.record.iri) + outcome.findings
+        findings = id_warning(old_iri, outcome.result.record.iri, lang) + outcome.findings
         return self.written(outcome.result, findings, 200)
 
     async def delete(self, request: Request) -> Response:

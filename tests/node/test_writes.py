@@ -185,3 +185,16 @@ def test_unknown_route_is_a_problem_not_a_traceback(writer_node):
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
     assert json.loads(response.text)["status"] == 404
+
+
+def test_the_nodes_own_messages_are_translated(writer_node):
+    from stafett.node.messages import MESSAGES
+
+    finnish = writer_node.post(case(version="7"), **{"Accept-Language": "fi"}).json()
+    (ignored,) = [f for f in finnish["findings"] if f.get("rule") == "node-set"]
+    assert ignored["message"] == MESSAGES["node-set"]["fi"].format(field="version")
+    no_case = {"@context": "https://w3id.org/stafett/context/v1", "title": {"nb": "Uten type"}}
+    refused = writer_node.post(no_case, **{"Accept-Language": "nb-NO"})
+    assert refused.status_code == 422
+    assert refused.json()["findings"][0]["message"] == MESSAGES["no-case"]["nb"]
+    assert all(set(texts) == {"en", "sv", "nb", "nn", "da", "fi", "is"} for texts in MESSAGES.values())
