@@ -151,3 +151,8 @@ def test_export_then_import_gives_the_same_cases(node, tmp_path):
     again = import_paths(store, settings, [out])  # back into the source: nothing changes
     assert {i.action for i in again.items} == {"unchanged"}
     assert export_document(store, settings)["@graph"] == exported["@graph"]
+    store.delete_case(store.list_cases()[1].iri)  # make sure a case has an earlier version
+    import_paths(store, settings, [out])
+    with_history = export_document(store, settings, history=True)["@graph"]
+    revived = next(c for c in with_history if c["stafettHistory"])
+    assert [v["state"] for v in revived["stafettHistory"]] == ["published", "deleted"]
