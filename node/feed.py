@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
@@ -45,6 +47,7 @@ FORMAT_ALIASES = {"trig": "application/trig", "nq": "application/n-quads",
 IMMUTABLE = "public, max-age=604800, immutable"
 SHORT = "public, max-age={seconds}"
 SHAPES_FILE = "case-shapes.ttl"
+CLOSED_PAGES_CACHED = 64  # serialized closed pages kept in memory (per format)
 DEFAULT_BURST, DEFAULT_RATE = 60, 5.0  # requests at once, requests refilled per second
 
 
@@ -197,11 +200,16 @@ class Feed:
         self.root_memo = (last_seq, quads)
         return quads, f"root-{last_seq}"
 
-    def page(self, index: int) -> tuple[list[ox.Quad], bool, str] | None:
-        """(quads, closed, version tag) for page `index`, or None if it lies beyond the feed."""
+    def page_status(self, index: int) -> tuple[bool, bool, str]:
+        """(exists, closed, version tag) of page `index`, without reading its members."""
         last_seq = self.last_seq()
         if last_seq == 0 or index > self.page_of(last_seq):
-            return None
+            return False, False, ""
+        closed = self.is_closed(index, last_seq)
+        return True, closed, f"page-{index}-{'closed' if closed else last_seq}"
+
+    def page(self, index: int) -> list[ox.Quad]:
+        last_seq = self.last_seq()
         closed = self.is_closed(index, last_seq)
         node = ox.NamedNode(self.page_iri(index))
         quads = [*self.stream_quads()[:1], ox.Quad(node, RDF_TYPE, n("Node", TREE))]
@@ -214,7 +222,7 @@ class Feed:
             following = self.bounds(self.page_of(after[0].seq), last_seq) if after else None
             if following is not None:
                 quads += self.relation_quads(node.value, following)
-        return quads, closed, f"page-{index}-{'closed' if closed else last_seq}"
+        return quads
 
     def member_quads(self, index: int, change) -> list[ox.Quad]:
         activity = ox.NamedNode(f"{self.page_iri(index)}#change-{change.seq}")
@@ -266,37 +274,53 @@ def routes(settings, store) -> list[Route]:
                                 f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
                                 extra_headers={"Retry-After": str(retry)})
 
-    def answer(request: Request, quads, tag: str, cache_control: str) -> Response:
+    closed_bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # closed pages never change
+
+    def body_of(build: Callable[[], list[ox.Quad]], media_type: str, tag: str, closed: bool) -> bytes:
+        if not closed:
+            return serialize(build(), media_type)
+        key = (tag, media_type)
+        with feed.lock:
+            if key in closed_bodies:
+                closed_bodies.move_to_end(key)
+                return closed_bodies[key]
+        body = serialize(build(), media_type)
+        with feed.lock:
+            closed_bodies[key] = body
+            while len(closed_bodies) > CLOSED_PAGES_CACHED:
+                closed_bodies.popitem(last=False)
+        return body
+
+    def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
         media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
         if media_type is None:
             return problem_response(406, "not-acceptable", "No acceptable format",
                                     "the feed is served as " + ", ".join(FEED_FORMATS))
         etag = etag_of(f"{tag}|{media_type}")
-        headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept",
-                   **READ_HEADERS}
+        headers = {"ETag": etag, "Cache-Control": IMMUTABLE if closed else SHORT.format(seconds=max_age),
+                   "Vary": "Accept", **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
-        return Response(serialize(quads, media_type), media_type=media_type, headers=headers)
+        return Response(body_of(build, media_type, tag, closed), media_type=media_type, headers=headers)
 
     async def root(request: Request) -> Response:
         limited = throttled(request)
         if limited:
             return limited
         quads, tag = feed.root()
-        return answer(request, quads, tag, SHORT.format(seconds=max_age))
+        return answer(request, lambda: quads, tag)
 
     async def page(request: Request) -> Response:
         index = request.path_params["index"]
-        built = feed.page(index)
-        if built is None:
+        exists, closed, tag = feed.page_status(index)
+        if not exists:
             return problem_response(404, "no-such-page", "No such feed page",
                                     f"page {index} lies beyond the end of the feed; start at {feed.root_iri}")
-        quads, closed, tag = built
         if not closed:
             limited = throttled(request)
             if limited:
                 return limited
-        return answer(request, quads, tag, IMMUTABLE if closed else SHORT.format(seconds=max_age))
+        return answer(request, lambda: feed.page(index), tag, closed)
 
     async def state(request: Request) -> Response:
         limited = throttled(request)
