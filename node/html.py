@@ -21,14 +21,15 @@ UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
                          "relatedCase", "id"})
-FIELD_ORDER = (
-    "summary", "need", "status", "innovationApproach", "sector", "country", "language", "cpv",
+FIELD_ORDER = (  # names first, so nested objects (buyer, solution, ...) read naturally
+    "name", "fullName", "title", "summary", "need", "status", "innovationApproach", "sector",
+    "country", "language", "cpv",
     "keyword", "buyer", "procedure", "solution", "startDate", "endDate", "cost", "funding",
     "outcome", "effect", "lessonsLearned", "risks", "riskSharing", "openForAdoption",
     "openForPartners", "adoptionRoute", "adoptionNote", "scaledUpFrom", "adoptedFrom", "adoptedBy",
-    "relatedCase", "document", "contact", "name", "orgNumber", "legalType", "procedureType",
-    "jointProcurement", "supplier", "amount", "currency", "funder", "programme", "title",
-    "documentType", "fullName", "publisher", "issued", "modified", "version",
+    "relatedCase", "document", "contact", "orgNumber", "legalType", "procedureType",
+    "jointProcurement", "supplier", "amount", "currency", "funder", "programme",
+    "documentType", "publisher", "issued", "modified", "version",
 )
 _STRINGS = orjson.loads(resources.files("stafett.node").joinpath("templates/strings.json").read_bytes())
 UI_STRINGS: dict[str, dict[str, str]] = _STRINGS["ui"]
