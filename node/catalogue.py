@@ -99,7 +99,8 @@ def catalogue_document(settings, store) -> dict:
         "@id": f"{base}#cases", "@type": "dcat:Dataset", "dct:title": tagged(titles),
         "dct:description": tagged(descriptions), "dct:publisher": {"@id": settings.publisher_iri},
         "dcat:contactPoint": {"@id": contact["@id"]}, "dct:language": [{"@id": x["@id"]} for x in languages],
-        "dct:conformsTo": {"@id": CONTEXT_URL, "@type": "dct:Standard"},
+        "dct:conformsTo": [{"@id": CONTEXT_URL, "@type": "dct:Standard"},
+                           {"@id": f"{base}shapes/case-shapes.ttl", "@type": "dct:Standard"}],
         "dcat:distribution": [
             distribution(f"{base}#cases-list", cases, {"en": "Paged list of cases (JSON-LD)"},
                          "application/ld+json", CONTEXT_URL),

@@ -76,7 +76,9 @@ def test_catalogue_describes_node_dataset_distributions_and_feed(node):
     assert (f"{base}#feed-service", DCAT + "endpointURL", base + "feed") in triples
     assert (f"{base}#cases", "http://purl.org/dc/terms/conformsTo",
             "https://w3id.org/stafett/context/v1") in triples
-    for url in access:  # every advertised distribution answers
+    shapes = f"{base}shapes/case-shapes.ttl"
+    assert (f"{base}#cases", "http://purl.org/dc/terms/conformsTo", shapes) in triples
+    for url in (*access, shapes):  # every advertised resource answers
         assert node.http.get(url).status_code == 200
 
 
