@@ -216,9 +216,9 @@ def routes(settings, store) -> list[Route]:
 
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not raw.isdigit() or not 1 <= int(raw) <= 10**9:
             return problem_response(400, "bad-page", "Bad page number",
-                                    f"page must be a whole number from 1; got {raw!r}")
+                                    f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}")
         page = int(raw)
         media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES)
         if media_type is None:

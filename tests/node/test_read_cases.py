@@ -147,6 +147,8 @@ def test_paged_list_links_every_published_case_once(node):
     assert 'rel="next"' in html.text and 'rel="prev"' in html.text
     assert node.http.get("/cases?page=0").status_code == 400
     assert node.http.get("/cases?page=x").status_code == 400
+    assert node.http.get("/cases?page=" + "9" * 30).status_code == 400
+    assert node.http.get("/cases?page=7").json()["hydra:member"] == []  # past the end: empty, not an error
 
 
 @pytest.mark.parametrize("path", ["/context/v1", "/context/v1.jsonld"])
