@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import orjson
 import pyoxigraph as ox
 from stafett.harvester.sparql.description import describe
-from stafett.harvester.sparql.gate import gate, refused
+from stafett.harvester.sparql.gate import gate_on_large_stack, refused
 from stafett.harvester.sparql.negotiate import choose
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
@@ -80,7 +80,7 @@ async def _handle(request: Request, service: SparqlService) -> Response:
         raise refused("multiple-queries" if queries else "missing-query",
                       "Exactly one query is needed",
                       f"The request carries {len(queries)} `query` parameters; send exactly one.")
-    gated = await asyncio.to_thread(gate, queries[0], max_chars=settings.max_query_chars)
+    gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
     fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
     default_graphs = _graph_iris(params, "default-graph-uri")
     named_graphs = _graph_iris(params, "named-graph-uri")

@@ -8,6 +8,8 @@ as a query is refused; when it parses as an update (INSERT, LOAD, CLEAR, ...) th
 
 from __future__ import annotations
 
+import sys
+import threading
 from dataclasses import dataclass
 
 from pyparsing import ParseResults
@@ -16,6 +18,12 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from stafett.problems import Finding, Problem
+
+# rdflib's grammar recurses once per triple pattern: with Python's default limit a query of ~90
+# patterns would be refused as "too complex". The gate therefore parses on its own thread with a
+# large stack and a higher recursion limit (hostile nesting still ends in RecursionError, not a crash).
+GATE_STACK_BYTES = 256 * 1024 * 1024
+GATE_RECURSION_LIMIT = 8000
 
 # rdflib's parse-tree names for the four query forms, and what the endpoint calls them.
 QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask",
@@ -29,6 +37,30 @@ class GatedQuery:
     text: str
     form: str  # "select" | "ask" | "graph" (CONSTRUCT and DESCRIBE)
     has_dataset_clause: bool  # FROM / FROM NAMED in the query itself
+
+
+def gate_on_large_stack(text: str, *, max_chars: int) -> GatedQuery:
+    """`gate()` on a fresh thread with a large stack (blocks the caller until done)."""
+    if sys.getrecursionlimit() < GATE_RECURSION_LIMIT:
+        sys.setrecursionlimit(GATE_RECURSION_LIMIT)
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["query"] = gate(text, max_chars=max_chars)
+        except BaseException as err:  # handed to the caller's thread below
+            outcome["error"] = err
+
+    previous = threading.stack_size(GATE_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="sparql-gate", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["query"]
 
 
 def refused(slug: str, title: str, detail: str, status: int = 400) -> Problem:
