@@ -83,10 +83,73 @@ def data_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 
 # ---------------------------------------------------------------- pySHACL
 
+class FrozenGraph(rdflib.Graph):
+    """A shapes graph that remembers every triple pattern it was asked once frozen.
+
+    pySHACL rebuilds each shape's constraint components on every validation (reading a 247-item
+    sh:in list again per country value, for instance); the shapes never change after loading, so
+    answering repeated patterns from memory is safe and removes most of that cost.
+    """
+
+    _memo: dict | None = None
+
+    def freeze(self) -> None:
+        self._memo = {}
+
+    def triples(self, pattern):
+        if self._memo is None:
+            yield from super().triples(pattern)
+            return
+        try:
+            hit = self._memo.get(pattern)
+        except TypeError:  # an unhashable pattern (a property path object): ask the store
+            yield from super().triples(pattern)
+            return
+        if hit is None:
+            hit = self._memo[pattern] = list(super().triples(pattern))
+        yield from hit
+
+    def items(self, list_node):
+        if self._memo is None:
+            return super().items(list_node)
+        key = ("items", list_node)
+        if key not in self._memo:
+            self._memo[key] = list(super().items(list_node))
+        return iter(self._memo[key])
+
+    def add(self, triple):
+        if self._memo is not None and triple not in self:
+            self._memo.clear()  # pySHACL re-adds its system triples (already present); anything new resets
+        return super().add(triple)
+
+
 @cache
 def shapes_rdflib() -> rdflib.Graph:
     text = resources.files("stafett.shapes").joinpath(SHAPES_RESOURCE).read_text("utf-8")
-    return rdflib.Graph().parse(data=text, format="turtle")
+    return FrozenGraph().parse(data=text, format="turtle")
+
+
+def speed_up_parameter_lookup() -> None:
+    """pySHACL tests `p in CONSTRAINT_PARAMETERS` (a list of ~30 IRIs) for every predicate of every
+    shape on every run; a frozenset with the same members gives the same answers without the scan.
+    Only applied when pySHACL has not already chosen its parameter tables."""
+    import pyshacl.shape as shape_module
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    if getattr(shape_module, "CONSTRAINT_PARAMS", None) is None:
+        fast = _SetBackedList(ALL_CONSTRAINT_PARAMETERS)
+        shape_module.CONSTRAINT_PARAMS = (fast, CONSTRAINT_PARAMETERS_MAP)
+
+
+class _SetBackedList(list):
+    """A list (pySHACL copies and appends to it in advanced mode) with set-speed membership tests."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self._members = frozenset(items)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
 
 
 class PyShaclEngine:
@@ -101,10 +164,13 @@ class PyShaclEngine:
     def __init__(self, shapes: rdflib.Graph | None = None, *, expand_details: bool = True) -> None:
         from pyshacl.shapes_graph import ShapesGraph
 
+        speed_up_parameter_lookup()
         self._lock = threading.Lock()  # pySHACL keeps per-shape caches; one run at a time
         self._graph = shapes if shapes is not None else shapes_rdflib()
         self._shapes = ShapesGraph(self._graph)
         _ = self._shapes.shapes  # harvest now, not inside the first request
+        if isinstance(self._graph, FrozenGraph):
+            self._graph.freeze()
         self.expand_details = expand_details
 
     def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:

@@ -7,7 +7,9 @@ deterministically (severity, field, rule, value, message) so reports and tests a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 
 import pyoxigraph as ox
@@ -21,6 +23,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CASE_CLASS = "https://w3id.org/stafett/ns#Case"
 SHAPES_NS = "https://w3id.org/stafett/shapes#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+START_DATE = "http://www.w3.org/ns/dcat#startDate"
+END_DATE = "http://www.w3.org/ns/dcat#endDate"
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @cache
@@ -57,15 +63,46 @@ def case_nodes(quads: Iterable[ox.Quad]) -> list[str]:
 
 
 def document_findings(quads: list[ox.Quad], lang: str, source: str | None) -> list[Finding]:
-    """A document must hold exactly one case (SHACL targets cannot say "no focus node at all")."""
+    """Whole-document rules the shapes file cannot carry (see the header of case-shapes.ttl)."""
     cases = case_nodes(quads)
-    if not cases:
+    if not cases:  # SHACL targets cannot say "no focus node at all"
         return [Finding("Violation", say("no_case", lang), field="type", rule=SHAPES_NS + "Document-no-case",
                         source=source)]
+    findings = []
     if len(cases) > 1:
-        return [Finding("Violation", say("many_cases", lang, n=len(cases)), field="type",
-                        rule=SHAPES_NS + "Document-many-cases", source=source)]
-    return []
+        findings.append(Finding("Violation", say("many_cases", lang, n=len(cases)), field="type",
+                                rule=SHAPES_NS + "Document-many-cases", source=source))
+    return findings + date_order_findings(quads, lang, source)
+
+
+def real_day(literal) -> date | None:
+    """The day a well-formed xsd:date names, else None (ill-typed dates are the date rule's business)."""
+    if not isinstance(literal, ox.Literal) or literal.datatype.value != XSD_DATE:
+        return None
+    try:
+        return date.fromisoformat(literal.value) if DAY.fullmatch(literal.value) else None
+    except ValueError:
+        return None
+
+
+def date_order_findings(quads: list[ox.Quad], lang: str, source: str | None) -> list[Finding]:
+    """startDate must not be after endDate (per subject; compared only when both are real days)."""
+    days: dict[str, dict[str, list[date]]] = {}
+    for quad in quads:
+        if quad.predicate.value in (START_DATE, END_DATE) and (day := real_day(quad.object)):
+            days.setdefault(node_id(quad.subject), {}).setdefault(quad.predicate.value, []).append(day)
+    findings = []
+    for subject, found in sorted(days.items()):
+        starts, ends = found.get(START_DATE, []), found.get(END_DATE, [])
+        if starts and ends and min(starts) > max(ends):
+            findings.append(Finding("Violation", say("date_order", lang), focus_node=subject, path=START_DATE,
+                                    field="startDate", value=max(starts).isoformat(),
+                                    rule=SHAPES_NS + "Case-startDate-order", source=source))
+    return findings
+
+
+def node_id(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 def sort_key(finding: Finding):
