@@ -103,7 +103,8 @@ def drop_node_set(triples, root, source, lang: str = "en") -> tuple[list[ox.Trip
         warnings.append(Finding(
             "Warning", message("node-set", lang, field=name),
             focus_node=root.value, path=predicate.value, field=name, rule="node-set", source=source))
-    kept = [t for t in triples if t not in set(dropped)]
+    dropped_set = set(dropped)
+    kept = [t for t in triples if t not in dropped_set]
     reachable = reachable_from(group_by_subject(kept), root)
     orphans_before = set(group_by_subject(triples)) - reachable_from(group_by_subject(triples), root)
     return [t for t in kept if t.subject in reachable or t.subject in orphans_before], warnings

@@ -27,7 +27,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 class NodeSettings:
     base_url: str
     data_dir: Path
-    org_name: dict[str, str]
+    org_name: dict[str, str] = field(hash=False)  # dicts are not hashable; the rest is
     org_number: str
     country: str
     languages: tuple[str, ...]
@@ -41,7 +41,7 @@ class NodeSettings:
     polling_interval: int = 60
     auth_failures_allowed: int = 10
     auth_failure_window: int = 60
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         check_settings(self)
