@@ -123,6 +123,8 @@ class WorkerPool:
         except queue.Empty:
             raise limit_problem(503, "queue-timeout", "The query waited too long",
                                 f"No worker was free within {self.timeout:g} s. Try again later.") from None
+        if current.process.poll() is not None:  # died while idle (OOM killer, operator): replace it
+            current = self._replace(current)
         try:
             answer = current.exchange(request, self.timeout)
         except (EOFError, OSError, BrokenPipeError):

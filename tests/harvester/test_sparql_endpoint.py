@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -58,6 +59,21 @@ def assert_problem(response, status, slug):
 def test_gate_refuses_after_parsing(endpoint, query, slug):  # noqa: F811
     body = assert_problem(get(endpoint, query), 400, slug)
     assert body["findings"][0]["rule"] == "sparql-gate"
+
+
+def test_long_ordinary_query_passes_and_hostile_nesting_is_refused(endpoint):  # noqa: F811
+    patterns = " . ".join(f"?s{i} <http://e/p> ?o{i}" for i in range(150))
+    assert get(endpoint, f"ASK {{ {patterns} }}").json()["boolean"] is False
+    assert_problem(get(endpoint, "ASK " + "{" * 2000 + "}" * 2000), 400, "query-too-complex")
+
+
+def test_a_worker_that_died_is_replaced(endpoint):  # noqa: F811
+    victim = endpoint.service.pool.pids[0]
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.2)
+    for _ in range(endpoint.service.pool.size):
+        assert get(endpoint, "ASK { ?s ?p ?o }").json()["boolean"] is True
+    assert victim not in endpoint.service.pool.pids
 
 
 def test_update_via_form_and_direct_post_is_refused(endpoint):  # noqa: F811
