@@ -79,7 +79,10 @@ def apply(registry: Registry, source: Source, decision: Decision, run: Run) -> s
     route_triples = route_description(registry.settings.base_url, case, source, decision, member.published)
     route_node = route_iri(registry.settings.base_url, case, source.name)
     if wins:
-        provenance = case_provenance(registry.settings.base_url, source, decision, now) + route_triples
+        settings = registry.settings
+        provenance = (
+            case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
+        )
         registry.backend.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
     else:
         registry.backend.replace_about(registry.prov_graph, [route_node], route_triples)
@@ -148,7 +151,9 @@ def route_description(
     return out
 
 
-def case_provenance(base_url: str, source: Source, decision: Decision, now: str) -> list[ox.Triple]:
+def case_provenance(
+    base_url: str, source: Source, decision: Decision, now: str, lang: str
+) -> list[ox.Triple]:
     member = decision.member
     case = ox.NamedNode(member.case)
     out = [
@@ -166,11 +171,21 @@ def case_provenance(base_url: str, source: Source, decision: Decision, now: str)
         ]
         return out
     out.append(ox.Triple(case, t.PROV_DERIVED, ox.NamedNode(decision.origin_activity)))
+    publisher = next(
+        (
+            tr.object
+            for tr in member.payload
+            if tr.subject == case and tr.predicate == t.DCT_PUBLISHER and isinstance(tr.object, ox.NamedNode)
+        ),
+        None,
+    )
+    if publisher is not None:  # the origin publisher, as the case itself names it
+        out.append(ox.Triple(case, t.PROV_ATTRIBUTED, publisher))
     version = literal_of(member.payload, member.case, t.DCAT_VERSION)
     if version is not None:
         out.append(ox.Triple(case, t.DCAT_VERSION, ox.Literal(version)))
     out += [
-        ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language="en"))
+        ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language=lang))
         for w in decision.warnings
     ]
     return out

@@ -130,7 +130,7 @@ async def read_page(
     for member in sorted(page.members, key=order):
         if not registry.checkpoints.is_processed(source.name, member.activity):
             registry.reports.bump_now(run, "fetched")
-            apply(registry, source, admit(member, source, registry.sources), run)
+            apply(registry, source, admit(member, source, registry.sources, registry.settings.language), run)
         await asyncio.sleep(0)  # let the source deadline fire between members
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
     registry.checkpoints.page_done(source.name, url, memo)
@@ -214,7 +214,7 @@ def publish_report(registry: Registry, source: Source, run: Run) -> None:
     """The run into the reports graph and the source's health into the provenance graph."""
     base = registry.settings.base_url
     latest = registry.reports.runs(source.name, limit=1)[0]
-    subjects, triples = run_triples(base, latest)
+    subjects, triples = run_triples(base, latest, registry.settings.language)
     me = ox.NamedNode(source_iri(base, source.name))
     state = registry.checkpoints.state(source.name)
     health = [

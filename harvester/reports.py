@@ -125,7 +125,7 @@ def source_iri(base_url: str, source: str) -> str:
     return f"{base_url}source/{source}"
 
 
-def run_triples(base_url: str, run: dict) -> tuple[list[str], list[ox.Triple]]:
+def run_triples(base_url: str, run: dict, lang: str = "en") -> tuple[list[str], list[ox.Triple]]:
     """The run as RDF (a prov:Activity), with one node per quarantined or refused member."""
     me = ox.NamedNode(run_iri(base_url, run))
     out = [
@@ -161,7 +161,7 @@ def run_triples(base_url: str, run: dict) -> tuple[list[str], list[ox.Triple]]:
             out.append(ox.Triple(node, t.AS_OBJECT, ox.NamedNode(problem["case"])))
         out.append(ox.Triple(node, t.n(t.STF + "verdict"), ox.Literal(problem["verdict"])))
         out.extend(
-            ox.Triple(node, t.STF_REASON, ox.Literal(r.get("message", ""), language="en"))
+            ox.Triple(node, t.STF_REASON, ox.Literal(r.get("message", ""), language=lang))
             for r in problem["reasons"]
         )
     return subjects, out

@@ -14,6 +14,7 @@ from stafett.problems import Problem
 
 ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
+LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,14 @@ class RegistrySettings:
     external_gsp_url: str = ""
     feed_page_size: int = 100  # members per page of the registry's own feed
     user_agent: str = "stafett-harvester/0.1"
+    language: str = "en"  # language of reasons in reports (en, sv, nb, nn, da, fi, is)
     extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        if self.language not in LANGUAGES:
+            raise config_problem("language", f"one of {', '.join(LANGUAGES)}", self.language)
         if self.store not in STORE_KINDS:
             raise config_problem("store", f"one of {', '.join(STORE_KINDS)}", self.store)
         if self.store == "external" and not (
