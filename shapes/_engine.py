@@ -182,7 +182,7 @@ class PyShaclEngine:
             validator = Validator(data, shacl_graph=self._graph, options={"inplace": True})
             validator.shacl_graph = self._shapes  # reuse the harvested shapes
             _, report, _ = validator.run()
-        return list(read_report(report, self._graph, expand_details=self.expand_details))
+            return list(read_report(report, self._graph, expand_details=self.expand_details))
 
 
 def shape_messages(node, shapes: rdflib.Graph) -> dict[str, str]:

@@ -75,6 +75,13 @@ def test_unreadable_input_is_one_clear_line(name, capsys):
     assert out[0].startswith(str(INVALID_DIR / name)) and say("unreadable", "en") in out[0]
 
 
+def test_huge_file_is_refused_without_reading_it_all(tmp_path, capsys):
+    path = tmp_path / "huge.jsonld"
+    path.write_bytes(b'{"title": "' + b"x" * 2_000_000 + b'"}')
+    assert main(["validate", str(path)]) == 2
+    assert "limit" in capsys.readouterr().out
+
+
 def test_missing_file_and_empty_folder_exit_2(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope.jsonld")]) == 2
     assert main(["validate", str(tmp_path)]) == 2
