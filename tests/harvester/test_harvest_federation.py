@@ -17,7 +17,6 @@ ROUTES_OF_CASE = """PREFIX stf: <https://w3id.org/stafett/ns#>
 SELECT ?source ?case ?g WHERE { GRAPH ?g { ?r stf:routeOf ?case ; stf:harvestedFrom ?source } }"""
 
 
-
 def canonical(triples):
     ds = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -78,6 +77,12 @@ def test_deletes_and_updates_propagate_through_three_levels(chain):
         )
     )
     assert [q.object.value for q in derived] == [node.events[4]["activity"]]
+    attributed = list(
+        nordic.store.quads_for_pattern(
+            ox.NamedNode(case1), ox.NamedNode(PROV + "wasAttributedTo"), None, ox.NamedNode(nordic.prov_graph)
+        )
+    )
+    assert [q.object.value for q in attributed] == [node.base + "publisher"]
 
 
 def test_same_case_by_two_routes_is_stored_once_and_the_publisher_wins(tmp_path):
