@@ -198,3 +198,16 @@ def test_the_nodes_own_messages_are_translated(writer_node):
     assert refused.status_code == 422
     assert refused.json()["findings"][0]["message"] == MESSAGES["no-case"]["nb"]
     assert all(set(texts) == {"en", "sv", "nb", "nn", "da", "fi", "is"} for texts in MESSAGES.values())
+
+
+def test_hostile_text_cannot_add_triples_about_others(writer_node):
+    evil = 'x" .\n<http://victim.example/a> <http://purl.org/dc/terms/title> "owned'
+    response = writer_node.post(case(title={"sv": evil}, keyword={"sv": ["a\n_:b0 <p> <o> ."]}))
+    assert response.status_code == 201, response.text
+    record = writer_node.store.get_case(response.json()["id"])
+    for line in record.ntriples.decode().splitlines():
+        assert line.startswith(f"<{writer_node.settings.base_url}"), line
+    assert record.document["title"]["sv"] == evil
+    other_case = case(buyer=[{"id": writer_node.settings.case_iri("someone-else") + "#buyer-1",
+                              "name": {"sv": "Kapad"}}])
+    assert writer_node.post(other_case).status_code == 422
