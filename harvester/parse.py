@@ -1,10 +1,11 @@
 """Feed pages -> members. Size and depth are checked before any RDF parser sees the bytes.
 
 Parsing goes through `stafett.vocabulary.jsonld.parse_document` (local context only, byte, depth
-and value-count limits first). With `parse_in_subprocess` the parser runs in a worker process and
-hands back N-Quads, so even a parser crash (pyoxigraph segfaults on very deep JSON-LD) costs one
-page, not the harvester. A page's quads are then grouped: the default graph describes the stream,
-the page and its relations; each member activity's named graph holds its case snapshot.
+and value-count limits first). Risky formats (by default JSON-LD; `parser_isolation`) are parsed
+in a long-lived worker process with a memory cap that hands back N-Quads, so even a parser crash
+(pyoxigraph segfaults on very deep JSON-LD) or a memory blow-up costs one page, not the harvester.
+A page's quads are then grouped: the default graph describes the stream, the page and its
+relations; each member activity's named graph holds its case snapshot.
 """
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ def page_limits(settings: RegistrySettings) -> Limits:
     )
 
 
+def _limit_worker_memory(limit: int) -> None:
+    """Runs once in the worker: a runaway parser hits this cap and dies alone."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform; the size guards still apply
+
+
 def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
     """Runs in the worker process: returns N-Quads bytes or the Problem."""
     try:
@@ -83,17 +94,30 @@ class PageParser:
 
     def close(self) -> None:
         if self.pool:
-            self.pool.shutdown(cancel_futures=True)
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()  # a hung parser does not stop by itself
+            self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+
+    def isolated(self, media_type: str) -> bool:
+        mode = self.settings.parser_isolation
+        return mode == "always" or (
+            mode == "json-ld" and media_type in ("application/ld+json", "application/json")
+        )
 
     def quads(self, fetched: Fetched, source: str) -> list[ox.Quad]:
         media_type = fetched.media_type or "application/trig"
-        if not self.settings.parse_in_subprocess:
+        if not self.isolated(media_type):
             return parse_document(
                 fetched.body, media_type, base_iri=fetched.url, limits=self.limits, source=source
             )
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_worker_memory,
+                initargs=(self.settings.parser_memory_limit,),
+            )
         try:
             nquads, problem = self.pool.submit(
                 _parse_to_nquads, fetched.body, media_type, fetched.url, self.limits, source

@@ -35,7 +35,7 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
     run = registry.reports.start(source.name, full)
     if full:
         registry.checkpoints.forget(source.name)
-    parser = PageParser(settings)
+    parser = registry.parser
     root, stale = None, None
     try:
         async with asyncio.timeout(settings.source_deadline), Fetcher(settings) as fetcher:
@@ -50,8 +50,6 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
         run.error = (
             f"{source.name}: the harvest took longer than {settings.source_deadline:g} s and was stopped"
         )
-    finally:
-        parser.close()
     stale = stale or run.error
     if stale:
         registry.checkpoints.mark_stale(source.name, utcnow(), stale)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
+from stafett.harvester.parse import PageParser
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
 from stafett.harvester.republish import Feed
@@ -51,6 +52,7 @@ class Registry:
             self.backend = ExternalStore(
                 settings.external_query_url, settings.external_update_url, settings.external_gsp_url
             )
+        self.parser = PageParser(settings)  # its worker process lives as long as the registry
         self.after_commit: list[Callable[[], None]] = []
         self.harvest_lock = threading.Lock()
 
@@ -120,6 +122,7 @@ class Registry:
             listener()
 
     def close(self) -> None:
+        self.parser.close()
         self.backend.close()
         self.db.close()
         self.store = None

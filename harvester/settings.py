@@ -14,6 +14,7 @@ from stafett.problems import Problem
 
 ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
+ISOLATION = ("never", "json-ld", "always")
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
 
@@ -33,7 +34,8 @@ class RegistrySettings:
     max_depth: int = 32  # JSON nesting / bracket depth allowed in a feed page
     max_json_values: int = 2_000_000  # JSON values per page
     allow_loopback: bool = False  # tests and the demo set True; private ranges stay refused
-    parse_in_subprocess: bool = False  # parse pages in a throw-away worker process (crash isolation)
+    parser_isolation: str = "json-ld"  # never | json-ld | always: parse in a worker process (crash isolation)
+    parser_memory_limit: int = 2_000_000_000  # bytes of address space for the parser worker
     # Scheduling.
     default_interval: int = 3600  # seconds between harvests of a source with no own interval
     # Store.
@@ -51,6 +53,8 @@ class RegistrySettings:
             object.__setattr__(self, "base_url", self.base_url + "/")
         if self.language not in LANGUAGES:
             raise config_problem("language", f"one of {', '.join(LANGUAGES)}", self.language)
+        if self.parser_isolation not in ISOLATION:
+            raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
         if self.store not in STORE_KINDS:
             raise config_problem("store", f"one of {', '.join(STORE_KINDS)}", self.store)
         if self.store == "external" and not (

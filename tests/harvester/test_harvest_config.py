@@ -1,10 +1,15 @@
 """Sources file and settings: clear refusals that name the key and the fix; the CLI end to end."""
 
+import os
+import signal
 import subprocess
 import sys
 
+import httpx
+import pyoxigraph as ox
 import pytest
-from harvest_support import FeedServer, case_doc
+from harvest_support import FeedServer, case_doc, member
+from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import load_sources, parse_sources
@@ -91,21 +96,16 @@ def test_cli_harvest_run_reports_per_source(tmp_path):
         node.stop()
 
 
-def test_parser_in_a_worker_process_returns_the_same_quads(tmp_path):
+def test_parser_in_a_worker_process_returns_the_same_quads_and_survives_a_crash(tmp_path):
     node = FeedServer()
     try:
         node.publish("Create", case_doc(node.base, "c0"))
-        import httpx
-        import pyoxigraph as ox
-        from harvest_support import member
-        from stafett.harvester.fetch import Fetched
-
         body = ox.serialize(member(node.stream, node.events[0]), format=ox.RdfFormat.TRIG)
         fetched = Fetched(
             node.base + "feed/page/0", 200, httpx.Headers({"content-type": "application/trig"}), body
         )
-        isolated = PageParser(RegistrySettings(data_dir=tmp_path, parse_in_subprocess=True))
-        inline = PageParser(RegistrySettings(data_dir=tmp_path))
+        isolated = PageParser(RegistrySettings(data_dir=tmp_path, parser_isolation="always"))
+        inline = PageParser(RegistrySettings(data_dir=tmp_path, parser_isolation="never"))
         try:
             assert ox.Dataset(isolated.quads(fetched, "n")) == ox.Dataset(inline.quads(fetched, "n"))
             deep = Fetched(
@@ -117,6 +117,13 @@ def test_parser_in_a_worker_process_returns_the_same_quads(tmp_path):
             with pytest.raises(Problem) as err:
                 isolated.quads(deep, "n")
             assert err.value.status == 413
+            worker = next(iter(isolated.pool._processes.values()))
+            os.kill(worker.pid, signal.SIGKILL)  # what a parser segfault looks like from outside
+            worker.join(5)
+            with pytest.raises(Problem) as err:
+                isolated.quads(fetched, "n")
+            assert "crashed" in err.value.detail
+            assert ox.Dataset(isolated.quads(fetched, "n")) == ox.Dataset(inline.quads(fetched, "n"))
         finally:
             isolated.close()
     finally:
