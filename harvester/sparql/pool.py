@@ -37,8 +37,9 @@ def limit_problem(status: int, slug: str, title: str, detail: str) -> Problem:
 class Worker:
     """One worker process and our end of its pipe."""
 
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, memory_mb: int = 0) -> None:
+        command = [*WORKER_COMMAND, "--memory-mb", str(memory_mb)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         close_fds=True)
         self.snapshot: Path | None = None  # what it has open (kept until its next query)
 
@@ -82,9 +83,10 @@ class Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, queue_size: int, timeout: float) -> None:
+    def __init__(self, size: int, queue_size: int, timeout: float, memory_mb: int = 0) -> None:
         self.size, self.queue_size, self.timeout = max(1, size), max(0, queue_size), timeout
-        self._workers = [Worker() for _ in range(self.size)]
+        self.memory_mb = memory_mb
+        self._workers = [Worker(memory_mb) for _ in range(self.size)]
         self._idle: queue.Queue[Worker] = queue.Queue()
         for item in self._workers:
             self._idle.put(item)
@@ -128,8 +130,7 @@ class WorkerPool:
         try:
             answer = current.exchange(request, self.timeout)
         except (EOFError, OSError, BrokenPipeError):
-            answer = {"ok": False, "status": 500, "slug": "worker-crashed",
-                      "detail": "The query process stopped unexpectedly; the query was not answered."}
+            answer = self._crash_answer(current)
             current = self._replace(current)
         if answer is None:
             current = self._replace(current)
@@ -142,9 +143,21 @@ class WorkerPool:
         self._idle.put(current)
         return answer
 
+    def _crash_answer(self, dead: Worker) -> dict:
+        try:
+            code = dead.process.wait(2)
+        except subprocess.TimeoutExpired:
+            code = None
+        if self.memory_mb and code == -signal.SIGABRT:  # Rust aborts when an allocation fails
+            return {"ok": False, "status": 503, "slug": "query-memory-limit",
+                    "detail": f"The query needed more than the memory limit of {self.memory_mb} MB and "
+                              "was stopped. Make it more selective or ask for fewer results."}
+        return {"ok": False, "status": 500, "slug": "worker-crashed",
+                "detail": "The query process stopped while running the query; the query was not answered."}
+
     def _replace(self, dead: Worker) -> Worker:
         dead.kill()
-        fresh = Worker()
+        fresh = Worker(self.memory_mb)
         with self._lock:
             self._workers[self._workers.index(dead)] = fresh
         return fresh

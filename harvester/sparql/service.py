@@ -30,7 +30,8 @@ class SparqlService:
         self.snapshots: Snapshots | None = None
         if settings.external_endpoint:
             return
-        self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds)
+        self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds,
+                               settings.worker_memory_mb)
         self.snapshots = Snapshots(store if store is not None else ox.Store(), settings.snapshot_dir,
                                    in_use=self.pool.snapshots_in_use)
         self.snapshots.refresh()

@@ -25,6 +25,8 @@ class SparqlSettings:
     - snapshot_dir (None): where read-only snapshots of the store are made (None: a temp dir).
     - external_endpoint (None): SPARQL endpoint URL of an external store to forward queries to.
     - max_external_bytes (67108864): largest answer accepted from the external endpoint.
+    - worker_memory_mb (2048): address-space limit of each worker process (0: none); a query that
+      needs more ends its worker, is answered 500 `worker-crashed`, and a fresh worker takes over.
     """
 
     timeout_seconds: float = 10.0
@@ -36,6 +38,7 @@ class SparqlSettings:
     snapshot_dir: Path | None = None
     external_endpoint: str | None = None
     max_external_bytes: int = 64 * 1024 * 1024
+    worker_memory_mb: int = 2048
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> SparqlSettings:

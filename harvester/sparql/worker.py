@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import resource
 import signal
 import struct
 import sys
@@ -56,8 +57,17 @@ def _die_with_parent() -> None:
         pass
 
 
+def _limit_memory(argv: list[str]) -> None:
+    # A query that would eat the machine's memory ends this process instead (allocation fails).
+    megabytes = int(argv[argv.index("--memory-mb") + 1]) if "--memory-mb" in argv else 0
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def main() -> None:
     _die_with_parent()
+    _limit_memory(sys.argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     requests_fd, answers_fd = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the pipe
