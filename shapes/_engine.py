@@ -230,7 +230,40 @@ def expand(report: rdflib.Graph, shapes: rdflib.Graph, result, focus: str, paren
         component=str(component).rsplit("#", 1)[-1])
 
 
-ENGINES = {"pyshacl": PyShaclEngine}
+class TurboEngine:
+    """pyshacl-turbo (a Rust SHACL engine with a pySHACL-compatible API), when it is installed.
+
+    Optional: not a project dependency. It reads a pyoxigraph store directly (no rdflib copy), and
+    reports through the same `read_report`, so findings are identical to PyShaclEngine's (checked
+    by tests/shapes/test_shape_engine.py on every example when the package is present).
+    """
+
+    name = "turbo"
+
+    def __init__(self, shapes: rdflib.Graph | None = None, *, expand_details: bool = True) -> None:
+        import pyshacl_turbo
+
+        self._lock = threading.Lock()
+        self._graph = shapes if shapes is not None else shapes_rdflib()
+        self._compiled = pyshacl_turbo.compile_shapes(self._graph)
+        self.expand_details = expand_details
+
+    def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:
+        store = ox.Store()
+        store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])  # one default graph
+        with self._lock:
+            _, report, _ = self._compiled.validate(store)
+            return list(read_report(report, self._graph, expand_details=self.expand_details))
+
+
+ENGINES = {"pyshacl": PyShaclEngine, "turbo": TurboEngine}
+
+
+def available(name: str) -> bool:
+    """Whether an engine's library is installed (turbo is optional)."""
+    from importlib.util import find_spec
+
+    return name == "pyshacl" or (name == "turbo" and find_spec("pyshacl_turbo") is not None)
 _instances: dict[str, Engine] = {}
 _instances_lock = threading.Lock()
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from shapes_support import SHAPES_TTL, minimal_case
+from shapes_support import SHAPES_TTL, invalid_examples, minimal_case, valid_examples
 from stafett.shapes import validate_document, validate_quads
-from stafett.shapes._engine import PyShaclEngine, data_graph, read_report, to_rdflib
+from stafett.shapes._engine import PyShaclEngine, available, data_graph, read_report, to_rdflib
 from stafett.shapes.findings import SEVERITY_ORDER
 from stafett.vocabulary.jsonld import json_ld_to_quads
+
+from stafett.problems import Problem
 
 
 def check(doc: dict, lang: str = "en"):
@@ -100,3 +103,28 @@ def test_validate_quads_accepts_quads_from_any_parser():
         <http://purl.org/dc/terms/title> "plain, not language-tagged" ."""
     report = validate_quads(list(ox.parse(ttl, ox.RdfFormat.TURTLE)))
     assert "Case-title-text" in rules(report) and "Case-status-presence" in rules(report)
+
+
+def differential_corpus() -> list[tuple[str, list]]:
+    docs = []
+    for path in [*valid_examples(), *invalid_examples()]:
+        try:
+            docs.append((path.stem, json_ld_to_quads(json.loads(path.read_bytes()))))
+        except (ValueError, Problem):
+            continue  # unreadable examples never reach an engine
+    docs.append(("many-faults", json_ld_to_quads(minimal_case(
+        status="finished", contact=[{"fullName": "A"}], solution=[{"supplier": [{}]}],
+        cost={"amount": 1.5, "currency": "SEK"}, keyword={"de": ["x"]}))))
+    return docs
+
+
+@pytest.mark.skipif(not available("turbo"), reason="pyshacl-turbo is not installed (optional engine)")
+def test_turbo_engine_gives_the_same_findings_as_pyshacl():
+    """Differential test for the swap: every example, finding by finding, in two languages."""
+    corpus = differential_corpus()
+    assert len(corpus) > 20
+    for name, quads in corpus:
+        for lang in ("en", "nn"):
+            reference = [f.as_dict() for f in validate_quads(quads, lang=lang, engine="pyshacl").findings]
+            candidate = [f.as_dict() for f in validate_quads(quads, lang=lang, engine="turbo").findings]
+            assert candidate == reference, name

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from shapes_support import SH, SHARED
-from stafett.shapes._engine import PyShaclEngine
+from stafett.shapes._engine import ENGINES, available
 
 CORE = SHARED / "reference" / "w3c-tests" / "shacl-tests" / "core"
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
@@ -27,8 +27,8 @@ TESTS = [
     "property/pattern-001", "property/pattern-002",
     "property/uniqueLang-001", "property/property-001",
     pytest.param("property/uniqueLang-002", marks=pytest.mark.xfail(
-        strict=True, reason='pySHACL 0.40 activates sh:uniqueLang "1"^^xsd:boolean; only true should '
-        "(the case shapes write `true`, so this deviation does not reach them)")),
+        strict=True, reason='pySHACL 0.40 and pyshacl-turbo activate sh:uniqueLang "1"^^xsd:boolean; '
+        "only true should (the case shapes write `true`, so this deviation does not reach them)")),
     "node/datatype-001", "node/datatype-002", "node/in-001", "node/languageIn-001", "node/maxLength-001",
     "node/minInclusive-001", "node/minInclusive-002", "node/minInclusive-003", "node/node-001",
     "node/nodeKind-001", "node/or-001", "node/pattern-001", "node/pattern-002",
@@ -71,13 +71,29 @@ def load_case(name: str):
     return manifest, test, quads, shapes
 
 
+OPTIONAL = pytest.mark.skipif(not available("turbo"), reason="optional engine not installed")
+
+
 @pytest.mark.skipif(not CORE.is_dir(), reason="../shared/reference/w3c-tests is not checked out")
+@pytest.mark.parametrize("engine", ["pyshacl", pytest.param("turbo", marks=OPTIONAL)])
 @pytest.mark.parametrize("name", TESTS, ids=lambda t: t if isinstance(t, str) else None)
-def test_w3c_shacl_core(name):
+def test_w3c_shacl_core(name, engine):
+    if (name, engine) == ("property/in-001", "turbo"):
+        pytest.xfail("pyshacl-turbo over a pyoxigraph store: plain strings arrive as xsd:string and miss a "
+                     'sh:in ("A" ...) list (the threat-notes trap); the case shapes list only IRIs, '
+                     "which test_case_shapes_list_only_iris_in_sh_in keeps true")
     manifest, test, quads, shapes = load_case(name)
     conforms, expected = expected_results(manifest, test)
-    results = PyShaclEngine(shapes, expand_details=False).results(quads)
+    results = ENGINES[engine](shapes, expand_details=False).results(quads)
     got = Counter((r.focus_node if not r.focus_node.startswith("_:") else "_",
                    r.paths[-1] if r.paths else None, r.severity, r.component, r.value) for r in results)
     assert (not results) == conforms
     assert got == expected
+
+
+def test_case_shapes_list_only_iris_in_sh_in(shapes_graph):
+    """The precondition that makes the turbo engine safe for the case shapes (see in-001 above)."""
+    lists = list(shapes_graph.objects(None, SH["in"]))
+    assert lists
+    for members in lists:
+        assert all(isinstance(m, rdflib.URIRef) for m in rdflib.collection.Collection(shapes_graph, members))
