@@ -2,7 +2,7 @@
 
 Paging is by sequence number, not by wall-clock: page k holds the changes whose `seq` lies in
 [k*N + 1, (k+1)*N] (N = `feed_page_size`). Because `seq` only grows, a page whose block has been
-passed (a later change exists) can never change again: it is *closed*, answers `ldes:immutable true` and
+filled can never change again: it is *closed*, answers `ldes:immutable true` and
 `Cache-Control: immutable`. The one open page and the root answer short-lived, ETag-guarded
 responses behind a per-client token bucket, since naive followers poll them every second.
 
@@ -125,9 +125,13 @@ class Feed:
         return last.seq if last is not None else 0
 
     def is_closed(self, index: int, last_seq: int) -> bool:
-        """Closed once a change after the page's block exists: then the page's content and its
-        link to the next page are both final (a full page with nothing after it stays open)."""
-        return last_seq >= self.block(index)[1]
+        """Closed once the last sequence number of its block has been used: nothing can join it.
+
+        Pages carry no links of their own (only the root links pages), so a closed page's bytes
+        depend on its members alone. Links from page to page made the stock client reach a page
+        by two routes and emit its members twice.
+        """
+        return last_seq >= self.block(index)[1] - 1
 
     def members(self, index: int) -> list:
         start, end = self.block(index)
@@ -217,11 +221,6 @@ class Feed:
             quads.append(ox.Quad(node, n("immutable", LDES), ox.Literal(True)))
         for change in self.members(index):
             quads += self.member_quads(index, change)
-        if closed:  # link the page holding the first change after this block
-            after = self.store.changes_after(self.block(index)[1] - 1, 1)
-            following = self.bounds(self.page_of(after[0].seq), last_seq) if after else None
-            if following is not None:
-                quads += self.relation_quads(node.value, following)
         return quads
 
     def member_quads(self, index: int, change) -> list[ox.Quad]:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import pyoxigraph as ox
 import pytest
@@ -55,6 +56,8 @@ def replicate(node, *args) -> tuple[set, list[ox.Quad]]:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     quads = list(ox.parse(strict_nquads(run.stdout), ox.RdfFormat.N_QUADS))
+    emitted = Counter(q.subject for q in quads if q.predicate.value == PUBLISHED)
+    assert set(emitted.values()) <= {1}, "a member was emitted more than once"
     published = {q.subject: q.object.value for q in quads if q.predicate.value == PUBLISHED}
     objects = {q.subject: q.object.value for q in quads if q.predicate.value == OBJECT}
     return {(objects[m], published[m]) for m in published}, quads
