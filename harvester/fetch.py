@@ -117,6 +117,14 @@ async def resolve_checked(host: str, port: int, *, allow_loopback: bool, source:
     return str(addresses[0])
 
 
+def short_retry_after(status: int, headers: httpx.Headers, longest: float = 5.0) -> float | None:
+    """Seconds to wait before one retry of a 429/503 that asks for a short pause, else None."""
+    value = headers.get("retry-after", "")
+    if status not in (429, 503) or not value.isdigit() or int(value) > longest:
+        return None
+    return float(value)
+
+
 def inflate(raw: bytes, encoding: str, cap: int, source: str, url: str) -> bytes:
     """Decode Content-Encoding ourselves, stopping at `cap` output bytes (gzip bomb guard)."""
     encoding = encoding.strip().lower()
@@ -216,6 +224,7 @@ class Fetcher:
             ) from None
 
     async def _follow(self, url: str, headers: dict, source: str) -> Fetched:
+        waited = False
         for _hop in range(self.settings.max_redirects + 1):
             target = httpx.URL(url)
             if target.scheme not in ("http", "https"):
@@ -235,6 +244,12 @@ class Fetcher:
             if status == 304:
                 self.stats.not_modified += 1
                 return Fetched(url, 304, resp_headers)
+            pause = short_retry_after(status, resp_headers)
+            if pause is not None and not waited:  # a polite node asked us to wait a moment: once
+                waited = True
+                await asyncio.sleep(pause)
+                url = str(target)
+                continue
             if status != 200:
                 hint = f"; Retry-After {resp_headers['retry-after']}" if "retry-after" in resp_headers else ""
                 raise fetch_problem(

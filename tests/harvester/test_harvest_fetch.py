@@ -106,3 +106,14 @@ def test_error_statuses_name_source_and_url(node):
         fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "busy")
     assert "HTTP 429" in err.value.detail and "Retry-After 30" in err.value.detail
     assert err.value.detail.startswith("test:") and node.base + "busy" in err.value.detail
+
+
+def test_a_short_retry_after_is_honoured_once(node):
+    answers = iter([Response(status_code=429, headers={"Retry-After": "1"})])
+
+    def busy_once(request):
+        return next(answers, None) or Response(b"", media_type="application/trig")
+
+    node.override["/busy-once"] = busy_once
+    fetched = fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "busy-once")
+    assert fetched.status == 200 and node.hits["/busy-once"] == 2
