@@ -56,7 +56,7 @@ def to_finding(result: EngineResult, lang: str, source: str | None) -> Finding:
 
 
 def case_nodes(quads: Iterable[ox.Quad]) -> list[str]:
-    nodes = {str(q.subject.value) for q in quads
+    nodes = {node_id(q.subject) for q in quads
              if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)
              and q.object.value == CASE_CLASS}
     return sorted(nodes)
