@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
-from stafett.node import catalogue, feed, pages, publish
+from stafett.node import publish
+from stafett.node.app import create_app
 from stafett.node.compact import compact_case
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-from starlette.applications import Starlette
 
 from stafett.serving import bind, serve_in_thread, url_of
 
@@ -38,16 +38,6 @@ def load(name: str):
 
 def example_files() -> list[pathlib.Path]:
     return sorted(EXAMPLES.glob("*.jsonld"))
-
-
-def build_app(settings, store):
-    """The node's own app factory when it exists, else just the read routes."""
-    try:
-        from stafett.node.app import create_app
-    except ImportError:
-        return Starlette(routes=catalogue.routes(settings, store) + pages.routes(settings, store)
-                         + feed.routes(settings, store))
-    return create_app(settings, store)
 
 
 @dataclass
@@ -89,7 +79,7 @@ def running_node(**overrides):
         values.update(overrides)
         settings = NodeSettings(**values)
         store = NodeStore(settings.database_path)
-        server = serve_in_thread(build_app(settings, store), sock)
+        server = serve_in_thread(create_app(settings, store), sock)
         try:
             with httpx.Client(base_url=settings.base_url, timeout=30) as client:
                 yield Node(settings.base_url, settings, store, client)
