@@ -1,0 +1,32 @@
+"""Every registry setting and route is documented in docs/harvester.md."""
+
+from dataclasses import fields
+from pathlib import Path
+
+from stafett.harvester.registry import Registry
+from stafett.harvester.republish import routes
+from stafett.harvester.settings import ENV_PREFIX, RegistrySettings
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "harvester.md").read_text("utf-8")
+
+
+def test_every_setting_is_documented_with_its_environment_variable():
+    missing = [
+        f.name
+        for f in fields(RegistrySettings)
+        if f.name != "extra" and not (f"| {f.name} " in DOC or f" {f.name} /" in DOC or f"/ {f.name} " in DOC)
+    ]
+    assert not missing, f"document these settings in docs/harvester.md: {missing}"
+    for f in fields(RegistrySettings):
+        if f.name not in ("extra",) and not f.name.startswith("external_"):
+            assert ENV_PREFIX + f.name.upper() in DOC, f.name
+
+
+def test_every_route_is_documented(tmp_path):
+    registry = Registry(RegistrySettings(data_dir=tmp_path), sources=[])
+    try:
+        paths = [route.path.replace("{k:int}", "{k}") for route in routes(registry)]
+    finally:
+        registry.close()
+    missing = [p for p in paths if f"`{p}`" not in DOC]
+    assert not missing, f"document these routes in docs/harvester.md: {missing}"
