@@ -78,8 +78,12 @@ def fill(fed: Federation, served: dict[int, ServedNode], processes: int) -> tupl
 
 
 @contextmanager
-def serve(fed: Federation, workdir: Path, processes: int = 1):
-    """Fill every node of `fed` and serve them all; yields {node index: ServedNode}."""
+def serve(fed: Federation, workdir: Path, processes: int = 1, sock=None):
+    """Fill every node of `fed` and serve them all; yields {node index: ServedNode}.
+
+    Pass the socket whose URL the federation was generated under (`generate(base_url=...n{index})`)
+    so the node-minted case IRIs equal the generated ones and cross-links resolve.
+    """
     from stafett.node.app import create_app
     from stafett.node.store import NodeStore
     from starlette.applications import Starlette
@@ -87,7 +91,7 @@ def serve(fed: Federation, workdir: Path, processes: int = 1):
 
     from stafett.serving import bind, serve_in_thread, url_of
 
-    sock = bind()
+    sock = sock or bind()
     root = url_of(sock)
     served = {}
     for node in fed.nodes:

@@ -45,7 +45,8 @@ def measure(fed, opts, shared) -> list[Row]:
     shutil.rmtree(workdir, ignore_errors=True)
     start = time.perf_counter()
     processes = 1 if fed.size <= 200 else 2
-    with federation.serve(fed, workdir / "nodes", processes) as (served, published, refused):
+    serving = federation.serve(fed, workdir / "nodes", processes, opts.federation_socket)
+    with serving as (served, published, refused):
         fill_s = time.perf_counter() - start
         job = {"sources": [[s.name, s.base_url] for s in served.values()],
                "data_dir": str(workdir / "registry"),

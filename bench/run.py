@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import socket
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import orjson
 
 from bench import components, generate, ingest, naive, queries_bench
 from bench.measure import Row, machine_info
+from stafett.serving import bind, url_of
 
 RESULTS = Path(__file__).parent / "results"
 SMOKE_SIZE = 20  # pySHACL validates ~12 cases/s here, and the smoke run validates each case 5 times
@@ -35,6 +37,7 @@ class Options:
     repeats: int = 9  # runs per SPARQL query
     profile: bool = False
     workdir: Path = RESULTS
+    federation_socket: socket.socket | None = None  # where bench.federation serves the nodes
 
 
 def fmt(value: float | None) -> str:
@@ -84,7 +87,10 @@ def stages(opts: Options, fed: generate.Federation):
 def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
     opts.workdir.mkdir(parents=True, exist_ok=True)
     info = machine_info()
-    fed = generate.generate(opts.size, seed=opts.seed)
+    # Case IRIs are minted under the addresses the nodes will be served at, so cross-links
+    # between cases (adoptedFrom, relatedCase, ...) resolve in the harvested registry too.
+    opts.federation_socket = bind()
+    fed = generate.generate(opts.size, seed=opts.seed, base_url=url_of(opts.federation_socket) + "n{index}")
     info["federation"] = f"{len(fed.cases):,} cases on {len(fed.nodes):,} nodes (seed {opts.seed})"
     out(machine_table(info))
     rows: list[Row] = []
