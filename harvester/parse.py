@@ -166,6 +166,13 @@ def group_page(url: str, quads: list[ox.Quad], immutable_header: bool = False) -
     views = [
         q.object.value for q in default if q.predicate == t.TREE_VIEW and isinstance(q.object, ox.NamedNode)
     ]
+    # A description may name only its stream (`<…/feed#stream> a ldes:EventStream`): its document is the root.
+    views += [
+        q.subject.value.split("#", 1)[0]
+        for q in default
+        if q.predicate == t.RDF_TYPE and q.object == t.LDES_STREAM and isinstance(q.subject, ox.NamedNode)
+    ]
+    views = list(dict.fromkeys(views))
     immutable = immutable_header or any(
         q.predicate == t.LDES_IMMUTABLE and q.object.value == "true" for q in default
     )

@@ -70,8 +70,9 @@ async def discover_root(fetcher: Fetcher, parser: PageParser, source: Source) ->
         page = None
     if page and (page.members or page.links):
         return fetched.url
-    if page and page.views:
-        return page.views[0]
+    views = [v for v in (page.views if page else []) if v.split("/", 3)[:3] == source.url.split("/", 3)[:3]]
+    if views:  # only on the source's own site
+        return views[0]
     return source.url.rstrip("/") + "/feed"
 
 
