@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from stafett.harvester import terms as t
 from stafett.harvester.reports import source_iri
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
@@ -196,6 +196,9 @@ def routes(registry: Registry) -> list[Route]:
     feed = Feed(registry)
 
     def description(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if "text/html" in accept and not any(media in accept for media in FORMATS):
+            return RedirectResponse(registry.settings.base_url + "query", 303)  # people get the query page
         me = ox.NamedNode(registry.settings.base_url)
         quads = [
             ox.Quad(me, t.RDF_TYPE, t.n(t.DCAT + "Catalog")),

@@ -91,3 +91,5 @@ def test_description_names_the_feed_so_another_registry_can_find_it(served):
     quads = quads_of(http.get("", headers={"Accept": "application/trig"}))
     views = [q.object.value for q in quads if q.predicate == t.TREE_VIEW]
     assert views == [registry.settings.base_url + "feed"]
+    browser = http.get("", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 303 and browser.headers["location"] == registry.settings.base_url + "query"
