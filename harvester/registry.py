@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import threading
 from collections.abc import Callable
 
@@ -26,6 +27,8 @@ from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
 
 from stafett.problems import Problem
+
+log = logging.getLogger("stafett.harvester")
 
 
 class Registry:
@@ -119,7 +122,10 @@ class Registry:
 
     def notify(self) -> None:
         for listener in list(self.after_commit):
-            listener()
+            try:
+                listener()
+            except Exception:  # the run is committed already; a failing listener must not undo that
+                log.exception("after_commit listener %r failed", listener)
 
     def close(self) -> None:
         self.parser.close()

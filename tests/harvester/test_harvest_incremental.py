@@ -114,3 +114,50 @@ def test_page_links_leaving_the_feed_site_are_not_followed(tmp_path, node):
         registry.close()
     finally:
         other.stop()
+
+
+def test_full_resync_reports_drift_against_feed_state_and_never_deletes(tmp_path, node):
+    from starlette.responses import JSONResponse
+
+    for i in range(3):
+        node.publish("Create", case_doc(node.base, f"c{i}"))
+    registry = make_registry(tmp_path, Source("n1", node.base, (node.base,)))
+    registry.harvest()
+    held = registry.db.rows("SELECT case_iri, snapshot_sha FROM routes")
+    sha = {r["case_iri"]: r["snapshot_sha"] for r in held}
+    ghost, c0, c1 = node.base + "case/ghost", node.base + "case/c0", node.base + "case/c1"
+    node.override["/feed/state"] = lambda r: JSONResponse(
+        {
+            "cases": [
+                {"id": c0, "sha256": sha[c0]},
+                {"id": c1, "sha256": "0" * 64},
+                {"id": ghost, "sha256": "1" * 64},
+            ]
+        }
+    )
+    [full] = registry.harvest(full=True)
+    assert full["drift"] == {
+        "missing_here": [ghost],
+        "not_at_source": [node.base + "case/c2"],
+        "hash_differs": [c1],
+    }
+    assert full["accepted"] == 3 and not full["stale"]  # everything re-applied, nothing deleted
+    node.override["/feed/state"] = lambda r: JSONResponse({"cases": []})
+    [empty] = registry.harvest(full=True)
+    assert empty["stale"] and empty["deleted"] == 0
+    assert len([g for g in registry.store.named_graphs() if g.value.startswith(node.base)]) == 3
+    registry.close()
+
+
+def test_a_failing_after_commit_listener_does_not_break_the_harvest(tmp_path, node):
+    node.publish("Create", case_doc(node.base, "c0"))
+    registry = make_registry(tmp_path, Source("n1", node.base, (node.base,)))
+    calls = []
+
+    def broken():
+        raise RuntimeError("snapshot failed")
+
+    registry.after_commit += [broken, lambda: calls.append("after")]
+    [report] = registry.harvest()
+    assert report["accepted"] == 1 and calls == ["after"]
+    registry.close()
