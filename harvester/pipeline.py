@@ -7,6 +7,7 @@ A source that is down, answers garbage or suddenly lists nothing is marked stale
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+log = logging.getLogger("stafett.harvester")
 
 
 async def harvest_source(registry: Registry, source: Source, *, full: bool = False) -> dict:
@@ -50,6 +52,9 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
         run.error = (
             f"{source.name}: the harvest took longer than {settings.source_deadline:g} s and was stopped"
         )
+    except Exception as err:  # a bug must cost one source's run, not the harvester
+        log.exception("harvest of %s failed unexpectedly", source.name)
+        run.error = f"{source.name}: internal error {type(err).__name__}: {err}"
     stale = stale or run.error
     if stale:
         registry.checkpoints.mark_stale(source.name, utcnow(), stale)
