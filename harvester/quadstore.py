@@ -43,6 +43,10 @@ def replace_graph_update(graph: str, triples: list[ox.Triple] | None) -> list[st
     return ops
 
 
+def store_problem(detail: str) -> Problem:
+    return Problem(502, "store-failed", "The external SPARQL store failed", detail)
+
+
 class QuadStore(Protocol):
     def write_case(
         self,
@@ -82,41 +86,38 @@ class ExternalStore:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.client = httpx.Client(timeout=timeout, trust_env=False)
 
-    def _check(self, response: httpx.Response, what: str, ok=(200, 201, 204)) -> None:
+    def _send(self, method: str, url: str, what: str, ok=(200, 201, 204), **kwargs) -> httpx.Response:
+        """One request to the store; an unreachable or refusing store is a `store-failed` Problem."""
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as err:
+            raise store_problem(f"{what}: {type(err).__name__}: {err} ({url})") from None
         if response.status_code not in ok:
-            raise Problem(
-                502,
-                "store-failed",
-                "The external SPARQL store refused a write",
-                f"{what}: HTTP {response.status_code} {response.text[:300]}",
-            )
+            raise store_problem(f"{what}: HTTP {response.status_code} {response.text[:300]}")
+        return response
 
     def update(self, ops: list[str]) -> None:
         if ops:
-            self._check(
-                self.client.post(
-                    self.update_url,
-                    content=" ;\n".join(ops).encode(),
-                    headers={"Content-Type": "application/sparql-update"},
-                ),
+            self._send(
+                "POST",
+                self.update_url,
                 "update",
+                content=" ;\n".join(ops).encode(),
+                headers={"Content-Type": "application/sparql-update"},
             )
 
     def put_graph(self, graph: str, triples: list[ox.Triple]) -> None:
-        self._check(
-            self.client.put(
-                self.gsp_url,
-                params={"graph": graph},
-                content=ntriples(triples).encode(),
-                headers={"Content-Type": "application/n-triples"},
-            ),
+        self._send(
+            "PUT",
+            self.gsp_url,
             f"PUT {graph}",
+            params={"graph": graph},
+            content=ntriples(triples).encode(),
+            headers={"Content-Type": "application/n-triples"},
         )
 
     def delete_graph(self, graph: str) -> None:
-        self._check(
-            self.client.delete(self.gsp_url, params={"graph": graph}), f"DELETE {graph}", ok=(200, 204, 404)
-        )
+        self._send("DELETE", self.gsp_url, f"DELETE {graph}", ok=(200, 204, 404), params={"graph": graph})
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
         if snapshot:
@@ -129,11 +130,14 @@ class ExternalStore:
         self.update(replace_about_update(graph, subjects, triples))
 
     def query(self, sparql: str) -> dict:
-        response = self.client.post(
-            self.query_url, data={"query": sparql}, headers={"Accept": "application/sparql-results+json"}
-        )
-        self._check(response, "query", ok=(200,))
-        return response.json()
+        return self._send(
+            "POST",
+            self.query_url,
+            "query",
+            ok=(200,),
+            data={"query": sparql},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()
 
     def close(self) -> None:
         self.client.close()

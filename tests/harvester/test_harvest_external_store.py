@@ -90,3 +90,26 @@ def test_harvest_into_an_external_sparql_store(tmp_path, oxigraph_server):
         registry.close()
     finally:
         node.stop()
+
+
+def test_an_unreachable_external_store_fails_the_run_and_loses_nothing(tmp_path):
+    node = FeedServer()
+    try:
+        node.publish("Create", case_doc(node.base, "c0"))
+        dead = f"http://127.0.0.1:{free_port()}"
+        settings = RegistrySettings(
+            data_dir=tmp_path / "registry",
+            base_url="http://registry.test/",
+            allow_loopback=True,
+            store="external",
+            external_query_url=dead + "/query",
+            external_update_url=dead + "/update",
+            external_gsp_url=dead + "/store",
+        )
+        registry = Registry(settings, [Source("n", node.base, (node.base,))])
+        [report] = registry.harvest()
+        assert report["status"] == "failed" and "ConnectError" in report["error"] and report["stale"]
+        assert registry.db.one("SELECT COUNT(*) FROM processed")[0] == 0  # retried on the next run
+        registry.close()
+    finally:
+        node.stop()
