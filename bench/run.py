@@ -24,6 +24,7 @@ from bench.measure import Row, machine_info
 from stafett.serving import bind, url_of
 
 RESULTS = Path(__file__).parent / "results"
+STAGES = ("components", "ingest", "node", "harvest", "sparql")  # sparql needs ingest (the naive store)
 SMOKE_SIZE = 20  # pySHACL validates ~12 cases/s here, and the smoke run validates each case 5 times
 
 
@@ -36,6 +37,7 @@ class Options:
     component_sample: int = 200  # documents used for the component rows
     repeats: int = 9  # runs per SPARQL query
     profile: bool = False
+    only: tuple[str, ...] = ()  # stage names to run (default: all)
     workdir: Path = RESULTS
     federation_socket: socket.socket | None = None  # where bench.federation serves the nodes
 
@@ -95,6 +97,8 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
     out(machine_table(info))
     rows: list[Row] = []
     for name, stage in stages(opts, fed):
+        if opts.only and name not in opts.only:
+            continue
         try:
             got = stage()
         except Exception as err:  # one broken stage must not hide the others' figures
@@ -108,7 +112,7 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
 
 
 def save(opts: Options, info: dict, rows: list[Row]) -> None:
-    stem = opts.workdir / f"run-{opts.size}"
+    stem = opts.workdir / f"run-{opts.size}{'-' + '-'.join(opts.only) if opts.only else ''}"
     stem.with_suffix(".json").write_bytes(orjson.dumps({"machine": info, "rows": [r.as_dict() for r in rows]},
                                                        option=orjson.OPT_INDENT_2))
     stem.with_suffix(".md").write_text(machine_table(info) + "\n\n" + table(rows) + "\n", "utf-8")
@@ -123,12 +127,14 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end harvest")
     parser.add_argument("--workdir", type=Path, default=RESULTS)
+    parser.add_argument("--only", default="", help="comma-separated stages: " + ", ".join(STAGES))
     args = parser.parse_args(argv)
+    only = tuple(s for s in args.only.split(",") if s)
     if args.smoke:
         return Options(size=SMOKE_SIZE, seed=args.seed, seconds=1.0, connections=2, component_sample=10,
                        repeats=3, workdir=args.workdir)
     return Options(size=generate.parse_size(args.size), seed=args.seed, seconds=args.seconds,
-                   connections=args.connections, profile=args.profile, workdir=args.workdir)
+                   connections=args.connections, profile=args.profile, workdir=args.workdir, only=only)
 
 
 def main(argv: list[str] | None = None) -> int:
