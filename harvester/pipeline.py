@@ -131,6 +131,14 @@ async def read_page(
             raise
         page_problem(registry, run, url, problem)
         return None
+    for graph in page.stray_graphs[:20]:  # quads outside any member never reach the store; say so
+        stray = Problem(
+            422,
+            "stray-graph",
+            "A page has a graph no member owns",
+            f"{source.name}: graph {graph} on {url} belongs to no tree:member; ignored",
+        )
+        page_problem(registry, run, url, stray, fatal=False)
     for member in sorted(page.members, key=order):
         if not registry.checkpoints.is_processed(source.name, member.activity):
             registry.reports.bump_now(run, "fetched")

@@ -161,3 +161,25 @@ def test_a_failing_after_commit_listener_does_not_break_the_harvest(tmp_path, no
     [report] = registry.harvest()
     assert report["accepted"] == 1 and calls == ["after"]
     registry.close()
+
+
+def test_graphs_that_belong_to_no_member_are_ignored_and_reported(tmp_path, node):
+    node.publish("Create", case_doc(node.base, "c0"))
+    original = node.page_quads
+    victim = ox.NamedNode("https://victim.example/case/1")
+
+    def with_stray_graph(k):
+        quads, closed = original(k)
+        stray = ox.NamedNode(node.base + "not-a-member")
+        return [
+            *quads,
+            ox.Quad(victim, ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal("x"), stray),
+        ], closed
+
+    node.page_quads = with_stray_graph
+    registry = make_registry(tmp_path, Source("n1", node.base, (node.base,)))
+    [report] = registry.harvest()
+    assert report["accepted"] == 1 and report["status"] == "ok"
+    assert any("belongs to no tree:member" in p["reasons"][0]["message"] for p in report["problems"])
+    assert not list(registry.store.quads_for_pattern(victim, None, None))
+    registry.close()
