@@ -48,7 +48,7 @@ IMMUTABLE = "public, max-age=604800, immutable"
 SHORT = "public, max-age={seconds}"
 SHAPES_FILE = "case-shapes.ttl"
 CLOSED_PAGES_CACHED = 64  # serialized closed pages kept in memory (per format)
-DEFAULT_BURST, DEFAULT_RATE = 60, 5.0  # requests at once, requests refilled per second
+
 
 
 def n(local: str, ns: str) -> ox.NamedNode:
@@ -60,8 +60,12 @@ def stamp(value: str) -> ox.Literal:
 
 
 def just_after(published: str) -> str:
-    """The instant one microsecond after `published` (bounds a closed page from above)."""
-    moment = datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(microseconds=1)
+    """One millisecond after `published` (bounds a closed page from above).
+
+    Member times are whole milliseconds, so this bound stays strictly above the page's last
+    member even for clients that compare at millisecond precision.
+    """
+    moment = datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(milliseconds=1)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -140,7 +144,7 @@ class Feed:
     def bounds(self, index: int, last_seq: int) -> PageBounds | None:
         """Time bounds of a page, or None when no change falls into its block.
 
-        The upper bound of a closed page is its last member's time + 1 µs, which depends on
+        The upper bound of a closed page is its last member's time + 1 ms, which depends on
         the page alone, so the value never changes once the page is closed.
         """
         with self.lock:
@@ -258,9 +262,7 @@ def client_key(request: Request) -> str:
 
 def routes(settings, store) -> list[Route]:
     feed = Feed(settings, store)
-    # node.toml keys outside NodeSettings' fields land in `extra` (documented in docs/protocol.md)
-    bucket = TokenBucket(int(settings.extra.get("feed_burst", DEFAULT_BURST)),
-                         float(settings.extra.get("feed_rate", DEFAULT_RATE)))
+    bucket = TokenBucket(settings.feed_burst, settings.feed_rate)
     max_age = max(1, min(settings.polling_interval, 30))
 
     def throttled(request: Request) -> Response | None:

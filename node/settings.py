@@ -41,6 +41,8 @@ class NodeSettings:
     polling_interval: int = 60
     auth_failures_allowed: int = 10
     auth_failure_window: int = 60
+    feed_burst: int = 60
+    feed_rate: float = 5.0
     extra: dict = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +92,8 @@ SETTING_DOCS = {
     "polling_interval": "Seconds suggested to feed followers (ldes:pollingInterval). Default: 60.",
     "auth_failures_allowed": "Failed token checks one client may make per window before 429. Default: 10.",
     "auth_failure_window": "Seconds of the failed-authentication window. Default: 60.",
+    "feed_burst": "Feed requests (root and open page) one client may make at once before 429. Default: 60.",
+    "feed_rate": "Feed requests per second refilled to each client's budget. Default: 5.0.",
     "extra": "Unknown keys from node.toml kept for other parts of the node. Default: empty.",
 }
 
@@ -127,11 +131,16 @@ def check_settings(s: NodeSettings) -> None:
 def coerce(key: str, raw: str):
     """Turn an environment/flag string into the field's type."""
     if key in ("page_size", "feed_page_size", "max_body_bytes", "max_depth", "port",
-               "polling_interval", "auth_failures_allowed", "auth_failure_window"):
+               "polling_interval", "auth_failures_allowed", "auth_failure_window", "feed_burst"):
         try:
             return int(raw)
         except ValueError:
             raise settings_error(key, "an integer", raw) from None
+    if key == "feed_rate":
+        try:
+            return float(raw)
+        except ValueError:
+            raise settings_error(key, "a number", raw) from None
     if key == "languages":
         return tuple(t.strip() for t in raw.replace(";", ",").split(",") if t.strip())
     if key == "org_name":
@@ -195,7 +204,7 @@ def load_settings(data_dir: Path | str | None = None, overrides: dict | None = N
 def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"

@@ -2,8 +2,9 @@
 
 One SQLite file (WAL, synchronous=FULL) so an acknowledged write survives a process crash.
 Each write is one transaction that also assigns the change's `as:published` time, which is
-strictly increasing: max(now, last + 1 µs). Only published cases produce changes: publishing
-is a Create, editing a published case an Update, deleting or unpublishing a Delete tombstone.
+strictly increasing in whole milliseconds: max(now, last + 1 ms). Only published cases
+produce changes: publishing is a Create, editing a published case an Update, deleting or
+unpublishing a Delete tombstone.
 
 Readers (pages, catalogue, feed) use only the read methods; writes go through `save_case`
 and `delete_case`, called by `publish.py`.
@@ -76,7 +77,7 @@ class CaseRecord:
 @dataclass(frozen=True)
 class Change:
     seq: int
-    published: str  # "2026-11-24T00:00:00.000001Z", strictly increasing
+    published: str  # "2026-11-24T00:00:00.001000Z", strictly increasing, whole ms
     kind: str  # "Create" | "Update" | "Delete"
     case_iri: str
     version: int
@@ -257,13 +258,18 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
     # -- writes ----------------------------------------------------------------------------
     @staticmethod
     def _commit_time(db: sqlite3.Connection) -> str:
-        """max(now, last change + 1 µs): strictly increasing even if the clock steps back."""
+        """max(now, last change + 1 ms): strictly increasing even if the clock steps back.
+
+        Whole milliseconds, because feed clients (the stock LDES client among them) compare
+        times at millisecond precision: two changes inside one millisecond would look equal.
+        """
         now = datetime.now(UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
         last = db.execute("SELECT max(published) FROM changes").fetchone()[0]
         last_mod = db.execute("SELECT max(modified) FROM cases").fetchone()[0]
         for previous in (last, last_mod):
             if previous and parse_time(previous) >= now:
-                now = parse_time(previous) + timedelta(microseconds=1)
+                now = parse_time(previous) + timedelta(milliseconds=1)
         return format_time(now)
 
     def save_case(self, *, iri: str, slug: str, state: str, content_hash: str, render: Render,

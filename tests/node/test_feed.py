@@ -201,7 +201,7 @@ def test_current_state_lists_live_cases_with_their_hash(node):
 
 def test_a_flood_gets_429_with_retry_after():
     # a small budget (10 at once, 1 per second) keeps the flood short; defaults are 60 and 5/s
-    with support.running_node(extra={"feed_burst": 10, "feed_rate": 1}) as node:
+    with support.running_node(feed_burst=10, feed_rate=1.0) as node:
         node.publish_example(support.example_files()[0])
         answers = [fetch(node, "/feed").status_code for _ in range(30)]
         assert 429 in answers and answers[0] == 200
