@@ -51,78 +51,100 @@ def route_iri(base_url: str, case: str, source: str) -> str:
 
 def apply(registry: Registry, source: Source, decision: Decision, run: Run) -> str:
     """Apply one decision; returns the counter it was counted under."""
-    member = decision.member
     if decision.verdict not in (ACCEPT, DELETE):
-        counter = "quarantined" if decision.verdict == QUARANTINE else "refused"
-        payload = (
-            ox.serialize(member.payload, format=ox.RdfFormat.N_TRIPLES).decode() if member.payload else None
-        )
-        with registry.db.transaction() as tx:
-            registry.reports.problem(
-                tx, run, member.activity, member.case, decision.verdict, decision.reasons, payload
-            )
-            finish_member(registry, tx, source, member.activity, run, counter)
-        return counter
-    case = member.case
-    routes = {r["source"]: r for r in registry.db.rows("SELECT * FROM routes WHERE case_iri=?", (case,))}
+        return record_refusal(registry, source, decision, run)
+    member = decision.member
+    routes = {
+        r["source"]: r for r in registry.db.rows("SELECT * FROM routes WHERE case_iri=?", (member.case,))
+    }
     mine = routes.get(source.name)
     if mine and not newer(member.published, mine["published"], allow_equal=run.full):
         with registry.db.transaction() as tx:
             finish_member(registry, tx, source, member.activity, run, "skipped")
         return "skipped"
-    publisher_elsewhere = any(r["direct"] for name, r in routes.items() if name != source.name)
-    wins = decision.direct or not publisher_elsewhere
-    current = registry.db.one("SELECT * FROM cases WHERE case_iri=?", (case,))
-    live_before = current is not None and current["state"] == "live"
+    # The publisher's own copy always wins; a relay wins only while no publisher route exists.
+    wins = decision.direct or not any(r["direct"] for name, r in routes.items() if name != source.name)
     snapshot = member.payload if decision.verdict == ACCEPT else None
+    sha = snapshot_sha256(snapshot) if snapshot is not None else None
+    current = registry.db.one("SELECT * FROM cases WHERE case_iri=?", (member.case,))
     now = utcnow()
-    route_triples = route_description(registry.settings.base_url, case, source, decision, member.published)
-    route_node = route_iri(registry.settings.base_url, case, source.name)
-    if wins:
-        settings = registry.settings
-        provenance = (
-            case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
-        )
-        registry.backend.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
-    else:
-        registry.backend.replace_about(registry.prov_graph, [route_node], route_triples)
-    kind = None
-    if wins and snapshot is not None:
-        kind = "Update" if live_before else "Create"
-    elif wins and (current is None or current["state"] != "deleted"):
-        kind = "Delete"
+    write_store(registry, source, decision, wins, snapshot, now)
+    kind = feed_kind(wins, snapshot, sha, current, routes)
+    counter = "accepted" if snapshot is not None else "deleted"
     with registry.db.transaction() as tx:
+        state = "live" if snapshot is not None else "deleted"
+        modified = literal_of(snapshot or [], member.case, t.DCT_MODIFIED)
         tx.execute(
             "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
-                case,
+                member.case,
                 source.name,
                 int(decision.direct),
-                "live" if snapshot is not None else "deleted",
+                state,
                 member.published,
                 decision.origin_activity,
                 decision.origin_stream,
-                literal_of(snapshot or [], case, t.DCT_MODIFIED),
-                snapshot_sha256(snapshot) if snapshot is not None else None,
+                modified,
+                sha,
                 now,
             ),
         )
         if wins:
             tx.execute(
                 "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
-                (
-                    case,
-                    "live" if snapshot is not None else "deleted",
-                    source.name,
-                    decision.origin_activity,
-                    now,
-                ),
+                (member.case, state, source.name, decision.origin_activity, now),
             )
         if kind:
-            registry.feed.append(tx, kind, case, decision, snapshot or [], now)
-        counter = "accepted" if snapshot is not None else "deleted"
+            registry.feed.append(tx, kind, member.case, decision, snapshot or [], now)
         finish_member(registry, tx, source, member.activity, run, counter)
     return counter
+
+
+def record_refusal(registry: Registry, source: Source, decision: Decision, run: Run) -> str:
+    member = decision.member
+    counter = "quarantined" if decision.verdict == QUARANTINE else "refused"
+    payload = ox.serialize(member.payload, format=ox.RdfFormat.N_TRIPLES).decode() if member.payload else None
+    with registry.db.transaction() as tx:
+        registry.reports.problem(
+            tx, run, member.activity, member.case, decision.verdict, decision.reasons, payload
+        )
+        finish_member(registry, tx, source, member.activity, run, counter)
+    return counter
+
+
+def write_store(
+    registry: Registry,
+    source: Source,
+    decision: Decision,
+    wins: bool,
+    snapshot: list[ox.Triple] | None,
+    now: str,
+) -> None:
+    """The idempotent store write: the case graph and its provenance when this route wins, else the route."""
+    settings, case = registry.settings, decision.member.case
+    route_triples = route_description(settings.base_url, case, source, decision, decision.member.published)
+    route_node = route_iri(settings.base_url, case, source.name)
+    if wins:
+        provenance = (
+            case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
+        )
+        registry.backend.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
+    else:
+        registry.backend.replace_about(registry.prov_graph, [route_node], route_triples)
+
+
+def feed_kind(wins: bool, snapshot, sha: str | None, current, routes: dict) -> str | None:
+    """What the registry's own feed says about this change (None: nothing new for downstream)."""
+    if not wins:
+        return None
+    if snapshot is None:
+        return "Delete" if current is None or current["state"] != "deleted" else None
+    if current is None or current["state"] != "live":
+        return "Create"
+    previous = routes.get(current["source"])
+    if previous is not None and previous["snapshot_sha"] == sha:
+        return None  # same content again (a --full re-sync, or the publisher's copy replacing a relay's)
+    return "Update"
 
 
 def newer(published: str, than: str, *, allow_equal: bool) -> bool:

@@ -142,6 +142,7 @@ def test_full_resync_reports_drift_against_feed_state_and_never_deletes(tmp_path
         "hash_differs": [c1],
     }
     assert full["accepted"] == 3 and not full["stale"]  # everything re-applied, nothing deleted
+    assert registry.db.one("SELECT COUNT(*) FROM feed")[0] == 3  # unchanged content: nothing new downstream
     node.override["/feed/state"] = lambda r: JSONResponse({"cases": []})
     [empty] = registry.harvest(full=True)
     assert empty["stale"] and empty["deleted"] == 0
