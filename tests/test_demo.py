@@ -119,3 +119,15 @@ def test_bad_federation_file_is_a_clear_problem(tmp_path):
     bad = tmp_path / "federation.toml"
     bad.write_text('cases_dir = "."\n[nodes.x]\norigin = "https://x.example/"\n', encoding="utf-8")
     assert main(["demo", "--once", "--federation", str(bad)]) == 2
+
+
+def test_demo_once_prints_addresses_and_the_first_answer(capsys, tmp_path):
+    """What `bash scripts/demo --once` does, through the CLI entry point."""
+    assert main(["demo", "--once", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    layout = load_federation(DEFAULT_FEDERATION)
+    counts = example_countries(layout)
+    assert "Publisher nodes:" in out and "Aggregators:" in out and "/sparql" in out
+    assert f"{sum(counts.values())} cases from {len(counts)} countries" in out
+    for country, n in counts.items():
+        assert any(line.split() == [country, str(n)] for line in out.splitlines()), (country, n)

@@ -25,6 +25,10 @@ from stafett.problems import Finding, Problem
 GATE_STACK_BYTES = 256 * 1024 * 1024
 GATE_RECURSION_LIMIT = 8000
 
+PASSED_CACHE_SIZE = 512
+_passed: dict[str, GatedQuery] = {}
+_passed_lock = threading.Lock()
+
 # rdflib's parse-tree names for the four query forms, and what the endpoint calls them.
 QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask",
                "ConstructQuery": "graph", "DescribeQuery": "graph"}
@@ -40,7 +44,24 @@ class GatedQuery:
 
 
 def gate_on_large_stack(text: str, *, max_chars: int) -> GatedQuery:
-    """`gate()` on a fresh thread with a large stack (blocks the caller until done)."""
+    """`gate()` on a fresh thread with a large stack (blocks the caller until done).
+
+    Parsing costs ~40 ms with rdflib, so queries that passed are remembered (by exact text):
+    dashboards and pages send the same queries again and again.
+    """
+    with _passed_lock:
+        known = _passed.get(text)
+    if known is not None and len(text) <= max_chars:
+        return known
+    gated = _gate_on_thread(text, max_chars)
+    with _passed_lock:
+        if len(_passed) >= PASSED_CACHE_SIZE:
+            _passed.pop(next(iter(_passed)))  # oldest first
+        _passed[text] = gated
+    return gated
+
+
+def _gate_on_thread(text: str, max_chars: int) -> GatedQuery:
     if sys.getrecursionlimit() < GATE_RECURSION_LIMIT:
         sys.setrecursionlimit(GATE_RECURSION_LIMIT)
     outcome: dict = {}
