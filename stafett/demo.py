@@ -267,7 +267,8 @@ def short(value: str) -> str:
     return value.rstrip("/").rsplit("/", 1)[-1] if value.startswith("http") else value
 
 
-def print_summary(running: RunningFederation, reports: dict[str, list[dict]], out=sys.stdout) -> None:
+def print_summary(running: RunningFederation, reports: dict[str, list[dict]], out=None) -> None:
+    out = out or sys.stdout
     print("Stafett demo federation on 127.0.0.1", file=out)
     print("\nPublisher nodes:", file=out)
     for node in running.nodes.values():
@@ -281,7 +282,8 @@ def print_summary(running: RunningFederation, reports: dict[str, list[dict]], ou
               f"   feed {agg.base_url}feed   ({accepted} cases accepted)", file=out)
 
 
-def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[dict], out=sys.stdout) -> None:
+def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[dict], out=None) -> None:
+    out = out or sys.stdout
     print(f"\nFirst query, sent to {sparql_url}:\n", file=out)
     print("\n".join("    " + line for line in query.strip().splitlines()), file=out)
     print("\nAnswer:\n", file=out)
