@@ -129,23 +129,9 @@ def inflate(raw: bytes, encoding: str, cap: int, source: str, url: str) -> bytes
     """Decode Content-Encoding ourselves, stopping at `cap` output bytes (gzip bomb guard)."""
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
-        out = raw
+        out, more = raw, False
     elif encoding in ("gzip", "x-gzip", "deflate"):
-        wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
-        try:
-            inflater = zlib.decompressobj(wbits)
-            out = inflater.decompress(raw, cap + 1)
-        except zlib.error as err:
-            raise fetch_problem(
-                502,
-                "unreadable-input",
-                "A source answered garbage",
-                f"{encoding} body does not inflate: {err}",
-                source,
-                url,
-            ) from None
-        if inflater.unconsumed_tail:
-            out += b"x" * (cap + 1)  # there is more than the cap; say so below
+        out, more = bounded_inflate(raw, encoding, cap, source, url)
     else:
         raise fetch_problem(
             502,
@@ -155,7 +141,7 @@ def inflate(raw: bytes, encoding: str, cap: int, source: str, url: str) -> bytes
             source,
             url,
         )
-    if len(out) > cap:
+    if more or len(out) > cap:
         raise fetch_problem(
             413,
             "too-large",
@@ -165,6 +151,29 @@ def inflate(raw: bytes, encoding: str, cap: int, source: str, url: str) -> bytes
             url,
         )
     return out
+
+
+def bounded_inflate(raw: bytes, encoding: str, cap: int, source: str, url: str) -> tuple[bytes, bool]:
+    """At most cap + 1 bytes of output, and whether input was left over (there is more than that)."""
+    # gzip: gzip header; "deflate" is zlib-wrapped by the standard, raw deflate by some servers.
+    attempts = (16 + zlib.MAX_WBITS,) if "gzip" in encoding else (zlib.MAX_WBITS, -zlib.MAX_WBITS)
+    error = None
+    for wbits in attempts:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out = inflater.decompress(raw, cap + 1)
+        except zlib.error as err:
+            error = err
+            continue
+        return out, bool(inflater.unconsumed_tail)
+    raise fetch_problem(
+        502,
+        "unreadable-input",
+        "A source answered garbage",
+        f"{encoding} body does not inflate: {error}",
+        source,
+        url,
+    )
 
 
 class Fetcher:

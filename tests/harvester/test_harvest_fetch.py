@@ -2,10 +2,11 @@
 
 import asyncio
 import ipaddress
+import zlib
 
 import pytest
 from harvest_support import FeedServer, case_doc
-from stafett.harvester.fetch import Fetcher, address_allowed
+from stafett.harvester.fetch import Fetcher, address_allowed, inflate
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
@@ -117,3 +118,18 @@ def test_a_short_retry_after_is_honoured_once(node):
     node.override["/busy-once"] = busy_once
     fetched = fetch(RegistrySettings(data_dir="unused", allow_loopback=True), node.base + "busy-once")
     assert fetched.status == 200 and node.hits["/busy-once"] == 2
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS, 16 + zlib.MAX_WBITS])
+def test_compressed_bodies_inflate_within_the_cap(wbits):
+    text = b"<a> <b> <c> .\n" * 1000
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    packed = packer.compress(text) + packer.flush()
+    encoding = "gzip" if wbits > zlib.MAX_WBITS else "deflate"
+    assert inflate(packed, encoding, len(text), "s", "u") == text
+    with pytest.raises(Problem) as err:
+        inflate(packed, encoding, len(text) - 1, "s", "u")
+    assert err.value.status == 413
+    with pytest.raises(Problem) as err:
+        inflate(b"not compressed at all", encoding, 1000, "s", "u")
+    assert "does not inflate" in err.value.detail
