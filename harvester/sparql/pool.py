@@ -94,6 +94,7 @@ class WorkerPool:
         self._admitted = 0
         self._threads = ThreadPoolExecutor(self.size + self.queue_size, thread_name_prefix="sparql")
         self.killed = 0  # queries stopped at the deadline (for tests and logs)
+        self.lease = None  # Callable[[Worker], Path]: the snapshot a worker should query (set by the service)
 
     @property
     def pids(self) -> list[int]:
@@ -127,6 +128,8 @@ class WorkerPool:
                                 f"No worker was free within {self.timeout:g} s. Try again later.") from None
         if current.process.poll() is not None:  # died while idle (OOM killer, operator): replace it
             current = self._replace(current)
+        if self.lease is not None:
+            request = {**request, "snapshot": str(self.lease(current))}
         try:
             answer = current.exchange(request, self.timeout)
         except (EOFError, OSError, BrokenPipeError):

@@ -35,6 +35,7 @@ class SparqlService:
         self.snapshots = Snapshots(store if store is not None else ox.Store(), settings.snapshot_dir,
                                    in_use=self.pool.snapshots_in_use)
         self.snapshots.refresh()
+        self.pool.lease = self.snapshots.lease
 
     @classmethod
     def for_registry(cls, registry, settings: SparqlSettings | None = None) -> SparqlService:
@@ -60,8 +61,7 @@ class SparqlService:
                                    timeout=self.settings.timeout_seconds,
                                    max_bytes=self.settings.max_external_bytes)
         else:
-            request["snapshot"] = str(self.snapshots.current)
-            result = await self.pool.run(request)
+            result = await self.pool.run(request)  # the pool leases the current snapshot
             self.snapshots.collect()
         if not result["ok"]:
             raise limit_problem(result["status"], result["slug"], "The query could not be answered",

@@ -43,6 +43,13 @@ class Snapshots:
             self.refresh()
         return self._current
 
+    def lease(self, holder) -> Path:
+        """The current snapshot, recorded on `holder.snapshot` under the same lock `collect()`
+        takes, so a snapshot cannot be deleted between being chosen and being opened."""
+        with self._lock:
+            holder.snapshot = self._current
+            return self._current
+
     def refresh(self) -> Path:
         """Make a new snapshot and make it current (call after each commit)."""
         with self._lock:

@@ -247,3 +247,22 @@ def test_new_snapshot_after_commit(endpoint):  # noqa: F811
     assert get(endpoint, ask).json()["boolean"] is True
     snapshots = list(endpoint.service.snapshots._root.glob("snapshot-*"))
     assert len(snapshots) <= endpoint.service.pool.size + 1  # old ones are collected
+
+
+def test_queries_during_snapshot_swaps_never_fail(endpoint):  # noqa: F811
+    """Commits (new snapshots, old ones collected) while queries run: every query is answered."""
+    stop = threading.Event()
+
+    def commits():
+        while not stop.is_set():
+            endpoint.service.after_commit()
+
+    swapper = threading.Thread(target=commits)
+    swapper.start()
+    try:
+        statuses = [get(endpoint, COUNT_THINGS).status_code for _ in range(25)]
+    finally:
+        stop.set()
+        swapper.join()
+    assert statuses == [200] * 25
+    assert len(list(endpoint.service.snapshots._root.glob("snapshot-*"))) <= endpoint.service.pool.size + 1
