@@ -44,7 +44,7 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
     if service is None:
         service = (SparqlService.for_registry(registry, sparql_settings) if registry is not None
                    else SparqlService(sparql_settings))
-    routes = [*endpoint.routes(service), *page.routes(service.settings)]
+    routes = [*endpoint.routes(service, html_page="/query"), *page.routes(service.settings)]
     if registry is not None:
         routes += harvester_routes(registry)
     if not any(getattr(r, "path", None) == "/" for r in routes):

@@ -16,11 +16,11 @@ import orjson
 import pyoxigraph as ox
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
-from stafett.harvester.sparql.negotiate import choose
+from stafett.harvester.sparql.negotiate import choose, parse_accept
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
@@ -36,9 +36,12 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
-def routes(service: SparqlService) -> list[Route]:
+def routes(service: SparqlService, html_page: str | None = None) -> list[Route]:
+    """`html_page`: where a browser asking for HTML without a query is sent (the query page)."""
     async def sparql(request: Request) -> Response:
         try:
+            if html_page and _wants_html_page(request):
+                return RedirectResponse(html_page, 303, headers={"Vary": "Accept"})
             return await _handle(request, service)
         except Problem as problem:
             return problem_response(problem)
@@ -51,6 +54,13 @@ def routes(service: SparqlService) -> list[Route]:
     methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
     return [Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),
             Route("/sparql/", sparql, methods=methods)]
+
+
+def _wants_html_page(request: Request) -> bool:
+    if request.method != "GET" or "query" in request.query_params or "format" in request.query_params:
+        return False
+    ranges = parse_accept(request.headers.get("accept", ""))
+    return bool(ranges) and ranges[0][0] in ("text/html", "application/xhtml+xml")
 
 
 def problem_response(problem: Problem) -> Response:

@@ -83,6 +83,15 @@ def test_query_page_language_from_header_and_hostile_input(app_server):
     assert "innerHTML" not in script.text
 
 
+def test_a_browser_without_a_query_gets_the_query_page(app_server):
+    server, _ = app_server
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = httpx.get(server.base_url + "sparql", headers={"Accept": browser})
+    assert response.status_code == 303 and response.headers["location"] == "/query"
+    machine = httpx.get(server.base_url + "sparql", headers={"Accept": "text/turtle"})
+    assert machine.status_code == 200 and "sd:Service" in machine.text
+
+
 def test_harvester_routes_are_mounted(app_server):
     server, _ = app_server
     root = httpx.get(server.base_url, headers={"Accept": "text/turtle"}, follow_redirects=False)
