@@ -78,7 +78,7 @@ def _copy_store(store: ox.Store, target: Path) -> None:
         store.flush()
         store.backup(str(target))
         return
-    except (OSError, ValueError) as err:  # an in-memory store has nothing to back up
+    except (OSError, ValueError, RuntimeError) as err:  # an in-memory store has nothing to back up
         log.debug("backup not possible (%s); copying quads instead", err)
     shutil.rmtree(target, ignore_errors=True)
     copy = ox.Store(str(target))

@@ -144,3 +144,22 @@ def test_example_query_runs(app_server, path):
     else:
         canonical = lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False)  # noqa: E731
         assert Counter(map(canonical, rows)) == Counter(map(canonical, expected["rows"]))
+
+
+def test_app_without_a_registry_serves_an_in_memory_store(tmp_path):
+    """An in-memory store cannot be backed up; it is copied into a snapshot instead."""
+    import pyoxigraph as ox
+    from stafett.harvester.sparql.service import SparqlService
+
+    store = ox.Store()
+    fill(store)
+    settings = SparqlSettings(workers=1, snapshot_dir=tmp_path)
+    service = SparqlService(settings, store)
+    server = serve_in_thread(create_app(settings, service=service), fast_socket())
+    try:
+        query = "ASK { GRAPH <https://synthetic.stafett.example/graph/0> { ?s ?p ?o } }"
+        answer = httpx.get(server.base_url + "sparql", params={"query": query})
+        assert answer.json()["boolean"] is True
+    finally:
+        server.stop()
+        service.close()
