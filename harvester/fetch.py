@@ -86,8 +86,8 @@ def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loo
     return ip.is_global and not ip.is_multicast
 
 
-async def resolve_checked(host: str, port: int, *, allow_loopback: bool, source: str, url: str) -> str:
-    """Resolve `host`, refuse if ANY address is not public, and return the address to connect to."""
+async def resolve_checked(host: str, port: int, *, allow_loopback: bool, source: str, url: str) -> list[str]:
+    """Resolve `host`, refuse if ANY address is not public, and return the addresses to connect to."""
     try:
         addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
@@ -114,7 +114,7 @@ async def resolve_checked(host: str, port: int, *, allow_loopback: bool, source:
                 source,
                 url,
             )
-    return str(addresses[0])
+    return list(dict.fromkeys(str(ip) for ip in addresses))
 
 
 def short_retry_after(status: int, headers: httpx.Headers, longest: float = 5.0) -> float | None:
@@ -277,16 +277,29 @@ class Fetcher:
             url,
         )
 
-    async def _exchange(self, target: httpx.URL, headers: dict, source: str, url: str):
-        port = target.port or (443 if target.scheme == "https" else 80)
-        address = await resolve_checked(
-            target.host, port, allow_loopback=self.settings.allow_loopback, source=source, url=url
-        )
-        pinned = target.copy_with(host=address)
+    async def connect_pinned(self, target: httpx.URL, addresses: list[str], headers: dict) -> httpx.Response:
+        """Send to the checked addresses in turn (e.g. ::1 then 127.0.0.1), never to a fresh lookup."""
         hop_headers = {**headers, "Host": target.netloc.decode("ascii")}
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-        request = self.client.build_request("GET", pinned, headers=hop_headers, extensions=extensions)
-        response = await self.client.send(request, stream=True)
+        for address in addresses[:-1]:
+            request = self.client.build_request(
+                "GET", target.copy_with(host=address), headers=hop_headers, extensions=extensions
+            )
+            try:
+                return await self.client.send(request, stream=True)
+            except httpx.ConnectError:
+                continue
+        request = self.client.build_request(
+            "GET", target.copy_with(host=addresses[-1]), headers=hop_headers, extensions=extensions
+        )
+        return await self.client.send(request, stream=True)
+
+    async def _exchange(self, target: httpx.URL, headers: dict, source: str, url: str):
+        port = target.port or (443 if target.scheme == "https" else 80)
+        addresses = await resolve_checked(
+            target.host, port, allow_loopback=self.settings.allow_loopback, source=source, url=url
+        )
+        response = await self.connect_pinned(target, addresses, headers)
         try:
             raw = bytearray()
             if response.status_code == 200:

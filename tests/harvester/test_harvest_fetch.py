@@ -133,3 +133,12 @@ def test_compressed_bodies_inflate_within_the_cap(wbits):
     with pytest.raises(Problem) as err:
         inflate(b"not compressed at all", encoding, 1000, "s", "u")
     assert "does not inflate" in err.value.detail
+
+
+def test_a_host_name_is_resolved_checked_and_pinned(node):
+    by_name = node.base.replace("127.0.0.1", "localhost")  # may resolve to ::1 first; 127.0.0.1 serves
+    fetched = fetch(RegistrySettings(data_dir="unused", allow_loopback=True), by_name + "feed")
+    assert fetched.status == 200 and node.hits["/feed"] == 1
+    with pytest.raises(Problem) as err:
+        fetch(RegistrySettings(data_dir="unused"), by_name + "feed")
+    assert err.value.slug == "address-refused" and node.hits["/feed"] == 1
