@@ -35,7 +35,17 @@ def run_harvest(args) -> int:
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import from_args
 
+    from stafett.problems import Problem
+
     registry = Registry(from_args(args))
+    if not registry.sources:
+        registry.close()
+        raise Problem(
+            400,
+            "no-sources",
+            "No sources to harvest",
+            "pass --sources FILE (or set STAFETT_REGISTRY_SOURCES_FILE); see docs/harvester.md",
+        )
     try:
         reports = registry.harvest(args.source, full=args.full)
     finally:

@@ -49,7 +49,17 @@ class Registry:
         self.store: ox.Store | None = None
         if settings.store == "embedded":
             settings.store_path.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store(str(settings.store_path))
+            try:
+                self.store = ox.Store(str(settings.store_path))
+            except OSError as err:
+                self.db.close()
+                raise Problem(
+                    409,
+                    "store-busy",
+                    "The registry's store is in use",
+                    f"{settings.store_path} cannot be opened ({err}); another process (a running "
+                    "`stafett registry serve`?) holds it. Stop it or use its schedule.",
+                ) from None
             self.backend: QuadStore = EmbeddedStore(self.store)
         else:
             self.backend = ExternalStore(

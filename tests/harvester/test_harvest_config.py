@@ -128,3 +128,18 @@ def test_parser_in_a_worker_process_returns_the_same_quads_and_survives_a_crash(
             isolated.close()
     finally:
         node.stop()
+
+
+def test_cli_names_missing_sources_and_a_busy_store(tmp_path):
+    base = [sys.executable, "-m", "stafett", "harvest", "run", "--data-dir", str(tmp_path / "r")]
+    done = subprocess.run(base, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "pass --sources FILE" in done.stderr and "Traceback" not in done.stderr
+    from stafett.harvester.registry import Registry
+
+    holder = Registry(RegistrySettings(data_dir=tmp_path / "r"), sources=[])
+    try:
+        with pytest.raises(Problem) as err:
+            Registry(RegistrySettings(data_dir=tmp_path / "r"), sources=[])
+        assert err.value.slug == "store-busy"
+    finally:
+        holder.close()
