@@ -76,7 +76,9 @@ class EmbeddedStore:
         self.store.update(" ;\n".join(replace_about_update(graph, subjects, triples)))
 
     def close(self) -> None:
-        self.store.flush()
+        if self.store is not None:
+            self.store.flush()
+            self.store = None  # the last reference: RocksDB releases its lock
 
 
 class ExternalStore:

@@ -143,3 +143,4 @@ def test_cli_names_missing_sources_and_a_busy_store(tmp_path):
         assert err.value.slug == "store-busy"
     finally:
         holder.close()
+    Registry(RegistrySettings(data_dir=tmp_path / "r"), sources=[]).close()  # close() released the store
