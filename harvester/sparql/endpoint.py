@@ -90,13 +90,14 @@ async def _handle(request: Request, service: SparqlService) -> Response:
         raise refused("multiple-queries" if queries else "missing-query",
                       "Exactly one query is needed",
                       f"The request carries {len(queries)} `query` parameters; send exactly one.")
-    gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
-    fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
     default_graphs = _graph_iris(params, "default-graph-uri")
     named_graphs = _graph_iris(params, "named-graph-uri")
     # The service-defined base IRI for relative IRIs in queries is the endpoint itself.
     base_iri = str(request.url.replace(query=""))
-    answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri)
+    with service.admission:  # 429 before any parsing when full
+        gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
+        fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
+        answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri)
     headers = {**CORS_HEADERS, "Vary": "Accept", "Cache-Control": "no-store"}
     if answer.truncated:
         headers[TRUNCATION_HEADER] = "true"

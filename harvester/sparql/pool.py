@@ -1,9 +1,10 @@
 """A small pool of query worker processes behind a bounded queue.
 
-`run()` waits for an idle worker (at most `queue_size` requests may wait; one more is refused with
-429), sends the query and waits at most `timeout` seconds for the answer. At the deadline the
-worker is killed by its PID (pyoxigraph has no cancel) and a fresh one takes its place, so the
-endpoint keeps answering. Blocking pipe I/O runs on a dedicated thread pool, never the event loop.
+`Admission` lets at most `workers + queue_size` requests in (one more is refused with 429, before
+any parsing); `run()` waits for an idle worker, sends the query and waits at most `timeout`
+seconds for the answer. At the deadline the worker is killed by its PID (pyoxigraph has no
+cancel) and a fresh one takes its place, so the endpoint keeps answering. Blocking pipe I/O runs
+on a dedicated thread pool, never the event loop.
 """
 
 from __future__ import annotations
@@ -82,6 +83,36 @@ class Worker:
             stream.close()
 
 
+class Admission:
+    """At most `running + waiting` requests inside (parsing, queued or running); one more gets 429.
+
+    Taken before the query is parsed, so a flood of distinct heavy queries cannot keep the
+    CPU busy in the parser either; it bounds forwards to an external store the same way.
+    """
+
+    def __init__(self, running: int, waiting: int, retry_after: float) -> None:
+        self.running, self.waiting = max(1, running), max(0, waiting)
+        self.retry_after = max(1, math.ceil(retry_after))
+        self.active = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Admission:
+        with self._lock:
+            if self.active >= self.running + self.waiting:
+                problem = limit_problem(
+                    429, "too-many-queries", "Too many queries at once",
+                    f"{self.running} queries are running and {self.waiting} are waiting, the most this "
+                    "endpoint accepts. Retry after the time in the Retry-After header.")
+                problem.retry_after = self.retry_after
+                raise problem
+            self.active += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self.active -= 1
+
+
 class WorkerPool:
     def __init__(self, size: int, queue_size: int, timeout: float, memory_mb: int = 0) -> None:
         self.size, self.queue_size, self.timeout = max(1, size), max(0, queue_size), timeout
@@ -91,7 +122,6 @@ class WorkerPool:
         for item in self._workers:
             self._idle.put(item)
         self._lock = threading.Lock()
-        self._admitted = 0
         self._threads = ThreadPoolExecutor(self.size + self.queue_size, thread_name_prefix="sparql")
         self.killed = 0  # queries stopped at the deadline (for tests and logs)
         self.lease = None  # Callable[[Worker], Path]: the snapshot a worker should query (set by the service)
@@ -104,21 +134,9 @@ class WorkerPool:
         return {w.snapshot for w in self._workers if w.snapshot is not None}
 
     async def run(self, request: dict) -> dict:
-        with self._lock:
-            if self._admitted >= self.size + self.queue_size:
-                problem = limit_problem(
-                    429, "too-many-queries", "Too many queries at once",
-                    f"{self.size} queries are running and {self.queue_size} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header.")
-                problem.retry_after = math.ceil(self.timeout)
-                raise problem
-            self._admitted += 1
-        try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._threads, self._run_blocking, request)
-        finally:
-            with self._lock:
-                self._admitted -= 1
+        """Callers are already admitted (`Admission`), so at most size + queue_size arrive here."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self._run_blocking, request)
 
     def _run_blocking(self, request: dict) -> dict:
         try:

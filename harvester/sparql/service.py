@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from stafett.harvester.sparql.external import forward
 from stafett.harvester.sparql.gate import GatedQuery
-from stafett.harvester.sparql.pool import WorkerPool, limit_problem
+from stafett.harvester.sparql.pool import Admission, WorkerPool, limit_problem
 from stafett.harvester.sparql.settings import SparqlSettings
 from stafett.harvester.sparql.snapshot import Snapshots
 
@@ -28,6 +28,7 @@ class SparqlService:
         self.settings = settings
         self.pool: WorkerPool | None = None
         self.snapshots: Snapshots | None = None
+        self.admission = Admission(settings.workers, settings.queue_size, settings.timeout_seconds)
         if settings.external_endpoint:
             return
         self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds,

@@ -129,8 +129,8 @@ def test_size_limits(endpoint):  # noqa: F811
 
 
 def test_queue_is_bounded_with_429_and_retry_after(endpoint):  # noqa: F811
-    pool = endpoint.service.pool
-    capacity = pool.size + pool.queue_size
+    admission = endpoint.service.admission
+    capacity = admission.running + admission.waiting
     results: list[httpx.Response] = []
 
     def runaway():
@@ -140,7 +140,7 @@ def test_queue_is_bounded_with_429_and_retry_after(endpoint):  # noqa: F811
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 5
-    while pool._admitted < capacity and time.monotonic() < deadline:
+    while admission.active < capacity and time.monotonic() < deadline:
         time.sleep(0.02)
     refused = get(endpoint, "ASK {}")
     for thread in threads:
