@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -178,21 +177,11 @@ class RunningFederation:
             node.store.close()
 
 
-def listening_socket():
-    """A loopback socket with TCP_NODELAY, which accepted connections inherit: without it a
-    keep-alive client (httpx) waits ~40 ms per response on Nagle + delayed ACK."""
-    from stafett.serving import bind
-
-    sock = bind()
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
-
-
 def start_federation(federation: Federation, data_dir: Path) -> RunningFederation:
-    from stafett.serving import url_of
+    from stafett.serving import bind, url_of
 
     running = RunningFederation(federation, data_dir)
-    sockets = {name: listening_socket() for name in federation.nodes}
+    sockets = {name: bind() for name in federation.nodes}
     rebases = [(spec.origin, url_of(sockets[name])) for name, spec in federation.nodes.items()]
     try:
         for name, spec in federation.nodes.items():
@@ -226,7 +215,7 @@ def _start_aggregator(running: RunningFederation, spec: AggregatorSpec, data_dir
     from stafett.harvester.settings import RegistrySettings
     from stafett.harvester.sources import Source
     from stafett.harvester.sparql.settings import SparqlSettings
-    from stafett.serving import serve_in_thread, url_of
+    from stafett.serving import bind, serve_in_thread, url_of
 
     interval = running.federation.harvest_interval
     sources = []
@@ -238,7 +227,7 @@ def _start_aggregator(running: RunningFederation, spec: AggregatorSpec, data_dir
             relayed = tuple(running.nodes[n].base_url for n in running.federation.nodes_behind(name))
             sources.append(Source(name, running.aggregators[name].base_url, aggregator=True, relay=relayed,
                                   interval=interval))
-    sock = listening_socket()
+    sock = bind()
     settings = RegistrySettings(data_dir=data_dir / "registries" / spec.name, base_url=url_of(sock),
                                 allow_loopback=True, title=spec.title)
     registry = Registry(settings, sources)

@@ -17,9 +17,9 @@ from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sparql.page import EXAMPLES_DIR, load_examples
 from stafett.harvester.sparql.page_text import LANGUAGES, TEXT
 from stafett.harvester.sparql.settings import SparqlSettings
-from test_sparql_support import REPO, example_cases, fast_socket, fill
+from test_sparql_support import REPO, example_cases, fill
 
-from stafett.serving import serve_in_thread
+from stafett.serving import bind, serve_in_thread
 
 EXAMPLE_QUERIES = REPO / "examples" / "queries"
 
@@ -27,7 +27,7 @@ EXAMPLE_QUERIES = REPO / "examples" / "queries"
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("registry")
-    sock = fast_socket()
+    sock = bind()
     host, port = sock.getsockname()[:2]
     registry = Registry(RegistrySettings(data_dir=data, base_url=f"http://{host}:{port}/"), sources=[])
     fill(registry.store, with_vocabulary=True)
@@ -155,7 +155,7 @@ def test_app_without_a_registry_serves_an_in_memory_store(tmp_path):
     fill(store)
     settings = SparqlSettings(workers=1, snapshot_dir=tmp_path)
     service = SparqlService(settings, store)
-    server = serve_in_thread(create_app(settings, service=service), fast_socket())
+    server = serve_in_thread(create_app(settings, service=service), bind())
     try:
         query = "ASK { GRAPH <https://synthetic.stafett.example/graph/0> { ?s ?p ?o } }"
         answer = httpx.get(server.base_url + "sparql", params={"query": query})

@@ -16,7 +16,7 @@ from stafett.harvester.sparql.results import TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
 from stafett.harvester.sparql.settings import SparqlSettings
 from starlette.applications import Starlette
-from test_sparql_support import SYNTHETIC, SYNTHETIC_COUNT, fast_socket, fill
+from test_sparql_support import SYNTHETIC, SYNTHETIC_COUNT, fill
 
 from stafett.serving import bind, serve_in_thread
 
@@ -54,7 +54,7 @@ def external(tmp_path_factory):
             time.sleep(0.1)
     settings = SparqlSettings(external_endpoint=store_url, timeout_seconds=1.5, max_rows=25)
     service = SparqlService(settings)
-    server = serve_in_thread(Starlette(routes=routes(service)), fast_socket())
+    server = serve_in_thread(Starlette(routes=routes(service)), bind())
     yield server.base_url + "sparql"
     server.stop()
     store.kill()  # the Oxigraph server this fixture started, by its handle (PID)

@@ -8,7 +8,6 @@ runaway cross join and for the row cap.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,14 +76,6 @@ def fill(store: ox.Store, *, with_vocabulary: bool = False) -> None:
         store.add(ox.Quad(thing, label, ox.Literal(f"ting {i}", language="sv"), graph))
 
 
-def fast_socket():
-    """A loopback socket with TCP_NODELAY (inherited by accepted connections); without it httpx's
-    keep-alive requests wait ~40 ms each on Nagle + delayed ACK."""
-    sock = bind()
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
-
-
 class Endpoint:
     def __init__(self, service: SparqlService, server, store: ox.Store) -> None:
         self.service, self.server, self.store = service, server, store
@@ -99,7 +90,7 @@ def endpoint(tmp_path_factory):
     settings = SparqlSettings(timeout_seconds=TIMEOUT, max_rows=MAX_ROWS, workers=2, queue_size=2,
                               snapshot_dir=root / "snapshots", max_query_chars=5000, max_body_bytes=8000)
     service = SparqlService(settings, store)
-    server = serve_in_thread(Starlette(routes=routes(service)), fast_socket())
+    server = serve_in_thread(Starlette(routes=routes(service)), bind())
     yield Endpoint(service, server, store)
     server.stop()
     service.close()
