@@ -4,7 +4,9 @@ All files ship inside the package and are read with `importlib.resources`, parse
 (the CPV table alone is 9,454 concepts, so nothing is parsed at import). Quads come back in the
 default graph; callers that load them into a store choose the graph.
 
-- `ontology_quads()`      the `stf:` classes and properties (vocabulary/ontology.ttl)
+- `ontology_quads()`      the `stf:` classes and properties of cases (vocabulary/ontology.ttl)
+- `registry_ontology_quads()` the `stf:` terms a registry writes about its harvests
+                          (vocabulary/registry-ontology.ttl: sources, runs, routes, tombstones)
 - `concept_quads()`       the seven Stafett schemes (vocabulary/concepts/*.ttl)
 - `reference_quads()`     the EU authority tables and CPV (vocabulary/reference/*.ttl)
 - `all_vocabulary_quads()` all of the above
@@ -23,6 +25,9 @@ import pyoxigraph as ox
 
 STF = "https://w3id.org/stafett/ns#"
 ONTOLOGY_IRI = "https://w3id.org/stafett/ns"
+# A separate module in the same namespace: registry bookkeeping is not what publishers write, so it
+# is kept out of ontology.ttl (whose every term is a JSON key of the context).
+REGISTRY_ONTOLOGY_IRI = "https://w3id.org/stafett/ns/registry"
 CONCEPT_BASE = "https://w3id.org/stafett/concept/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 CPV_SCHEME = "http://data.europa.eu/cpv/cpv"
@@ -50,9 +55,9 @@ SCHEMES = MappingProxyType({
 PROJECT_SCHEMES = MappingProxyType({k: v for k, v in SCHEMES.items() if v.startswith(CONCEPT_BASE)})
 
 __all__ = [
-    "CONCEPT_BASE", "LANGUAGES", "ONTOLOGY_IRI", "PROJECT_SCHEMES", "SCHEMES", "STF",
-    "all_vocabulary_quads", "as_rdflib", "concept_iri", "concept_quads", "ontology_quads",
-    "reference_quads",
+    "CONCEPT_BASE", "LANGUAGES", "ONTOLOGY_IRI", "PROJECT_SCHEMES", "REGISTRY_ONTOLOGY_IRI", "SCHEMES",
+    "STF", "all_vocabulary_quads", "as_rdflib", "concept_iri", "concept_quads", "ontology_quads",
+    "reference_quads", "registry_ontology_quads",
 ]
 
 
@@ -62,6 +67,7 @@ def concept_iri(key: str, code: str) -> str:
 
 
 def _parse_files(folder: str | None, pattern: str) -> tuple[ox.Quad, ...]:
+    """Every Turtle file in `folder` whose name ends with `pattern`."""
     root = resources.files("stafett.vocabulary")
     if folder:
         root = root.joinpath(folder)
@@ -72,10 +78,22 @@ def _parse_files(folder: str | None, pattern: str) -> tuple[ox.Quad, ...]:
     return tuple(quads)
 
 
+def _parse_file(name: str) -> tuple[ox.Quad, ...]:
+    data = resources.files("stafett.vocabulary").joinpath(name).read_bytes()
+    return tuple(ox.parse(data, ox.RdfFormat.TURTLE))
+
+
 @cache
 def ontology_quads() -> tuple[ox.Quad, ...]:
     """The Stafett ontology (classes and properties with labels in seven languages)."""
-    return _parse_files(None, "ontology.ttl")
+    return _parse_file("ontology.ttl")
+
+
+@cache
+def registry_ontology_quads() -> tuple[ox.Quad, ...]:
+    """The registry bookkeeping terms the harvester writes (harvest sources, runs, routes,
+    tombstones, run counters), documented in seven languages like the main ontology."""
+    return _parse_file("registry-ontology.ttl")
 
 
 @cache
@@ -92,7 +110,8 @@ def reference_quads() -> tuple[ox.Quad, ...]:
 
 @cache
 def all_vocabulary_quads() -> tuple[ox.Quad, ...]:
-    return ontology_quads() + concept_quads() + reference_quads()
+    """Both ontology modules, the concept schemes and the reference tables."""
+    return ontology_quads() + registry_ontology_quads() + concept_quads() + reference_quads()
 
 
 def as_rdflib(quads):

@@ -11,6 +11,7 @@ from stafett.vocabulary import (
     concept_quads,
     ontology_quads,
     reference_quads,
+    registry_ontology_quads,
 )
 from vocab_support import term_definitions
 
@@ -24,7 +25,9 @@ def test_all_names_exist_and_public_functions_are_exported():
 
 def test_loaders_are_cached_and_add_up():
     assert ontology_quads() is ontology_quads()
-    total = len(ontology_quads()) + len(concept_quads()) + len(reference_quads())
+    assert registry_ontology_quads() is registry_ontology_quads()
+    total = (len(ontology_quads()) + len(registry_ontology_quads()) + len(concept_quads())
+             + len(reference_quads()))
     assert len(all_vocabulary_quads()) == total > 60_000
 
 

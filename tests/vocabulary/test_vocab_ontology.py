@@ -1,14 +1,30 @@
-"""Agreement test 2: every Stafett class and property is documented in seven languages and linked."""
+"""Agreement test 2: every Stafett class and property is documented in seven languages and linked.
+
+Both ontology modules are held to the same rules: the case ontology (ontology.ttl) and the registry
+bookkeeping module (registry-ontology.ttl); each term must say which of the two defines it.
+"""
 
 from __future__ import annotations
 
 import pytest
-from stafett.vocabulary import ONTOLOGY_IRI, STF, ontology_quads
+from stafett.vocabulary import (
+    ONTOLOGY_IRI,
+    REGISTRY_ONTOLOGY_IRI,
+    STF,
+    ontology_quads,
+    registry_ontology_quads,
+)
 from vocab_support import OWL, RDF_TYPE, RDFS, SEVEN, SKOS, index
 
 GRAPH = index(ontology_quads())
 TERMS = sorted(s for s, p in GRAPH.items() if s.startswith(STF) and p[RDF_TYPE])
-PROPERTIES = [t for t in TERMS if (OWL + "Class", None) not in GRAPH[t][RDF_TYPE]]
+REGISTRY_GRAPH = index(registry_ontology_quads())
+REGISTRY_TERMS = sorted(s for s, p in REGISTRY_GRAPH.items() if s.startswith(STF) and p[RDF_TYPE])
+# (module IRI, graph, term) for every term of both modules.
+ALL_TERMS = [(ONTOLOGY_IRI, GRAPH, t) for t in TERMS] + [
+    (REGISTRY_ONTOLOGY_IRI, REGISTRY_GRAPH, t) for t in REGISTRY_TERMS]
+ALL_PROPERTIES = [(g, t) for _, g, t in ALL_TERMS if (OWL + "Class", None) not in g[t][RDF_TYPE]]
+IDS = [t[len(STF):] for _, _, t in ALL_TERMS]
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 
@@ -26,32 +42,44 @@ def test_the_ontology_defines_the_expected_terms():
     assert {t[len(STF):] for t in TERMS} == expected
 
 
-@pytest.mark.parametrize("term", TERMS)
-def test_term_has_one_label_and_definition_per_language(term):
+@pytest.mark.parametrize(("module", "graph", "term"), ALL_TERMS, ids=IDS)
+def test_term_has_one_label_and_definition_per_language(module, graph, term):
     for predicate in (RDFS + "label", SKOS + "definition"):
-        langs = languages(GRAPH[term][predicate])
+        langs = languages(graph[term][predicate])
         assert sorted(SEVEN) == langs, f"{term} {predicate}: {langs}, want one per language"
-        assert all(value.strip() for value, _ in GRAPH[term][predicate])
+        assert all(value.strip() for value, _ in graph[term][predicate])
 
 
-@pytest.mark.parametrize("term", TERMS)
-def test_term_is_defined_by_the_ontology(term):
-    assert GRAPH[term][RDFS + "isDefinedBy"] == [(ONTOLOGY_IRI, None)]
+@pytest.mark.parametrize(("module", "graph", "term"), ALL_TERMS, ids=IDS)
+def test_term_is_defined_by_its_module(module, graph, term):
+    assert graph[term][RDFS + "isDefinedBy"] == [(module, None)]
 
 
-@pytest.mark.parametrize("prop", PROPERTIES)
-def test_property_has_domain_and_range(prop):
-    assert GRAPH[prop][RDFS + "domain"], f"{prop} has no rdfs:domain"
-    assert GRAPH[prop][RDFS + "range"], f"{prop} has no rdfs:range"
+@pytest.mark.parametrize(("graph", "prop"), ALL_PROPERTIES, ids=[p[len(STF):] for _, p in ALL_PROPERTIES])
+def test_property_has_domain_and_range(graph, prop):
+    assert graph[prop][RDFS + "domain"], f"{prop} has no rdfs:domain"
+    assert graph[prop][RDFS + "range"], f"{prop} has no rdfs:range"
 
 
-def test_ontology_header():
-    head = GRAPH[ONTOLOGY_IRI]
+def test_no_term_is_defined_by_both_modules():
+    both = set(TERMS) & set(REGISTRY_TERMS)
+    assert REGISTRY_TERMS and not both, f"defined in both ontology files: {sorted(both)}"
+
+
+@pytest.mark.parametrize(("iri", "graph"), [(ONTOLOGY_IRI, GRAPH), (REGISTRY_ONTOLOGY_IRI, REGISTRY_GRAPH)])
+def test_ontology_header(iri, graph):
+    head = graph[iri]
     assert (OWL + "Ontology", None) in head[RDF_TYPE]
     assert ("1.0", None) in head[OWL + "versionInfo"]
     assert head[DCT + "license"] and head[DCT + "title"]
+    assert sorted(SEVEN) == languages(head[DCT + "title"])
     assert ("stf", None) in head["http://purl.org/vocab/vann/preferredNamespacePrefix"]
     assert (STF, None) in head["http://purl.org/vocab/vann/preferredNamespaceUri"]
+
+
+def test_the_two_modules_link_each_other():
+    assert (REGISTRY_ONTOLOGY_IRI, None) in GRAPH[ONTOLOGY_IRI][RDFS + "seeAlso"]
+    assert (ONTOLOGY_IRI, None) in REGISTRY_GRAPH[REGISTRY_ONTOLOGY_IRI][OWL + "imports"]
 
 
 def test_links_to_standards():
