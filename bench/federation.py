@@ -30,9 +30,11 @@ def node_settings(node: Node, first_doc: dict, base_url: str, data_dir: Path):
 
     buyer = first_doc["buyer"][0]
     langs = tuple(dict.fromkeys([node.lang, "en"]))
+    from bench.node_server import unthrottled
+
     return NodeSettings(base_url=base_url, data_dir=data_dir, org_name=buyer["name"],
                         org_number=buyer["orgNumber"], country=buyer["country"], languages=langs,
-                        extra={"feed_burst": 10**9, "feed_rate": 10**9})
+                        **unthrottled())
 
 
 def fill_node(job: tuple) -> tuple[int, int]:
@@ -117,3 +119,30 @@ def serve(fed: Federation, workdir: Path, processes: int = 1, sock=None):
         server.stop()
         for store in stores:
             store.close()
+
+
+def main() -> int:
+    """Serve a federation from its own process (see bench.harvest): one JSON job line on stdin,
+    {"size", "seed", "base_url", "fd", "workdir", "processes"}; prints one JSON line with the
+    served nodes, then serves until stdin closes. `fd` is the listening socket the parent bound
+    (and generated its case IRIs under), passed down with `pass_fds`."""
+    import socket
+    import sys
+    import time
+
+    from bench.generate import generate
+
+    job = orjson.loads(sys.stdin.readline())
+    fed = generate(job["size"], seed=job["seed"], base_url=job["base_url"])
+    sock = socket.socket(fileno=job["fd"])
+    start = time.perf_counter()
+    with serve(fed, Path(job["workdir"]), job["processes"], sock) as (served, published, refused):
+        report = {"nodes": [[s.name, s.base_url] for s in served.values()], "published": published,
+                  "refused": refused, "fill_seconds": time.perf_counter() - start}
+        print(orjson.dumps(report).decode(), flush=True)
+        sys.stdin.read()  # serve until the parent closes our input
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

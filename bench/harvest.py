@@ -1,7 +1,7 @@
 """Harvest throughput through the real harvester, from many real nodes on loopback.
 
-The nodes (`bench.federation`) serve in this process; the harvester (`bench.harvest_worker`)
-runs in a separate process, so its RSS and CPU are its own. Measured: first harvest (HTTP fetch,
+The nodes (`bench.federation`) serve from one process, the harvester (`bench.harvest_worker`)
+from another, so each one's RSS, CPU and garbage collector are its own. Measured: first harvest (HTTP fetch,
 parse, validation, load) in cases/s against the naive in-process ingest, re-harvest with nothing
 changed, memory and disk per case, and SPARQL latency through the registry's endpoint.
 """
@@ -11,14 +11,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
 import orjson
 
-from bench import federation, queries_bench
+from bench import queries_bench
 from bench.measure import Row, rate
+from stafett.serving import bind, url_of
 
 SECTION = "harvest, nodes on loopback (cases/s)"
 
@@ -43,18 +44,42 @@ def measure(fed, opts, shared) -> list[Row]:
         return absent
     workdir = opts.workdir / f"harvest-{fed.size}"
     shutil.rmtree(workdir, ignore_errors=True)
-    start = time.perf_counter()
-    processes = 1 if fed.size <= 200 else 2
-    serving = federation.serve(fed, workdir / "nodes", processes, opts.federation_socket)
-    with serving as (served, published, refused):
-        fill_s = time.perf_counter() - start
-        job = {"sources": [[s.name, s.base_url] for s in served.values()],
-               "data_dir": str(workdir / "registry"),
+    with federation_process(fed, opts, workdir / "nodes") as served:
+        job = {"sources": served["nodes"], "data_dir": str(workdir / "registry"),
                "queries": queries_bench.named_queries(), "repeats": opts.repeats,
                "profile": str(opts.workdir / f"harvest-profile-{fed.size}.txt") if opts.profile else None}
         result = run_worker(job)
     shared["registry_queries"] = result.get("queries", {})
-    return rows_of(result, published, refused, fill_s, len(served), shared.get("naive"))
+    return rows_of(result, served["published"], served["refused"], served["fill_seconds"],
+                   len(served["nodes"]), shared.get("naive"))
+
+
+@contextmanager
+def federation_process(fed, opts, workdir: Path):
+    """Fill and serve every node from a separate process (bench.federation), on the socket the
+    federation's IRIs were generated under; yields what it reports (nodes, counts, fill time)."""
+    sock = opts.federation_socket or bind()
+    base_url = url_of(sock) + "n{index}"
+    job = {"size": fed.size, "seed": fed.seed, "base_url": base_url, "fd": sock.fileno(),
+           "workdir": str(workdir), "processes": 1 if fed.size <= 200 else 2}
+    proc = subprocess.Popen([sys.executable, "-m", "bench.federation"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, pass_fds=[sock.fileno()],
+                            cwd=Path(__file__).parent.parent)
+    try:
+        proc.stdin.write(orjson.dumps(job).decode() + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the federation server process did not start")
+        yield orjson.loads(line)
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # our own child, by its handle
+            proc.wait()
+        sock.close()
 
 
 def rows_of(result: dict, published: int, refused: int, fill_s: float, nodes: int, naive_run) -> list[Row]:

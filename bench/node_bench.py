@@ -1,8 +1,8 @@
 """Node throughput on loopback: validated creates/s, case GET/s, feed page GET/s, 304/s.
 
-A real node (`stafett.node.app.create_app`) serves in a thread of this process; the load comes
-from `bench.loadgen` in a separate process (httpx, a few concurrent connections), so the client
-does not steal the server's interpreter. With 2 cores the server gets about one core.
+A real node (`stafett.node.app.create_app`) serves from its own process (`bench.node_server`);
+the load comes from `bench.loadgen` in another process (httpx, a few concurrent connections), so
+the client does not steal the server's interpreter. With 2 cores the server gets about one core.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import orjson
 from bench.measure import Row, rate
 
 SECTION = "node on loopback, one server thread (requests/s)"
+FEED_PAGE_SIZE = 100  # NodeSettings.feed_page_size default
 
 
 def missing() -> list[Row] | None:
@@ -47,52 +48,56 @@ def ok_rate(result: dict, status: str) -> tuple[float, str]:
 
 @contextmanager
 def running_node(first_case, workdir: Path):
-    """A node on an ephemeral loopback port with a fresh store and one API token."""
-    from stafett.node.app import create_app
-    from stafett.node.auth import issue_token
-    from stafett.node.settings import NodeSettings
-    from stafett.node.store import NodeStore
+    """A node in its own process (bench.node_server) with a fresh store and one API token.
 
-    from stafett.serving import bind, serve_in_thread, url_of
-
+    Yields (base_url, token, list_case_urls).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        sock = bind()
         buyer = first_case.doc["buyer"][0]
-        unlimited = {"feed_burst": 10**9, "feed_rate": 10**9}  # measure the node, not its throttle
-        settings = NodeSettings(base_url=url_of(sock), data_dir=Path(tmp), org_name=buyer["name"],
-                                org_number=buyer["orgNumber"], country=buyer["country"],
-                                languages=tuple(first_case.doc["title"]), extra=unlimited)
-        store = NodeStore(settings.database_path)
-        token = issue_token(store, "bench")
-        server = serve_in_thread(create_app(settings, store), sock)
+        job = {"data_dir": tmp, "org_name": buyer["name"], "org_number": buyer["orgNumber"],
+               "country": buyer["country"], "languages": list(first_case.doc["title"])}
+        proc = subprocess.Popen([sys.executable, "-m", "bench.node_server"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
         try:
-            yield settings, store, token
+            proc.stdin.write(orjson.dumps(job).decode() + "\n")
+            proc.stdin.flush()
+            started = proc.stdout.readline()
+            if not started:
+                raise RuntimeError("the node server process did not start")
+            info = orjson.loads(started)
+
+            def list_case_urls() -> list[str]:
+                proc.stdin.write("list\n")
+                proc.stdin.flush()
+                return orjson.loads(proc.stdout.readline())
+
+            yield info["base_url"], info["token"], list_case_urls
         finally:
-            server.stop()
-            store.close()
+            proc.stdin.close()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # our own child, by its handle
+                proc.wait()
 
 
 def measure(fed, opts) -> list[Row]:
     if (absent := missing()) is not None:
         return absent
     cases = fed.cases
-    with running_node(cases[0], opts.workdir) as (settings, store, token):
-        base = settings.base_url
+    with running_node(cases[0], opts.workdir) as (base, token, list_case_urls):
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"}
         creates = [{"method": "POST", "url": f"{base}cases", "headers": auth,
                     "body": orjson.dumps(c.authored()).decode()} for c in cases]
-        writes = load(creates, opts.seconds * 4, opts.connections, cycle=False)
-        rows = [Row(SECTION, "validated creates (POST /cases)", "req/s", *ok_rate(writes, "201")[:1],
-                    note=ok_rate(writes, "201")[1])]
-        records = store.list_published(0, len(cases))
-        case_urls = [f"{base}case/{r.slug}" for r in records]
+        value, note = ok_rate(load(creates, opts.seconds * 4, opts.connections, cycle=False), "201")
+        rows = [Row(SECTION, "validated creates (POST /cases)", "req/s", value, note=note)]
+        case_urls = list_case_urls()
         ld = {"Accept": "application/ld+json"}
-        reads = load([{"method": "GET", "url": u, "headers": ld} for u in case_urls], opts.seconds,
-                     opts.connections)
-        rows.append(Row(SECTION, "case GET (JSON-LD)", "req/s", ok_rate(reads, "200")[0],
-                        note=ok_rate(reads, "200")[1]))
-        rows.append(feed_pages(base, settings.feed_page_size, len(records), opts))
+        value, note = ok_rate(load([{"method": "GET", "url": u, "headers": ld} for u in case_urls],
+                                   opts.seconds, opts.connections), "200")
+        rows.append(Row(SECTION, "case GET (JSON-LD)", "req/s", value, note=note))
+        rows.append(feed_pages(base, FEED_PAGE_SIZE, len(case_urls), opts))
         rows.append(conditional(case_urls, opts))
     return rows
 
@@ -103,7 +108,8 @@ def feed_pages(base: str, page_size: int, members: int, opts) -> Row:
     pages = [{"method": "GET", "url": f"{base}feed/{i}", "headers": trig} for i in range(closed)]
     result = load(pages, opts.seconds, opts.connections)
     value, note = ok_rate(result, "200")
-    return Row(SECTION, f"feed page GET (TriG, {page_size} members)", "req/s", value, note=note)
+    return Row(SECTION, f"feed page GET (TriG, pages of up to {page_size} members)", "req/s", value,
+               note=note)
 
 
 def conditional(case_urls: list[str], opts) -> Row:
