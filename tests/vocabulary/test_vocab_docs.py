@@ -96,3 +96,14 @@ def test_html_rendering_escapes_everything_it_does_not_know():
                        "| a | b |\n|---|---|\n| <img src=x> | [l](#codes-x) |\n")
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert '<h1 id="x">T</h1>' in page and '<a href="#codes-x">l</a>' in page
+
+
+def test_every_registry_bookkeeping_term_is_documented():
+    from stafett.vocabulary import STF, registry_ontology_quads
+
+    text = DOCS.read_text("utf-8")
+    section = text.split("## Registry bookkeeping terms", 1)[1]
+    terms = {q.subject.value for q in registry_ontology_quads() if q.subject.value.startswith(STF)}
+    assert len(terms) > 20
+    missing = sorted(t for t in terms if f"| `stf:{t[len(STF):]}` |" not in section)
+    assert not missing, f"registry terms missing from docs/vocabulary.md: {missing}"
