@@ -58,7 +58,9 @@ DCAT_VERSION = n(DCAT + "version")
 XSD_DATETIME = n(XSD + "dateTime")
 XSD_INTEGER = n(XSD + "integer")
 XSD_BOOLEAN = n(XSD + "boolean")
-# Registry bookkeeping (documented in docs/harvester.md).
+# Registry bookkeeping (documented in docs/harvester.md). Every stf: term here is defined in
+# vocabulary/registry-ontology.ttl (or ontology.ttl for stf:Case); tests/vocabulary/
+# test_vocab_registry_terms.py fails when a new one is used without a definition there.
 STF_HARVESTED_FROM = n(STF + "harvestedFrom")  # case -> source resource of the winning route
 STF_ROUTE_OF = n(STF + "routeOf")  # route node -> the case it carried (one node per case and source)
 STF_DIRECT = n(STF + "direct")  # route came from the publisher itself
