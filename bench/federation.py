@@ -133,7 +133,7 @@ def main() -> int:
     from bench.generate import generate
 
     job = orjson.loads(sys.stdin.readline())
-    fed = generate(job["size"], seed=job["seed"], base_url=job["base_url"])
+    fed = generate(job["size"], seed=job["seed"], nodes=job.get("nodes"), base_url=job["base_url"])
     sock = socket.socket(fileno=job["fd"])
     start = time.perf_counter()
     with serve(fed, Path(job["workdir"]), job["processes"], sock) as (served, published, refused):

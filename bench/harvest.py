@@ -60,7 +60,8 @@ def federation_process(fed, opts, workdir: Path):
     federation's IRIs were generated under; yields what it reports (nodes, counts, fill time)."""
     sock = opts.federation_socket or bind()
     base_url = url_of(sock) + "n{index}"
-    job = {"size": fed.size, "seed": fed.seed, "base_url": base_url, "fd": sock.fileno(),
+    job = {"size": fed.size, "seed": fed.seed, "nodes": len(fed.nodes), "base_url": base_url,
+           "fd": sock.fileno(),
            "workdir": str(workdir), "processes": 1 if fed.size <= 200 else 2}
     proc = subprocess.Popen([sys.executable, "-m", "bench.federation"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, pass_fds=[sock.fileno()],

@@ -38,6 +38,7 @@ class Options:
     repeats: int = 9  # runs per SPARQL query
     profile: bool = False
     only: tuple[str, ...] = ()  # stage names to run (default: all)
+    nodes: int | None = None  # publisher count (default: size/100, 10..1000)
     workdir: Path = RESULTS
     federation_socket: socket.socket | None = None  # where bench.federation serves the nodes
 
@@ -92,7 +93,8 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
     # Case IRIs are minted under the addresses the nodes will be served at, so cross-links
     # between cases (adoptedFrom, relatedCase, ...) resolve in the harvested registry too.
     opts.federation_socket = bind()
-    fed = generate.generate(opts.size, seed=opts.seed, base_url=url_of(opts.federation_socket) + "n{index}")
+    fed = generate.generate(opts.size, seed=opts.seed, nodes=opts.nodes,
+                            base_url=url_of(opts.federation_socket) + "n{index}")
     info["federation"] = f"{len(fed.cases):,} cases on {len(fed.nodes):,} nodes (seed {opts.seed})"
     out(machine_table(info))
     rows: list[Row] = []
@@ -112,7 +114,8 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
 
 
 def save(opts: Options, info: dict, rows: list[Row]) -> None:
-    stem = opts.workdir / f"run-{opts.size}{'-' + '-'.join(opts.only) if opts.only else ''}"
+    nodes = f"-{opts.nodes}nodes" if opts.nodes else ""
+    stem = opts.workdir / f"run-{opts.size}{nodes}{'-' + '-'.join(opts.only) if opts.only else ''}"
     stem.with_suffix(".json").write_bytes(orjson.dumps({"machine": info, "rows": [r.as_dict() for r in rows]},
                                                        option=orjson.OPT_INDENT_2))
     stem.with_suffix(".md").write_text(machine_table(info) + "\n\n" + table(rows) + "\n", "utf-8")
@@ -127,6 +130,7 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end harvest")
     parser.add_argument("--workdir", type=Path, default=RESULTS)
+    parser.add_argument("--nodes", type=int, default=None, help="publishers (default: size/100, 10..1000)")
     parser.add_argument("--only", default="", help="comma-separated stages: " + ", ".join(STAGES))
     args = parser.parse_args(argv)
     only = tuple(s for s in args.only.split(",") if s)
@@ -134,7 +138,8 @@ def parse_args(argv: list[str] | None) -> Options:
         return Options(size=SMOKE_SIZE, seed=args.seed, seconds=1.0, connections=2, component_sample=10,
                        repeats=3, workdir=args.workdir)
     return Options(size=generate.parse_size(args.size), seed=args.seed, seconds=args.seconds,
-                   connections=args.connections, profile=args.profile, workdir=args.workdir, only=only)
+                   connections=args.connections, profile=args.profile, workdir=args.workdir, only=only,
+                   nodes=args.nodes)
 
 
 def main(argv: list[str] | None = None) -> int:
