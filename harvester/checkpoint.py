@@ -1,10 +1,10 @@
 """Where each source's harvest stopped: processed activities and finished pages.
 
-A member is marked processed in the same SQLite transaction that records its effect (load.py),
-so a crash re-applies at most the one member whose store write was not yet acknowledged here -
-and store writes are idempotent replacements. A page is remembered (ETag, Last-Modified, its
-links, whether it is immutable) only after all of its members are processed, so an immutable
-page is skipped on later runs only when nothing on it can have been missed.
+A member is marked processed in the same SQLite transaction that records its effect (load.py,
+one transaction per feed page), so a crash re-applies at most the one page whose store write was
+not yet acknowledged here - and store writes are idempotent replacements. A page is remembered
+(ETag, Last-Modified, its links, whether it is immutable) in the transaction that processes its
+members, so an immutable page is skipped on later runs only when nothing on it can have been missed.
 """
 
 from __future__ import annotations
@@ -45,17 +45,22 @@ class Checkpoints:
 
     def page_done(self, source: str, url: str, memo: PageMemo) -> None:
         with self.db.transaction() as tx:
-            tx.execute(
-                "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
-                (
-                    source,
-                    url,
-                    memo.etag,
-                    memo.last_modified,
-                    int(memo.immutable),
-                    json.dumps({"links": memo.links, "members": memo.members}),
-                ),
-            )
+            self.record_page(tx, source, url, memo)
+
+    @staticmethod
+    def record_page(tx, source: str, url: str, memo: PageMemo) -> None:
+        """Inside the caller's transaction: the page's members are committed in the same one."""
+        tx.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
+            (
+                source,
+                url,
+                memo.etag,
+                memo.last_modified,
+                int(memo.immutable),
+                json.dumps({"links": memo.links, "members": memo.members}),
+            ),
+        )
 
     def forget(self, source: str) -> None:
         """`--full`: re-read every page and re-apply every member (routes and tombstones stay)."""

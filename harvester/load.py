@@ -2,9 +2,18 @@
 
 Per member: decide whether this route's copy is the one the registry keeps (the publisher's own
 copy always wins over a relayed one; among relays the latest harvested wins), write the store
-(an idempotent replacement), then in ONE SQLite transaction record the route, the registry's
-view of the case, the registry's own feed entry and the checkpoint. Refused and quarantined
-members only reach the reports.
+(an idempotent replacement), record the route, the registry's view of the case, the registry's
+own feed entry and the checkpoint. Refused and quarantined members only reach the reports.
+
+A feed page is applied as a unit (`apply_page`): ONE SQLite transaction is opened, every member's
+decision is taken and recorded inside it (so a later member of the same case sees the earlier
+one's route), the store writes are collected into ONE store transaction, and the page checkpoint
+joins the same SQLite transaction. The store commits first, SQLite second: a crash between the
+two leaves the store ahead of the checkpoint, and the resumed run re-applies the page with the
+same idempotent graph replacements (no loss, no duplicate feed entries, since the feed entries
+rolled back with SQLite). Every case graph is still replaced atomically, inside the page's store
+transaction. Nothing awaits inside `apply_page`, so sources harvested concurrently in one event
+loop never interleave their decisions and writes.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from stafett.harvester import terms as t
 from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, Decision
-from stafett.harvester.reports import Run, source_iri, utcnow
+from stafett.harvester.reports import Reports, Run, source_iri, utcnow
 from stafett.harvester.sources import Source
 
 if TYPE_CHECKING:
@@ -49,18 +58,35 @@ def route_iri(base_url: str, case: str, source: str) -> str:
     return f"{base_url}route/{hashlib.sha256(case.encode()).hexdigest()[:24]}/{source}"
 
 
-def apply(registry: Registry, source: Source, decision: Decision, run: Run) -> str:
-    """Apply one decision; returns the counter it was counted under."""
+def apply_page(registry: Registry, source: Source, decisions: list[Decision], run: Run, done=None) -> None:
+    """Apply a page's decisions in one SQLite and one store transaction; `done(tx)` checkpoints the page."""
+    counts = dict(run.counts)
+    batch = registry.backend.batch()
+    try:
+        with registry.db.transaction() as tx:
+            for decision in decisions:
+                apply(registry, tx, batch, source, decision, run)
+            if done is not None:
+                done(tx)
+            batch.commit()  # the store first: if it fails, SQLite rolls back and nothing is marked
+    except BaseException:
+        run.counts = counts  # the counters rolled back with the transaction
+        raise
+
+
+def apply(registry: Registry, tx, batch, source: Source, decision: Decision, run: Run) -> str:
+    """Apply one decision inside the page's transaction; returns the counter it was counted under."""
+    run.counts["fetched"] += 1
+    tx.execute("UPDATE runs SET fetched=fetched+1 WHERE id=?", (run.id,))
     if decision.verdict not in (ACCEPT, DELETE):
-        return record_refusal(registry, source, decision, run)
+        return record_refusal(tx, source, decision, run)
     member = decision.member
     routes = {
         r["source"]: r for r in registry.db.rows("SELECT * FROM routes WHERE case_iri=?", (member.case,))
     }
     mine = routes.get(source.name)
     if mine and not newer(member.published, mine["published"], allow_equal=run.full):
-        with registry.db.transaction() as tx:
-            finish_member(registry, tx, source, member.activity, run, "skipped")
+        finish_member(tx, source, member.activity, run, "skipped")
         return "skipped"
     # The publisher's own copy always wins; a relay wins only while no publisher route exists.
     wins = decision.direct or not any(r["direct"] for name, r in routes.items() if name != source.name)
@@ -68,52 +94,49 @@ def apply(registry: Registry, source: Source, decision: Decision, run: Run) -> s
     sha = snapshot_sha256(snapshot) if snapshot is not None else None
     current = registry.db.one("SELECT * FROM cases WHERE case_iri=?", (member.case,))
     now = utcnow()
-    write_store(registry, source, decision, wins, snapshot, now)
+    write_store(registry, batch, source, decision, wins, snapshot, now)
     kind = feed_kind(wins, snapshot, sha, current, routes)
     counter = "accepted" if snapshot is not None else "deleted"
-    with registry.db.transaction() as tx:
-        state = "live" if snapshot is not None else "deleted"
-        modified = literal_of(snapshot or [], member.case, t.DCT_MODIFIED)
+    state = "live" if snapshot is not None else "deleted"
+    modified = literal_of(snapshot or [], member.case, t.DCT_MODIFIED)
+    tx.execute(
+        "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            member.case,
+            source.name,
+            int(decision.direct),
+            state,
+            member.published,
+            decision.origin_activity,
+            decision.origin_stream,
+            modified,
+            sha,
+            now,
+        ),
+    )
+    if wins:
         tx.execute(
-            "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                member.case,
-                source.name,
-                int(decision.direct),
-                state,
-                member.published,
-                decision.origin_activity,
-                decision.origin_stream,
-                modified,
-                sha,
-                now,
-            ),
+            "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
+            (member.case, state, source.name, decision.origin_activity, now),
         )
-        if wins:
-            tx.execute(
-                "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
-                (member.case, state, source.name, decision.origin_activity, now),
-            )
-        if kind:
-            registry.feed.append(tx, kind, member.case, decision, snapshot or [], now)
-        finish_member(registry, tx, source, member.activity, run, counter)
+    if kind:
+        registry.feed.append(tx, kind, member.case, decision, snapshot or [], now)
+    finish_member(tx, source, member.activity, run, counter)
     return counter
 
 
-def record_refusal(registry: Registry, source: Source, decision: Decision, run: Run) -> str:
+def record_refusal(tx, source: Source, decision: Decision, run: Run) -> str:
     member = decision.member
     counter = "quarantined" if decision.verdict == QUARANTINE else "refused"
     payload = ox.serialize(member.payload, format=ox.RdfFormat.N_TRIPLES).decode() if member.payload else None
-    with registry.db.transaction() as tx:
-        registry.reports.problem(
-            tx, run, member.activity, member.case, decision.verdict, decision.reasons, payload
-        )
-        finish_member(registry, tx, source, member.activity, run, counter)
+    Reports.problem(tx, run, member.activity, member.case, decision.verdict, decision.reasons, payload)
+    finish_member(tx, source, member.activity, run, counter)
     return counter
 
 
 def write_store(
     registry: Registry,
+    batch,
     source: Source,
     decision: Decision,
     wins: bool,
@@ -128,9 +151,9 @@ def write_store(
         provenance = (
             case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
         )
-        registry.backend.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
+        batch.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
     else:
-        registry.backend.replace_about(registry.prov_graph, [route_node], route_triples)
+        batch.replace_about(registry.prov_graph, [route_node], route_triples)
 
 
 def feed_kind(wins: bool, snapshot, sha: str | None, current, routes: dict) -> str | None:
@@ -153,9 +176,9 @@ def newer(published: str, than: str, *, allow_equal: bool) -> bool:
     return a > b or (allow_equal and a == b)
 
 
-def finish_member(registry: Registry, tx, source: Source, activity: str, run: Run, counter: str) -> None:
+def finish_member(tx, source: Source, activity: str, run: Run, counter: str) -> None:
     tx.execute("INSERT OR IGNORE INTO processed VALUES (?,?)", (source.name, activity))
-    registry.reports.bump(tx, run, counter)
+    Reports.bump(tx, run, counter)
 
 
 def route_description(

@@ -18,7 +18,7 @@ from stafett.harvester import terms as t
 from stafett.harvester.admit import admit
 from stafett.harvester.checkpoint import PageMemo
 from stafett.harvester.fetch import Fetcher
-from stafett.harvester.load import apply
+from stafett.harvester.load import apply_page
 from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Run, run_triples, source_iri, utcnow
 from stafett.harvester.sources import Source
@@ -139,13 +139,17 @@ async def read_page(
             f"{source.name}: graph {graph} on {url} belongs to no tree:member; ignored",
         )
         page_problem(registry, run, url, stray, fatal=False)
+    decisions, seen = [], set()
     for member in sorted(page.members, key=order):
-        if not registry.checkpoints.is_processed(source.name, member.activity):
-            registry.reports.bump_now(run, "fetched")
-            apply(registry, source, admit(member, source, registry.sources, registry.settings.language), run)
-        await asyncio.sleep(0)  # let the source deadline fire between members
+        fresh = member.activity not in seen
+        if fresh and not registry.checkpoints.is_processed(source.name, member.activity):
+            seen.add(member.activity)
+            decisions.append(admit(member, source, registry.sources, registry.settings.language))
+        await asyncio.sleep(0)  # let the source deadline (and other sources) run between members
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
-    registry.checkpoints.page_done(source.name, url, memo)
+    # One SQLite + one store transaction for the page's members and its checkpoint (see load.py).
+    done = lambda tx: registry.checkpoints.record_page(tx, source.name, url, memo)  # noqa: E731
+    apply_page(registry, source, decisions, run, done)
     return memo
 
 

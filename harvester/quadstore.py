@@ -3,8 +3,10 @@
 Both backends offer the same three writes. Updates are fixed-shape SPARQL whose only variable
 parts are RDF terms and triple blocks serialised by pyoxigraph itself (`str(NamedNode)`,
 N-Triples), never text from a source - an IRI or literal cannot break out of its term.
-- Embedded: one `Store.update()` per write; pyoxigraph applies a whole update request in one
-  transaction, so a case graph and its provenance change together or not at all.
+- Embedded: one `Store.update()` per write, or per feed page through `batch()`; pyoxigraph applies
+  a whole update request in one transaction, so a page's case graphs and their provenance change
+  together or not at all (operations run in order, so a case seen twice on a page ends as the
+  later copy).
 - External: the case graph is replaced with a Graph Store Protocol PUT (atomic per graph on the
   server) or DELETE; provenance and reports go through the SPARQL 1.1 Update protocol.
 """
@@ -59,12 +61,46 @@ class QuadStore(Protocol):
 
     def replace_about(self, graph: str, subjects: list[str], triples: list[ox.Triple]) -> None: ...
 
+    def batch(self) -> StoreBatch: ...
+
     def close(self) -> None: ...
+
+
+class StoreBatch:
+    """Writes collected for one store transaction (embedded); `commit()` sends them as one update."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.ops = store, []
+
+    def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
+        self.ops += replace_graph_update(case, snapshot)
+        self.ops += replace_about_update(prov_graph, prov_subjects, provenance)
+
+    def replace_about(self, graph, subjects, triples) -> None:
+        self.ops += replace_about_update(graph, subjects, triples)
+
+    def commit(self) -> None:
+        if self.ops:
+            self.store.update(" ;\n".join(self.ops))
+        self.ops = []
+
+
+class ImmediateBatch:
+    """The external store: each write goes out at once (per case, atomic per graph on the server)."""
+
+    def __init__(self, backend: ExternalStore) -> None:
+        self.write_case, self.replace_about = backend.write_case, backend.replace_about
+
+    def commit(self) -> None:
+        pass
 
 
 class EmbeddedStore:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+
+    def batch(self) -> StoreBatch:
+        return StoreBatch(self.store)
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
         ops = replace_graph_update(case, snapshot) + replace_about_update(
@@ -130,6 +166,9 @@ class ExternalStore:
 
     def replace_about(self, graph, subjects, triples) -> None:
         self.update(replace_about_update(graph, subjects, triples))
+
+    def batch(self) -> ImmediateBatch:
+        return ImmediateBatch(self)
 
     def query(self, sparql: str) -> dict:
         return self._send(
