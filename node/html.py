@@ -15,7 +15,7 @@ import jinja2
 import orjson
 import pyoxigraph as ox
 
-from stafett import vocabulary
+from stafett import languages, vocabulary
 
 UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -39,34 +39,15 @@ SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
 # -- languages ------------------------------------------------------------------------------
-def preferences(accept_language: str | None) -> list[str]:
-    """Language ranges from Accept-Language, best first (q=0 dropped)."""
-    ranked = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        if tag and q > 0:
-            ranked.append((-q, position, tag.strip().lower()))
-    return [tag for _, _, tag in sorted(ranked)]
-
-
 def best_language(available, accept_language: str | None, fallback=()) -> str | None:
     """The available tag that best matches the client, then the node's languages, then English."""
     available = list(available)
     if not available:
         return None
     lowered = {a.lower(): a for a in available}
-    wanted = [*preferences(accept_language), *fallback, "en"]
+    wanted = [*languages.ranked_tags(accept_language), *fallback, "en"]
     for tag in wanted:
-        candidates = [tag, tag.split("-")[0]]
-        if tag.split("-")[0] == "no":  # generic Norwegian: Bokmål first, then Nynorsk
-            candidates += ["nb", "nn"]
-        for candidate in candidates:
+        for candidate in languages.candidates(tag):
             if candidate in lowered:
                 return lowered[candidate]
             prefixed = [a for low, a in lowered.items() if low.split("-")[0] == candidate]

@@ -22,30 +22,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett import languages
 from stafett.problems import PROBLEM_MEDIA_TYPE, Finding, Problem
 
 WRITE_MEDIA_TYPES = ("application/ld+json", "application/json", "text/turtle", "application/n-triples")
-FINDING_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
-LANGUAGE_ALIASES = {"no": "nb", "se": "sv"}
+FINDING_LANGUAGES = languages.SUPPORTED
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 def finding_language(header: str | None) -> str:
     """The first supported language in Accept-Language, by q-value; English otherwise."""
-    ranked = []
-    for position, part in enumerate((header or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        primary = LANGUAGE_ALIASES.get(primary, primary)
-        if primary in FINDING_LANGUAGES and q > 0:
-            ranked.append((-q, position, primary))
-    return min(ranked)[2] if ranked else "en"
+    return languages.pick(header, FINDING_LANGUAGES)
 
 
 def problem_response(problem: Problem) -> Response:

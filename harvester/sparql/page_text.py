@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from stafett import languages
+
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål", "nn": "Norsk nynorsk",
                   "da": "Dansk", "fi": "Suomi", "is": "Íslenska"}
@@ -104,11 +106,4 @@ TEXT: dict[str, dict[str, str]] = {
 
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """`?lang=` if known, else the first known language in Accept-Language, else English."""
-    if requested in TEXT:
-        return requested
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        for candidate in (tag, tag.split("-")[0], "nb" if tag.split("-")[0] == "no" else ""):
-            if candidate in TEXT:
-                return candidate
-    return "en"
+    return languages.pick(accept_language, TEXT, requested=requested)
