@@ -1,15 +1,14 @@
 """The change feed: LDES/TREE structure, paging, immutability, caching, rate limits, formats, state."""
 
 import hashlib
-import importlib.util
 import json
 import pathlib
-import sys
 import time
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+import test_read_support as support
 
 HERE = pathlib.Path(__file__).resolve().parent
 LDES, TREE = "https://w3id.org/ldes#", "https://w3id.org/tree#"
@@ -21,15 +20,6 @@ RDFLIB_FORMATS = {"application/trig": "trig", "application/n-quads": "nquads",
                   "application/ld+json": "json-ld"}
 
 
-def _support():
-    spec = importlib.util.spec_from_file_location("test_read_support", HERE / "test_read_support.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["test_read_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,15 @@ Run with the machine's Node.js against a real node on loopback: from scratch (ev
 resuming from saved state (only new members), and pruned by time (`--after`).
 """
 
-import importlib.util
 import pathlib
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+import test_read_support as support
 
 HERE = pathlib.Path(__file__).resolve().parent
 CLIENT = HERE.parents[0] / "js" / "node_modules" / "ldes-client" / "dist" / "bin" / "cli.js"
@@ -21,15 +20,6 @@ PUBLISHED = "https://www.w3.org/ns/activitystreams#published"
 OBJECT = "https://www.w3.org/ns/activitystreams#object"
 
 
-def _support():
-    spec = importlib.util.spec_from_file_location("test_read_support", HERE / "test_read_support.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["test_read_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None or not CLIENT.exists(),

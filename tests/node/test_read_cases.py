@@ -1,27 +1,17 @@
 """Each published case at its IRI: content negotiation, conditional GET, CORS, 410/404, paging."""
 
-import importlib.util
 import json
 import pathlib
-import sys
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+import test_read_support as support
 from stafett.vocabulary.jsonld import context_bytes, context_document, json_ld_to_quads
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def _support():
-    spec = importlib.util.spec_from_file_location("test_read_support", HERE / "test_read_support.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["test_read_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,11 @@
 """The node description at `/` is a DCAT-AP 3.0.1 catalogue, in every offered format."""
 
-import importlib.util
 import pathlib
-import sys
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+import test_read_support as support
 
 HERE = pathlib.Path(__file__).resolve().parent
 DCAT_AP = HERE.parents[2] / "shared" / "reference" / "dcat-ap-3.0.1"
@@ -14,15 +13,6 @@ SH_PROPERTY = rdflib.URIRef("http://www.w3.org/ns/shacl#property")
 DCAT = "http://www.w3.org/ns/dcat#"
 
 
-def _support():
-    spec = importlib.util.spec_from_file_location("test_read_support", HERE / "test_read_support.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["test_read_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,17 @@
 """Case pages for people: the best language, translated fixed strings, and safety against hostile content."""
 
 import html as html_lib
-import importlib.util
 import json
 import pathlib
 import re
-import sys
 
 import pytest
+import test_read_support as support
 from stafett.node import html
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def _support():
-    spec = importlib.util.spec_from_file_location("test_read_support", HERE / "test_read_support.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["test_read_support"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _support()
 
 HOSTILE = {
     "@context": "https://w3id.org/stafett/context/v1", "type": "Case",
