@@ -3,8 +3,9 @@
 Order of checks, cheapest first: well-formed activity -> namespace authority (a source publishes
 only in its own namespaces; an aggregator relays only the namespaces it is allowed to) -> every
 subject of the snapshot inside the case's own namespace (no triples about another publisher's
-resources) -> the one shared validator `stafett.shapes.validate_quads`. Anything refused or
-invalid is kept with its reasons for the reports; it never touches stored data.
+resources) -> the one shared validator. Anything refused or invalid is kept with its reasons for
+the reports; it never touches stored data. `admit_page` admits all members of a feed page with one
+`validate_many` call (one engine call for many cases); `admit` is the same for one member.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from stafett.harvester.parse import Member
 from stafett.harvester.sources import Source
-from stafett.shapes import validate_quads
+from stafett.shapes.validate import Report, validate_many, validate_quads
 
 from stafett.problems import Finding, Problem
 
@@ -48,34 +49,44 @@ def owner_of(iri: str, sources: list[Source]) -> str | None:
 
 
 def admit(member: Member, source: Source, sources: list[Source], lang: str = "en") -> Decision:
-    def reason(message: str, rule: str, focus: str | None = None) -> Finding:
-        return Finding(
-            "Violation",
-            message,
-            focus_node=focus or member.case,
-            rule=rule,
-            source=f"{source.name}: {member.activity}",
-        )
+    return admit_page([member], source, sources, lang)[0]
 
+
+def admit_page(
+    members: list[Member], source: Source, sources: list[Source], lang: str = "en"
+) -> list[Decision]:
+    """Decisions for a page's members, in order; the snapshots that reach SHACL are validated together."""
+    early = [check(member, source, sources) for member in members]
+    waiting = [i for i, decision in enumerate(early) if decision.verdict == VALIDATE]
+    snapshots = [[ox.Quad(tr.subject, tr.predicate, tr.object) for tr in members[i].payload] for i in waiting]
+    try:
+        reports = validate_many(snapshots, lang=lang, sources=[members[i].activity for i in waiting])
+    except Problem:  # one bad snapshot must not cost the others their verdict: find it alone
+        pairs = zip(waiting, snapshots, strict=True)
+        reports = [one_report(members[i], snapshot, lang) for i, snapshot in pairs]
+    for i, report in zip(waiting, reports, strict=True):
+        early[i] = judged(early[i], report, source)
+    return early
+
+
+VALIDATE = "validate"  # internal: passed every cheap check, SHACL decides
+
+
+def check(member: Member, source: Source, sources: list[Source]) -> Decision:
+    """Every check before SHACL, cheapest first; VALIDATE when only SHACL is left to decide."""
     if member.problems:
-        return Decision(member, QUARANTINE, reasons=[reason(p, "feed-profile") for p in member.problems])
+        reasons = [reason(member, source, p, "feed-profile") for p in member.problems]
+        return Decision(member, QUARANTINE, reasons=reasons)
     case = member.case
     namespace, direct = source.owns(case), True
     if namespace is None:
         namespace, direct = source.may_relay(case), False
     if namespace is None:
-        return Decision(
-            member,
-            REFUSE,
-            reasons=[
-                reason(
-                    f"source {source.name!r} is not the authority for {case}: it may publish only under "
-                    + ", ".join(source.namespaces or ("(none)",))
-                    + (" and relay " + ", ".join(source.relay) if source.aggregator else ""),
-                    "namespace",
-                )
-            ],
-        )
+        allowed = ", ".join(source.namespaces or ("(none)",))
+        relay = " and relay " + ", ".join(source.relay) if source.aggregator else ""
+        message = f"source {source.name!r} is not the authority for {case}: it may publish only under "
+        message += allowed + relay
+        return Decision(member, REFUSE, reasons=[reason(member, source, message, "namespace")])
     if member.kind == "Delete":
         return Decision(member, DELETE, direct, namespace)
     foreign = foreign_subjects(member.payload, case, namespace, sources)
@@ -87,6 +98,8 @@ def admit(member: Member, source: Source, sources: list[Source], lang: str = "en
             namespace,
             [
                 reason(
+                    member,
+                    source,
                     f"the snapshot of {case} states triples about {s}, outside the case's namespace; "
                     "a source may only describe its own resources",
                     "subject-namespace",
@@ -96,23 +109,30 @@ def admit(member: Member, source: Source, sources: list[Source], lang: str = "en
             ],
         )
     if not any(tr.subject == ox.NamedNode(case) for tr in member.payload):
-        return Decision(
-            member,
-            QUARANTINE,
-            direct,
-            namespace,
-            [reason(f"the snapshot does not describe the case {case} itself", "snapshot")],
-        )
+        message = f"the snapshot does not describe the case {case} itself"
+        return Decision(member, QUARANTINE, direct, namespace, [reason(member, source, message, "snapshot")])
+    return Decision(member, VALIDATE, direct, namespace)
+
+
+def reason(member: Member, source: Source, message: str, rule: str, focus: str | None = None) -> Finding:
+    return Finding(
+        "Violation", message, focus_node=focus or member.case, rule=rule,
+        source=f"{source.name}: {member.activity}",
+    )
+
+
+def one_report(member: Member, snapshot: list[ox.Quad], lang: str) -> Report | Problem:
     try:
-        report = validate_quads(
-            [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in member.payload],
-            lang=lang,
-            source=member.activity,
-        )
+        return validate_quads(snapshot, lang=lang, source=member.activity)
     except Problem as problem:
-        return Decision(
-            member, QUARANTINE, direct, namespace, problem.findings or [reason(problem.detail, problem.slug)]
-        )
+        return problem
+
+
+def judged(pending: Decision, report: Report | Problem, source: Source) -> Decision:
+    member, direct, namespace = pending.member, pending.direct, pending.namespace
+    if isinstance(report, Problem):
+        findings = report.findings or [reason(member, source, report.detail, report.slug)]
+        return Decision(member, QUARANTINE, direct, namespace, findings)
     if not report.conforms:
         return Decision(member, QUARANTINE, direct, namespace, report.by_severity("Violation"))
     return Decision(

@@ -231,11 +231,13 @@ def expand(report: rdflib.Graph, shapes: rdflib.Graph, result, focus: str, paren
 
 
 class TurboEngine:
-    """pyshacl-turbo (a Rust SHACL engine with a pySHACL-compatible API), when it is installed.
+    """pyshacl-turbo (a Rust SHACL engine with a pySHACL-compatible API): the default engine.
 
-    Optional: not a project dependency. It reads a pyoxigraph store directly (no rdflib copy), and
-    reports through the same `read_report`, so findings are identical to PyShaclEngine's (checked
-    by tests/shapes/test_shape_engine.py on every example when the package is present).
+    The data goes in as N-Triples text (pyoxigraph serializes it; plain strings stay plain, so no
+    xsd:string trap) and the report comes back as N-Triples text that pyoxigraph parses straight
+    into `EngineResult`s: no rdflib graph on either side. pyshacl-turbo's own `validate` would
+    decode the report into rdflib first, which cost as much as validating (docs/benchmarks.md).
+    Findings are identical to PyShaclEngine's (tests/shapes/test_shape_engine.py, differential).
     """
 
     name = "turbo"
@@ -243,17 +245,94 @@ class TurboEngine:
     def __init__(self, shapes: rdflib.Graph | None = None, *, expand_details: bool = True) -> None:
         import pyshacl_turbo
 
-        self._lock = threading.Lock()
         self._graph = shapes if shapes is not None else shapes_rdflib()
         self._compiled = pyshacl_turbo.compile_shapes(self._graph)
+        # The native entry point takes text and returns text; checked once so an API change in a
+        # future release falls back to the public (slower) path instead of failing.
+        self._native = getattr(self._compiled, "_native", None)
+        self._messages: dict[str, dict[str, str]] = {}
         self.expand_details = expand_details
 
     def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        return self.results_of_text(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
+
+    def results_of_text(self, ntriples: str) -> list[EngineResult]:
+        """Validate a data graph given as N-Triples (one call; many cases may share it)."""
+        report = self._report_text(ntriples)
+        return list(ReportReader(report, self._shape_messages, self.expand_details).results())
+
+    def _report_text(self, ntriples: str) -> str:
+        if self._native is not None:
+            try:
+                return self._native.validate(ntriples, "nt", None, False, 100, 15, False, False, False,
+                                             False, [], [], [])[1]
+            except TypeError:  # the private signature changed: use the public API from now on
+                self._native = None
         store = ox.Store()
-        store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])  # one default graph
-        with self._lock:
-            _, report, _ = self._compiled.validate(store)
-            return list(read_report(report, self._graph, expand_details=self.expand_details))
+        if ntriples:
+            store.load(ntriples.encode(), format=ox.RdfFormat.N_TRIPLES)
+        _, report, _ = self._compiled.validate(store)
+        return report.serialize(format="nt")
+
+    def _shape_messages(self, iri: str) -> dict[str, str]:
+        if iri not in self._messages:
+            self._messages[iri] = shape_messages(rdflib.URIRef(iri), self._graph)
+        return dict(self._messages[iri])
+
+
+SH_NS = str(SH)
+
+
+class ReportReader:
+    """A SHACL report in N-Triples read into EngineResults, the same way `read_report` reads an
+    rdflib report (top-level results, sh:node failures replaced by their sh:detail results)."""
+
+    def __init__(self, ntriples: str, messages_of, expand_details: bool) -> None:
+        self._by_subject: dict = {}
+        self._tops: list = []
+        for triple in ox.parse(ntriples.encode(), ox.RdfFormat.N_TRIPLES):
+            predicate = triple.predicate.value
+            if predicate == SH_NS + "result":
+                self._tops.append(triple.object)
+            self._by_subject.setdefault(triple.subject, {}).setdefault(predicate, []).append(triple.object)
+        self._messages_of = messages_of
+        self.expand_details = expand_details
+
+    def results(self) -> Iterable[EngineResult]:
+        for top in self._tops:
+            focus = self._value(top, "focusNode")
+            yield from self._expand(top, term_text(focus), ())
+
+    def _value(self, node, local: str):
+        values = self._by_subject.get(node, {}).get(SH_NS + local)
+        return values[0] if values else None
+
+    def _expand(self, result, focus: str, parents: tuple[str, ...]) -> Iterable[EngineResult]:
+        props = self._by_subject.get(result, {})
+        path = self._value(result, "resultPath")
+        paths = parents + ((path.value,) if isinstance(path, ox.NamedNode) else ())
+        details = props.get(SH_NS + "detail", []) if self.expand_details else []
+        if details:
+            for detail in details:
+                yield from self._expand(detail, focus, paths)
+            return
+        value, shape = self._value(result, "value"), self._value(result, "sourceShape")
+        constraint = self._value(result, "sourceConstraint")
+        messages = ((self._messages_of(constraint.value) if isinstance(constraint, ox.NamedNode) else {})
+                    or (self._messages_of(shape.value) if isinstance(shape, ox.NamedNode) else {}))
+        for text in props.get(SH_NS + "resultMessage", []):
+            messages.setdefault(getattr(text, "language", None) or "en", text.value)
+        yield EngineResult(
+            severity=self._value(result, "resultSeverity").value.rsplit("#", 1)[-1],
+            messages=messages, focus_node=focus, paths=paths,
+            value=None if value is None or isinstance(value, ox.BlankNode) else value.value,
+            shape=shape.value if isinstance(shape, ox.NamedNode) else None,
+            component=self._value(result, "sourceConstraintComponent").value.rsplit("#", 1)[-1])
+
+
+def term_text(node) -> str:
+    return f"_:{node.value}" if isinstance(node, ox.BlankNode) else node.value
 
 
 ENGINES = {"pyshacl": PyShaclEngine, "turbo": TurboEngine}
@@ -264,11 +343,13 @@ def available(name: str) -> bool:
     from importlib.util import find_spec
 
     return name == "pyshacl" or (name == "turbo" and find_spec("pyshacl_turbo") is not None)
+
+
 _instances: dict[str, Engine] = {}
 _instances_lock = threading.Lock()
 
 
-def engine(name: str = "pyshacl") -> Engine:
+def engine(name: str = "turbo") -> Engine:
     """The shared engine instance (shapes loaded once per process)."""
     with _instances_lock:
         if name not in _instances:

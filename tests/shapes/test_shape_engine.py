@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-import pytest
 import rdflib
 from pyshacl import validate as pyshacl_validate
 from shapes_support import SHAPES_TTL, invalid_examples, minimal_case, valid_examples
 from stafett.shapes import validate_document, validate_quads
-from stafett.shapes._engine import PyShaclEngine, available, data_graph, read_report, to_rdflib
+from stafett.shapes._engine import PyShaclEngine, data_graph, read_report, to_rdflib
 from stafett.shapes.findings import SEVERITY_ORDER
 from stafett.vocabulary.jsonld import json_ld_to_quads
 
@@ -118,7 +117,6 @@ def differential_corpus() -> list[tuple[str, list]]:
     return docs
 
 
-@pytest.mark.skipif(not available("turbo"), reason="pyshacl-turbo is not installed (optional engine)")
 def test_turbo_engine_gives_the_same_findings_as_pyshacl():
     """Differential test for the swap: every example, finding by finding, in two languages."""
     corpus = differential_corpus()

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from shapes_support import SH, SHARED
-from stafett.shapes._engine import ENGINES, available
+from stafett.shapes._engine import ENGINES
 
 CORE = SHARED / "reference" / "w3c-tests" / "shacl-tests" / "core"
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
@@ -71,17 +71,10 @@ def load_case(name: str):
     return manifest, test, quads, shapes
 
 
-OPTIONAL = pytest.mark.skipif(not available("turbo"), reason="optional engine not installed")
-
-
 @pytest.mark.skipif(not CORE.is_dir(), reason="../shared/reference/w3c-tests is not checked out")
-@pytest.mark.parametrize("engine", ["pyshacl", pytest.param("turbo", marks=OPTIONAL)])
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
 @pytest.mark.parametrize("name", TESTS, ids=lambda t: t if isinstance(t, str) else None)
 def test_w3c_shacl_core(name, engine):
-    if (name, engine) == ("property/in-001", "turbo"):
-        pytest.xfail("pyshacl-turbo over a pyoxigraph store: plain strings arrive as xsd:string and miss a "
-                     'sh:in ("A" ...) list (the threat-notes trap); the case shapes list only IRIs, '
-                     "which test_case_shapes_list_only_iris_in_sh_in keeps true")
     manifest, test, quads, shapes = load_case(name)
     conforms, expected = expected_results(manifest, test)
     results = ENGINES[engine](shapes, expand_details=False).results(quads)
@@ -92,7 +85,7 @@ def test_w3c_shacl_core(name, engine):
 
 
 def test_case_shapes_list_only_iris_in_sh_in(shapes_graph):
-    """The precondition that makes the turbo engine safe for the case shapes (see in-001 above)."""
+    """Keeps the case shapes clear of the in-001 trap (plain strings vs xsd:string in sh:in)."""
     lists = list(shapes_graph.objects(None, SH["in"]))
     assert lists
     for members in lists:
