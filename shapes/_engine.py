@@ -254,8 +254,7 @@ class TurboEngine:
         self.expand_details = expand_details
 
     def results(self, quads: Iterable[ox.Quad]) -> list[EngineResult]:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        return self.results_of_text(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
+        return self.results_of_text(ntriples(quads))
 
     def results_of_text(self, ntriples: str) -> list[EngineResult]:
         """Validate a data graph given as N-Triples (one call; many cases may share it)."""
@@ -329,6 +328,16 @@ class ReportReader:
             value=None if value is None or isinstance(value, ox.BlankNode) else value.value,
             shape=shape.value if isinstance(shape, ox.NamedNode) else None,
             component=self._value(result, "sourceConstraintComponent").value.rsplit("#", 1)[-1])
+
+
+def ntriples(quads: Iterable[ox.Quad]) -> str:
+    """The quads' triples as N-Triples text (graph names dropped: the data is one graph)."""
+    quads = list(quads)
+    try:
+        return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+    except (ValueError, TypeError):  # quads in named graphs: N-Triples has no place for them
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
 
 
 def term_text(node) -> str:
