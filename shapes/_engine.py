@@ -1,9 +1,10 @@
-"""The SHACL engine behind `validate_quads`: pySHACL over the cached case shapes.
+"""The SHACL engines behind `validate_quads`: pyshacl-turbo (default) and pySHACL (reference), both
+over the cached case shapes.
 
 Private and swappable: the rest of the project sees only `EngineResult`s turned into `Finding`s
-by `shapes/report.py`. Another engine (e.g. a faster one from PyPI) only has to implement
-`Engine.results(graph_terms)`; `tests/shapes/test_engine.py` runs the same documents through every
-registered engine and compares their results.
+by `shapes/findings.py`. An engine implements `results(quads)` (and `results_of_text(ntriples)` to
+be batched by `shapes/batch.py`); tests/shapes/test_validate_many.py and test_shape_engine.py run
+the same documents through both engines and compare their findings.
 
 Why the data graph is built term by term: pyoxigraph literals must not reach rdflib as
 `Literal("SEK", datatype=xsd:string)` (rdflib treats that as different from `Literal("SEK")`, which
@@ -348,7 +349,7 @@ ENGINES = {"pyshacl": PyShaclEngine, "turbo": TurboEngine}
 
 
 def available(name: str) -> bool:
-    """Whether an engine's library is installed (turbo is optional)."""
+    """Whether an engine's library is installed (both are dependencies; kept for callers that ask)."""
     from importlib.util import find_spec
 
     return name == "pyshacl" or (name == "turbo" and find_spec("pyshacl_turbo") is not None)
