@@ -37,6 +37,7 @@ class RegistrySettings:
     parser_isolation: str = "json-ld"  # never | json-ld | always: parse in a worker process (crash isolation)
     parser_memory_limit: int = 2_000_000_000  # bytes of address space for the parser worker
     # Scheduling.
+    harvest_concurrency: int = 8  # sources harvested at the same time (each still isolated, own deadline)
     default_interval: int = 3600  # seconds between harvests of a source with no own interval
     # Store.
     store: str = "embedded"  # embedded (pyoxigraph on disk) | external (SPARQL 1.1 Protocol + GSP)
@@ -55,6 +56,8 @@ class RegistrySettings:
             raise config_problem("language", f"one of {', '.join(LANGUAGES)}", self.language)
         if self.parser_isolation not in ISOLATION:
             raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
+        if self.harvest_concurrency < 1:
+            raise config_problem("harvest_concurrency", "an int of at least 1", self.harvest_concurrency)
         if self.store not in STORE_KINDS:
             raise config_problem("store", f"one of {', '.join(STORE_KINDS)}", self.store)
         if self.store == "external" and not (
@@ -132,6 +135,9 @@ def add_arguments(parser) -> None:
         default=None,
         help="allow fetching from 127.0.0.1/::1 (tests and demos only)",
     )
+    parser.add_argument(
+        "--harvest-concurrency", type=int, help="sources harvested at the same time (default 8)"
+    )
     parser.add_argument("--store", choices=STORE_KINDS, help="embedded pyoxigraph or external SPARQL store")
     parser.add_argument("--external-query-url")
     parser.add_argument("--external-update-url")
@@ -144,6 +150,7 @@ def from_args(args) -> RegistrySettings:
         "base_url",
         "sources_file",
         "allow_loopback",
+        "harvest_concurrency",
         "store",
         "external_query_url",
         "external_update_url",
