@@ -8,7 +8,10 @@ the whole process on JSON-LD nested a few thousand levels deep (see docs/securit
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -163,26 +166,49 @@ def parse_document(raw: bytes, media_type: str, *, base_iri: str | None = None,
     if len(raw) > limits.max_bytes:
         raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}",
                         source=source)
-    check_bracket_depth(raw, limits, source)
+    check_bracket_depth(raw, limits, source, fmt)
     try:
         return list(ox.parse(raw, fmt, base_iri=base_iri))
     except (SyntaxError, ValueError) as err:
         raise unreadable(f"not valid {media_type}: {err}", source=source) from None
 
 
-def check_bracket_depth(raw: bytes, limits: Limits, source: str | None) -> None:
+# Turtle/TriG tokens inside which `[ ] ( )` are not structure, matched leftmost-first like the
+# parser's lexer: long and short strings (both quotes), IRIs (exactly IRIREF: its characters and
+# \u/\U escapes), comments, and backslash escapes in prefixed names (`ex:a\#b` starts no comment).
+# A span is skipped only where the parser reads the same token (or refuses the document); text
+# the pattern does not recognise is scanned bracket by bracket, which can only over-count. So a
+# string full of `)` cannot cancel real `[`s, and nesting is never under-counted.
+_NOT_STRUCTURE = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
+    rb"|#[^\n\r]*"
+    rb"|\\.",
+    re.DOTALL,
+)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]()")
+_STEPS = bytes.maketrans(b"[(])", b"\x02\x02\x00\x00")  # an opener steps +1, a closer -1 (after -1)
+
+
+def check_bracket_depth(raw: bytes, limits: Limits, source: str | None, fmt=None) -> None:
     """Refuse Turtle/TriG whose `[`/`(` nesting exceeds the depth limit.
 
-    A rough scan (it does not skip brackets inside strings, so it can only over-count):
-    a conservative refusal is better than a parser recursing without bound.
+    N-Triples/N-Quads cannot nest, so they are not scanned. For Turtle/TriG, strings, IRIs and
+    comments are blanked by one regular expression and the depth walk over the remaining brackets
+    runs in C (itertools); closers never take the depth below zero (a reflected walk:
+    depth_i = S_i - min(0, min S_0..S_i) for the prefix sums S). A conservative refusal is
+    better than a parser recursing without bound.
     """
-    if raw.count(b"[") + raw.count(b"(") <= limits.max_depth * 4:
-        return  # cannot nest deeper than there are brackets; skip the byte scan
-    depth = 0
-    for byte in raw:
-        if byte in (0x5B, 0x28):  # [ (
-            depth += 1
-            if depth > limits.max_depth * 4:
-                raise too_large(f"RDF nested deeper than {limits.max_depth * 4} brackets", source=source)
-        elif byte in (0x5D, 0x29) and depth:  # ] )
-            depth -= 1
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return
+    limit = limits.max_depth * 4
+    if raw.count(b"[") + raw.count(b"(") <= limit:
+        return  # cannot nest deeper than there are brackets; skip the scan
+    steps = _NOT_STRUCTURE.sub(b"", raw).translate(None, _NOT_BRACKETS).translate(_STEPS)
+    sums = list(map(operator.sub, itertools.accumulate(steps), itertools.count(1)))
+    lows = itertools.islice(itertools.accumulate(sums, min, initial=0), 1, None)
+    if max(map(operator.sub, sums, lows), default=0) > limit:
+        raise too_large(f"RDF nested deeper than {limit} brackets", source=source)
