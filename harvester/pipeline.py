@@ -41,8 +41,10 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
     root, stale = None, None
     try:
         async with asyncio.timeout(settings.source_deadline), Fetcher(settings) as fetcher:
-            root = await discover_root(fetcher, parser, source)
-            listed = await crawl(registry, fetcher, parser, source, root, run)
+            root, listed = await crawl_known_root(registry, fetcher, parser, source, run, full)
+            if root is None:
+                root = await discover_root(fetcher, parser, source)
+                listed = await crawl(registry, fetcher, parser, source, root, run)
             stale = empty_feed(registry, source, listed)
             if full and not run.error:
                 stale = stale or await reconcile(registry, fetcher, source, root, run)
@@ -64,6 +66,22 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
     publish_report(registry, source, run)
     registry.notify()
     return registry.reports.runs(source.name, limit=1)[0]
+
+
+async def crawl_known_root(
+    registry: Registry, fetcher: Fetcher, parser: PageParser, source: Source, run: Run, full: bool
+) -> tuple[str | None, int]:
+    """Start from the root the last good run found (saves a request and a parse per run); if it
+    is gone or broken, return (None, 0) and the caller discovers afresh. `--full` always discovers."""
+    root = None if full else registry.checkpoints.state(source.name).get("root_url")
+    if not root:
+        return None, 0
+    error = run.error
+    try:
+        return root, await crawl(registry, fetcher, parser, source, root, run)
+    except Problem:
+        run.error = error
+        return None, 0
 
 
 async def discover_root(fetcher: Fetcher, parser: PageParser, source: Source) -> str:
