@@ -139,9 +139,9 @@ async def read_page(
             etag=memo.etag if memo else None,
             last_modified=memo.last_modified if memo else None,
         )
-        registry.reports.bump_now(run, "pages")
+        run.counts["pages"] += 1  # request counters are written once, when the run finishes
         if fetched.not_modified and memo:
-            registry.reports.bump_now(run, "not_modified")
+            run.counts["not_modified"] += 1
             return memo
         page = parser.page(fetched, source.name)
     except Problem as problem:
@@ -260,7 +260,9 @@ def publish_report(registry: Registry, source: Source, run: Run) -> None:
     if state.get("last_good"):
         health.append(ox.Triple(me, t.STF_LAST_GOOD, t.dt(state["last_good"])))
     try:
-        registry.backend.replace_about(registry.reports_graph, subjects, triples)
-        registry.backend.replace_about(registry.prov_graph, [me.value], health)
+        batch = registry.backend.batch()  # one store transaction for the report and the health
+        batch.replace_about(registry.reports_graph, subjects, triples)
+        batch.replace_about(registry.prov_graph, [me.value], health)
+        batch.commit()
     except Problem as problem:  # the store being down must not lose the SQLite report
         run.error = run.error or problem.detail

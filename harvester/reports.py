@@ -84,13 +84,16 @@ class Reports:
         run.status = status
         with self.db.transaction() as tx:
             tx.execute(
-                "UPDATE runs SET finished=?, status=?, stale=?, error=?, drift=? WHERE id=?",
+                "UPDATE runs SET finished=?, status=?, stale=?, error=?, drift=?, pages=?, not_modified=? "
+                "WHERE id=?",
                 (
                     utcnow(),
                     status,
                     int(stale),
                     run.error,
                     json.dumps(run.drift) if run.drift else None,
+                    run.counts["pages"],  # kept in memory during the run: no commit per request
+                    run.counts["not_modified"],
                     run.id,
                 ),
             )
