@@ -115,7 +115,7 @@ def machine_info() -> dict[str, str]:
         "memory": memory_total(),
         "load average at start": " ".join(f"{x:.2f}" for x in load),
         "python": platform.python_version(),
-        "SHACL engine (STAFETT_SHACL_ENGINE)": os.environ.get("STAFETT_SHACL_ENGINE", "pyshacl (default)"),
+        "SHACL engine (STAFETT_SHACL_ENGINE)": os.environ.get("STAFETT_SHACL_ENGINE", "turbo (default)"),
     }
     info.update({name: version_of(name) for name in PACKAGES})
     return info

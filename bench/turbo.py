@@ -4,7 +4,7 @@ Not a project dependency: install it into the venv only to run this (`pip instal
 Measures documents per second per document and batched on shapes/case-shapes.ttl, and checks
 that both engines agree (conforms, and the set of focus node / path / constraint / severity
 results) on a valid corpus (generated cases, examples/cases) and an invalid one
-(examples/invalid and mutated generated cases).
+(tests/shapes/invalid and mutated generated cases).
 
     python -m bench.turbo --size 200
 """
@@ -68,10 +68,10 @@ def corpus(size: int, seed: int) -> tuple[list[tuple[str, list]], list[tuple[str
                 pass  # unparseable before SHACL: not a validator question
     for path in sorted((EXAMPLES / "cases").glob("*.jsonld")):
         valid.append((f"examples/cases/{path.name}", read_quads(path)))
-    for path in sorted((EXAMPLES / "invalid").glob("*")):
+    for path in sorted((EXAMPLES.parent / "tests" / "shapes" / "invalid").glob("*")):
         if path.suffix in SUFFIX_MEDIA_TYPES:
             try:
-                invalid.append((f"examples/invalid/{path.name}", read_quads(path)))
+                invalid.append((f"tests/shapes/invalid/{path.name}", read_quads(path)))
             except Problem:
                 pass
     return valid, [(label, q) for label, q in invalid if q]

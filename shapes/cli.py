@@ -17,7 +17,7 @@ from stafett.shapes.messages import LANGUAGES, say
 from stafett.problems import Finding, Problem, unreadable
 
 SUFFIXES = (".jsonld", ".json", ".ttl", ".nt")
-EXPECTATION_SUFFIX = ".expected.json"  # the findings files beside examples/invalid/*.jsonld
+EXPECTATION_SUFFIX = ".expected.json"  # the findings files beside tests/shapes/invalid/*.jsonld
 
 
 def register(subparsers) -> None:

@@ -1,4 +1,4 @@
-"""Each examples/invalid/<name>.jsonld yields exactly the findings listed in <name>.expected.json."""
+"""Each tests/shapes/invalid/<name>.jsonld yields exactly the findings listed in <name>.expected.json."""
 
 from __future__ import annotations
 
