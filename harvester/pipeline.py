@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import orjson
 import pyoxigraph as ox
 from stafett.harvester import terms as t
-from stafett.harvester.admit import admit
+from stafett.harvester.admit import admit_page
 from stafett.harvester.checkpoint import PageMemo
 from stafett.harvester.fetch import Fetcher
 from stafett.harvester.load import apply_page
@@ -157,13 +157,15 @@ async def read_page(
             f"{source.name}: graph {graph} on {url} belongs to no tree:member; ignored",
         )
         page_problem(registry, run, url, stray, fatal=False)
-    decisions, seen = [], set()
+    waiting, seen = [], set()
     for member in sorted(page.members, key=order):
         fresh = member.activity not in seen
         if fresh and not registry.checkpoints.is_processed(source.name, member.activity):
             seen.add(member.activity)
-            decisions.append(admit(member, source, registry.sources, registry.settings.language))
-        await asyncio.sleep(0)  # let the source deadline (and other sources) run between members
+            waiting.append(member)
+    await asyncio.sleep(0)  # let the source deadline (and other sources) run between pages
+    # One validator call for the page's members (admit_page), then one transaction (apply_page).
+    decisions = admit_page(waiting, source, registry.sources, registry.settings.language) if waiting else []
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
     # One SQLite + one store transaction for the page's members and its checkpoint (see load.py).
     done = lambda tx: registry.checkpoints.record_page(tx, source.name, url, memo)  # noqa: E731
