@@ -34,10 +34,15 @@ def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starle
         return Response(orjson.dumps(api, option=orjson.OPT_INDENT_2), media_type="application/json",
                         headers={"Access-Control-Allow-Origin": "*"})
 
+    reads = pages.routes(settings, store)
+    # Case GETs are the hottest path: matched first, they skip every other route's regex. No
+    # other route's path can match /case/{slug}, so the order changes nothing else (405s included).
+    hot = [r for r in reads if r.path == pages.CASE_PATH]
     routes = [
+        *hot,
         *writes.routes(settings, store, auth),
         Route("/openapi.json", openapi, methods=["GET", "HEAD"]),
-        *pages.routes(settings, store),
+        *[r for r in reads if r.path != pages.CASE_PATH],
         *catalogue.routes(settings, store),
         *feed.routes(settings, store),
     ]

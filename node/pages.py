@@ -9,7 +9,9 @@ one 404, so drafts are indistinguishable from nothing.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 import orjson
 import pyoxigraph as ox
@@ -38,6 +40,7 @@ TURTLE_PREFIXES = {
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 READ_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified"}
 CASE_CACHE = "public, max-age=60"
+CASE_PATH = "/case/{slug}"
 
 
 # -- HTTP helpers shared by the read modules ------------------------------------------------
@@ -61,11 +64,17 @@ def parse_accept(header: str) -> list[tuple[str, float]]:
 
 def negotiate(request: Request, offered: list[str], aliases: dict[str, str]) -> str | None:
     """The offered media type the client prefers (`?format=` wins), None if none is acceptable."""
-    wanted = request.query_params.get("format")
-    if wanted:
-        wanted = aliases.get(wanted.lower(), wanted.lower())
-        return wanted if wanted in offered else None
-    accept = request.headers.get("accept", "").strip()
+    if request.scope.get("query_string"):  # skip building query_params on the common bare GET
+        wanted = request.query_params.get("format")
+        if wanted:
+            wanted = aliases.get(wanted.lower(), wanted.lower())
+            return wanted if wanted in offered else None
+    return preferred(request.headers.get("accept", "").strip(), tuple(offered))
+
+
+@lru_cache(maxsize=256)
+def preferred(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The best offered type for one Accept header; cached, as clients repeat the same few headers."""
     if not accept:
         return offered[0]
     best, best_score = None, (0.0, -1)
@@ -80,10 +89,12 @@ def negotiate(request: Request, offered: list[str], aliases: dict[str, str]) -> 
     return best
 
 
+@lru_cache(maxsize=4096)
 def etag_of(tag: str) -> str:
     return '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
 
 
+@lru_cache(maxsize=4096)
 def http_date(xsd_datetime: str) -> str:
     return format_datetime(parse_time(xsd_datetime).replace(microsecond=0), usegmt=True)
 
@@ -133,6 +144,30 @@ def turtle_of(ntriples: bytes) -> bytes:
 
 
 # -- cases ----------------------------------------------------------------------------------
+class RenderedCache:
+    """A small LRU of rendered case bodies, so a hot case is not re-serialised on every GET.
+
+    The key carries the record's ETag and modified time (which change on every write, delete
+    included), so an entry can only ever be found for the exact version it was rendered from;
+    an outdated entry is never served, it just ages out.
+    """
+
+    def __init__(self, max_entries: int = 1024):
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+
+    def get(self, key: tuple) -> tuple[bytes, str] | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, value: tuple[bytes, str]) -> None:
+        self.entries[key] = value
+        if len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+
+
 def case_body(record, media_type: str, request: Request, settings) -> tuple[bytes, str]:
     if media_type in ("application/ld+json", "application/json"):
         return orjson.dumps(record.document, option=orjson.OPT_INDENT_2), "application/ld+json"
@@ -145,7 +180,7 @@ def case_body(record, media_type: str, request: Request, settings) -> tuple[byte
     return page.encode(), "text/html; charset=utf-8"
 
 
-def case_response(request: Request, settings, record) -> Response:
+def case_response(request: Request, settings, record, cache: RenderedCache | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES)
     if media_type is None:
         return problem_response(406, "not-acceptable", "No acceptable format",
@@ -159,7 +194,13 @@ def case_response(request: Request, settings, record) -> Response:
                "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE}
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
-    body, content_type = case_body(record, media_type, request, settings)
+    key = (record.iri, record.etag, record.modified, media_type, language)
+    rendered = cache.get(key) if cache is not None else None
+    if rendered is None:
+        rendered = case_body(record, media_type, request, settings)
+        if cache is not None:
+            cache.put(key, rendered)
+    body, content_type = rendered
     return Response(body, headers={**headers, "Content-Type": content_type})
 
 
@@ -204,7 +245,9 @@ def list_document(settings, store, page: int) -> dict:
     }
 
 
-def routes(settings, store) -> list[Route]:
+def routes(settings, store, cache: RenderedCache | None = None) -> list[Route]:
+    cache = cache if cache is not None else RenderedCache()
+
     async def case(request: Request) -> Response:
         iri = settings.case_iri(request.path_params["slug"])
         record = store.get_case(iri)
@@ -212,7 +255,7 @@ def routes(settings, store) -> list[Route]:
             return not_found(iri)
         if record.state == "deleted":
             return gone_response(request, settings, record)
-        return case_response(request, settings, record)
+        return case_response(request, settings, record, cache)
 
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
@@ -251,7 +294,7 @@ def routes(settings, store) -> list[Route]:
         return Response(body, media_type="application/ld+json", headers=headers)
 
     return [
-        read_route("/case/{slug}", case),
+        read_route(CASE_PATH, case),
         Route("/cases", cases, methods=["GET", "HEAD"]),  # POST /cases belongs to the write API
         read_route("/context/v1", context),
         read_route("/context/v1.jsonld", context),
