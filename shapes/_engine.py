@@ -24,7 +24,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import XSD
+from stafett.vocabulary.rdflib_terms import graph_of
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_RESOURCE = "case-shapes.ttl"
@@ -61,26 +61,6 @@ class Engine(Protocol):
 
 
 # ---------------------------------------------------------------- pyoxigraph -> rdflib
-
-def to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language, normalize=False)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return rdflib.Literal(term.value)  # plain: equal to the plain literals in the shapes
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
-
-
-def data_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for quad in quads:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
-
 
 # ---------------------------------------------------------------- pySHACL
 
@@ -178,7 +158,7 @@ class PyShaclEngine:
         from pyshacl.graph_abstraction import DataGraph
         from pyshacl.validator import Validator
 
-        data = DataGraph.from_rdflib(data_graph(quads))
+        data = DataGraph.from_rdflib(graph_of(quads))
         with self._lock:
             validator = Validator(data, shacl_graph=self._graph, options={"inplace": True})
             validator.shacl_graph = self._shapes  # reuse the harvested shapes

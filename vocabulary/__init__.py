@@ -116,18 +116,6 @@ def all_vocabulary_quads() -> tuple[ox.Quad, ...]:
 
 def as_rdflib(quads):
     """Copy quads into a new rdflib Graph (imported lazily: rdflib is slow to import)."""
-    import rdflib
+    from stafett.vocabulary.rdflib_terms import graph_of
 
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return rdflib.URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return rdflib.BNode(t.value)
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-
-    graph = rdflib.Graph()
-    for q in quads:
-        graph.add((term(q.subject), term(q.predicate), term(q.object)))
-    return graph
+    return graph_of(quads)

@@ -9,9 +9,10 @@ import rdflib
 from pyshacl import validate as pyshacl_validate
 from shapes_support import SHAPES_TTL, invalid_examples, minimal_case, valid_examples
 from stafett.shapes import validate_document, validate_quads
-from stafett.shapes._engine import PyShaclEngine, data_graph, read_report, to_rdflib
+from stafett.shapes._engine import PyShaclEngine, read_report
 from stafett.shapes.findings import SEVERITY_ORDER
 from stafett.vocabulary.jsonld import json_ld_to_quads
+from stafett.vocabulary.rdflib_terms import graph_of, to_rdflib
 
 from stafett.problems import Problem
 
@@ -87,7 +88,7 @@ def test_cached_engine_matches_a_fresh_pyshacl_run():
                        startDate="2024-05-01", endDate="2023-01-01", keyword={"de": ["x"]})
     quads = json_ld_to_quads(doc)
     fresh_shapes = rdflib.Graph().parse(SHAPES_TTL)
-    _, report, _ = pyshacl_validate(data_graph(quads), shacl_graph=fresh_shapes)
+    _, report, _ = pyshacl_validate(graph_of(quads), shacl_graph=fresh_shapes)
 
     def comparable(results):
         return sorted((r.severity, r.paths, r.value or "", r.shape or "", r.component) for r in results)

@@ -54,3 +54,16 @@ def test_schemes_mapping_is_read_only():
 def test_rdflib_view_has_the_same_triples():
     graph = as_rdflib(ontology_quads())
     assert len(graph) == len(set(ontology_quads()))
+
+
+def test_as_rdflib_keeps_strings_plain_and_lexical_forms_as_written():
+    import pyoxigraph as ox
+    import rdflib
+
+    s, p = ox.NamedNode("https://x.example/s"), ox.NamedNode("https://x.example/p")
+    quads = [ox.Quad(s, p, ox.Literal("SEK")),
+             ox.Quad(s, p, ox.Literal("2026-03-01T08:00:00Z",
+                                      datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")))]
+    graph = as_rdflib(quads)
+    assert rdflib.Literal("SEK") in set(graph.objects())  # equal to a plain literal, as shapes write it
+    assert "2026-03-01T08:00:00Z" in {str(o) for o in graph.objects()}  # not rewritten to +00:00
