@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett.headers import weighted_values
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
@@ -44,24 +45,6 @@ CASE_PATH = "/case/{slug}"
 
 
 # -- HTTP helpers shared by the read modules ------------------------------------------------
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    entries = []
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        entries.append((fields[0].lower(), q))
-    return entries
-
-
 def negotiate(request: Request, offered: list[str], aliases: dict[str, str]) -> str | None:
     """The offered media type the client prefers (`?format=` wins), None if none is acceptable."""
     if request.scope.get("query_string"):  # skip building query_params on the common bare GET
@@ -80,7 +63,7 @@ def preferred(accept: str, offered: tuple[str, ...]) -> str | None:
     best, best_score = None, (0.0, -1)
     for rank, media in enumerate(offered):
         kind = media.split("/")[0]
-        for pattern, q in parse_accept(accept):
+        for pattern, q in weighted_values(accept):
             specificity = 2 if pattern == media else 1 if pattern == f"{kind}/*" else (
                 0 if pattern == "*/*" else -1)
             score = (q, specificity, -rank)

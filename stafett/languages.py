@@ -8,25 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Container
 
+from stafett.headers import weighted_values
+
 # The seven first-class languages of Stafett's labels and messages.
 SUPPORTED = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
 
 def ranked_tags(header: str | None) -> list[str]:
     """Language tags from an Accept-Language header, best first; q=0 and `*` dropped."""
-    ranked = []
-    for position, part in enumerate((header or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        tag = tag.strip().lower()
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        if tag and tag != "*" and q > 0:
-            ranked.append((-q, position, tag))
-    return [tag for _, _, tag in sorted(ranked)]
+    return [tag for tag, _ in weighted_values(header) if tag != "*"]
 
 
 def candidates(tag: str) -> list[str]:

@@ -16,13 +16,14 @@ import orjson
 import pyoxigraph as ox
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
-from stafett.harvester.sparql.negotiate import choose, parse_accept
+from stafett.harvester.sparql.negotiate import choose
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from stafett.headers import weighted_values
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def routes(service: SparqlService, html_page: str | None = None) -> list[Route]:
 def _wants_html_page(request: Request) -> bool:
     if request.method != "GET" or "query" in request.query_params or "format" in request.query_params:
         return False
-    ranges = parse_accept(request.headers.get("accept", ""))
+    ranges = weighted_values(request.headers.get("accept", ""))
     return bool(ranges) and ranges[0][0] in ("text/html", "application/xhtml+xml")
 
 

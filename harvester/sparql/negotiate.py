@@ -7,6 +7,7 @@ endpoint cannot write is answered 406 with the list of what it can.
 
 from __future__ import annotations
 
+from stafett.headers import weighted_values
 from stafett.problems import Finding, Problem
 
 # Per query form: accepted media types (and aliases) -> our format key; the first is the default.
@@ -32,26 +33,6 @@ FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtl
 GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml"}
 
 
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """Media ranges by preference (highest q first, document order among equals)."""
-    ranges = []
-    for position, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        quality = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((fields[0].lower(), quality, position))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(media, q) for media, q, _ in ranges if q > 0]
-
-
 def choose(form: str, format_param: str | None, accept: str | None) -> str:
     """The format key for a query `form` ("select" | "ask" | "graph" | "description")."""
     table = FORMATS[form]
@@ -66,7 +47,7 @@ def choose(form: str, format_param: str | None, accept: str | None) -> str:
         raise _not_acceptable(form, f"format={format_param}", keys)
     if not accept:
         return keys[0]
-    for media, _ in parse_accept(accept):
+    for media, _ in weighted_values(accept):
         if media in table:
             return table[media]
         if media in ("*/*", "application/*") or (media.endswith("/*") and any(
