@@ -8,6 +8,7 @@ tree:relation on as:published, members are activities whose named graph holds th
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -222,3 +223,13 @@ def served_registry(tmp_path, name, sources, **settings):
     )
     server = serve_in_thread(Starlette(routes=routes(registry)), sock)
     return registry, server
+
+
+def harvest_command(data_dir, sources_file, *, base_url: str | None = None,
+                    allow_loopback: bool = True) -> list[str]:
+    """`stafett harvest run` as a real subprocess command line."""
+    command = [sys.executable, "-m", "stafett", "harvest", "run", "--data-dir", str(data_dir),
+               "--sources", str(sources_file)]
+    if base_url:
+        command += ["--base-url", base_url]
+    return command + (["--allow-loopback"] if allow_loopback else [])

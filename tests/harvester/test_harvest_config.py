@@ -8,7 +8,7 @@ import sys
 import httpx
 import pyoxigraph as ox
 import pytest
-from harvest_support import FeedServer, case_doc, member
+from harvest_support import FeedServer, case_doc, harvest_command, member
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
@@ -73,24 +73,12 @@ def test_cli_harvest_run_reports_per_source(tmp_path):
         node.publish("Create", case_doc(node.base, "c0"))
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[sources.n]\nurl = "{node.base}"\nnamespaces = ["{node.base}"]\n')
-        command = [
-            sys.executable,
-            "-m",
-            "stafett",
-            "harvest",
-            "run",
-            "--data-dir",
-            str(tmp_path / "r"),
-            "--sources",
-            str(sources),
-            "--allow-loopback",
-        ]
+        command = harvest_command(tmp_path / "r", sources)
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "n: ok, 1 new members, 1 accepted" in done.stdout
-        refused = subprocess.run(
-            command[:-1], capture_output=True, text=True, timeout=60
-        )  # no --allow-loopback
+        refused = subprocess.run(harvest_command(tmp_path / "r", sources, allow_loopback=False),
+                                 capture_output=True, text=True, timeout=60)
         assert refused.returncode == 1 and "non-public address" in refused.stderr
     finally:
         node.stop()

@@ -4,11 +4,10 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
-from harvest_support import FeedServer, case_doc, graph_names
+from harvest_support import FeedServer, case_doc, graph_names, harvest_command
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import load_sources
@@ -33,23 +32,6 @@ def slow_node():
     server.stop()
 
 
-def harvest_command(data_dir, sources_file):
-    return [
-        sys.executable,
-        "-m",
-        "stafett",
-        "harvest",
-        "run",
-        "--data-dir",
-        str(data_dir),
-        "--base-url",
-        "http://registry.test/",
-        "--sources",
-        str(sources_file),
-        "--allow-loopback",
-    ]
-
-
 def processed(db_path) -> int:
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as conn:
@@ -62,9 +44,8 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(tmp_path, slow_node):
     sources_file = tmp_path / "sources.toml"
     sources_file.write_text(f'[sources.slow]\nurl = "{slow_node.base}"\nnamespaces = ["{slow_node.base}"]\n')
     data_dir = tmp_path / "registry"
-    child = subprocess.Popen(
-        harvest_command(data_dir, sources_file), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    command = harvest_command(data_dir, sources_file, base_url="http://registry.test/")
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while processed(data_dir / "registry.sqlite3") < 4:
         assert child.poll() is None, child.communicate()
@@ -76,9 +57,7 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(tmp_path, slow_node):
     assert 4 <= done_before < MEMBERS, "the kill must land mid-harvest"
 
     slow_node.delay = 0
-    finished = subprocess.run(
-        harvest_command(data_dir, sources_file), capture_output=True, text=True, timeout=120
-    )
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
 
     registry = Registry(
