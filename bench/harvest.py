@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from bench import queries_bench
+from bench.child import job_process
 from bench.measure import Row, rate
 from stafett.serving import bind, url_of
 
@@ -63,23 +64,10 @@ def federation_process(fed, opts, workdir: Path):
     job = {"size": fed.size, "seed": fed.seed, "nodes": len(fed.nodes), "base_url": base_url,
            "fd": sock.fileno(),
            "workdir": str(workdir), "processes": 1 if fed.size <= 200 else 2}
-    proc = subprocess.Popen([sys.executable, "-m", "bench.federation"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, pass_fds=[sock.fileno()],
-                            cwd=Path(__file__).parent.parent)
     try:
-        proc.stdin.write(orjson.dumps(job).decode() + "\n")
-        proc.stdin.flush()
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError("the federation server process did not start")
-        yield orjson.loads(line)
+        with job_process("bench.federation", job, pass_fds=(sock.fileno(),), stop_timeout=60) as (_, info):
+            yield info
     finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()  # our own child, by its handle
-            proc.wait()
         sock.close()
 
 

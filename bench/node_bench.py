@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import orjson
 
+from bench.child import job_process
 from bench.measure import Row, rate
 
 SECTION = "node on loopback, one server thread (requests/s)"
@@ -57,15 +58,7 @@ def running_node(first_case, workdir: Path):
         buyer = first_case.doc["buyer"][0]
         job = {"data_dir": tmp, "org_name": buyer["name"], "org_number": buyer["orgNumber"],
                "country": buyer["country"], "languages": list(first_case.doc["title"])}
-        proc = subprocess.Popen([sys.executable, "-m", "bench.node_server"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
-        try:
-            proc.stdin.write(orjson.dumps(job).decode() + "\n")
-            proc.stdin.flush()
-            started = proc.stdout.readline()
-            if not started:
-                raise RuntimeError("the node server process did not start")
-            info = orjson.loads(started)
+        with job_process("bench.node_server", job) as (proc, info):
 
             def list_case_urls() -> list[str]:
                 proc.stdin.write("list\n")
@@ -73,13 +66,6 @@ def running_node(first_case, workdir: Path):
                 return orjson.loads(proc.stdout.readline())
 
             yield info["base_url"], info["token"], list_case_urls
-        finally:
-            proc.stdin.close()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()  # our own child, by its handle
-                proc.wait()
 
 
 def measure(fed, opts) -> list[Row]:
