@@ -67,6 +67,7 @@ class FetchStats:
     requests: int = 0
     not_modified: int = 0
     bytes: int = 0
+    retries: int = 0  # requests sent again after the server dropped the connection unanswered
     refused: list[str] = field(default_factory=list)
 
 
@@ -221,7 +222,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         try:
             async with asyncio.timeout(self.settings.request_deadline):
-                return await self._follow(url, headers, source)
+                return await self._follow_once_more(url, headers, source)
         except TimeoutError:
             raise fetch_problem(
                 504,
@@ -240,6 +241,20 @@ class Fetcher:
                 source,
                 url,
             ) from None
+
+    async def _follow_once_more(self, url: str, headers: dict, source: str) -> Fetched:
+        """GET is idempotent, so a connection the server dropped before answering is tried once more.
+
+        Why: a kept-alive connection can be closed by the server (its idle timeout) just as we reuse
+        it; httpx then reports "Server disconnected without sending a response". Measured in the
+        10k benchmark: 2 of 100 sources lost a page this way while validation held the event loop.
+        The retry stays inside the same request deadline; a server that always hangs up still fails.
+        """
+        try:
+            return await self._follow(url, headers, source)
+        except httpx.RemoteProtocolError:
+            self.stats.retries += 1
+            return await self._follow(url, headers, source)
 
     async def _follow(self, url: str, headers: dict, source: str) -> Fetched:
         waited = False

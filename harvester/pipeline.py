@@ -23,6 +23,7 @@ from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Run, run_triples, source_iri, utcnow
 from stafett.harvester.sources import Source
 
+from stafett.heap import release_freed_memory
 from stafett.problems import Finding, Problem
 
 if TYPE_CHECKING:
@@ -170,6 +171,8 @@ async def read_page(
     # One SQLite + one store transaction for the page's members and its checkpoint (see load.py).
     done = lambda tx: registry.checkpoints.record_page(tx, source.name, url, memo)  # noqa: E731
     apply_page(registry, source, decisions, run, done)
+    if decisions:
+        release_freed_memory()  # native writes leave freed arenas behind; see stafett/heap.py
     return memo
 
 

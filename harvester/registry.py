@@ -60,7 +60,7 @@ class Registry:
                     f"{settings.store_path} cannot be opened ({err}); another process (a running "
                     "`stafett registry serve`?) holds it. Stop it or use its schedule.",
                 ) from None
-            self.backend: QuadStore = EmbeddedStore(self.store)
+            self.backend: QuadStore = EmbeddedStore(self.store, settings.store_flush_quads)
         else:
             self.backend = ExternalStore(
                 settings.external_query_url, settings.external_update_url, settings.external_gsp_url

@@ -142,3 +142,63 @@ def test_a_host_name_is_resolved_checked_and_pinned(node):
     with pytest.raises(Problem) as err:
         fetch(RegistrySettings(data_dir="unused"), by_name + "feed")
     assert err.value.slug == "address-refused" and node.hits["/feed"] == 1
+
+
+class HangUpServer:
+    """A raw loopback HTTP server that closes the first `hang_ups` connections without answering,
+    as a server does when its keep-alive timeout fires just as the client reuses the connection."""
+
+    def __init__(self, hang_ups: int) -> None:
+        import socket
+        import threading
+
+        self.hang_ups, self.connections = hang_ups, 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.connections += 1
+                if self.connections <= self.hang_ups:
+                    continue  # closed unanswered
+                body = b"<http://ex.test/s> <http://ex.test/p> <http://ex.test/o> ."
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nConnection: close\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_connection_dropped_unanswered_is_tried_once_more():
+    server = HangUpServer(hang_ups=1)
+    settings = RegistrySettings(data_dir="unused", allow_loopback=True)
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.get(server.url, source="test"), fetcher.stats
+
+    try:
+        fetched, stats = asyncio.run(go())
+    finally:
+        server.close()
+    assert fetched.status == 200 and fetched.body.startswith(b"<http://ex.test/s>")
+    assert (server.connections, stats.retries) == (2, 1)
+
+
+def test_a_server_that_always_hangs_up_fails_with_a_named_problem_after_one_retry():
+    server = HangUpServer(hang_ups=10)
+    settings = RegistrySettings(data_dir="unused", allow_loopback=True)
+    try:
+        with pytest.raises(Problem) as err:
+            fetch(settings, server.url)
+    finally:
+        server.close()
+    assert err.value.slug == "fetch-failed" and "RemoteProtocolError" in err.value.detail
+    assert server.connections == 2

@@ -184,3 +184,18 @@ def test_graphs_that_belong_to_no_member_are_ignored_and_reported(tmp_path, node
     assert any("belongs to no tree:member" in p["reasons"][0]["message"] for p in report["problems"])
     assert not list(registry.store.quads_for_pattern(victim, None, None))
     registry.close()
+
+
+def test_the_store_write_buffers_are_flushed_every_store_flush_quads(tmp_path, node):
+    for i in range(6):
+        node.publish("Create", case_doc(node.base, f"c{i}"))
+    small = make_registry(tmp_path / "small", Source("n1", node.base, (node.base,)), store_flush_quads=50)
+    never = make_registry(tmp_path / "never", Source("n1", node.base, (node.base,)), store_flush_quads=0)
+    try:
+        assert [r["accepted"] for r in small.harvest()] == [6] == [r["accepted"] for r in never.harvest()]
+        assert small.backend.flushes >= 3  # 3 pages of 2 cases, each page over 50 quads
+        assert never.backend.flushes == 0 and never.backend.unflushed >= 150
+        assert {q.graph_name for q in small.store} == {q.graph_name for q in never.store}
+    finally:
+        small.close()
+        never.close()
