@@ -44,7 +44,7 @@ class RegistrySettings:
     external_query_url: str = ""
     external_update_url: str = ""
     external_gsp_url: str = ""
-    store_flush_quads: int = 100_000  # flush the embedded store's write buffers after this many quads (memory bound; 0: never)
+    store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
     user_agent: str = "stafett-harvester/0.1"
     language: str = "en"  # language of reasons in reports (en, sv, nb, nn, da, fi, is)

@@ -27,8 +27,10 @@ from stafett.headers import weighted_values
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 log = logging.getLogger(__name__)
+ANSWER_CACHE_HEADER = "Stafett-Answer-Cache"  # hit: a kept answer of this store version; miss: run now
 CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": f"{TRUNCATION_HEADER}, Retry-After, Content-Type"}
+                "Access-Control-Expose-Headers": f"{TRUNCATION_HEADER}, {ANSWER_CACHE_HEADER}, ETag, "
+                                                 "Retry-After, Content-Type"}
 PREFLIGHT_HEADERS = {**CORS_HEADERS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                      "Access-Control-Allow-Headers": "Accept, Content-Type",
                      "Access-Control-Max-Age": "86400"}
@@ -98,12 +100,33 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     with service.admission:  # 429 before any parsing when full
         gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
         fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
+        key = service.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
+        if key is not None and _etag_matches(request.headers.get("if-none-match"), key.etag):
+            return Response(status_code=304, headers={**CORS_HEADERS, **_validator_headers(key.etag)})
         answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri)
-    headers = {**CORS_HEADERS, "Vary": "Accept", "Cache-Control": "no-store"}
+    headers = {**CORS_HEADERS, **_validator_headers(answer.etag),
+               ANSWER_CACHE_HEADER: "hit" if answer.cached else "miss"}
     if answer.truncated:
         headers[TRUNCATION_HEADER] = "true"
     body = b"" if request.method == "HEAD" else answer.body
     return Response(body, 200, headers, MEDIA_TYPES[fmt])
+
+
+def _validator_headers(etag: str | None) -> dict[str, str]:
+    """With a store version: revalidate with the ETag (304 while unchanged); else never store."""
+    if etag is None:
+        return {"Vary": "Accept", "Cache-Control": "no-store"}
+    return {"Vary": "Accept", "Cache-Control": "no-cache", "ETag": etag}
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 section 13.1.2): W/ prefixes are ignored."""
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == bare for tag in header.split(","))
 
 
 def _description(request: Request, service: SparqlService, params: dict) -> Response:

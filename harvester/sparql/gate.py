@@ -29,6 +29,9 @@ PASSED_CACHE_SIZE = 512
 _passed: dict[str, GatedQuery] = {}
 _passed_lock = threading.Lock()
 
+# Functions whose value changes from one evaluation to the next: such answers are never reused.
+CHANGING_FUNCTIONS = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
+
 # rdflib's parse-tree names for the four query forms, and what the endpoint calls them.
 QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask",
                "ConstructQuery": "graph", "DescribeQuery": "graph"}
@@ -41,6 +44,7 @@ class GatedQuery:
     text: str
     form: str  # "select" | "ask" | "graph" (CONSTRUCT and DESCRIBE)
     has_dataset_clause: bool  # FROM / FROM NAMED in the query itself
+    repeatable: bool = True  # same store, same answer: no NOW(), RAND(), UUID(), STRUUID(), BNODE()
 
 
 def gate_on_large_stack(text: str, *, max_chars: int) -> GatedQuery:
@@ -103,7 +107,7 @@ def gate(text: str, *, max_chars: int) -> GatedQuery:
                       "This endpoint does not run federated queries: remove the SERVICE clause and send "
                       "the query to each endpoint yourself.")
     form = next(QUERY_FORMS[name] for name in QUERY_FORMS if name in {n.name for n in _top(tree)})
-    return GatedQuery(text, form, "DatasetClause" in names)
+    return GatedQuery(text, form, "DatasetClause" in names, not names & CHANGING_FUNCTIONS)
 
 
 def _parse(text: str) -> tuple[ParseResults, set[str]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+from stafett.harvester.sparql.answers import AnswerCache, AnswerKey
 from stafett.harvester.sparql.external import forward
 from stafett.harvester.sparql.gate import GatedQuery
 from stafett.harvester.sparql.pool import Admission, WorkerPool, limit_problem
@@ -21,6 +22,8 @@ from stafett.harvester.sparql.snapshot import Snapshots
 class Answer:
     body: bytes
     truncated: bool
+    etag: str | None = None  # a validator while the store is unchanged (None: external store)
+    cached: bool = False  # answered from the kept answers of this store version
 
 
 class SparqlService:
@@ -29,6 +32,7 @@ class SparqlService:
         self.pool: WorkerPool | None = None
         self.snapshots: Snapshots | None = None
         self.admission = Admission(settings.workers, settings.queue_size, settings.timeout_seconds)
+        self.answers = AnswerCache(settings.cache_bytes)
         if settings.external_endpoint:
             return
         self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds,
@@ -52,8 +56,26 @@ class SparqlService:
         if self.snapshots is not None:
             self.snapshots.refresh()
 
+    def answer_key(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
+                   named_graphs: list[str], base_iri: str | None) -> AnswerKey | None:
+        """Where this query's answer is kept for the current snapshot (None: it is never kept)."""
+        if self.snapshots is None or not gated.repeatable:
+            return None
+        return AnswerKey(self.snapshots.version, gated.text, fmt, tuple(default_graphs),
+                         tuple(named_graphs), base_iri)
+
+    def kept(self, key: AnswerKey | None) -> Answer | None:
+        if key is None or not self.settings.cache_bytes:
+            return None
+        found = self.answers.get(key)
+        return None if found is None else Answer(found[0], found[1], key.etag, cached=True)
+
     async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
                      named_graphs: list[str], base_iri: str | None = None) -> Answer:
+        key = self.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
+        kept = self.kept(key)
+        if kept is not None:
+            return kept
         request = {"query": gated.text, "form": gated.form, "format": fmt,
                    "has_dataset_clause": gated.has_dataset_clause, "max_rows": self.settings.max_rows,
                    "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
@@ -67,7 +89,9 @@ class SparqlService:
         if not result["ok"]:
             raise limit_problem(result["status"], result["slug"], "The query could not be answered",
                                 result["detail"])
-        return Answer(result["body"], result["truncated"])
+        if key is not None and self.settings.cache_bytes:
+            self.answers.put(key, result["body"], result["truncated"])
+        return Answer(result["body"], result["truncated"], key and key.etag)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -27,6 +27,9 @@ class SparqlSettings:
     - max_external_bytes (67108864): largest answer accepted from the external endpoint.
     - worker_memory_mb (2048): address-space limit of each worker process (0: none); a query that
       needs more ends its worker, is answered 500 `worker-crashed`, and a fresh worker takes over.
+    - cache_bytes (67108864): answers kept for the current store version, so a query asked again
+      before the next harvest commit is answered without running it (0: keep none). Not used with
+      an external store, which can change without the registry knowing.
     """
 
     timeout_seconds: float = 10.0
@@ -39,6 +42,7 @@ class SparqlSettings:
     external_endpoint: str | None = None
     max_external_bytes: int = 64 * 1024 * 1024
     worker_memory_mb: int = 2048
+    cache_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> SparqlSettings:

@@ -10,6 +10,7 @@ An in-memory store cannot be backed up; it is copied quad by quad into an on-dis
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import tempfile
 import threading
@@ -34,6 +35,7 @@ class Snapshots:
             shutil.rmtree(stale, ignore_errors=True)
         self._lock = threading.Lock()
         self._generation = 0
+        self._token = secrets.token_hex(4)  # versions stay unique across restarts (HTTP validators)
         self._current: Path | None = None
         self.in_use = in_use  # set by the service: snapshots workers still have open
 
@@ -42,6 +44,11 @@ class Snapshots:
         if self._current is None:
             self.refresh()
         return self._current
+
+    @property
+    def version(self) -> str:
+        """Names the current snapshot: changes with every refresh, never repeats across restarts."""
+        return f"{self._token}-{self._generation}"
 
     def lease(self, holder) -> Path:
         """The current snapshot, recorded on `holder.snapshot` under the same lock `collect()`

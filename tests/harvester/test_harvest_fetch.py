@@ -169,8 +169,8 @@ class HangUpServer:
                 if self.connections <= self.hang_ups:
                     continue  # closed unanswered
                 body = b"<http://ex.test/s> <http://ex.test/p> <http://ex.test/o> ."
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nConnection: close\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nConnection: close\r\n"
+                conn.sendall(head + b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
     def close(self) -> None:
         self.sock.close()
