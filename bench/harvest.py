@@ -34,7 +34,7 @@ def missing() -> list[Row] | None:
 
 def run_worker(job: dict) -> dict:
     proc = subprocess.run([sys.executable, "-m", "bench.harvest_worker"], input=orjson.dumps(job),
-                          capture_output=True, timeout=3600, cwd=Path(__file__).parent.parent)
+                          capture_output=True, timeout=4 * 3600, cwd=Path(__file__).parent.parent)
     if proc.returncode != 0:
         raise RuntimeError(f"harvest worker failed: {proc.stderr.decode()[-800:]}")
     return orjson.loads(proc.stdout)
@@ -88,10 +88,10 @@ def rows_of(result: dict, published: int, refused: int, fill_s: float, nodes: in
         Row(SECTION, "node fill through the node's publish flow (setup)", "cases/s", rate(published, fill_s),
             note=f"{refused} refused by the node's validation"),
         Row("store", "harvester RSS growth per case", "bytes", max(result["rss_delta"], 0) / max(loaded, 1),
-            naive_run and max(naive_run.rss_delta, 0) / naive_run.cases, higher_is_better=False,
+            naive_run and max(naive_run.rss_delta, 0) / naive_run.stored, higher_is_better=False,
             note=f"harvester peak RSS {result['peak_rss'] / 2**20:.0f} MiB"),
         Row("store", "registry data dir on disk per case", "bytes", result["disk"] / max(loaded, 1),
-            naive_run and naive_run.disk / naive_run.cases, higher_is_better=False,
+            naive_run and naive_run.disk / naive_run.stored, higher_is_better=False,
             note="registry: pyoxigraph store + SQLite bookkeeping"),
     ]
     return rows

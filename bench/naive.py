@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import rdflib
 from pyld import jsonld
 from pyshacl import validate as pyshacl_validate
-from stafett.vocabulary.jsonld import frozen_document_loader
+from stafett.vocabulary.jsonld import frozen_document_loader, json_ld_to_quads, load_json
 
 from bench.measure import Stopwatch, dir_bytes, rss_bytes
 
@@ -63,18 +63,27 @@ class NaiveRun:
     stages: dict[str, float] = field(default_factory=dict)
     rss_delta: int = 0
     disk: int = 0
+    stored: int = 0  # cases in the store (all of them, also when `cases` is a sample)
 
 
-def ingest(raw_documents: list[tuple[str, bytes]], store_path: Path) -> NaiveRun:
-    """Parse, validate and store each (case IRI, JSON-LD bytes) one at a time; time each stage."""
+def ingest(raw_documents: list[tuple[str, bytes]], store_path: Path, sample: int | None = None) -> NaiveRun:
+    """Parse, validate and store each (case IRI, JSON-LD bytes) one at a time; time each stage.
+
+    With `sample`, only the first `sample` documents go through pyld and pySHACL (at ~22 cases/s
+    the naive pipeline would take 75 minutes at 100k, and its per-document cost does not depend on
+    the store's size); the rest are converted by pyoxigraph's JSON-LD parser (same graph, checked
+    by tests/test_vocabulary_jsonld.py) and still loaded one transaction per case, so the naive
+    store is complete. `cases`, `accepted` and `wall` then describe the sample; `stages["load"]`
+    is the average over every case.
+    """
     shapes_graph()  # loaded before the clock starts: a long-running harvester would do the same
     store_path.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(store_path))
     watch = Stopwatch()
     rss_before = rss_bytes()
+    sample = len(raw_documents) if sample is None else min(sample, len(raw_documents))
     accepted = 0
-    start = time.perf_counter()
-    for case_iri, raw in raw_documents:
+    for case_iri, raw in raw_documents[:sample]:
         t0 = time.perf_counter()
         nquads = pyld_to_nquads(orjson.loads(raw))
         t1 = time.perf_counter()
@@ -87,10 +96,19 @@ def ingest(raw_documents: list[tuple[str, bytes]], store_path: Path) -> NaiveRun
         watch.add("parse", t1 - t0)
         watch.add("validate", t2 - t1)
         watch.add("load", t3 - t2)
+    wall = sum(watch.spent.values())
+    load_sample = watch.spent.get("load", 0.0)
+    rest = raw_documents[sample:]
+    start = time.perf_counter()
+    for case_iri, raw in rest:  # complete the store: the same graphs, one transaction per case
+        graph = ox.NamedNode(case_iri)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                     for q in json_ld_to_quads(load_json(raw)))
+    if rest:  # the load rate over every case, as the store grew
+        watch.spent["load"] = (load_sample + time.perf_counter() - start) * sample / len(raw_documents)
     store.flush()
-    wall = time.perf_counter() - start
-    return NaiveRun(store, store_path, len(raw_documents), accepted, wall, watch.spent,
-                    rss_bytes() - rss_before, dir_bytes(store_path))
+    return NaiveRun(store, store_path, sample, accepted, wall, watch.spent,
+                    rss_bytes() - rss_before, dir_bytes(store_path), len(raw_documents))
 
 
 def query(store: ox.Store, sparql: str) -> int:

@@ -36,6 +36,7 @@ class Options:
     connections: int = 4  # concurrent connections of the load generator
     component_sample: int = 200  # documents used for the component rows
     repeats: int = 9  # runs per SPARQL query
+    pipeline_sample: int = 10_000  # cases run through the per-document pipelines (parse, validate)
     profile: bool = False
     only: tuple[str, ...] = ()  # stage names to run (default: all)
     nodes: int | None = None  # publisher count (default: size/100, 10..1000)
@@ -71,7 +72,7 @@ def stages(opts: Options, fed: generate.Federation):
     sample = rng.sample(fed.cases, min(opts.component_sample, len(fed.cases)))
 
     def run_ingest():
-        rows, shared["naive"] = ingest.measure(fed.cases, opts.workdir)
+        rows, shared["naive"] = ingest.measure(fed.cases, opts.workdir, opts.pipeline_sample)
         return rows
 
     def run_queries():
@@ -132,6 +133,10 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--workdir", type=Path, default=RESULTS)
     parser.add_argument("--nodes", type=int, default=None, help="publishers (default: size/100, 10..1000)")
     parser.add_argument("--only", default="", help="comma-separated stages: " + ", ".join(STAGES))
+    parser.add_argument("--repeats", type=int, default=9, help="runs per SPARQL query and side")
+    parser.add_argument("--pipeline-sample", type=int, default=10_000,
+                        help="cases parsed and validated one by one in the ingest stage (naive and ours); "
+                             "every case is still loaded into the naive store")
     args = parser.parse_args(argv)
     only = tuple(s for s in args.only.split(",") if s)
     if args.smoke:
@@ -139,7 +144,7 @@ def parse_args(argv: list[str] | None) -> Options:
                        repeats=3, workdir=args.workdir)
     return Options(size=generate.parse_size(args.size), seed=args.seed, seconds=args.seconds,
                    connections=args.connections, profile=args.profile, workdir=args.workdir, only=only,
-                   nodes=args.nodes)
+                   nodes=args.nodes, repeats=args.repeats, pipeline_sample=args.pipeline_sample)
 
 
 def main(argv: list[str] | None = None) -> int:
