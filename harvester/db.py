@@ -49,36 +49,64 @@ CREATE TABLE IF NOT EXISTS feed (
 
 
 class Database:
-    """One connection shared by the harvest thread and the web threads, serialised by a lock."""
+    """Two connections to one WAL database: a writer and a reader.
+
+    Transactions (and any read made inside one, which must see its own uncommitted rows) use the
+    writer connection under `lock`. Every other read uses the reader connection, which in WAL mode
+    sees the last commit and never waits for an open write transaction. Why: the harvest's store
+    writer thread holds a page's transaction while pyoxigraph writes the page (tens of ms), and the
+    event loop must meanwhile read checkpoints and the web threads read reports without blocking.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = self._connect(path)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.executescript(SCHEMA)
         self.lock = threading.RLock()
+        self.reader = self._connect(path)
+        self.read_lock = threading.Lock()
+        self._writing_thread: int | None = None  # the thread inside a transaction, if any
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self.lock:
             self.conn.execute("BEGIN IMMEDIATE")
+            outer, self._writing_thread = self._writing_thread, threading.get_ident()
             try:
                 yield self.conn
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._writing_thread = outer
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._writing_thread == threading.get_ident():  # inside our own transaction
+            with self.lock:
+                yield self.conn
+        else:
+            with self.read_lock:
+                yield self.reader
+
     def rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        with self.lock:
-            return self.conn.execute(sql, params).fetchall()
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
-        with self.lock:
-            return self.conn.execute(sql, params).fetchone()
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchone()
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self.read_lock:
+            self.reader.close()
             self.conn.close()

@@ -12,8 +12,8 @@ joins the same SQLite transaction. The store commits first, SQLite second: a cra
 two leaves the store ahead of the checkpoint, and the resumed run re-applies the page with the
 same idempotent graph replacements (no loss, no duplicate feed entries, since the feed entries
 rolled back with SQLite). Every case graph is still replaced atomically, inside the page's store
-transaction. Nothing awaits inside `apply_page`, so sources harvested concurrently in one event
-loop never interleave their decisions and writes.
+transaction. `apply_page` runs on the registry's single store-writer thread (`Registry.write`), so
+sources harvested concurrently never interleave their decisions and writes.
 """
 
 from __future__ import annotations

@@ -64,8 +64,8 @@ async def harvest_source(registry: Registry, source: Source, *, full: bool = Fal
     else:
         registry.checkpoints.mark_good(source.name, utcnow(), root)
     registry.reports.finish(run, "failed" if run.error else "ok", stale=bool(stale))
-    publish_report(registry, source, run)
-    registry.notify()
+    await registry.write(publish_report, registry, source, run)
+    await registry.write(registry.notify)  # snapshots too are taken between writes, never during one
     return registry.reports.runs(source.name, limit=1)[0]
 
 
@@ -170,10 +170,15 @@ async def read_page(
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
     # One SQLite + one store transaction for the page's members and its checkpoint (see load.py).
     done = lambda tx: registry.checkpoints.record_page(tx, source.name, url, memo)  # noqa: E731
+    await registry.write(write_page, registry, source, decisions, run, done)
+    return memo
+
+
+def write_page(registry: Registry, source: Source, decisions: list, run: Run, done) -> None:
+    """On the store-writer thread: the page's transaction, then give freed native memory back."""
     apply_page(registry, source, decisions, run, done)
     if decisions:
         release_freed_memory()  # native writes leave freed arenas behind; see stafett/heap.py
-    return memo
 
 
 def order(member: Member):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -68,6 +69,10 @@ class Registry:
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
         self.after_commit: list[Callable[[], None]] = []
         self.harvest_lock = threading.Lock()
+        # Every write to the store and the page transactions run on this one thread, in order.
+        # pyoxigraph releases the GIL while it writes, so the event loop fetches, parses and
+        # validates the next pages meanwhile (measured in docs/benchmarks.md).
+        self.writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="stafett-store-writer")
 
     @property
     def prov_graph(self) -> str:
@@ -102,8 +107,8 @@ class Registry:
                 f"no source named {name!r}; configured: {', '.join(s.name for s in self.sources)}",
             )
         # Sources run concurrently, at most `harvest_concurrency` at a time: their HTTP waits overlap,
-        # while parsing, validation and every store/SQLite write run in this one event-loop thread
-        # without awaiting in between (load.apply_page), so writes stay serialised. Each source
+        # parsing and validation run in this event-loop thread, and every page transaction and store
+        # write runs on the one store-writer thread (`write`), so writes stay serialised. Each source
         # keeps its own fetcher, deadline and error handling (harvest_source never raises for a
         # source's fault). Reports come back in the order of `chosen`.
         gate = asyncio.Semaphore(self.settings.harvest_concurrency)
@@ -113,6 +118,20 @@ class Registry:
                 return await harvest_source(self, source, full=full)
 
         return list(await asyncio.gather(*(one(source) for source in chosen)))
+
+    async def write(self, fn: Callable, *args):
+        """Run `fn(*args)` on the store-writer thread and wait for it.
+
+        If the awaiting source is cancelled (its deadline), the write still finishes before the
+        cancellation goes on, so a source's run is never reported while its last page is being
+        written (as when writes ran on the event loop, where a deadline could not cut one short).
+        """
+        future = asyncio.get_running_loop().run_in_executor(self.writer, functools.partial(fn, *args))
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            await asyncio.wait([future])
+            raise
 
     def harvest(self, name: str | None = None, *, full: bool = False) -> list[dict]:
         """Harvest one source (or all) now; returns one report per source run. Thread-safe."""
@@ -149,6 +168,7 @@ class Registry:
                 log.exception("after_commit listener %r failed", listener)
 
     def close(self) -> None:
+        self.writer.shutdown(wait=True)
         self.parser.close()
         self.backend.close()
         self.db.close()
