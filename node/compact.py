@@ -17,6 +17,7 @@ from stafett.vocabulary.jsonld import CONTEXT_URL
 
 FIELD_ORDER = ("id", "type", "title", "summary", "need", "status")
 INTEGER = re.compile(r"^[+-]?\d+$")
+DIGITS = re.compile(r"(\d+)")
 
 
 def compact_case(triples: list[ox.Triple], case_iri: str) -> dict:
@@ -55,11 +56,13 @@ def compact_class(iri) -> str:
 
 
 def sort_terms(objects):
+    if len(objects) < 2:  # most properties hold one value: nothing to order (a fifth of a write's render)
+        return list(objects)
     return sorted(objects, key=lambda o: natural_key(str(o)))
 
 
 def natural_key(text: str):
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+    return [int(p) if p.isdigit() else p for p in DIGITS.split(text)]
 
 
 def split_fitting(term: Term | None, objects, by_subject):
