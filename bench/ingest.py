@@ -7,6 +7,7 @@ end-to-end harvest are measured by `bench.harvest` through the real harvester, o
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -33,13 +34,18 @@ def ours_parse_validate(raws: list[bytes]) -> tuple[float, float, int]:
     return parse, validate, conforming
 
 
+def naive_store_name() -> str:
+    """Per run: two runs at once (e.g. a 100k run and a quick 1k check) must not share a store."""
+    return f"naive-store-{os.getpid()}"
+
+
 def measure(cases, workdir: Path, sample: int | None = None) -> tuple[list[Row], naive.NaiveRun]:
     """`cases` are generated `Case`s; returns the rows and the naive store (queried later).
 
     The per-document rates use the first `sample` cases on both sides (all by default); the naive
     store still receives every case (see naive.ingest)."""
     raws = [c.to_bytes() for c in cases]
-    path = workdir / "naive-store"
+    path = workdir / naive_store_name()
     shutil.rmtree(path, ignore_errors=True)
     run = naive.ingest([(c.id, r) for c, r in zip(cases, raws, strict=True)], path, sample)
     raws = raws[:run.cases]

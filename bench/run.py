@@ -76,6 +76,8 @@ def stages(opts: Options, fed: generate.Federation):
         return rows
 
     def run_queries():
+        if "naive" not in shared:
+            return [Row("sparql", "not measured", "", note="needs the ingest stage (the naive store)")]
         return queries_bench.measure(lambda q: naive.query(shared["naive"].store, q), opts.repeats,
                                      shared.get("registry_queries"))
 
@@ -150,7 +152,7 @@ def parse_args(argv: list[str] | None) -> Options:
 def main(argv: list[str] | None = None) -> int:
     opts = parse_args(argv)
     run(opts)
-    shutil.rmtree(opts.workdir / "naive-store", ignore_errors=True)
+    shutil.rmtree(opts.workdir / ingest.naive_store_name(), ignore_errors=True)
     return 0
 
 
