@@ -89,9 +89,21 @@ def rows_of(result: dict, published: int, refused: int, fill_s: float, nodes: in
             note=f"{refused} refused by the node's validation"),
         Row("store", "harvester RSS growth per case", "bytes", max(result["rss_delta"], 0) / max(loaded, 1),
             naive_run and max(naive_run.rss_delta, 0) / naive_run.stored, higher_is_better=False,
-            note=f"harvester peak RSS {result['peak_rss'] / 2**20:.0f} MiB"),
+            note=peak_note(result)),
         Row("store", "registry data dir on disk per case", "bytes", result["disk"] / max(loaded, 1),
             naive_run and naive_run.disk / naive_run.stored, higher_is_better=False,
             note="registry: pyoxigraph store + SQLite bookkeeping"),
     ]
     return rows
+
+
+def peak_note(result: dict) -> str:
+    """Peak RSS, and where it was reached (sampled every 0.2 s per phase)."""
+    mib = lambda n: f"{n / 2**20:.0f} MiB"  # noqa: E731
+    phases = ", ".join(f"{name} {mib(v)}" for name, v in result.get("peaks", {}).items())
+    note = f"harvester peak RSS {mib(result['peak_rss'])}"
+    if phases:
+        note += f" (sampled: {phases})"
+    if result.get("parser_peak_rss"):
+        note += f"; parser worker process peak {mib(result['parser_peak_rss'])}"
+    return note

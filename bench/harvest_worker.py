@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import orjson
 
-from bench.measure import dir_bytes, median_p95, rss_bytes
+from bench.measure import RssSampler, dir_bytes, median_p95, peak_rss_of, rss_bytes
 
 COUNTS = ("pages", "not_modified", "fetched", "accepted", "quarantined", "refused", "skipped")
 
@@ -111,6 +111,13 @@ def one_query(client: httpx.Client, text: str, repeats: int) -> dict:
     return {"median": u_med, "p95": u_p95, "kept_median": k_med, "kept_p95": k_p95, "rows": uncached[0][1]}
 
 
+def parser_peak(registry) -> int:
+    """Peak RSS of the harvester's JSON-LD parser worker process (0 when none was started)."""
+    pool = getattr(registry.parser, "pool", None)
+    processes = getattr(pool, "_processes", None) or {}
+    return max((peak_rss_of(pid) for pid in processes), default=0)
+
+
 def warm_up() -> None:
     """Load the validator's shapes once, so the RSS baseline excludes fixed start-up costs."""
     from stafett.shapes import validate_quads
@@ -129,14 +136,18 @@ def run(job: dict) -> dict:
     registry = Registry(settings, sources)
     warm_up()
     rss_before = rss_bytes()  # after imports and shape loading: what grows with the cases
+    sampler = RssSampler()
     try:
+        sampler.phase = "first"
         first_s, first = timed_harvest(registry)
         rss_after = rss_bytes()
+        sampler.phase = "again"
         again_s, again = timed_harvest(registry)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
         result = {"first": {"seconds": first_s, **totals(first)},
                   "again": {"seconds": again_s, **totals(again)},
-                  "rss_delta": rss_after - rss_before, "peak_rss": peak, "disk": dir_bytes(data_dir)}
+                  "rss_delta": rss_after - rss_before, "peak_rss": peak, "disk": dir_bytes(data_dir),
+                  "peaks": sampler.stop(), "parser_peak_rss": parser_peak(registry)}
         if job.get("queries"):
             result["queries"] = query_latencies(registry, job["queries"], int(job.get("repeats", 5)))
     finally:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from stafett.heap import resident_bytes as rss_bytes  # noqa: F401 - the bench reads RSS the same way
+from stafett.heap import resident_bytes as rss_bytes  # the bench reads RSS as the code does
 
 PACKAGES = ("pyoxigraph", "pyshacl", "pyshacl-turbo", "rdflib", "PyLD", "orjson", "httpx", "uvicorn",
             "starlette")
@@ -48,6 +48,43 @@ class Stopwatch:
 
     def add(self, stage: str, seconds: float) -> None:
         self.spent[stage] = self.spent.get(stage, 0.0) + seconds
+
+
+class RssSampler:
+    """Samples this process's RSS on a thread (every `every` s) and keeps the largest per phase.
+
+    ru_maxrss says how high RSS went, not when; the phases ("first", "again", ...) say which part
+    of a run it was, and child processes are not counted (the harvester's parser worker is
+    measured apart, see `peak_rss_of`)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self.every, self.phase, self.peaks = every, "start", {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0), rss_bytes())
+
+    def stop(self) -> dict[str, int]:
+        self._stop.set()
+        self._thread.join()
+        return dict(self.peaks)
+
+
+def peak_rss_of(pid: int) -> int:
+    """A live process's peak RSS (Linux VmHWM), 0 where unavailable."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
