@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from stafett.heap import resident_bytes as rss_bytes  # the bench reads RSS as the code does
+from stafett.heap import peak_resident_bytes as peak_rss_of  # noqa: F401 - the bench reads RSS
+from stafett.heap import resident_bytes as rss_bytes  # as the code does
 
 PACKAGES = ("pyoxigraph", "pyshacl", "pyshacl-turbo", "rdflib", "PyLD", "orjson", "httpx", "uvicorn",
             "starlette")
@@ -73,18 +74,6 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         return dict(self.peaks)
-
-
-def peak_rss_of(pid: int) -> int:
-    """A live process's peak RSS (Linux VmHWM), 0 where unavailable."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

@@ -32,11 +32,23 @@ def release_freed_memory() -> bool:
 
 def resident_bytes() -> int:
     """This process's resident set (Linux `/proc/self/status` VmRSS), 0 where unavailable."""
+    return _status_bytes("self", "VmRSS")
+
+
+def peak_resident_bytes(pid: int | str = "self") -> int:
+    """A live process's peak resident set (Linux VmHWM), 0 where unavailable.
+
+    Unlike `ru_maxrss`, VmHWM starts afresh when a process execs, so a worker spawned by a large
+    parent does not report the parent's peak as its own."""
+    return _status_bytes(pid, "VmHWM")
+
+
+def _status_bytes(pid: int | str, field: str) -> int:
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024  # the kernel reports kB
     except OSError:
         pass
     return 0
