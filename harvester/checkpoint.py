@@ -43,10 +43,6 @@ class Checkpoints:
             row["etag"], row["last_modified"], bool(row["immutable"]), saved["links"], saved["members"]
         )
 
-    def page_done(self, source: str, url: str, memo: PageMemo) -> None:
-        with self.db.transaction() as tx:
-            self.record_page(tx, source, url, memo)
-
     @staticmethod
     def record_page(tx, source: str, url: str, memo: PageMemo) -> None:
         """Inside the caller's transaction: the page's members are committed in the same one."""

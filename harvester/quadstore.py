@@ -1,9 +1,10 @@
 """Where harvested quads live: embedded pyoxigraph on disk, or any SPARQL 1.1 store.
 
-Both backends offer the same three writes. Updates are fixed-shape SPARQL whose only variable
-parts are RDF terms and triple blocks serialised by pyoxigraph itself (`str(NamedNode)`,
-N-Triples), never text from a source - an IRI or literal cannot break out of its term.
-- Embedded: one `Store.update()` per write, or per feed page through `batch()`; pyoxigraph applies
+Both backends hand out a batch with the same two writes and a `commit()`. Updates are
+fixed-shape SPARQL whose only variable parts are RDF terms and triple blocks serialised by
+pyoxigraph itself (`str(NamedNode)`, N-Triples), never text from a source - an IRI or literal
+cannot break out of its term.
+- Embedded: one `Store.update()` per batch (a feed page, or a run report); pyoxigraph applies
   a whole update request in one transaction, so a page's case graphs and their provenance change
   together or not at all (operations run in order, so a case seen twice on a page ends as the
   later copy).
@@ -49,7 +50,7 @@ def store_problem(detail: str) -> Problem:
     return Problem(502, "store-failed", "The external SPARQL store failed", detail)
 
 
-class QuadStore(Protocol):
+class Batch(Protocol):
     def write_case(
         self,
         case: str,
@@ -61,7 +62,11 @@ class QuadStore(Protocol):
 
     def replace_about(self, graph: str, subjects: list[str], triples: list[ox.Triple]) -> None: ...
 
-    def batch(self) -> StoreBatch: ...
+    def commit(self) -> None: ...
+
+
+class QuadStore(Protocol):
+    def batch(self) -> Batch: ...
 
     def close(self) -> None: ...
 
@@ -117,16 +122,6 @@ class EmbeddedStore:
         if self.flush_every_quads and self.unflushed >= self.flush_every_quads:
             self.store.flush()
             self.unflushed, self.flushes = 0, self.flushes + 1
-
-    def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
-        batch = self.batch()
-        batch.write_case(case, snapshot, prov_graph, prov_subjects, provenance)
-        batch.commit()
-
-    def replace_about(self, graph, subjects, triples) -> None:
-        batch = self.batch()
-        batch.replace_about(graph, subjects, triples)
-        batch.commit()
 
     def close(self) -> None:
         if self.store is not None:

@@ -53,10 +53,6 @@ class Reports:
         run.counts[counter] += by
         tx.execute(f"UPDATE runs SET {counter}={counter}+? WHERE id=?", (by, run.id))  # noqa: S608 - fixed names
 
-    def bump_now(self, run: Run, counter: str, by: int = 1) -> None:
-        with self.db.transaction() as tx:
-            self.bump(tx, run, counter, by)
-
     @staticmethod
     def problem(
         tx,

@@ -51,16 +51,12 @@ class AnswerCache:
         self._bytes = 0
         self._version: str | None = None
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: AnswerKey) -> tuple[bytes, bool] | None:
         with self._lock:
             found = self._entries.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
+            if found is not None:
+                self._entries.move_to_end(key)
             return found
 
     def put(self, key: AnswerKey, body: bytes, truncated: bool) -> None:
