@@ -9,7 +9,6 @@ one 404, so drafts are indistinguishable from nothing.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 
@@ -23,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett.headers import weighted_values
+from stafett.lru import LRU
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
@@ -42,6 +42,7 @@ HYDRA = "http://www.w3.org/ns/hydra/core#"
 READ_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified"}
 CASE_CACHE = "public, max-age=60"
 CASE_PATH = "/case/{slug}"
+RENDERED_CASES = 1024  # case bodies kept rendered (per format and language)
 
 
 # -- HTTP helpers shared by the read modules ------------------------------------------------
@@ -127,30 +128,6 @@ def turtle_of(ntriples: bytes) -> bytes:
 
 
 # -- cases ----------------------------------------------------------------------------------
-class RenderedCache:
-    """A small LRU of rendered case bodies, so a hot case is not re-serialised on every GET.
-
-    The key carries the record's ETag and modified time (which change on every write, delete
-    included), so an entry can only ever be found for the exact version it was rendered from;
-    an outdated entry is never served, it just ages out.
-    """
-
-    def __init__(self, max_entries: int = 1024):
-        self.max_entries = max_entries
-        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
-
-    def get(self, key: tuple) -> tuple[bytes, str] | None:
-        found = self.entries.get(key)
-        if found is not None:
-            self.entries.move_to_end(key)
-        return found
-
-    def put(self, key: tuple, value: tuple[bytes, str]) -> None:
-        self.entries[key] = value
-        if len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
-
-
 def case_body(record, media_type: str, request: Request, settings) -> tuple[bytes, str]:
     if media_type in ("application/ld+json", "application/json"):
         return orjson.dumps(record.document, option=orjson.OPT_INDENT_2), "application/ld+json"
@@ -163,7 +140,7 @@ def case_body(record, media_type: str, request: Request, settings) -> tuple[byte
     return page.encode(), "text/html; charset=utf-8"
 
 
-def case_response(request: Request, settings, record, cache: RenderedCache | None = None) -> Response:
+def case_response(request: Request, settings, record, cache: LRU | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES)
     if media_type is None:
         return problem_response(406, "not-acceptable", "No acceptable format",
@@ -228,8 +205,11 @@ def list_document(settings, store, page: int) -> dict:
     }
 
 
-def routes(settings, store, cache: RenderedCache | None = None) -> list[Route]:
-    cache = cache if cache is not None else RenderedCache()
+def routes(settings, store, cache: LRU | None = None) -> list[Route]:
+    # Rendered case bodies, so a hot case is not re-serialised on every GET. The key carries the
+    # record's ETag and modified time (both change on every write, delete included), so an entry
+    # is only ever found for the exact version it was rendered from; outdated ones age out.
+    cache = cache if cache is not None else LRU(RENDERED_CASES)
 
     async def case(request: Request) -> Response:
         iri = settings.case_iri(request.path_params["slug"])

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from stafett.lru import LRU
 
 
 @dataclass(frozen=True)
@@ -43,38 +44,28 @@ class AnswerKey:
 
 
 class AnswerCache:
-    """Bytes-bounded LRU of answer bodies for one snapshot version at a time. Thread-safe."""
+    """Answer bodies for one snapshot version at a time, least recently used out first once they
+    pass `max_bytes` (0: keep nothing). Thread-safe."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[AnswerKey, tuple[bytes, bool]] = OrderedDict()
-        self._bytes = 0
+        self._kept = LRU(max_bytes, cost=lambda answer: len(answer[0]))
         self._version: str | None = None
         self._lock = threading.Lock()
 
     def get(self, key: AnswerKey) -> tuple[bytes, bool] | None:
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            return self._kept.get(key)
 
     def put(self, key: AnswerKey, body: bytes, truncated: bool) -> None:
-        if len(body) > self.max_bytes // 8:
+        if not self.max_bytes or len(body) > self.max_bytes // 8:
             return
         with self._lock:
             if key.version != self._version:  # a new snapshot: older answers can never be asked again
-                self._entries.clear()
-                self._bytes, self._version = 0, key.version
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[0])
-            self._entries[key] = (body, truncated)
-            self._bytes += len(body)
-            while self._bytes > self.max_bytes:
-                _, (dropped, _) = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
+                self._kept.clear()
+                self._version = key.version
+            self._kept.put(key, (body, truncated))
 
     @property
     def size_bytes(self) -> int:
-        return self._bytes
+        return self._kept.total

@@ -65,9 +65,7 @@ class SparqlService:
                          tuple(named_graphs), base_iri)
 
     def kept(self, key: AnswerKey | None) -> Answer | None:
-        if key is None or not self.settings.cache_bytes:
-            return None
-        found = self.answers.get(key)
+        found = self.answers.get(key) if key is not None else None
         return None if found is None else Answer(found[0], found[1], key.etag, cached=True)
 
     async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
@@ -89,7 +87,7 @@ class SparqlService:
         if not result["ok"]:
             raise limit_problem(result["status"], result["slug"], "The query could not be answered",
                                 result["detail"])
-        if key is not None and self.settings.cache_bytes:
+        if key is not None:
             self.answers.put(key, result["body"], result["truncated"])
         return Answer(result["body"], result["truncated"], key and key.etag)
 
