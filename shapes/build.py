@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -109,12 +110,14 @@ def value_rules(field: spec.Field, codes: dict[str, list[str]]) -> list[tuple[st
     nonblank = f"sh:pattern {literal(spec.PATTERNS['nonblank'])}"
     kind = field.kind
     if kind in ("lang", "keywords"):
+        rules: list[tuple[str, list[str], str, dict]]
         rules = [("text", ["sh:datatype rdf:langString", nonblank]
                   + (["sh:uniqueLang true"] if kind == "lang" else []),
                   "lang_text" if kind == "lang" else "keyword_text", {}),
                  ("language", [LANG_IN], "lang_tag", {})]
         return [*rules, ("length", [f"sh:maxLength {field.max_length}"], "too_long", {"n": field.max_length})]
     if kind == "code":
+        assert field.scheme, f"{field.key}: a code field names its scheme"
         base = spec.scheme_base(field.scheme)
         items = " ".join(f"<{base}{code}>" for code in codes[field.scheme])
         hint = codes_hint(codes[field.scheme], field.scheme)
@@ -159,7 +162,7 @@ def field_shapes(owner: str, field: spec.Field, codes) -> tuple[list[str], str]:
 
 
 def node_shape(owner: str, fields: tuple[spec.Field, ...], codes, target: str | None = None,
-               extra: list[str] = (), extra_text: str = "") -> str:
+               extra: Sequence[str] = (), extra_text: str = "") -> str:
     names, parts = [], []
     for field in fields:
         shape_names, text = field_shapes(owner, field, codes)
@@ -195,8 +198,9 @@ def case_insensitive(tag: str) -> str:
 LANG_KEY = ("^(" + "|".join(case_insensitive(t) for t in spec.TEXT_LANGUAGES) + ")(-[A-Za-z0-9]{1,8})*$")
 
 
-def text_item(max_length: int) -> dict:
-    return {"type": "string", "pattern": spec.PATTERNS["nonblank"], "maxLength": max_length}
+def text_item(max_length: int | None) -> dict:
+    item = {"type": "string", "pattern": spec.PATTERNS["nonblank"]}
+    return item | ({"maxLength": max_length} if max_length is not None else {})
 
 
 def item_schema(field: spec.Field, codes) -> dict:
