@@ -207,7 +207,8 @@ def page_problem(registry: Registry, run: Run, url: str, problem: Problem, *, fa
 
 
 def empty_feed(registry: Registry, source: Source, listed: int) -> str | None:
-    held = registry.db.one("SELECT COUNT(*) FROM routes WHERE source=? AND state='live'", (source.name,))[0]
+    counted = registry.db.one("SELECT COUNT(*) FROM routes WHERE source=? AND state='live'", (source.name,))
+    held = counted[0] if counted else 0
     if listed == 0 and held:
         return (
             f"{source.name}: the feed suddenly lists no members; its {held} cases are kept "

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 import pyoxigraph as ox
 from stafett.node.compact import compact_case
@@ -68,7 +70,7 @@ def limits_for(settings: NodeSettings) -> Limits:
 
 
 def parse(raw: bytes, media_type: str, settings: NodeSettings, *, source: str | None = None,
-          rebases: list[tuple[str, str]] = ()) -> list[ox.Triple]:
+          rebases: Sequence[tuple[str, str]] = ()) -> list[ox.Triple]:
     quads = parse_document(raw, media_type, base_iri=settings.base_url, limits=limits_for(settings),
                            source=source)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
@@ -88,7 +90,7 @@ def prepare(triples: list[ox.Triple], settings: NodeSettings, slug: str, *,
 
 def canonical_ntriples(triples) -> bytes:
     """One triple per line, sorted, no blank nodes: equal graphs give equal bytes."""
-    text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    text = cast(bytes, ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
     lines = sorted(set(line for line in text.splitlines() if line.strip()))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -119,7 +119,7 @@ def speed_up_parameter_lookup() -> None:
 
     if getattr(shape_module, "CONSTRAINT_PARAMS", None) is None:
         fast = _SetBackedList(ALL_CONSTRAINT_PARAMETERS)
-        shape_module.CONSTRAINT_PARAMS = (fast, CONSTRAINT_PARAMETERS_MAP)
+        shape_module.CONSTRAINT_PARAMS = (fast, CONSTRAINT_PARAMETERS_MAP)  # type: ignore[attr-defined]
 
 
 class _SetBackedList(list):
@@ -172,7 +172,7 @@ def shape_messages(node, shapes: rdflib.Graph) -> dict[str, str]:
     if not isinstance(node, rdflib.URIRef):
         return {}
     return {text.language: str(text) for text in shapes.objects(node, SH.message)
-            if getattr(text, "language", None)}
+            if isinstance(text, rdflib.Literal) and text.language}
 
 
 def read_report(report: rdflib.Graph, shapes: rdflib.Graph, *,
@@ -315,17 +315,17 @@ def ntriples(quads: Iterable[ox.Quad]) -> str:
     """The quads' triples as N-Triples text (graph names dropped: the data is one graph)."""
     quads = list(quads)
     try:
-        return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+        return cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)).decode()  # no `output`: bytes
     except (ValueError, TypeError):  # quads in named graphs: N-Triples has no place for them
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode()
 
 
 def term_text(node) -> str:
     return f"_:{node.value}" if isinstance(node, ox.BlankNode) else node.value
 
 
-ENGINES = {"pyshacl": PyShaclEngine, "turbo": TurboEngine}
+ENGINES: dict[str, Callable[..., Engine]] = {"pyshacl": PyShaclEngine, "turbo": TurboEngine}
 
 
 def available(name: str) -> bool:

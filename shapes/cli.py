@@ -88,10 +88,11 @@ def check(name: str, lang: str, media_type: str) -> Outcome:
     source = "<stdin>" if name == "-" else name
     try:
         if name != "-":
-            media_type = SUFFIX_MEDIA_TYPES.get(Path(name).suffix.lower())
-            if media_type is None:
+            by_suffix = SUFFIX_MEDIA_TYPES.get(Path(name).suffix.lower())
+            if by_suffix is None:
                 raise unreadable(f"{name}: unknown file type; use one of " + ", ".join(SUFFIXES),
                                  source=source)
+            media_type = by_suffix
         raw = read_input(name, DEFAULT_LIMITS.max_bytes)
         quads, report = validate_document(raw, media_type, lang=lang, source=source)
     except Problem as problem:

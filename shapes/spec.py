@@ -46,7 +46,7 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
     "document-type": ("notice", "tender-documents", "specification", "report", "evaluation", "contract",
                       "presentation", "video", "web-page"),
 }
-# EU authority tables used as-is (codes read from ../shared/reference/authority-tables by build.py).
+# EU authority tables used as-is (codes read from the shipped vocabulary/reference tables by build.py).
 AUTHORITY_SCHEMES = ("procurement-procedure-type", "country", "language", "currency", "eu-programme",
                      "buyer-legal-type")
 

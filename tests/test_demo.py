@@ -24,7 +24,6 @@ from stafett.demo import (
     start_federation,
 )
 
-pytest.importorskip("stafett.node.bootstrap")
 COUNTRY_IRI = "http://publications.europa.eu/resource/authority/country/"
 TITLE_OF = """PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?title WHERE { ?case dct:title ?title FILTER(STR(?case) = ?iri && LANG(?title) = "sv") }"""

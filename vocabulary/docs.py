@@ -147,7 +147,8 @@ def _index(quads) -> dict:
     return index
 
 
-def _in_lang(values, lang: str = "en") -> str:
+def _in_lang(values, lang: str | None = "en") -> str:
+    """The value in `lang` (None: the one without a language tag), or ""."""
     return next((v for v, language in values if language == lang), "")
 
 
@@ -312,7 +313,7 @@ def reference_scheme_section(key: str, scheme: str, reference: dict) -> list[str
     members = sorted(s for s, p in reference.items() if (scheme, None) in p[SKOS + "inScheme"])
     lines = [f"### EU table `{scheme.rsplit('/', 1)[-1]}` (`{key}`)" + f' <a id="{_anchor(key)}"></a>', "",
              f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/`."]
-    langs = ("en", "sv", "nb")
+    langs: tuple[str, ...] = ("en", "sv", "nb")
     if len(members) >= LIST_ALL_BELOW:
         lines += ["All codes with their labels are in the file; the ones used most in the Nordic countries:"]
         common = (f"{scheme}/{code}" for code in COMMON_CODES.get(key, ()))

@@ -110,7 +110,8 @@ def render_html(markdown: str) -> str:
         elif kind == "table":
             body.append(table(chunk))
         elif kind == "list":
-            items, current = [], []
+            items: list[str] = []
+            current: list[str] = []
             for line in chunk:
                 if re.match(r"\d+\. ", line) and current:
                     items.append(" ".join(current))

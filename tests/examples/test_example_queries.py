@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from stafett.vocabulary import all_vocabulary_quads
 from stafett.vocabulary.jsonld import parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "examples" / "cases"
 QUERIES = ROOT / "examples" / "queries"
-SHARED_CPV = ROOT.parent / "shared" / "reference" / "authority-tables" / "cpv.ttl"
 VOCABULARY_GRAPH = ox.NamedNode("https://w3id.org/stafett/graph/vocabulary")
 STF_CASE = ox.NamedNode("https://w3id.org/stafett/ns#Case")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -59,16 +59,8 @@ def case_graph_quads(path: Path) -> list[ox.Quad]:
 
 
 def vocabulary_triples() -> list:
-    """The project's vocabulary and reference tables; the shared CPV table if they are missing."""
-    try:
-        from stafett.vocabulary import all_vocabulary_quads
-
-        quads = list(all_vocabulary_quads())
-    except ImportError:
-        quads = []
-    if not any(str(q.subject.value).startswith("http://data.europa.eu/cpv/cpv/") for q in quads):
-        quads += list(ox.parse(SHARED_CPV.read_bytes(), ox.RdfFormat.TURTLE))
-    return quads
+    """The project's vocabulary and the reference tables it ships (CPV included)."""
+    return list(all_vocabulary_quads())
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ from stafett.harvester.fetch import Fetcher
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.node import bootstrap as node_bootstrap
 
 from stafett.serving import bind, url_of
-
-node_bootstrap = pytest.importorskip("stafett.node.bootstrap")
 
 CASE = {
     "@context": "https://w3id.org/stafett/context/v1",

@@ -17,13 +17,8 @@ HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
-pytestmark = pytest.mark.skipif(not (PROTOCOL_TESTS / "manifest.ttl").exists(),
-                                reason="../shared/reference/w3c-tests/sparql11-protocol is absent")
-
 
 def manifest_tests() -> list[tuple[str, list[dict]]]:
-    if not (PROTOCOL_TESTS / "manifest.ttl").exists():
-        return []
     graph = rdflib.Graph().parse(PROTOCOL_TESTS / "manifest.ttl", format="turtle",
                                  publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest")
     entries = next(graph.objects(None, MF.entries))

@@ -21,9 +21,7 @@ from starlette.applications import Starlette
 from stafett.serving import bind, serve_in_thread
 
 REPO = Path(__file__).resolve().parents[2]
-PROTOCOL_TESTS = REPO.parent / "shared" / "reference" / "w3c-tests" / "sparql11-protocol"
-if not PROTOCOL_TESTS.exists():  # the working copy lives beside shared/ as main/
-    PROTOCOL_TESTS = Path("/work/shared/reference/w3c-tests/sparql11-protocol")
+PROTOCOL_TESTS = REPO / "tests" / "reference" / "w3c-tests" / "sparql11-protocol"
 EXAMPLE_CASES = REPO / "examples" / "cases"
 SYNTHETIC = "https://synthetic.stafett.example/"
 SYNTHETIC_COUNT = 60
@@ -34,7 +32,7 @@ TIMEOUT = 2.0
 def protocol_graphs() -> dict[str, Path]:
     """Graph IRI -> data file, from the manifest's `ut:graphData` (label = graph name)."""
     return {f"http://kasei.us/2009/09/sparql/data/{name}.rdf": PROTOCOL_TESTS / f"{name}.nt"
-            for name in ("data1", "data2", "data3") if (PROTOCOL_TESTS / f"{name}.nt").exists()}
+            for name in ("data1", "data2", "data3")}
 
 
 def example_cases() -> dict[str, list[ox.Quad]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import rdflib
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+REFERENCE = REPO / "tests" / "reference"
 SHAPES_TTL = REPO / "shapes" / "case-shapes.ttl"
 SCHEMA_JSON = REPO / "shapes" / "case.schema.json"
 CONTEXT = REPO / "vocabulary" / "context-v1.jsonld"

@@ -9,7 +9,7 @@ from pathlib import Path
 from stafett.vocabulary.jsonld import context_document
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_REFERENCE = REPO.parent / "shared" / "reference"
+REFERENCE = REPO / "tests" / "reference"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -49,12 +49,10 @@ def term_iri(definition) -> str:
 
 
 @cache
-def epo_declared() -> frozenset[str] | None:
-    """IRIs declared (given an rdf:type) in the shipped ePO core, or None when it is not present."""
+def epo_declared() -> frozenset[str]:
+    """IRIs declared (given an rdf:type) in ePO 4.2.0 core (the copy in tests/reference)."""
     import pyoxigraph as ox
 
-    path = SHARED_REFERENCE / "epo-4.2.0" / "ePO_core.ttl"
-    if not path.exists():
-        return None
+    path = REFERENCE / "epo-4.2.0" / "ePO_core.ttl"
     return frozenset(q.subject.value for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
                      if q.predicate.value == RDF_TYPE)
