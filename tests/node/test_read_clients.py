@@ -11,6 +11,7 @@ import test_read_support as support
 from pyld import jsonld
 from pyld.documentloader.requests import RequestsDocumentLoader
 from stafett.vocabulary.jsonld import context_bytes
+from writer_support import case as writer_case
 
 CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 
@@ -96,3 +97,23 @@ def test_the_context_is_served_for_cross_origin_clients(node):
     assert answer.headers["content-type"] == "application/ld+json"
     assert answer.headers["access-control-allow-origin"] == "*"
     assert answer.headers["etag"]
+
+
+def test_a_case_read_from_its_iri_can_be_written_back_unchanged(writer_node):
+    """The inlined context is the shared one, so a publisher's GET-edit-PUT round trip still works."""
+    created = writer_node.post(writer_case()).json()
+    public = writer_node.anonymous.get(f"case/{created['slug']}", headers={"Accept": "application/ld+json"})
+    assert isinstance(public.json()["@context"], dict)
+    again = writer_node.put(created["slug"], public.json(), public.headers["etag"])
+    assert again.status_code == 200, again.text
+    assert again.json()["changed"] is False
+    assert again.json()["document"]["@context"] == "https://w3id.org/stafett/context/v1"
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("application/trig;q=0, */*", "application/n-quads"),
+    ("application/n-quads, application/trig, application/ld+json", "application/trig"),
+])
+def test_the_feed_reads_accept_the_same_way(node, accept, expected):
+    answer = node.http.get("/feed", headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(expected)
