@@ -16,18 +16,21 @@ import orjson
 import pyoxigraph as ox
 from stafett.node import html
 from stafett.node.store import parse_time
-from stafett.vocabulary.jsonld import context_bytes
+from stafett.vocabulary.jsonld import context_bytes, context_document
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stafett.headers import weighted_values
+from stafett.headers import best_media_type
 from stafett.lru import LRU
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
-                "application/json"]
+                "application/json", "text/plain"]  # text/plain: N-Triples' old type (rdflib's "nt" asks it)
 LIST_FORMATS = ["application/ld+json", "text/turtle", "text/html", "application/json"]
+# Equal-q types a client names (rdflib lists every parser it has at q=1): RDF that stands alone first.
+CASE_TIES = ("text/turtle", "application/n-triples", "application/ld+json", "text/html", "application/json")
+LIST_TIES = ("text/turtle", "application/ld+json", "text/html", "application/json")
 FORMAT_ALIASES = {"jsonld": "application/ld+json", "json": "application/ld+json",
                   "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
                   "ntriples": "application/n-triples", "html": "text/html"}
@@ -39,38 +42,29 @@ TURTLE_PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#", "hydra": "http://www.w3.org/ns/hydra/core#",
 }
 HYDRA = "http://www.w3.org/ns/hydra/core#"
-READ_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Last-Modified"}
+READ_HEADERS = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "ETag, Last-Modified, Link"}
 CASE_CACHE = "public, max-age=60"
 CASE_PATH = "/case/{slug}"
+CONTEXT_PATH = "context/v1"  # under the base URL; the node's copy of the shared context
+JSON_LD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 RENDERED_CASES = 1024  # case bodies kept rendered (per format and language)
 
 
 # -- HTTP helpers shared by the read modules ------------------------------------------------
-def negotiate(request: Request, offered: list[str], aliases: dict[str, str]) -> str | None:
-    """The offered media type the client prefers (`?format=` wins), None if none is acceptable."""
+def negotiate(request: Request, offered: list[str], aliases: dict[str, str],
+              ties: tuple[str, ...] | None = None) -> str | None:
+    """The offered media type the client prefers (`?format=` wins), None if none is acceptable.
+
+    `offered[0]` answers no Accept and bare wildcards; `ties` orders equal-q types the client
+    named (see stafett.headers.best_media_type).
+    """
     if request.scope.get("query_string"):  # skip building query_params on the common bare GET
         wanted = request.query_params.get("format")
         if wanted:
             wanted = aliases.get(wanted.lower(), wanted.lower())
             return wanted if wanted in offered else None
-    return preferred(request.headers.get("accept", "").strip(), tuple(offered))
-
-
-@lru_cache(maxsize=256)
-def preferred(accept: str, offered: tuple[str, ...]) -> str | None:
-    """The best offered type for one Accept header; cached, as clients repeat the same few headers."""
-    if not accept:
-        return offered[0]
-    best, best_score = None, (0.0, -1)
-    for rank, media in enumerate(offered):
-        kind = media.split("/")[0]
-        for pattern, q in weighted_values(accept):
-            specificity = 2 if pattern == media else 1 if pattern == f"{kind}/*" else (
-                0 if pattern == "*/*" else -1)
-            score = (q, specificity, -rank)
-            if specificity >= 0 and q > 0 and (best is None or score > best_score):
-                best, best_score = media, score
-    return best
+    return best_media_type(request.headers.get("accept", "").strip(), tuple(offered), ties)
 
 
 @lru_cache(maxsize=4096)
@@ -128,12 +122,29 @@ def turtle_of(ntriples: bytes) -> bytes:
 
 
 # -- cases ----------------------------------------------------------------------------------
+def self_contained(document: dict) -> dict:
+    """The case with the shared context inlined: any JSON-LD client expands it with no fetch and
+    no cache, and the quads are the ones the feed publishes (the context is the same)."""
+    return {**document, "@context": context_document()["@context"]}
+
+
+def plain_json(document: dict) -> dict:
+    """The case without `@context`, for application/json: the Link header carries the context."""
+    return {key: value for key, value in document.items() if key != "@context"}
+
+
+def context_link(settings) -> str:
+    return f'<{settings.base_url}{CONTEXT_PATH}>; rel="{JSON_LD_CONTEXT_REL}"; type="application/ld+json"'
+
+
 def case_body(record, media_type: str, request: Request, settings) -> tuple[bytes, str]:
-    if media_type in ("application/ld+json", "application/json"):
-        return orjson.dumps(record.document, option=orjson.OPT_INDENT_2), "application/ld+json"
+    if media_type == "application/ld+json":
+        return orjson.dumps(self_contained(record.document), option=orjson.OPT_INDENT_2), media_type
+    if media_type == "application/json":
+        return orjson.dumps(plain_json(record.document), option=orjson.OPT_INDENT_2), media_type
     if media_type == "text/turtle":
         return turtle_of(record.ntriples), "text/turtle; charset=utf-8"
-    if media_type == "application/n-triples":
+    if media_type in ("application/n-triples", "text/plain"):
         return record.ntriples, "application/n-triples"
     lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
     page = html.render_case(record.document, lang, settings, request.headers.get("accept-language"))
@@ -141,17 +152,19 @@ def case_body(record, media_type: str, request: Request, settings) -> tuple[byte
 
 
 def case_response(request: Request, settings, record, cache: LRU | None = None) -> Response:
-    media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES)
+    media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES, CASE_TIES)
     if media_type is None:
         return problem_response(406, "not-acceptable", "No acceptable format",
                                 "a case is served as " + ", ".join(CASE_FORMATS)
                                 + " (or ?format=jsonld|ttl|nt|html)")
     language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
-    etag = record.etag if media_type in ("application/ld+json", "application/json") else etag_of(
+    etag = record.etag if media_type == "application/ld+json" else etag_of(
         f"{record.etag}|{media_type}|{language}")
     last_modified = http_date(record.modified)
     headers = {**READ_HEADERS, "ETag": etag, "Last-Modified": last_modified,
                "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE}
+    if media_type == "application/json":  # JSON-LD 1.1 section 6.1: how plain JSON names its context
+        headers["Link"] = context_link(settings)
     if not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     key = (record.iri, record.etag, record.modified, media_type, language)
@@ -226,7 +239,7 @@ def routes(settings, store, cache: LRU | None = None) -> list[Route]:
             return problem_response(400, "bad-page", "Bad page number",
                                     f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}")
         page = int(raw)
-        media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES)
+        media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES, LIST_TIES)
         if media_type is None:
             return problem_response(406, "not-acceptable", "No acceptable format",
                                     "the list is served as " + ", ".join(LIST_FORMATS))
@@ -259,6 +272,6 @@ def routes(settings, store, cache: LRU | None = None) -> list[Route]:
     return [
         read_route(CASE_PATH, case),
         Route("/cases", cases, methods=["GET", "HEAD"]),  # POST /cases belongs to the write API
-        read_route("/context/v1", context),
-        read_route("/context/v1.jsonld", context),
+        read_route("/" + CONTEXT_PATH, context),
+        read_route(f"/{CONTEXT_PATH}.jsonld", context),
     ]

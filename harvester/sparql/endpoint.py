@@ -16,7 +16,7 @@ import orjson
 import pyoxigraph as ox
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
-from stafett.harvester.sparql.negotiate import choose
+from stafett.harvester.sparql.negotiate import choose, format_hints
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
 from starlette.requests import Request
@@ -99,7 +99,7 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     base_iri = str(request.url.replace(query=""))
     with service.admission:  # 429 before any parsing when full
         gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
-        fmt = choose(gated.form, _one(params, "format"), request.headers.get("accept"))
+        fmt = choose(gated.form, format_hints(params), request.headers.get("accept"))
         key = service.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
         if key is not None and _etag_matches(request.headers.get("if-none-match"), key.etag):
             return Response(status_code=304, headers={**CORS_HEADERS, **_validator_headers(key.etag)})
@@ -130,7 +130,7 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 def _description(request: Request, service: SparqlService, params: dict) -> Response:
-    fmt = choose("description", _one(params, "format"), request.headers.get("accept"))
+    fmt = choose("description", format_hints(params), request.headers.get("accept"))
     endpoint = str(request.url.replace(query=""))
     headers = {**CORS_HEADERS, "Vary": "Accept"}
     return Response(describe(endpoint, service.settings, fmt), 200, headers, MEDIA_TYPES[fmt])
@@ -194,11 +194,6 @@ def _utf8(raw: bytes) -> str:
     except UnicodeDecodeError:
         raise refused("unsupported-charset", "Send the query in UTF-8",
                       "The body is not valid UTF-8; SPARQL requests must be UTF-8.", status=415) from None
-
-
-def _one(params: dict, name: str) -> str | None:
-    values = params.get(name) or []
-    return values[-1] if values else None
 
 
 def _graph_iris(params: dict, name: str) -> list[str]:
