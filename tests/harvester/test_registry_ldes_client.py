@@ -51,37 +51,47 @@ def registry_members(registry) -> set[tuple[str, str, str]]:
 
 
 def test_client_resumes_a_registry_feed_of_many_pages_with_exactly_the_new_changes(tmp_path):
+    """Also on a second registry that harvests the first (two hops, its own feed and pages)."""
     node = FeedServer(page_size=3)
-    registry = server = None
+    running = []
     try:
         for i in range(5):
             node.publish("Create", case_doc(node.base, f"c{i}", title=f"Fall {i}"))
-        registry, server = served_registry(tmp_path, "reg", [Source("n", node.base, (node.base,))],
-                                           feed_page_size=2)
-        registry.harvest()
-        feed = registry.settings.base_url + "feed"
-        assert httpx.get(feed + "/page/2").status_code == 200  # 5 members: pages 0 and 1 closed, 2 open
-        state = str(tmp_path / "client-state")
+        national = served_registry(tmp_path, "national", [Source("n", node.base, (node.base,))],
+                                   feed_page_size=2)
+        running.append(national)
+        nordic = served_registry(tmp_path, "nordic", [Source("se", national[0].settings.base_url,
+                                                             aggregator=True, relay=(node.base,))],
+                                 feed_page_size=2)
+        running.append(nordic)
+        registries = [national[0], nordic[0]]
+        for registry in registries:
+            registry.harvest()
+        feeds = [r.settings.base_url + "feed" for r in registries]
+        for feed in feeds:
+            assert httpx.get(feed + "/page/2").status_code == 200  # 5 members: pages 0, 1 closed, 2 open
+        states = [str(tmp_path / f"client-state-{i}") for i in range(2)]
 
-        first = replicate(feed, "--save", state)
-        assert first == registry_members(registry) and len(first) == 5
-        before = registry_members(registry)
+        before = []
+        for registry, feed, state in zip(registries, feeds, states, strict=True):
+            first = replicate(feed, "--save", state)
+            assert first == registry_members(registry) and len(first) == 5
+            before.append(registry_members(registry))
 
         node.publish("Create", case_doc(node.base, "c5", title="Fall 5"))
         node.publish("Update", case_doc(node.base, "c1", title="Nytt namn", version=2))
         node.publish("Delete", node.base + "case/c2")
-        registry.harvest()
-        new = registry_members(registry) - before
-        assert {(kind, case) for _, kind, case in new} == {
-            ("Create", node.base + "case/c5"), ("Update", node.base + "case/c1"),
-            ("Delete", node.base + "case/c2")}
-        assert httpx.get(feed + "/page/3").status_code == 200  # the new changes span two more pages
-
-        assert replicate(feed, "--save", state) == new
-        assert replicate(feed, "--save", state) == set()  # nothing new: nothing emitted
+        for registry, feed, state, seen in zip(registries, feeds, states, before, strict=True):
+            registry.harvest()
+            new = registry_members(registry) - seen
+            assert {(kind, case) for _, kind, case in new} == {
+                ("Create", node.base + "case/c5"), ("Update", node.base + "case/c1"),
+                ("Delete", node.base + "case/c2")}
+            assert httpx.get(feed + "/page/3").status_code == 200  # the new changes reach two more pages
+            assert replicate(feed, "--save", state) == new
+            assert replicate(feed, "--save", state) == set()  # nothing new: nothing emitted
     finally:
-        if server:
+        for registry, server in reversed(running):
             server.stop()
-        if registry:
             registry.close()
         node.stop()

@@ -119,9 +119,8 @@ def test_demo_ends_every_process_and_removes_its_temp_folder(tmp_path, signum):
         kill_group(process)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_registry_serve_ends_every_process(tmp_path, signum):
-    node = FeedServer()
+def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, dict[int, str]]:
+    """`stafett registry serve` after its first harvest, with its SPARQL and parser workers."""
     node.publish("Create", case_doc(node.base, "c0"))
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[sources.n]\nurl = "{node.base}"\nnamespaces = ["{node.base}"]\n')
@@ -129,22 +128,48 @@ def test_registry_serve_ends_every_process(tmp_path, signum):
                "--sources", str(sources), "--allow-loopback", "--port", "0"]
     # every page through the parser worker, so that process exists to be stopped
     process, _out, err = start(command, tmp_path, STAFETT_REGISTRY_PARSER_ISOLATION="always")
-    try:
-        def announced():
-            lines = [x for x in err.read_text().splitlines() if x.startswith("registry at ")]
-            return lines[0] if lines else process.poll() is not None
 
-        line = wait_for(announced, 60, "the registry")
-        assert process.poll() is None, err.read_text()[-2000:]
-        base = line.split()[2]
-        wait_for(lambda: httpx.get(base + "reports", timeout=5).json()["sources"][0]["cases"] == 1, 60,
-                 "the first harvest")
-        assert httpx.post(base + "sparql", data={"query": "ASK {}"}, timeout=10).status_code == 200
-        workers = descendants(process.pid)
-        assert any(SPARQL_WORKER in x for x in workers.values()), workers
-        assert any(PARSER_WORKER in x for x in workers.values()), workers
+    def announced():
+        lines = [x for x in err.read_text().splitlines() if x.startswith("registry at ")]
+        return lines[0] if lines else process.poll() is not None
+
+    line = wait_for(announced, 60, "the registry")
+    assert process.poll() is None, err.read_text()[-2000:]
+    base = line.split()[2]
+    wait_for(lambda: httpx.get(base + "reports", timeout=5).json()["sources"][0]["cases"] == 1, 60,
+             "the first harvest")
+    assert httpx.post(base + "sparql", data={"query": "ASK {}"}, timeout=10).status_code == 200
+    workers = descendants(process.pid)
+    assert any(SPARQL_WORKER in x for x in workers.values()), workers
+    assert any(PARSER_WORKER in x for x in workers.values()), workers
+    return process, workers
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_registry_serve_ends_every_process(tmp_path, signum):
+    node = FeedServer()
+    process = None
+    try:
+        process, workers = serve_registry(tmp_path, node)
         seconds = stop_and_check(process, signum, workers)
         print(f"registry stopped by {signal.Signals(signum).name} in {seconds:.1f} s")
     finally:
-        kill_group(process)
+        if process:
+            kill_group(process)
+        node.stop()
+
+
+def test_workers_end_by_themselves_when_the_registry_is_killed(tmp_path):
+    """SIGKILL runs no cleanup at all: the workers notice the lost parent and exit."""
+    node = FeedServer()
+    process = None
+    try:
+        process, workers = serve_registry(tmp_path, node)
+        process.kill()
+        process.wait(10)
+        wait_for(lambda: not group_members(process.pid), 10, "the orphaned workers to exit")
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        if process:
+            kill_group(process)
         node.stop()
