@@ -211,7 +211,11 @@ def member_quads(stream: str, activity: str, row) -> list[ox.Quad]:
 
 
 JSON = "application/json"
-DESCRIPTION_FORMATS = [*FORMATS, "text/html"]  # text/html: people are sent to the query page
+# The description has no named graphs, so the triple formats DCAT tools expect serve it too.
+DESCRIPTION_RDF = {
+    **FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
+}
+DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Link, Location, Retry-After, Vary",
@@ -250,11 +254,13 @@ def not_acceptable(what: str, offered: list[str]) -> JSONResponse:
     )
 
 
-def rdf_response(request: Request, quads: list[ox.Quad], cache: str, what: str) -> Response:
-    media = negotiate(request, list(FORMATS))
+def rdf_response(
+    request: Request, quads: list[ox.Quad], cache: str, what: str, formats: dict = FORMATS
+) -> Response:
+    media = negotiate(request, list(formats))
     if media is None:
-        return not_acceptable(what, list(FORMATS))
-    body = ox.serialize(quads, format=FORMATS[media])
+        return not_acceptable(what, list(formats))
+    body = ox.serialize(quads, format=formats[media])
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": cache, "Vary": "Accept"}
     if etag in [e.strip() for e in request.headers.get("if-none-match", "").split(",")]:
@@ -293,7 +299,8 @@ def routes(registry: Registry) -> list[Route]:
         media = negotiate(request, DESCRIPTION_FORMATS)
         if media == "text/html":
             return RedirectResponse(registry.settings.base_url + "query", 303, headers={"Vary": "Accept"})
-        return rdf_response(request, catalogue_quads(registry, feed.stream_quads()), SHORT, "the description")
+        quads = catalogue_quads(registry, feed.stream_quads())
+        return rdf_response(request, quads, SHORT, "the description", DESCRIPTION_RDF)
 
     def root(request: Request) -> Response:
         return rdf_response(request, feed.root_quads(), SHORT, "the feed")

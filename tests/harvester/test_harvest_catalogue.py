@@ -15,7 +15,8 @@ SH = "http://www.w3.org/ns/shacl#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-FORMATS = {"application/trig": "trig", "application/n-quads": "nquads", "application/ld+json": "json-ld"}
+FORMATS = {"application/trig": "trig", "application/n-quads": "nquads", "application/ld+json": "json-ld",
+           "text/turtle": "turtle", "application/n-triples": "nt"}
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ def test_unacceptable_format_gets_406_problem_listing_what_is_offered(http, path
     assert answer.headers["content-type"].startswith("application/problem+json")
     problem = answer.json()
     assert problem["status"] == 406
-    offered = RDF if path in ("", "feed", "feed/page/0") else ["application/json"]
+    offered = {"": [*RDF, "text/turtle", "application/n-triples"], "feed": RDF, "feed/page/0": RDF}.get(
+        path, ["application/json"])
     assert all(media in problem["detail"] for media in offered)
     assert answer.headers["access-control-allow-origin"] == "*"
 
