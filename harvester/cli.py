@@ -65,26 +65,34 @@ def run_harvest(args) -> int:
 
 
 def serve_registry(args) -> int:
+    """Serve until Ctrl-C or SIGTERM; either stops the scheduler, the SPARQL and parser workers."""
     from stafett.harvester.registry import Registry
     from stafett.harvester.schedule import Scheduler
     from stafett.harvester.settings import from_args
 
     from stafett.serving import bind, serve_forever, url_of
+    from stafett.shutdown import stop_on_signals
 
+    stop_on_signals()
     sock = bind(args.host, args.port)
     settings = from_args(args)
     if args.base_url is None and "STAFETT_REGISTRY_BASE_URL" not in os.environ:
         settings = settings.with_(base_url=url_of(sock))
     registry = Registry(settings)
-    from stafett.harvester.app import create_app  # written by the SPARQL side; imported lazily
-
-    app = create_app(None, registry)
-    scheduler = None if args.no_schedule else Scheduler(registry).start()
-    print(f"registry at {settings.base_url} (SPARQL {settings.base_url}sparql)", file=sys.stderr)
+    app = scheduler = None
     try:
+        from stafett.harvester.app import create_app  # written by the SPARQL side; imported lazily
+
+        app = create_app(None, registry)
+        scheduler = None if args.no_schedule else Scheduler(registry).start()
+        print(f"registry at {settings.base_url} (SPARQL {settings.base_url}sparql)", file=sys.stderr)
         serve_forever(app, sock)
+    except KeyboardInterrupt:
+        print("registry stopped", file=sys.stderr)
     finally:
         if scheduler:
             scheduler.stop()
+        if app is not None:
+            app.state.sparql.close()  # also on a signal before uvicorn ran the app's shutdown
         registry.close()
     return 0

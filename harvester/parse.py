@@ -11,6 +11,10 @@ relations; each member activity's named graph holds its case snapshot.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -65,8 +69,27 @@ def page_limits(settings: RegistrySettings) -> Limits:
     )
 
 
+def _start_worker(limit: int) -> None:
+    """Runs once in the worker: memory cap, and a lifetime bound to the registry process.
+
+    Ctrl-C in a terminal reaches the whole process group; the worker ignores it and is stopped
+    by the registry (PageParser.close). Should the registry die without closing it (SIGKILL),
+    the worker notices that its parent changed and exits instead of waiting forever.
+    """
+    _limit_worker_memory(limit)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
+
+
 def _limit_worker_memory(limit: int) -> None:
-    """Runs once in the worker: a runaway parser hits this cap and dies alone."""
+    """A runaway parser hits this cap and dies alone."""
     try:
         import resource
 
@@ -115,7 +138,7 @@ class PageParser:
             self.pool = ProcessPoolExecutor(
                 1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_worker_memory,
+                initializer=_start_worker,
                 initargs=(self.settings.parser_memory_limit,),
             )
         try:

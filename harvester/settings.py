@@ -24,6 +24,11 @@ class RegistrySettings:
     base_url: str = "http://127.0.0.1:8100/"  # public base URL; every IRI the registry mints is under it
     sources_file: Path | None = None  # TOML sources file (see docs/harvester.md)
     title: str = "Stafett registry"
+    description: str = (  # dct:description of the catalogue at / (DCAT-AP requires one)
+        "Public-sector innovation-procurement cases harvested from Stafett publisher nodes and registries."
+    )
+    publisher_name: str = ""  # foaf:name of the catalogue's dct:publisher; empty: the title
+    publisher_iri: str = ""  # IRI of the operator as dct:publisher; empty: <base>#publisher
     # Fetch limits (per request unless said otherwise).
     request_deadline: float = 20.0  # seconds for a whole HTTP exchange incl. redirects and body
     source_deadline: float = 300.0  # seconds for one source's whole harvest run

@@ -5,8 +5,9 @@ rebased from `https://<org>.stafett.example/` to the node's loopback base URL), 
 aggregator harvesting some nodes, and the Nordic registry harvesting the other nodes and the
 national aggregator. It prints the addresses, runs a first SPARQL query against the Nordic
 registry's endpoint over HTTP and prints the answer, then keeps serving (with scheduled
-harvests) until Ctrl-C; `--once` exits after printing. Data lives in a temp dir unless
-`--data-dir` is given. `start_federation()` is what the end-to-end test drives.
+harvests) until Ctrl-C or SIGTERM, which stop every server and worker process it started;
+`--once` exits after printing. Data lives in a temp dir (removed on exit) unless `--data-dir` is
+given. `start_federation()` is what the end-to-end test drives.
 """
 
 from __future__ import annotations
@@ -166,15 +167,17 @@ class RunningFederation:
         self.schedulers = [Scheduler(a.registry).start() for a in self.aggregators.values()]
 
     def stop(self) -> None:
-        for scheduler in self.schedulers:
-            scheduler.stop()
+        """Every step runs even when one before it fails, so no worker process outlives the demo."""
+        steps = [scheduler.stop for scheduler in self.schedulers]
         for agg in reversed(self.aggregators.values()):
-            agg.server.stop()
-            agg.app.state.sparql.close()
-            agg.registry.close()
+            steps += [agg.server.stop, agg.app.state.sparql.close, agg.registry.close]
         for node in self.nodes.values():
-            node.server.stop()
-            node.store.close()
+            steps += [node.server.stop, node.store.close]
+        for step in steps:
+            try:
+                step()
+            except Exception as err:  # report and go on: the later steps free processes too
+                print(f"stafett demo: while stopping: {type(err).__name__}: {err}", file=sys.stderr)
 
 
 def start_federation(federation: Federation, data_dir: Path) -> RunningFederation:
@@ -286,12 +289,17 @@ def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[d
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM; either stops every server and worker and removes the temp dir."""
+    from stafett.shutdown import stop_on_signals
+
     federation = load_federation(args.federation)
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="stafett-demo-"))
-    print(f"Starting {len(federation.nodes)} nodes and {len(federation.aggregators)} aggregators "
-          f"(data in {data_dir}) ...", file=sys.stderr)
-    running = start_federation(federation, data_dir)
+    stop_on_signals()
+    data_dir, running = args.data_dir, None
     try:
+        data_dir = data_dir or Path(tempfile.mkdtemp(prefix="stafett-demo-"))
+        print(f"Starting {len(federation.nodes)} nodes and {len(federation.aggregators)} aggregators "
+              f"(data in {data_dir}) ...", file=sys.stderr)
+        running = start_federation(federation, data_dir)
         reports = running.harvest()
         print_summary(running, reports)
         variables, rows = ask(running.top.sparql_url, federation.first_query)
@@ -307,6 +315,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print("\nStopping.", file=sys.stderr)
         return 0
     finally:
-        running.stop()
-        if args.data_dir is None:
+        if running is not None:
+            running.stop()
+        if args.data_dir is None and data_dir is not None:
             shutil.rmtree(data_dir, ignore_errors=True)
