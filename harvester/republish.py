@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from stafett.headers import weighted_values
+from stafett.headers import best_media_type
 from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 if TYPE_CHECKING:
@@ -229,22 +229,8 @@ PREFLIGHT_HEADERS = {
 
 
 def negotiate(request: Request, offered: list[str]) -> str | None:
-    """The offered media type the client ranks highest (exact, then type/*, then */*; q honoured).
-
-    No Accept header gives the first offered type; None means nothing offered is acceptable.
-    """
-    ranges = weighted_values(request.headers.get("accept"))
-    if not ranges:
-        return offered[0]
-    best, best_score = None, None
-    for rank, media in enumerate(offered):
-        for pattern, q in ranges:
-            specificity = 2 if pattern == media else 1 if pattern == media.split("/")[0] + "/*" else (
-                0 if pattern == "*/*" else -1)
-            score = (q, specificity, -rank)
-            if specificity >= 0 and (best_score is None or score > best_score):
-                best, best_score = media, score
-    return best
+    """The offered media type the client prefers (stafett.headers); None when none is acceptable."""
+    return best_media_type(request.headers.get("accept"), offered)
 
 
 def not_acceptable(what: str, offered: list[str]) -> JSONResponse:

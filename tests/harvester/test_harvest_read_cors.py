@@ -69,3 +69,10 @@ def test_not_modified_and_not_found_keep_cors(http):
     assert again.status_code == 304 and again.headers["access-control-allow-origin"] == "*"
     missing = http.get("feed/page/99")
     assert missing.status_code == 404 and missing.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize("path", ["", "feed", "feed/page/0"])
+def test_q_zero_on_a_type_excludes_it_even_beside_a_wildcard(http, path):
+    answer = http.get(path, headers={"Accept": "application/ld+json;q=0, */*"})
+    assert answer.status_code == 200
+    assert not answer.headers["content-type"].startswith("application/ld+json")
