@@ -86,7 +86,9 @@ SETTING_DOCS = {
     "page_size": "Cases per page in lists and the catalogue. Default: 50.",
     "feed_page_size": "Changes per LDES feed page. Default: 100.",
     "max_body_bytes": "Largest accepted request body or imported file, in bytes. Default: 1000000.",
-    "max_depth": "Deepest accepted JSON nesting in a case document. Default: 24.",
+    "max_depth": ("Deepest accepted JSON nesting in a case document, and deepest nesting of objects "
+                  "once stored (each item of a JSON-LD @list or of a blank-node chain is one level). "
+                  "Default: 24."),
     "host": "Address `stafett node serve` listens on. Default: 127.0.0.1.",
     "port": "Port `stafett node serve` listens on (0 picks a free one). Default: 8100.",
     "polling_interval": "Seconds suggested to feed followers (ldes:pollingInterval). Default: 60.",
