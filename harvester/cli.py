@@ -82,7 +82,7 @@ def serve_registry(args) -> int:
     scheduler = None if args.no_schedule else Scheduler(registry).start()
     print(f"registry at {settings.base_url} (SPARQL {settings.base_url}sparql)", file=sys.stderr)
     try:
-        serve_forever(app, sock)
+        serve_forever(app, sock, trusted_proxies=settings.trusted_proxies)
     finally:
         if scheduler:
             scheduler.stop()
