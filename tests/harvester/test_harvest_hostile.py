@@ -3,6 +3,7 @@
 import asyncio
 import gzip
 import json
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -228,4 +229,25 @@ def test_members_of_one_page_reusing_a_blank_node_label_are_each_stored(tmp_path
     second = buyer_names(registry.store, feed.base + "case/b1")
     assert list(first.values()) == [{"Växjö kommun"}] and list(second.values()) == [{"Lunds kommun"}]
     assert set(first).isdisjoint(second)  # two buyers, not one merged across the cases
+    registry.close()
+
+
+def test_members_with_19000_keywords_are_quarantined_quickly_and_neighbours_kept(tmp_path, servers):
+    feed = servers(page_size=2)
+    for i in range(3):
+        heavy = case_doc(feed.base, f"heavy{i}", keyword={"sv": [f"ord {k}" for k in range(19_000)]})
+        feed.publish("Create", heavy)
+        feed.publish("Create", case_doc(feed.base, f"good{i}", title=f"God {i}"))
+    settings = RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/", allow_loopback=True)
+    registry = Registry(settings, [Source("feed", feed.base, (feed.base,))])
+    started = time.monotonic()
+    (report,) = registry.harvest()
+    elapsed = time.monotonic() - started
+    assert report["status"] == "ok" and report["accepted"] == 3 and report["quarantined"] == 3, report
+    for problem in report["problems"]:
+        assert problem["case"].startswith(feed.base + "case/heavy")
+        (reason,) = [r for r in problem["reasons"] if r["rule"].endswith("Document-value-count")]
+        assert reason["field"] == "keyword" and reason["value"] == "19000"
+    assert titles(registry.store, feed.base + "case/good2") == {"God 2"}
+    assert elapsed < 30, f"{elapsed:.1f} s"  # three such members cost 19-37 s of validation alone
     registry.close()

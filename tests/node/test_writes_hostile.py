@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from writer_support import case
 
 from stafett.problems import PROBLEM_MEDIA_TYPE
@@ -52,3 +55,21 @@ def test_a_chain_of_3000_blank_nodes_is_a_finding_not_a_500(writer_node):
 def test_a_short_list_is_still_stored(writer_node):
     response = writer_node.post(case(**LONG_LIST, steps=["one", "two", "three"]))
     assert response.status_code == 201, response.text[:500]
+
+
+def test_19000_keywords_get_a_quick_finding_naming_the_key_the_count_and_the_limit(writer_node):
+    from stafett.shapes.bounds import MAX_VALUES_PER_PROPERTY
+
+    document = case(keyword={"sv": [f"nyckelord {i}" for i in range(19_000)]})
+    body = json.dumps(document).encode()
+    assert 300_000 < len(body) < writer_node.settings.max_body_bytes  # under every byte limit
+    started = time.monotonic()
+    response = writer_node.post(body, **{"Accept-Language": "sv"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 422, response.text[:300]
+    (finding,) = [f for f in response.json()["findings"] if f["rule"].endswith("Document-value-count")]
+    assert finding["field"] == "keyword" and finding["value"] == "19000"
+    assert "19000" in finding["message"] and str(MAX_VALUES_PER_PROPERTY) in finding["message"]
+    assert finding["message"].startswith('"keyword" har')  # in the language asked for
+    assert elapsed < 10, f"{elapsed:.1f} s"  # was over 90 s
+    assert writer_node.store.count_changes() == 0
