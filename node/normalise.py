@@ -162,8 +162,8 @@ def nesting_depth(by_subject, root, stop_after: int) -> int:
         if child is None:
             path.pop()
             on_path.discard(node)
-            below = [height[t.object] for t in by_subject.get(node, ()) if t.object in height
-                     and t.object is not node and t.predicate != RDF_TYPE]
+            below = [height[t.object] for t in by_subject.get(node, ())
+                     if t.object in height and t.predicate != RDF_TYPE]
             height[node] = 1 + max(below, default=0)
         elif child in height:
             if len(path) + height[child] > stop_after:

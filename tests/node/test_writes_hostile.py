@@ -73,3 +73,12 @@ def test_19000_keywords_get_a_quick_finding_naming_the_key_the_count_and_the_lim
     assert finding["message"].startswith('"keyword" har')  # in the language asked for
     assert elapsed < 10, f"{elapsed:.1f} s"  # was over 90 s
     assert writer_node.store.count_changes() == 0
+
+
+def test_nested_objects_that_point_at_each_other_end_the_depth_walk(writer_node):
+    turtle = (b"@prefix stf: <https://w3id.org/stafett/ns#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+              b"@prefix ex: <https://example.org/> .\n"
+              b'_:case a stf:Case ; dct:title "Ring"@sv ; ex:next _:a .\n'
+              b"_:a ex:next _:b . _:b ex:next _:a ; ex:back _:case .\n")
+    response = writer_node.http.post("cases", content=turtle, headers={"Content-Type": "text/turtle"})
+    refused_with_a_finding_or_stored(writer_node, response)
