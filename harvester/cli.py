@@ -86,7 +86,7 @@ def serve_registry(args) -> int:
         app = create_app(None, registry)
         scheduler = None if args.no_schedule else Scheduler(registry).start()
         print(f"registry at {settings.base_url} (SPARQL {settings.base_url}sparql)", file=sys.stderr)
-        serve_forever(app, sock)
+        serve_forever(app, sock, trusted_proxies=settings.trusted_proxies)
     except KeyboardInterrupt:
         print("registry stopped", file=sys.stderr)
     finally:

@@ -46,6 +46,25 @@ def replace_graph_update(graph: str, triples: list[ox.Triple] | None) -> list[st
     return ops
 
 
+def scoped_blank_nodes(triples: list[ox.Triple] | None) -> list[ox.Triple] | None:
+    """The triples with fresh blank nodes, one per label: labels are scoped per member.
+
+    Two members of one page may both say `_:b0` (the parser keeps a label page-wide), and
+    SPARQL refuses a label shared by two INSERT DATA blocks of one update; it would also merge
+    two unrelated resources. Renaming per write keeps each member's own structure.
+    """
+    if not triples:
+        return triples
+    fresh: dict = {}
+
+    def term(node):
+        if isinstance(node, ox.BlankNode):
+            return fresh.setdefault(node, ox.BlankNode())
+        return node
+
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+
+
 def store_problem(detail: str) -> Problem:
     return Problem(502, "store-failed", "The external SPARQL store failed", detail)
 
@@ -78,12 +97,12 @@ class StoreBatch:
         self.owner, self.ops, self.quads = owner, [], 0
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
-        self.ops += replace_graph_update(case, snapshot)
-        self.ops += replace_about_update(prov_graph, prov_subjects, provenance)
+        self.ops += replace_graph_update(case, scoped_blank_nodes(snapshot))
+        self.ops += replace_about_update(prov_graph, prov_subjects, scoped_blank_nodes(provenance))
         self.quads += len(snapshot or ()) + len(provenance)
 
     def replace_about(self, graph, subjects, triples) -> None:
-        self.ops += replace_about_update(graph, subjects, triples)
+        self.ops += replace_about_update(graph, subjects, scoped_blank_nodes(triples))
         self.quads += len(triples)
 
     def commit(self) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from stafett.problems import Problem
+from stafett.serving import trusted_proxy_list
 
 ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
@@ -52,6 +53,7 @@ class RegistrySettings:
     store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
     user_agent: str = "stafett-harvester/0.1"
+    trusted_proxies: str = ""  # comma-separated proxies whose X-Forwarded-For is believed (none)
     language: str = "en"  # language of reasons in reports (en, sv, nb, nn, da, fi, is)
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -62,6 +64,11 @@ class RegistrySettings:
             raise config_problem("language", f"one of {', '.join(LANGUAGES)}", self.language)
         if self.parser_isolation not in ISOLATION:
             raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
+        try:
+            trusted_proxy_list(self.trusted_proxies)
+        except (ValueError, AttributeError) as err:
+            raise config_problem("trusted_proxies", f"comma-separated IP addresses or networks ({err})",
+                                 self.trusted_proxies) from None
         if self.harvest_concurrency < 1:
             raise config_problem("harvest_concurrency", "an int of at least 1", self.harvest_concurrency)
         if self.store not in STORE_KINDS:

@@ -56,4 +56,4 @@ def start_node(settings: NodeSettings, store: NodeStore | None = None, sock=None
     from stafett.serving import bind, serve_in_thread
 
     sock = sock or bind(settings.host, settings.port)
-    return serve_in_thread(create_app(settings, store), sock)
+    return serve_in_thread(create_app(settings, store), sock, trusted_proxies=settings.trusted_proxies)

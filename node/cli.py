@@ -106,7 +106,8 @@ def run_serve(args) -> int:
     warm_up(settings)
     sock = bind(settings.host, settings.port)
     print(f"stafett node: {settings.base_url} listening on {url_of(sock)}", flush=True)
-    serve_forever(create_app(settings), sock, log_level=args.log_level)
+    serve_forever(create_app(settings), sock, log_level=args.log_level,
+                  trusted_proxies=settings.trusted_proxies)
     return 0
 
 

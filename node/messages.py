@@ -75,6 +75,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "is": 'innfelldur hlutur ber eigið IRI {iri} utan málsins; fjarlægðu "id" hans '
               "(hnúturinn nefnir innfellda hluti <mál>#...)",
     },
+    "too-deep": {
+        "en": "the case nests objects more than {limit} levels deep once stored (a long @list or a "
+              "chain of blank nodes); flatten it or link the objects by IRI",
+        "sv": "ärendet nästlar objekt mer än {limit} nivåer djupt när det lagras (en lång @list eller "
+              "en kedja av tomma noder); platta till det eller länka objekten med IRI",
+        "nb": "saken nøster objekter mer enn {limit} nivåer dypt når den lagres (en lang @list eller "
+              "en kjede av blanke noder); flat den ut eller lenk objektene med IRI",
+        "nn": "saka nøstar objekt meir enn {limit} nivå djupt når ho blir lagra (ei lang @list eller "
+              "ei kjede av blanke nodar); flat henne ut eller lenk objekta med IRI",
+        "da": "sagen indlejrer objekter mere end {limit} niveauer dybt, når den gemmes (en lang @list "
+              "eller en kæde af blanke knuder); gør den flad eller link objekterne med IRI",
+        "fi": "tapaus sisäkkäistää objekteja yli {limit} tason syvyyteen tallennettuna (pitkä @list tai "
+              "tyhjien solmujen ketju); litistä se tai linkitä objektit IRI-osoitteilla",
+        "is": "málið hreiðrar hluti meira en {limit} stig niður þegar það er vistað (langur @list eða "
+              "keðja auðra hnúta); flettu því út eða tengdu hlutina með IRI",
+    },
     "violations": {
         "en": "{n} violation(s); fix them and send the case again",
         "sv": "{n} fel; rätta dem och skicka ärendet igen",

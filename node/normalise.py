@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from stafett.node.messages import message
 from stafett.node.vocab import CASE_CLASS, NODE_SET_PREDICATES, RDF_TYPE, term_for
 
-from stafett.problems import Finding, Problem
+from stafett.problems import Finding, Problem, too_large
 
 Subject = ox.NamedNode | ox.BlankNode
 
@@ -65,7 +65,8 @@ def rebase_triples(triples: list[ox.Triple], rebases: list[tuple[str, str]]) -> 
     return [ox.Triple(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
 
 
-def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "en") -> Normalised:
+def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "en",
+              max_depth: int = 24) -> Normalised:
     """The authored graph (default graph only) renamed, skolemised and stripped of node-set fields."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
                if q.graph_name == ox.DefaultGraph()]
@@ -76,6 +77,7 @@ def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "e
     triples, warnings = drop_node_set(triples, new_root, source, lang)
     by_subject = group_by_subject(triples)
     check_attached(by_subject, new_root, source, lang)
+    check_nesting(by_subject, new_root, max_depth, source, lang)
     nested = nested_namespaces(old_iri, case_iri)
     names = mint_names(by_subject, new_root, nested, source, lang)
     triples = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
@@ -133,6 +135,45 @@ def check_attached(by_subject, root, source, lang: str = "en") -> None:
         shown = ", ".join(sorted(o.value if isinstance(o, ox.NamedNode) else "a nested object"
                                  for o in orphans)[:3])
         raise unprocessable(message("orphans", lang, shown=shown), source=source)
+
+
+def check_nesting(by_subject, root, max_depth: int, source, lang: str = "en") -> None:
+    """Refuse a graph whose stored document would nest objects deeper than `max_depth`.
+
+    The input's JSON depth is checked before parsing, but a short JSON-LD `@list` or a Turtle
+    chain of blank nodes is flat text that becomes one nested object per item once stored (and
+    the naming, compaction and JSON writing after this point recurse). Heights are memoised and
+    the walk is iterative, so the check is linear in the graph and needs no stack.
+    """
+    deepest = nesting_depth(by_subject, root, max_depth)
+    if deepest > max_depth:
+        raise too_large(message("too-deep", lang, limit=max_depth), source=source)
+
+
+def nesting_depth(by_subject, root, stop_after: int) -> int:
+    """Levels of nested objects under `root` (root alone is 1); stops once over `stop_after`."""
+    height: dict = {}
+    path = [(root, iter(by_subject.get(root, ())))]
+    on_path = {root}
+    while path:
+        node, edges = path[-1]
+        child = next((t.object for t in edges if t.object in by_subject and t.object not in on_path
+                      and t.predicate != RDF_TYPE), None)
+        if child is None:
+            path.pop()
+            on_path.discard(node)
+            below = [height[t.object] for t in by_subject.get(node, ())
+                     if t.object in height and t.predicate != RDF_TYPE]
+            height[node] = 1 + max(below, default=0)
+        elif child in height:
+            if len(path) + height[child] > stop_after:
+                return len(path) + height[child]
+        else:
+            if len(path) + 1 > stop_after:
+                return len(path) + 1
+            path.append((child, iter(by_subject.get(child, ()))))
+            on_path.add(child)
+    return height[root]
 
 
 def nested_namespaces(old_iri: str | None, case_iri: str) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ def prepare(triples: list[ox.Triple], settings: NodeSettings, slug: str, *,
             source: str | None = None, lang: str = "en") -> Prepared:
     case_iri = settings.case_iri(slug)
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    norm = normalise(quads, case_iri, source=source, lang=lang)
+    norm = normalise(quads, case_iri, source=source, lang=lang, max_depth=settings.max_depth)
     body = canonical_ntriples(norm.triples)
     return Prepared(case_iri, slug, norm.triples, hashlib.sha256(body).hexdigest(), norm.warnings,
                     norm.old_case_iri)

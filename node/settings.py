@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stafett.problems import Finding, Problem
+from stafett.serving import trusted_proxy_list
 
 CONFIG_FILE = "node.toml"
 DATABASE_FILE = "node.sqlite3"
@@ -43,6 +44,7 @@ class NodeSettings:
     auth_failure_window: int = 60
     feed_burst: int = 60
     feed_rate: float = 5.0
+    trusted_proxies: str = ""  # comma-separated proxy addresses/networks whose X-Forwarded-For counts
     extra: dict = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +88,9 @@ SETTING_DOCS = {
     "page_size": "Cases per page in lists and the catalogue. Default: 50.",
     "feed_page_size": "Changes per LDES feed page. Default: 100.",
     "max_body_bytes": "Largest accepted request body or imported file, in bytes. Default: 1000000.",
-    "max_depth": "Deepest accepted JSON nesting in a case document. Default: 24.",
+    "max_depth": ("Deepest accepted JSON nesting in a case document, and deepest nesting of objects "
+                  "once stored (each item of a JSON-LD @list or of a blank-node chain is one level). "
+                  "Default: 24."),
     "host": "Address `stafett node serve` listens on. Default: 127.0.0.1.",
     "port": "Port `stafett node serve` listens on (0 picks a free one). Default: 8100.",
     "polling_interval": "Seconds suggested to feed followers (ldes:pollingInterval). Default: 60.",
@@ -94,6 +98,9 @@ SETTING_DOCS = {
     "auth_failure_window": "Seconds of the failed-authentication window. Default: 60.",
     "feed_burst": "Feed requests (root and open page) one client may make at once before 429. Default: 60.",
     "feed_rate": "Feed requests per second refilled to each client's budget. Default: 5.0.",
+    "trusted_proxies": ("Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+                        "and X-Forwarded-Proto are believed; from anyone else they are ignored. "
+                        "Default: empty (no forwarded headers are trusted, not even from 127.0.0.1)."),
     "extra": "Unknown keys from node.toml kept for other parts of the node. Default: empty.",
 }
 
@@ -124,6 +131,11 @@ def check_settings(s: NodeSettings) -> None:
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise settings_error(key, "a positive integer", value)
+    try:
+        trusted_proxy_list(s.trusted_proxies)
+    except (ValueError, AttributeError) as err:
+        raise settings_error("trusted_proxies", f"comma-separated IP addresses or networks ({err})",
+                             s.trusted_proxies) from None
     if not isinstance(s.port, int) or not 0 <= s.port <= 65535:
         raise settings_error("port", "an integer 0-65535", s.port)
 

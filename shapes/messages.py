@@ -250,6 +250,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": "Asiakirjassa on {n} tapausta; laita jokainen tapaus omaan asiakirjaansa.",
         "is": "Skjalið inniheldur {n} mál; settu hvert mál í sérstakt skjal.",
     },
+    # ---- work bounds checked before SHACL (shapes/bounds.py) ----
+    "value_cap": {
+        "en": '"{key}" has {n} values; at most {limit} are accepted, so the case was not checked further. Keep the values that matter and send the case again.',
+        "sv": '"{key}" har {n} värden; högst {limit} tas emot, så ärendet kontrollerades inte vidare. Behåll de värden som betyder något och skicka ärendet igen.',
+        "nb": '"{key}" har {n} verdier; høyst {limit} tas imot, så saken ble ikke kontrollert videre. Behold verdiene som betyr noe, og send saken på nytt.',
+        "nn": '"{key}" har {n} verdiar; høgst {limit} blir tekne imot, så saka vart ikkje kontrollert vidare. Behald verdiane som betyr noko, og send saka på nytt.',
+        "da": '"{key}" har {n} værdier; højst {limit} modtages, så sagen blev ikke kontrolleret videre. Behold de værdier, der betyder noget, og send sagen igen.',
+        "fi": 'Kentässä "{key}" on {n} arvoa; enintään {limit} otetaan vastaan, joten tapausta ei tarkistettu pidemmälle. Säilytä tärkeät arvot ja lähetä tapaus uudelleen.',
+        "is": '"{key}" hefur {n} gildi; að hámarki {limit} eru tekin við, svo málið var ekki athugað frekar. Haltu gildunum sem skipta máli og sendu málið aftur.',
+    },
+    "literal_cap": {
+        "en": "The case holds {n} values (texts, dates, numbers); at most {limit} are accepted, so it was not checked further. Shorten the case and send it again.",
+        "sv": "Ärendet innehåller {n} värden (texter, datum, tal); högst {limit} tas emot, så det kontrollerades inte vidare. Korta ärendet och skicka det igen.",
+        "nb": "Saken inneholder {n} verdier (tekster, datoer, tall); høyst {limit} tas imot, så den ble ikke kontrollert videre. Kort ned saken og send den på nytt.",
+        "nn": "Saka inneheld {n} verdiar (tekstar, datoar, tal); høgst {limit} blir tekne imot, så ho vart ikkje kontrollert vidare. Kort ned saka og send ho på nytt.",
+        "da": "Sagen indeholder {n} værdier (tekster, datoer, tal); højst {limit} modtages, så den blev ikke kontrolleret videre. Gør sagen kortere, og send den igen.",
+        "fi": "Tapauksessa on {n} arvoa (tekstejä, päivämääriä, lukuja); enintään {limit} otetaan vastaan, joten sitä ei tarkistettu pidemmälle. Lyhennä tapausta ja lähetä se uudelleen.",
+        "is": "Málið inniheldur {n} gildi (texta, dagsetningar, tölur); að hámarki {limit} eru tekin við, svo það var ekki athugað frekar. Styttu málið og sendu það aftur.",
+    },
     # ---- the CLI's own words ----
     "file": {"en": "file", "sv": "fil", "nb": "fil", "nn": "fil", "da": "fil", "fi": "tiedosto", "is": "skrá"},
     "case": {"en": "case", "sv": "ärende", "nb": "sak", "nn": "sak", "da": "sag", "fi": "tapaus", "is": "mál"},

@@ -6,6 +6,8 @@ Contract:
   unreadable input (never a traceback).
 A Report's findings are `stafett.problems.Finding`s with messages in the requested language
 (en, sv, nb, nn, da, fi, is; `nn` falls back to `nb`, everything to `en`), sorted deterministically.
+A case over the work bounds of shapes/bounds.py (values per property, literals per case) gets
+those findings without a SHACL run, so no input makes the engine's work grow faster than its size.
 - `validate_many([quads, ...], lang=...) -> [Report, ...]`: many cases in as few engine calls as
   possible, with findings identical to `validate_quads` on each (tests/shapes/test_validate_many.py).
 The SHACL engine is chosen by `engine=` or the STAFETT_SHACL_ENGINE environment variable:
@@ -58,8 +60,22 @@ def validate_quads(quads: list[ox.Quad], *, lang: str = "en", source: str | None
     from stafett.shapes._engine import engine as get_engine  # the engine is private and swappable
 
     quads = list(quads)
+    over = bounded(quads, lang, source)
+    if over is not None:
+        return over
     results = get_engine(engine or default_engine()).results(quads)
     return make_report(quads, results, lang, source)
+
+
+def bounded(quads: list[ox.Quad], lang: str, source: str | None) -> Report | None:
+    """The report of a case over the work bounds (SHACL is skipped), or None when it is within them."""
+    from stafett.shapes.bounds import bound_findings
+    from stafett.shapes.findings import document_findings, sort_key
+
+    over = bound_findings(quads, lang, source)
+    if not over:
+        return None
+    return Report(sorted(set(document_findings(quads, lang, source) + over), key=sort_key))
 
 
 def make_report(quads: list[ox.Quad], results, lang: str, source: str | None) -> Report:
@@ -87,9 +103,13 @@ def validate_many(cases: list[list[ox.Quad]], *, lang: str = "en", sources: list
     labels = sources if sources is not None else [None] * len(cases)
     if len(labels) != len(cases):
         raise ValueError("validate_many: one source label per case")
-    per_case = results_many(get_engine(engine or default_engine()), cases)
-    return [make_report(quads, results, lang, label)
-            for quads, results, label in zip(cases, per_case, labels, strict=True)]
+    over = [bounded(quads, lang, label) for quads, label in zip(cases, labels, strict=True)]
+    within = [index for index, report in enumerate(over) if report is None]
+    per_case = results_many(get_engine(engine or default_engine()), [cases[i] for i in within])
+    reports = list(over)
+    for index, results in zip(within, per_case, strict=True):
+        reports[index] = make_report(cases[index], results, lang, labels[index])
+    return reports
 
 
 def validate_document(raw: bytes, media_type: str, *, lang: str = "en", source: str | None = None,

@@ -8,6 +8,7 @@ bound before the app is created and its port goes into the app's settings. Used 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import threading
 import time
@@ -35,6 +36,32 @@ def url_of(sock: socket.socket, path: str = "/") -> str:
     return f"http://{host}:{port}{path}"
 
 
+def trusted_proxy_list(text: str) -> list[str]:
+    """The proxies a `trusted_proxies` setting names: comma-separated addresses or networks.
+
+    Raises ValueError naming the entry that is neither, so each service's settings can refuse it.
+    """
+    proxies = [p.strip() for p in (text or "").split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(f"{proxy!r} is not an IP address or network such as 10.0.0.5 or "
+                             "10.0.0.0/8") from None
+    return proxies
+
+
+def proxy_options(trusted_proxies: str) -> dict:
+    """uvicorn's forwarded-header options: off unless the settings name the proxies.
+
+    uvicorn's own default trusts X-Forwarded-For from 127.0.0.1, so anything on the machine
+    could claim any client address (and dodge or aim the per-client limits). Here the header is
+    read only when it comes from a proxy the operator listed.
+    """
+    proxies = trusted_proxy_list(trusted_proxies)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
+
+
 @dataclass
 class BackgroundServer:
     """A uvicorn server on an already bound socket, in a daemon thread."""
@@ -48,8 +75,10 @@ class BackgroundServer:
         self.thread.join(timeout)
 
 
-def serve_in_thread(app, sock: socket.socket, *, log_level: str = "warning") -> BackgroundServer:
-    config = uvicorn.Config(app, log_level=log_level, lifespan="auto", access_log=False)
+def serve_in_thread(app, sock: socket.socket, *, log_level: str = "warning",
+                    trusted_proxies: str = "") -> BackgroundServer:
+    config = uvicorn.Config(app, log_level=log_level, lifespan="auto", access_log=False,
+                            **proxy_options(trusted_proxies))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
@@ -61,7 +90,7 @@ def serve_in_thread(app, sock: socket.socket, *, log_level: str = "warning") -> 
     return BackgroundServer(server, thread, url_of(sock))
 
 
-def serve_forever(app, sock: socket.socket, *, log_level: str = "info") -> None:
+def serve_forever(app, sock: socket.socket, *, log_level: str = "info", trusted_proxies: str = "") -> None:
     """Serve in the foreground until interrupted (the CLI `serve` commands)."""
-    config = uvicorn.Config(app, log_level=log_level, lifespan="auto")
+    config = uvicorn.Config(app, log_level=log_level, lifespan="auto", **proxy_options(trusted_proxies))
     asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))

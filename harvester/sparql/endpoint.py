@@ -97,13 +97,14 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     named_graphs = _graph_iris(params, "named-graph-uri")
     # The service-defined base IRI for relative IRIs in queries is the endpoint itself.
     base_iri = str(request.url.replace(query=""))
-    with service.admission:  # 429 before any parsing when full
+    client = request.client.host if request.client else "unknown"  # proxies: see trusted_proxies
+    with service.admission.admit(client):  # 429 before any parsing when full or over the client's share
         gated = await asyncio.to_thread(gate_on_large_stack, queries[0], max_chars=settings.max_query_chars)
         fmt = choose(gated.form, format_hints(params), request.headers.get("accept"))
         key = service.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
         if key is not None and _etag_matches(request.headers.get("if-none-match"), key.etag):
             return Response(status_code=304, headers={**CORS_HEADERS, **_validator_headers(key.etag)})
-        answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri)
+        answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri, client=client)
     headers = {**CORS_HEADERS, **_validator_headers(answer.etag),
                ANSWER_CACHE_HEADER: "hit" if answer.cached else "miss"}
     if answer.truncated:

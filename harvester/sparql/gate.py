@@ -28,6 +28,10 @@ GATE_RECURSION_LIMIT = 8000
 PASSED_CACHE_SIZE = 512
 _passed: dict[str, GatedQuery] = {}
 _passed_lock = threading.Lock()
+# rdflib's grammar (pyparsing) keeps parse state in shared objects: two queries parsed at once on
+# two threads can fail each other with errors such as "postParse2() missing ... 'tokenList'", so one
+# client's burst turned another client's valid query into a 400. One parse at a time (~40 ms each).
+_parse_lock = threading.Lock()
 
 # Functions whose value changes from one evaluation to the next: such answers are never reused.
 CHANGING_FUNCTIONS = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
@@ -72,7 +76,8 @@ def _gate_on_thread(text: str, max_chars: int) -> GatedQuery:
 
     def run() -> None:
         try:
-            outcome["query"] = gate(text, max_chars=max_chars)
+            with _parse_lock:
+                outcome["query"] = gate(text, max_chars=max_chars)
         except BaseException as err:  # handed to the caller's thread below
             outcome["error"] = err
 

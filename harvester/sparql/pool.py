@@ -1,7 +1,8 @@
 """A small pool of query worker processes behind a bounded queue.
 
-`Admission` lets at most `workers + queue_size` requests in (one more is refused with 429, before
-any parsing); `run()` waits for an idle worker, sends the query and waits at most `timeout`
+`Admission` lets at most `workers + queue_size` requests in, and at most a client's share from
+one client (one more is refused with 429, before any parsing); fairness.py decides whose query
+runs next; `run()` waits for an idle worker, sends the query and waits at most `timeout`
 seconds for the answer. At the deadline the worker is killed by its PID (pyoxigraph has no
 cancel) and a fresh one takes its place, so the endpoint keeps answering. Blocking pipe I/O runs
 on a dedicated thread pool, never the event loop.
@@ -20,7 +21,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from stafett.harvester.sparql.worker import HEADER, write_message
@@ -84,33 +87,48 @@ class Worker:
 
 
 class Admission:
-    """At most `running + waiting` requests inside (parsing, queued or running); one more gets 429.
+    """At most `running + waiting` requests inside (parsing, queued or running), and at most
+    `per_client` of them from one client; one more gets 429 (only that client, when it is its share).
 
     Taken before the query is parsed, so a flood of distinct heavy queries cannot keep the
     CPU busy in the parser either; it bounds forwards to an external store the same way.
     """
 
-    def __init__(self, running: int, waiting: int, retry_after: float) -> None:
+    def __init__(self, running: int, waiting: int, retry_after: float, per_client: int = 0) -> None:
         self.running, self.waiting = max(1, running), max(0, waiting)
+        self.per_client = per_client if per_client > 0 else self.running + self.waiting
         self.retry_after = max(1, math.ceil(retry_after))
         self.active = 0
+        self.by_client: Counter[str] = Counter()
         self._lock = threading.Lock()
 
-    def __enter__(self) -> Admission:
+    @contextmanager
+    def admit(self, client: str):
         with self._lock:
+            if self.by_client[client] >= self.per_client:
+                raise self._with_retry(limit_problem(
+                    429, "client-over-share", "Too many queries from this client",
+                    f"This client has {self.per_client} queries running or waiting, its share of this "
+                    "endpoint. Retry after the time in the Retry-After header."))
             if self.active >= self.running + self.waiting:
-                problem = limit_problem(
+                raise self._with_retry(limit_problem(
                     429, "too-many-queries", "Too many queries at once",
                     f"{self.running} queries are running and {self.waiting} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header.")
-                problem.retry_after = self.retry_after
-                raise problem
+                    "endpoint accepts. Retry after the time in the Retry-After header."))
             self.active += 1
-        return self
+            self.by_client[client] += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self.active -= 1
+                self.by_client[client] -= 1
+                if self.by_client[client] <= 0:
+                    del self.by_client[client]
 
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self.active -= 1
+    def _with_retry(self, problem: Problem) -> Problem:
+        problem.retry_after = self.retry_after  # becomes the Retry-After header
+        return problem
 
 
 class WorkerPool:

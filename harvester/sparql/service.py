@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from stafett.harvester.sparql.answers import AnswerCache, AnswerKey
 from stafett.harvester.sparql.external import forward
+from stafett.harvester.sparql.fairness import FairTurns
 from stafett.harvester.sparql.gate import GatedQuery
 from stafett.harvester.sparql.pool import Admission, WorkerPool, limit_problem
 from stafett.harvester.sparql.settings import SparqlSettings
@@ -31,7 +32,9 @@ class SparqlService:
         self.settings = settings
         self.pool: WorkerPool | None = None
         self.snapshots: Snapshots | None = None
-        self.admission = Admission(settings.workers, settings.queue_size, settings.timeout_seconds)
+        self.admission = Admission(settings.workers, settings.queue_size, settings.timeout_seconds,
+                                   per_client=settings.client_running + settings.client_queue)
+        self.turns = FairTurns(settings.workers, settings.client_running)
         self.answers = AnswerCache(settings.cache_bytes)
         if settings.external_endpoint:
             return
@@ -69,11 +72,17 @@ class SparqlService:
         return None if found is None else Answer(found[0], found[1], key.etag, cached=True)
 
     async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
-                     named_graphs: list[str], base_iri: str | None = None) -> Answer:
+                     named_graphs: list[str], base_iri: str | None = None, *,
+                     client: str = "unknown") -> Answer:
         key = self.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
         kept = self.kept(key)
         if kept is not None:
             return kept
+        async with self.turns.turn(client, self.settings.timeout_seconds):  # round robin over clients
+            return await self._run(gated, fmt, default_graphs, named_graphs, base_iri, key)
+
+    async def _run(self, gated: GatedQuery, fmt: str, default_graphs: list[str], named_graphs: list[str],
+                   base_iri: str | None, key: AnswerKey | None) -> Answer:
         request = {"query": gated.text, "form": gated.form, "format": fmt,
                    "has_dataset_clause": gated.has_dataset_clause, "max_rows": self.settings.max_rows,
                    "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}

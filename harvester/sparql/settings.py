@@ -22,6 +22,10 @@ class SparqlSettings:
     - max_body_bytes (65536): size of a POST body (larger: 413).
     - workers (2): query worker processes.
     - queue_size (8): requests allowed to wait for a worker; one more gets 429 with Retry-After.
+    - client_running (1): queries one client (address) may have running at once; its further queries
+      wait in its own queue, and each free worker goes to the next waiting client in turn.
+    - client_queue (2): queries one client may have waiting besides; one more gets 429
+      `client-over-share` with Retry-After (other clients are still served).
     - snapshot_dir (None): where read-only snapshots of the store are made (None: a temp dir).
     - external_endpoint (None): SPARQL endpoint URL of an external store to forward queries to.
     - max_external_bytes (67108864): largest answer accepted from the external endpoint.
@@ -38,6 +42,8 @@ class SparqlSettings:
     max_body_bytes: int = 65_536
     workers: int = 2
     queue_size: int = 8
+    client_running: int = 1
+    client_queue: int = 2
     snapshot_dir: Path | None = None
     external_endpoint: str | None = None
     max_external_bytes: int = 64 * 1024 * 1024

@@ -132,3 +132,12 @@ def test_cli_names_missing_sources_and_a_busy_store(tmp_path):
     finally:
         holder.close()
     Registry(RegistrySettings(data_dir=tmp_path / "r"), sources=[]).close()  # close() released the store
+
+
+def test_trusted_proxies_are_read_from_the_environment_and_checked():
+    settings = RegistrySettings.from_env({"STAFETT_REGISTRY_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16"})
+    assert settings.trusted_proxies == "10.0.0.5, 10.1.0.0/16"
+    assert RegistrySettings().trusted_proxies == ""  # off by default
+    with pytest.raises(Problem) as err:
+        RegistrySettings(trusted_proxies="proxy.example")
+    assert "trusted_proxies" in err.value.detail and "proxy.example" in err.value.detail

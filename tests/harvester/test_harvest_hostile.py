@@ -3,7 +3,9 @@
 import asyncio
 import gzip
 import json
+import time
 
+import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, case_graph
 from stafett.harvester.registry import Registry
@@ -12,6 +14,8 @@ from stafett.harvester.sources import Source
 from starlette.responses import Response, StreamingResponse
 
 TITLE = "http://purl.org/dc/terms/title"
+BUYER = "https://w3id.org/stafett/ns#buyer"
+FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
 
 
 def titles(store, case):
@@ -185,4 +189,65 @@ def test_empty_or_broken_feed_never_deletes_and_marks_stale(tmp_path, servers):
     del node.override["/feed"]
     [healed] = registry.harvest()
     assert not healed["stale"] and not registry.source_summary(registry.source("n"))["stale"]
+    registry.close()
+
+
+def relabel_blank_nodes(triples):
+    """The same labels (`_:b0`, `_:b1`...) in every member, as a publisher numbering per member would."""
+    labels: dict = {}
+
+    def term(node):
+        if isinstance(node, ox.BlankNode):
+            return labels.setdefault(node, ox.BlankNode(f"b{len(labels)}"))
+        return node
+
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+
+
+def buyer_names(store, case):
+    graph = case_graph(store, case)
+    buyers = {q.object for q in graph if q.predicate.value == BUYER}
+    return {b: {q.object.value for q in graph if q.subject == b and q.predicate.value == FOAF_NAME}
+            for b in buyers}
+
+
+def test_members_of_one_page_reusing_a_blank_node_label_are_each_stored(tmp_path, servers):
+    feed = servers(page_size=10)
+    for slug, buyer in (("b0", "Växjö kommun"), ("b1", "Lunds kommun")):
+        doc = case_doc(feed.base, slug, buyer=[{"name": {"sv": buyer}, "orgNumber": "212000-0689",
+                                                "country": "SWE", "legalType": "la"}])
+        feed.publish("Create", doc)
+        feed.events[-1]["triples"] = relabel_blank_nodes(feed.events[-1]["triples"])
+    page, _ = feed.page_quads(0)
+    assert "_:b0 " in ox.serialize(page, format=ox.RdfFormat.TRIG).decode()  # shared in the page text
+
+    settings = RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/", allow_loopback=True)
+    registry = Registry(settings, [Source("feed", feed.base, (feed.base,))])
+    (report,) = registry.harvest()
+    assert report["status"] == "ok" and report["accepted"] == 2, report
+    first = buyer_names(registry.store, feed.base + "case/b0")
+    second = buyer_names(registry.store, feed.base + "case/b1")
+    assert list(first.values()) == [{"Växjö kommun"}] and list(second.values()) == [{"Lunds kommun"}]
+    assert set(first).isdisjoint(second)  # two buyers, not one merged across the cases
+    registry.close()
+
+
+def test_members_with_19000_keywords_are_quarantined_quickly_and_neighbours_kept(tmp_path, servers):
+    feed = servers(page_size=2)
+    for i in range(3):
+        heavy = case_doc(feed.base, f"heavy{i}", keyword={"sv": [f"ord {k}" for k in range(19_000)]})
+        feed.publish("Create", heavy)
+        feed.publish("Create", case_doc(feed.base, f"good{i}", title=f"God {i}"))
+    settings = RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/", allow_loopback=True)
+    registry = Registry(settings, [Source("feed", feed.base, (feed.base,))])
+    started = time.monotonic()
+    (report,) = registry.harvest()
+    elapsed = time.monotonic() - started
+    assert report["status"] == "ok" and report["accepted"] == 3 and report["quarantined"] == 3, report
+    for problem in report["problems"]:
+        assert problem["case"].startswith(feed.base + "case/heavy")
+        (reason,) = [r for r in problem["reasons"] if r["rule"].endswith("Document-value-count")]
+        assert reason["field"] == "keyword" and reason["value"] == "19000"
+    assert titles(registry.store, feed.base + "case/good2") == {"God 2"}
+    assert elapsed < 30, f"{elapsed:.1f} s"  # three such members cost 19-37 s of validation alone
     registry.close()

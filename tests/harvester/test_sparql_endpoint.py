@@ -128,27 +128,67 @@ def test_size_limits(endpoint):  # noqa: F811
     assert_problem(big, 413, "request-too-large")
 
 
+def get_from(address, endpoint, query):  # noqa: F811
+    """A query sent from another loopback address (Linux routes all of 127.0.0.0/8 to lo)."""
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30) as client:
+        return client.get(endpoint.url, params={"query": query},
+                          headers={"Accept": "application/sparql-results+json"})
+
+
+def flood(endpoint, address, count, results):  # noqa: F811
+    threads = [threading.Thread(target=lambda: results.append(get_from(address, endpoint, RUNAWAY)))
+               for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def wait_until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_queue_is_bounded_with_429_and_retry_after(endpoint):  # noqa: F811
     admission = endpoint.service.admission
     capacity = admission.running + admission.waiting
+    share = admission.per_client
+    assert share < capacity  # one client alone can never fill the endpoint
     results: list[httpx.Response] = []
-
-    def runaway():
-        results.append(get(endpoint, RUNAWAY))
-
-    threads = [threading.Thread(target=runaway) for _ in range(capacity)]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + 5
-    while admission.active < capacity and time.monotonic() < deadline:
-        time.sleep(0.02)
-    refused = get(endpoint, "ASK {}")
+    threads = flood(endpoint, "127.0.0.1", share, results)
+    threads += flood(endpoint, "127.0.0.2", capacity - share, results)
+    wait_until(lambda: admission.active >= capacity)
+    refused = get_from("127.0.0.3", endpoint, "ASK {}")
     for thread in threads:
         thread.join()
     body = assert_problem(refused, 429, "too-many-queries")
     assert int(refused.headers["retry-after"]) >= 1 and "waiting" in body["detail"]
     assert {r.status_code for r in results} == {503}
     assert get(endpoint, "ASK {}").status_code == 200
+
+
+def test_one_client_flooding_gets_429_while_another_is_served_at_once(endpoint):  # noqa: F811
+    admission, turns = endpoint.service.admission, endpoint.service.turns
+    flooded: list[httpx.Response] = []
+    threads = flood(endpoint, "127.0.0.1", admission.per_client + 3, flooded)
+    wait_until(lambda: admission.by_client["127.0.0.1"] >= admission.per_client
+               and turns.running["127.0.0.1"] >= turns.per_client)
+    started = time.monotonic()
+    other = get_from("127.0.0.2", endpoint, COUNT_THINGS + " LIMIT 7")  # text no earlier test kept
+    waited = time.monotonic() - started
+    for thread in threads:
+        thread.join()
+    assert other.status_code == 200, other.text
+    assert other.headers["stafett-answer-cache"] == "miss"  # it really ran on a worker
+    assert other.json()["results"]["bindings"][0]["n"]["value"] == str(SYNTHETIC_COUNT)
+    assert waited < TIMEOUT / 2, f"the other client waited {waited:.2f} s"  # was most of the limit
+    statuses = sorted(r.status_code for r in flooded)
+    assert statuses.count(429) == 3  # only the flooding client is over its share
+    for response in flooded:
+        if response.status_code == 429:
+            assert_problem(response, 429, "client-over-share")
+            assert int(response.headers["retry-after"]) >= 1
+    assert set(statuses) <= {429, 503}  # its admitted runaways hit the time limit as before
 
 
 def test_result_formats(endpoint):  # noqa: F811
@@ -265,3 +305,23 @@ def test_queries_during_snapshot_swaps_never_fail(endpoint):  # noqa: F811
         swapper.join()
     assert statuses == [200] * 25
     assert len(list(endpoint.service.snapshots._root.glob("snapshot-*"))) <= endpoint.service.pool.size + 1
+
+
+def test_distinct_queries_parsed_at_once_do_not_fail_each_other():
+    from stafett.harvester.sparql.gate import gate_on_large_stack
+
+    texts = [f"SELECT ?s WHERE {{ ?s ?p 'parallel {i}' }} LIMIT {i + 1}" for i in range(16)]
+    outcomes: list = []
+
+    def check(text):
+        try:
+            outcomes.append(gate_on_large_stack(text, max_chars=5000).form)
+        except Exception as err:  # a Problem here is the bug: each text is valid
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=check, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["select"] * len(texts)

@@ -71,3 +71,48 @@ def test_read_side_stays_open_without_a_token(writer_node):
     writer_node.post(case())
     response = httpx.get(writer_node.settings.base_url + "cases", timeout=10)
     assert response.status_code == 200
+
+
+def test_a_spoofed_forwarded_for_does_not_change_the_counted_address(tmp_path):
+    server, node = make_node(tmp_path, auth_failures_allowed=3, auth_failure_window=60)
+    try:
+        bad = {"Authorization": "Bearer stf_guess"}
+        statuses = [node.anonymous.post("cases", json=case(), headers=bad | {
+            "X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(4)]
+        assert statuses == [401, 401, 401, 429]  # one real address, however many it claims
+        aimed = node.post(case(), **{"X-Forwarded-For": "198.51.100.1"})
+        assert aimed.status_code == 429  # still the loopback client, not the address it named
+    finally:
+        node.http.close(), node.anonymous.close()
+        server.stop()
+
+
+def test_forwarded_for_counts_only_from_a_named_proxy(tmp_path):
+    server, node = make_node(tmp_path, auth_failures_allowed=3, auth_failure_window=60,
+                             trusted_proxies="127.0.0.1")
+    try:
+        bad = {"Authorization": "Bearer stf_guess", "X-Forwarded-For": "203.0.113.7"}
+        statuses = [node.anonymous.post("cases", json=case(), headers=bad).status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        other_client = node.post(case(), **{"X-Forwarded-For": "203.0.113.8"})
+        assert other_client.status_code == 201  # behind the proxy, each client is its own address
+        assert node.post(case(), **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    finally:
+        node.http.close(), node.anonymous.close()
+        server.stop()
+
+
+def test_trusted_proxies_must_be_addresses(tmp_path):
+    from stafett.node.settings import load_settings
+
+    from stafett.problems import Problem
+
+    server, node = make_node(tmp_path)
+    server.stop()
+    node.http.close(), node.anonymous.close()
+    try:
+        load_settings(node.settings.data_dir, {"trusted_proxies": "proxy.example"})
+    except Problem as problem:
+        assert "trusted_proxies" in problem.detail and "proxy.example" in problem.detail
+    else:
+        raise AssertionError("a host name was accepted as a trusted proxy")
