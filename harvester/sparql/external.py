@@ -10,6 +10,7 @@ answered as a one-row table (Virtuoso 7.2) is read as the boolean it is.
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import urlencode
 
 import httpx
@@ -25,16 +26,22 @@ UPSTREAM_ACCEPT = {"select": "application/sparql-results+json", "ask": "applicat
 ASK_AS_ROW = "__ASK_RETVAL"
 
 
+# A BASE in the query's prologue (after comments and PREFIXes): the query's own base then wins.
+# Virtuoso refuses a second BASE declaration, so none is added in front of it.
+OWN_BASE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>)*BASE\b", re.IGNORECASE)
+
+
 def with_base(query: str, base_iri: str | None) -> str:
     """The query with a `BASE` declaration for the IRI the embedded store resolves against.
 
     The store would otherwise resolve relative IRIs against its own URL (Oxigraph) or keep them
     relative (Virtuoso). The query text is sent whole, as the gate parsed it; only a prologue
     declaration goes in front, which SPARQL allows before any other (a query's own BASE then
-    resolves against ours, as with pyoxigraph's base_iri). The IRI is serialised by pyoxigraph,
+    resolves against ours, as with pyoxigraph's base_iri; Virtuoso refuses two BASEs, so a query
+    with its own is sent unchanged). The IRI is serialised by pyoxigraph,
     which refuses an invalid one, so it cannot close its `<...>` and inject text.
     """
-    if not base_iri:
+    if not base_iri or OWN_BASE.match(query):
         return query
     try:
         base = str(ox.NamedNode(base_iri))
