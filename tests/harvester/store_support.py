@@ -7,6 +7,7 @@ registry settings that point at it.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -21,9 +22,12 @@ from stafett.harvester.settings import RegistrySettings
 
 # The `oxigraph` wheel puts its binary beside the venv's python, which is not on PATH in tests.
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-VIRTUOSO = shutil.which("virtuoso-t")
-# A fresh Virtuoso database starts with the DBA account dba/dba; its HTTP server is on loopback only.
-VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
+VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+# A fresh Virtuoso database has the DBA account dba/dba (the SQL port is on loopback only); the
+# registry writes as its own user with the SPARQL_UPDATE role, as docs/scale-out.md sets it up.
+VIRTUOSO_DBA = ("dba", "dba")
+VIRTUOSO_USER = "stafett"
+GRANT_UPDATE = "DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\";"
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {root}/virtuoso.db
@@ -124,9 +128,9 @@ def virtuoso_server(root: Path):
     """`virtuoso-t +foreground` with its own ini and database in `root`.
 
     Anonymous `/sparql` may only read; updates and Graph Store writes go to the digest-protected
-    `/sparql-auth` and `/sparql-graph-crud-auth` as dba, as in docs/scale-out.md.
+    `/sparql-auth` and `/sparql-graph-crud-auth` as a user granted SPARQL_UPDATE (via isql).
     """
-    assert VIRTUOSO, "Virtuoso is missing: run `bash scripts/setup` as root (Debian virtuoso-opensource)"
+    assert VIRTUOSO and ISQL, "Virtuoso is missing: run `bash scripts/setup` as root (virtuoso-opensource)"
     root.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = root / "virtuoso.ini"
@@ -137,8 +141,12 @@ def virtuoso_server(root: Path):
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_until_answering(process, base + "/sparql", "virtuoso-t", seconds=60)
+        password = secrets.token_hex(12)  # hex: nothing to quote in the SQL below
+        subprocess.run([ISQL, f"127.0.0.1:{sql_port}", *VIRTUOSO_DBA,
+                        "exec=" + GRANT_UPDATE.format(user=VIRTUOSO_USER, password=password)],
+                       check=True, capture_output=True, timeout=30)
         yield ExternalServer("virtuoso", base + "/sparql", base + "/sparql-auth",
-                             base + "/sparql-graph-crud-auth", VIRTUOSO_USER, VIRTUOSO_PASSWORD)
+                             base + "/sparql-graph-crud-auth", VIRTUOSO_USER, password)
     finally:
         stop(process)
         log.close()
