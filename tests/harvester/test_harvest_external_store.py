@@ -121,16 +121,24 @@ def test_virtuoso_refuses_writes_without_credentials_and_takes_them_with(tmp_pat
             with pytest.raises(Problem) as refused:
                 Registry(nobody.settings(tmp_path / "registry"), [])
             assert refused.value.slug == "store-failed" and "external_user" in refused.value.detail
+        environment = {"STAFETT_REGISTRY_STORE": "external", "STAFETT_REGISTRY_ALLOW_LOOPBACK": "1",
+                       "STAFETT_REGISTRY_DATA_DIR": str(tmp_path / "registry"),
+                       "STAFETT_REGISTRY_EXTERNAL_QUERY_URL": server.query_url,
+                       "STAFETT_REGISTRY_EXTERNAL_UPDATE_URL": server.update_url,
+                       "STAFETT_REGISTRY_EXTERNAL_GSP_URL": server.gsp_url,
+                       "STAFETT_REGISTRY_EXTERNAL_USER": server.user}
         secret = "not-the-password"
-        wrong_settings = server.settings(tmp_path / "registry", external_password=secret)
+        wrong_settings = RegistrySettings.from_env(
+            {**environment, "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret})
         assert secret not in repr(wrong_settings)
         with pytest.raises(Problem) as wrong:
             Registry(wrong_settings, [])
         assert "HTTP 401" in wrong.value.detail and secret not in str(wrong.value.as_dict())
         password_file = tmp_path / "password"
         password_file.write_text(server.password + "\n", "utf-8")
-        settings = server.settings(tmp_path / "registry", external_password="",
-                                   external_password_file=password_file)
+        settings = RegistrySettings.from_env(
+            {**environment, "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret,  # the file wins
+             "STAFETT_REGISTRY_EXTERNAL_PASSWORD_FILE": str(password_file)})
         registry = Registry(settings, [Source("n", node.base, (node.base,))])
         try:
             [report] = registry.harvest()

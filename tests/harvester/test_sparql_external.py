@@ -202,7 +202,10 @@ def test_relative_iris_resolve_against_the_endpoint_on_every_store(endpoint):
     base = endpoint.removesuffix("sparql")
     query = "SELECT ?iri ?title { BIND(<case/relative> AS ?iri) OPTIONAL { <case/relative> ?p ?title } }"
     assert rows_of(endpoint, query) == [{"iri": base + "case/relative", "title": "relativ"}]
-    own_base = "BASE <http://elsewhere.example/> SELECT ?iri WHERE { BIND(<x> AS ?iri) }"
+    own_base = "# its own base (Virtuoso wants it before any PREFIX)\nbase <http://elsewhere.example/>\n" \
+               "PREFIX e: <http://e.example/> SELECT ?iri WHERE { BIND(<x> AS ?iri) }"
     assert rows_of(endpoint, own_base) == [{"iri": "http://elsewhere.example/x"}]
+    word = 'SELECT ?iri ?w WHERE { BIND("BASE <http://no.example/>" AS ?w) BIND(<x> AS ?iri) }'
+    assert rows_of(endpoint, word) == [{"iri": base + "x", "w": "BASE <http://no.example/>"}]
     assert httpx.get(endpoint, params={"query": "ASK { <case/relative> ?p ?o }"}).json()["boolean"] is True
     assert httpx.get(endpoint, params={"query": "ASK { <case/missing> ?p ?o }"}).json()["boolean"] is False
