@@ -137,7 +137,7 @@ class ExternalStore:
     """
 
     UNION_PROBE = "SELECT ?token WHERE {{ {marker} {predicate} ?token }}"
-    CHECKED_WITH = ox.NamedNode("https://w3id.org/stafett/ns#storeCheckToken")
+    CHECKED_WITH = ox.NamedNode("http://purl.org/dc/terms/identifier")  # the one-off token
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0,
                  credentials: tuple[str, str] | None = None, auth: str = "digest") -> None:
