@@ -14,6 +14,7 @@ cannot break out of its term.
 
 from __future__ import annotations
 
+import uuid
 from typing import Protocol
 
 import httpx
@@ -149,11 +150,21 @@ class EmbeddedStore:
 
 
 class ExternalStore:
-    """A SPARQL 1.1 store (tested against `oxigraph serve`): Protocol for updates, GSP for graphs."""
+    """A SPARQL 1.1 store (tested against `oxigraph serve` and Virtuoso 7): Protocol for updates, GSP
+    for graphs. `credentials` (user, password) authenticate the writes (updates and GSP) with HTTP
+    digest or basic auth; queries go to the query URL as they come, as the forwarded `/sparql` ones do.
+    """
 
-    def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0) -> None:
+    UNION_PROBE = "SELECT ?token WHERE {{ {marker} {predicate} ?token }}"
+    CHECKED_WITH = ox.NamedNode("http://purl.org/dc/terms/identifier")  # the one-off token
+
+    def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0,
+                 credentials: tuple[str, str] | None = None, auth: str = "digest") -> None:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.client = httpx.Client(timeout=timeout, trust_env=False)
+        self.auth: httpx.Auth | None = None
+        if credentials is not None:
+            self.auth = (httpx.DigestAuth if auth == "digest" else httpx.BasicAuth)(*credentials)
 
     def _send(self, method: str, url: str, what: str, ok=(200, 201, 204), **kwargs) -> httpx.Response:
         """One request to the store; an unreachable or refusing store is a `store-failed` Problem."""
@@ -161,6 +172,17 @@ class ExternalStore:
             response = self.client.request(method, url, **kwargs)
         except httpx.HTTPError as err:
             raise store_problem(f"{what}: {type(err).__name__}: {err} ({url})") from None
+        # Virtuoso answers an update by a user without the right 500 "SR186:SECURITY: No permission".
+        refused = response.status_code in (401, 403) or (
+            response.status_code == 500 and "SECURITY" in response.text[:300]
+        )
+        if refused:
+            raise store_problem(
+                f"{what}: HTTP {response.status_code} from {url}: the store refused the write. Set "
+                "external_user and the password (STAFETT_REGISTRY_EXTERNAL_PASSWORD or "
+                "external_password_file) of a user allowed to update; see docs/scale-out.md."
+                f" The store said: {response.text[:300]}"
+            )
         if response.status_code not in ok:
             raise store_problem(f"{what}: HTTP {response.status_code} {response.text[:300]}")
         return response
@@ -171,6 +193,7 @@ class ExternalStore:
                 "POST",
                 self.update_url,
                 "update",
+                auth=self.auth or httpx.USE_CLIENT_DEFAULT,
                 content=" ;\n".join(ops).encode(),
                 headers={"Content-Type": "application/sparql-update"},
             )
@@ -180,13 +203,15 @@ class ExternalStore:
             "PUT",
             self.gsp_url,
             f"PUT {graph}",
+            auth=self.auth or httpx.USE_CLIENT_DEFAULT,
             params={"graph": graph},
             content=ntriples(triples).encode(),
             headers={"Content-Type": "application/n-triples"},
         )
 
     def delete_graph(self, graph: str) -> None:
-        self._send("DELETE", self.gsp_url, f"DELETE {graph}", ok=(200, 204, 404), params={"graph": graph})
+        self._send("DELETE", self.gsp_url, f"DELETE {graph}", ok=(200, 204, 404), params={"graph": graph},
+                   auth=self.auth or httpx.USE_CLIENT_DEFAULT)
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
         if snapshot:
@@ -210,6 +235,35 @@ class ExternalStore:
             data={"query": sparql},
             headers={"Accept": "application/sparql-results+json"},
         ).json()
+
+    def check_union_default_graph(self, marker_graph: str) -> None:
+        """Refuse a store whose default graph is not the union of its named graphs.
+
+        The registry keeps one named graph per case and `/sparql` queries the default graph, so on
+        such a store every query would silently answer nothing. The probe writes one triple into
+        `marker_graph` through the update endpoint, reads it back from the default graph through the
+        query endpoint and removes it through the Graph Store endpoint: honest on an empty store,
+        and it proves at start that all three endpoints (and the credentials) work.
+        """
+        marker = ox.NamedNode(marker_graph)
+        token = ox.Literal(uuid.uuid4().hex)
+        self.update(replace_graph_update(marker_graph, [ox.Triple(marker, self.CHECKED_WITH, token)]))
+        try:
+            answer = self.query(self.UNION_PROBE.format(marker=str(marker), predicate=str(self.CHECKED_WITH)))
+        finally:
+            self.delete_graph(marker_graph)
+        seen = {row.get("token", {}).get("value") for row in answer.get("results", {}).get("bindings", [])}
+        if token.value not in seen:
+            raise Problem(
+                409,
+                "store-default-graph-not-union",
+                "The external store's default graph is not the union of its named graphs",
+                f"A triple written into the named graph <{marker_graph}> could not be read from the "
+                f"default graph of {self.query_url}, so every query to the registry would answer 0 "
+                "cases. For Oxigraph, start the server with `oxigraph serve --union-default-graph`; "
+                "for another store, make its default graph the union of all named graphs (Virtuoso "
+                "does so unless the endpoint sets a default graph). See docs/scale-out.md.",
+            )
 
     def close(self) -> None:
         self.client.close()

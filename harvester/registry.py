@@ -63,9 +63,7 @@ class Registry:
                 ) from None
             self.backend: QuadStore = EmbeddedStore(self.store, settings.store_flush_quads)
         else:
-            self.backend = ExternalStore(
-                settings.external_query_url, settings.external_update_url, settings.external_gsp_url
-            )
+            self.backend = self.open_external_store()
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
         self.after_commit: list[Callable[[], None]] = []
         self.harvest_lock = threading.Lock()
@@ -73,6 +71,26 @@ class Registry:
         # pyoxigraph releases the GIL while it writes, so the event loop fetches, parses and
         # validates the next pages meanwhile (measured in docs/benchmarks.md).
         self.writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="stafett-store-writer")
+
+    def open_external_store(self) -> ExternalStore:
+        """The external store, checked at start: a store whose default graph is not the union of
+        the named graphs, or that cannot be reached or written, refuses the start (see
+        `ExternalStore.check_union_default_graph`) instead of answering 0 cases later."""
+        settings = self.settings
+        backend = ExternalStore(
+            settings.external_query_url,
+            settings.external_update_url,
+            settings.external_gsp_url,
+            credentials=settings.store_credentials(),
+            auth=settings.external_auth,
+        )
+        try:
+            backend.check_union_default_graph(settings.base_url + "graph/store-check")
+        except Problem:
+            backend.close()
+            self.db.close()
+            raise
+        return backend
 
     @property
     def prov_graph(self) -> str:

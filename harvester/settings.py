@@ -15,6 +15,7 @@ from stafett.serving import trusted_proxy_list
 
 ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
+STORE_AUTH = ("digest", "basic")
 ISOLATION = ("never", "json-ld", "always")
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
@@ -50,6 +51,13 @@ class RegistrySettings:
     external_query_url: str = ""
     external_update_url: str = ""
     external_gsp_url: str = ""
+    # Credentials for the external store's update and Graph Store endpoints (Virtuoso: digest at
+    # /sparql-auth). The password comes from the environment or a file only, never a CLI flag
+    # (visible in `ps`), and is kept out of repr() so no log or Problem can print it.
+    external_user: str = ""
+    external_password: str = field(default="", repr=False)
+    external_password_file: Path | None = None
+    external_auth: str = "digest"  # digest | basic
     store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
     user_agent: str = "stafett-harvester/0.1"
@@ -81,6 +89,8 @@ class RegistrySettings:
                 "all three URLs when store = external",
                 "missing",
             )
+        if self.external_auth not in STORE_AUTH:
+            raise config_problem("external_auth", f"one of {', '.join(STORE_AUTH)}", self.external_auth)
 
     @property
     def db_path(self) -> Path:
@@ -89,6 +99,22 @@ class RegistrySettings:
     @property
     def store_path(self) -> Path:
         return Path(self.data_dir) / "store"
+
+    def store_credentials(self) -> tuple[str, str] | None:
+        """(user, password) for the external store's writes, or None when no user is set."""
+        if not self.external_user:
+            return None
+        if self.external_password_file is None:
+            return self.external_user, self.external_password
+        try:
+            text = Path(self.external_password_file).read_text("utf-8")
+        except OSError as err:
+            raise config_problem(
+                "external_password_file",
+                "a readable file holding the password",
+                f"{self.external_password_file}: {err.strerror}",
+            ) from None
+        return self.external_user, text.rstrip("\r\n")
 
     def with_(self, **changes) -> RegistrySettings:
         return replace(self, **changes)
@@ -155,6 +181,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--external-query-url")
     parser.add_argument("--external-update-url")
     parser.add_argument("--external-gsp-url")
+    parser.add_argument("--external-user", help="user for the external store's update and GSP endpoints")
+    parser.add_argument(
+        "--external-password-file",
+        type=Path,
+        help="file holding that user's password (or set STAFETT_REGISTRY_EXTERNAL_PASSWORD)",
+    )
+    parser.add_argument("--external-auth", choices=STORE_AUTH, help="HTTP auth scheme (default digest)")
 
 
 def from_args(args) -> RegistrySettings:
@@ -168,5 +201,8 @@ def from_args(args) -> RegistrySettings:
         "external_query_url",
         "external_update_url",
         "external_gsp_url",
+        "external_user",
+        "external_password_file",
+        "external_auth",
     )
     return RegistrySettings.from_env(**{n: getattr(args, n, None) for n in names})
