@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 
+from stafett.harvester import openapi
 from stafett.harvester.sparql import endpoint, page
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
@@ -47,6 +48,9 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
     routes = [*endpoint.routes(service, html_page="/query"), *page.routes(service.settings)]
     if registry is not None:
         routes += harvester_routes(registry)
+    base_url = registry.settings.base_url if registry is not None else "/"
+    title = registry.settings.title if registry is not None else "Stafett SPARQL endpoint"
+    routes += openapi.routes(base_url, title, with_feed=registry is not None)
     if not any(getattr(r, "path", None) == "/" for r in routes):
         routes.append(Route("/", lambda request: RedirectResponse("/query", 303)))
 
