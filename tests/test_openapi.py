@@ -163,3 +163,13 @@ def test_schemathesis_finds_nothing_on_the_registry(registry):
     assert all(sum(calls[op].values()) >= 5 for op in ("GET /sparql", "POST /sparql", "GET /feed/page/{k}",
                                                        "GET /reports/{source}")), calls
     assert calls["POST /sparql"].get(200) and calls["GET /reports/{source}"].get(200), calls
+
+
+def test_registry_refuses_unknown_paths_and_methods_as_problems(registry):
+    """schemathesis' negative mode found `/feed/page/-1` answered as plain text; now problem+json."""
+    for method, path, status in (("GET", "feed/page/-1", 404), ("GET", "feed/page/abc", 404),
+                                 ("GET", "no/such/thing", 404), ("POST", "feed", 405)):
+        answer = httpx.request(method, registry + path, timeout=30)
+        assert answer.status_code == status
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["status"] == status and "/openapi.json" in answer.json()["detail"]
