@@ -7,6 +7,7 @@ the documented media type, headers and body schema.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -19,12 +20,14 @@ from schemathesis import checks
 
 from stafett.serving import bind, serve_in_thread, url_of
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cases"
-QUERIES = Path(__file__).resolve().parents[1] / "harvester" / "sparql" / "examples"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "cases"
+QUERIES = ROOT / "harvester" / "sparql" / "examples"
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance,
           checks.positive_data_acceptance]
 MAX_EXAMPLES = 25
+MAX_COVERAGE = 60  # boundary cases per operation
 # The SPARQL endpoint raises the recursion limit for deeply nested queries (gate.py); hypothesis only
 # notes that it will not undo that.
 pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
@@ -70,7 +73,23 @@ def fuzz(base_url: str, accepted: list, headers: dict[str, str] | None = None,
     for result in schema.get_all_operations():
         operation = result.ok()
         calls[operation.label] = fuzz_operation(operation, base_url, headers, path_parameters or {})
+        for status in coverage(schema, operation, base_url, headers):
+            calls[operation.label][status] = calls[operation.label].get(status, 0) + 1
     return calls
+
+
+def coverage(schema, operation, base_url: str, headers) -> list[int]:
+    """schemathesis' coverage phase: boundary values of every parameter (an empty If-Match, the
+    shortest and longest strings, each enum value), as the command-line run does; valid ones only."""
+    config = schema.config.generation_for(operation=operation)
+    cases = schema.iter_coverage_cases(operation, generation_modes=[schemathesis.GenerationMode.POSITIVE],
+                                       generation_config=config)
+    statuses = []
+    for case in itertools.islice(cases, MAX_COVERAGE):
+        response = case.call_and_validate(base_url=base_url.rstrip("/"), headers=headers, checks=CHECKS,
+                                          timeout=30)
+        statuses.append(response.status_code)
+    return statuses
 
 
 def fuzz_operation(operation, base_url: str, headers, path_parameters: dict) -> dict[int, int]:
@@ -173,3 +192,19 @@ def test_registry_refuses_unknown_paths_and_methods_as_problems(registry):
         assert answer.status_code == status
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["status"] == status and "/openapi.json" in answer.json()["detail"]
+
+
+def test_node_description_takes_its_body_schema_from_the_case_schema(node):
+    base_url, _ = node
+    spec = httpx.get(base_url + "openapi.json", timeout=30).json()
+    case_schema = json.loads((ROOT / "shapes" / "case.schema.json").read_text("utf-8"))
+    schemas = spec["components"]["schemas"]
+    assert schemas["CaseDocument"]["required"] == case_schema["required"]
+    assert schemas["CaseDocument"]["properties"].keys() == case_schema["properties"].keys()
+    assert set(case_schema["$defs"]) <= set(schemas)
+    put = spec["paths"]["/cases/{slug}"]["put"]
+    content = put["requestBody"]["content"]
+    assert content["application/ld+json"]["schema"] == {"$ref": "#/components/schemas/CaseDocument"}
+    assert {content[t]["schema"]["type"] for t in ("text/turtle", "application/n-triples")} == {"string"}
+    (if_match,) = [p for p in put["parameters"] if p["name"] == "If-Match"]
+    assert if_match["required"] and if_match["schema"]["minLength"] == 1
