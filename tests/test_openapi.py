@@ -1,8 +1,10 @@
 """schemathesis (the stock OpenAPI fuzzer) against a real node and a real registry on loopback.
 
-Each loads the server's own /openapi.json over HTTP, generates requests from it (bounded: a few
-examples per operation, no shrinking) and checks every answer: no 5xx, a documented status code,
-the documented media type, headers and body schema.
+Each loads the server's own /openapi.json over HTTP, generates requests from it (bounded: 25
+fuzzed and at most 60 boundary cases per operation, no shrinking) and checks every answer: no 5xx,
+a documented status code, the documented media type, headers and body schema, and no refusal of a
+request the description calls valid (positive_data_acceptance, with the statuses each server may
+give a well-formed request that names nothing, e.g. 404). About 12 s for both.
 """
 
 from __future__ import annotations
