@@ -12,12 +12,16 @@ from __future__ import annotations
 import contextlib
 import importlib
 
+from stafett.harvester import openapi
 from stafett.harvester.sparql import endpoint, page
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
 from starlette.applications import Starlette
-from starlette.responses import RedirectResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
+
+from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
 
 # Modules of the harvester that contribute routes, in the order they are mounted.
 HARVESTER_ROUTE_MODULES = ("stafett.harvester.republish", "stafett.harvester.api",
@@ -47,6 +51,9 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
     routes = [*endpoint.routes(service, html_page="/query"), *page.routes(service.settings)]
     if registry is not None:
         routes += harvester_routes(registry)
+    base_url = registry.settings.base_url if registry is not None else "/"
+    title = registry.settings.title if registry is not None else "Stafett SPARQL endpoint"
+    routes += openapi.routes(base_url, title, with_feed=registry is not None)
     if not any(getattr(r, "path", None) == "/" for r in routes):
         routes.append(Route("/", lambda request: RedirectResponse("/query", 303)))
 
@@ -55,7 +62,17 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
         yield
         service.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: on_http_exception})
     app.state.sparql = service
     app.state.registry = registry
     return app
+
+
+async def on_http_exception(request, exc: HTTPException) -> JSONResponse:
+    """No route or no method (e.g. /feed/page/abc): problem+json like every other refusal."""
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    detail = (f"nothing at {request.url.path}; see /openapi.json" if exc.status_code == 404 else
+              f"{request.method} is not allowed on {request.url.path}; see /openapi.json")
+    problem = Problem(exc.status_code, slug, detail.split(";")[0], detail)
+    return JSONResponse(problem.as_dict(), status_code=exc.status_code, media_type=PROBLEM_MEDIA_TYPE,
+                        headers=exc.headers)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import logging
 
-import orjson
-from stafett.node import catalogue, feed, pages, writes
+from stafett.node import catalogue, feed, openapi, pages, writes
 from stafett.node.auth import Authenticator
-from stafett.node.openapi import openapi_document
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from stafett.problems import Problem
 
@@ -28,12 +25,6 @@ log = logging.getLogger("stafett.node")
 def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starlette:
     store = store or NodeStore(settings.database_path)
     auth = Authenticator(settings, store)
-    api = openapi_document(settings)
-
-    async def openapi(request: Request) -> Response:
-        return Response(orjson.dumps(api, option=orjson.OPT_INDENT_2), media_type="application/json",
-                        headers={"Access-Control-Allow-Origin": "*"})
-
     reads = pages.routes(settings, store)
     # Case GETs are the hottest path: matched first, they skip every other route's regex. No
     # other route's path can match /case/{slug}, so the order changes nothing else (405s included).
@@ -41,7 +32,7 @@ def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starle
     routes = [
         *hot,
         *writes.routes(settings, store, auth),
-        Route("/openapi.json", openapi, methods=["GET", "HEAD"]),
+        *openapi.routes(settings),
         *[r for r in reads if r.path != pages.CASE_PATH],
         *catalogue.routes(settings, store),
         *feed.routes(settings, store),

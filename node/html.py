@@ -16,6 +16,7 @@ import orjson
 import pyoxigraph as ox
 
 from stafett import languages, vocabulary
+from stafett.apidoc import page_rows
 
 UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -149,7 +150,9 @@ def rows(document: dict, ctx) -> list[dict]:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("stafett.node", "templates"),
+        # The shared partials (the API page's operations) live with the stafett package.
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("stafett.node", "templates"),
+                                    jinja2.PackageLoader("stafett", "templates")]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["safe_href"] = safe_href
     return env
@@ -211,3 +214,10 @@ def contact_href(email: str | None) -> str | None:
     if not email:
         return None
     return email if email.startswith("mailto:") else f"mailto:{email}"
+
+
+def render_api(document: dict, lang: str, settings) -> str:
+    """The API page: the operations of the node's OpenAPI description, for people."""
+    return render("api.html", lang=lang, rows=page_rows(document),
+                  openapi_url=f"{settings.base_url}openapi.json", org=organisation(settings, lang),
+                  base_url=settings.base_url)

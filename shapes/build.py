@@ -264,7 +264,9 @@ def json_schema(codes: dict[str, list[str]]) -> dict:
                           "type": {"const": "Case"}} | {k: v for k, v in case["properties"].items()
                                                        if k not in ("id", "type")}
     defs = {owner: object_schema(fields, codes, owner) for owner, fields in spec.NODES.items()}
-    defs["Contact"]["anyOf"] = [{"required": ["email"]}, {"required": ["phone"]}]
+    # `properties` beside `required`: ajv's strict mode wants each required key defined in the same
+    # subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
+    defs["Contact"]["anyOf"] = [{"properties": {key: True}, "required": [key]} for key in ("email", "phone")]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://w3id.org/stafett/schema/case.schema.json",
             "description": f"A Stafett case in plain JSON-LD (\"@context\": \"{CONTEXT_URL}\"). "

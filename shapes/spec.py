@@ -165,7 +165,8 @@ NODES: dict[str, tuple[Field, ...]] = {
 # Patterns shared by SHACL (sh:pattern, XPath regex flavour) and JSON Schema (ECMA flavour); kept
 # to the common subset of both.
 PATTERNS = {
-    "url": r"^https?://[^\s<>\"{}|\\^`]+$",
+    # `"` unescaped: `\"` is an invalid escape in Unicode-mode (JavaScript `u`/`v`) regular expressions
+    "url": r'^https?://[^\s<>"{}|\\^`]+$',
     "email": r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$",
     "phone": r"^tel:\+?[0-9][0-9 ()-]{2,30}$",
     "cpv": "^" + CPV_BASE.replace(".", r"\.") + r"[0-9]{8}$",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from stafett.harvester.sparql.page_text import LANGUAGE_NAMES, LANGUAGES, TEXT, pick_language
+from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, LANGUAGES, TEXT, pick_language
 from stafett.harvester.sparql.settings import SparqlSettings
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -70,7 +70,7 @@ def routes(settings: SparqlSettings, examples_dir: Path = EXAMPLES_DIR) -> list[
             query=chosen.text if chosen else (examples[0].text if examples else DEFAULT_QUERY),
             limits=t["limits"].format(timeout=f"{settings.timeout_seconds:g}", rows=settings.max_rows),
             endpoint=str(request.url_for("sparql_endpoint")), endpoint_path="/sparql",
-            script_url="/query.js")
+            script_url="/query.js", api_url="/api", api_label=API_TEXT[lang]["api_title"])
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "Content-Language": lang,
                                            "Vary": "Accept-Language"})
 

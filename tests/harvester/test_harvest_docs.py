@@ -3,6 +3,7 @@
 from dataclasses import fields
 from pathlib import Path
 
+from stafett.harvester import openapi
 from stafett.harvester.registry import Registry
 from stafett.harvester.republish import routes
 from stafett.harvester.settings import ENV_PREFIX, RegistrySettings
@@ -26,6 +27,7 @@ def test_every_route_is_documented(tmp_path):
     registry = Registry(RegistrySettings(data_dir=tmp_path), sources=[])
     try:
         paths = [route.path.replace("{k:int}", "{k}") for route in routes(registry)]
+        paths += [route.path for route in openapi.routes(registry.settings.base_url, "R")]
     finally:
         registry.close()
     missing = [p for p in paths if f"`{p}`" not in DOC]

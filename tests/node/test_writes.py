@@ -170,7 +170,8 @@ def test_turtle_writes_are_accepted(writer_node):
 def test_openapi_lists_every_write_route(writer_node):
     spec = writer_node.anonymous.get("openapi.json").json()
     assert spec["openapi"].startswith("3.1")
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item
+                  if method != "parameters"}
     assert documented == {("/cases", "POST"), ("/cases/{slug}", "GET"), ("/cases/{slug}", "PUT"),
                           ("/cases/{slug}", "DELETE")}
     from stafett.node import writes
