@@ -106,10 +106,9 @@ def validate_many(cases: list[list[ox.Quad]], *, lang: str = "en", sources: list
     over = [bounded(quads, lang, label) for quads, label in zip(cases, labels, strict=True)]
     within = [index for index, report in enumerate(over) if report is None]
     per_case = results_many(get_engine(engine or default_engine()), [cases[i] for i in within])
-    reports = list(over)
-    for index, results in zip(within, per_case, strict=True):
-        reports[index] = make_report(cases[index], results, lang, labels[index])
-    return reports
+    checked = {index: make_report(cases[index], results, lang, labels[index])
+               for index, results in zip(within, per_case, strict=True)}
+    return [report if report is not None else checked[index] for index, report in enumerate(over)]
 
 
 def validate_document(raw: bytes, media_type: str, *, lang: str = "en", source: str | None = None,

@@ -40,6 +40,9 @@ class Problem(Exception):
     detail: str = ""
     findings: list[Finding] = field(default_factory=list)
     instance: str | None = None
+    # HTTP headers that belong to this refusal (Retry-After, Allow, WWW-Authenticate); the one
+    # HTTP edge (stafett/web.py) sends them, the CLI ignores them. Never part of the body.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__(self.detail or self.title)
