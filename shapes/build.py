@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -20,6 +21,7 @@ import rdflib
 from stafett.shapes import spec
 from stafett.shapes.messages import LANGUAGES, all_languages
 from stafett.vocabulary.jsonld import CONTEXT_URL, KNOWN_CONTEXT_URLS, context_document
+from stafett.vocabulary.notices import NOTICE_SCHEMES
 
 HERE = Path(__file__).resolve().parent
 SHAPES_FILE = HERE / "case-shapes.ttl"
@@ -61,10 +63,36 @@ def code_lists(reference: Path) -> dict[str, list[str]]:
     lists = {scheme: list(codes) for scheme, codes in spec.STAFETT_SCHEMES.items()}
     for scheme in spec.AUTHORITY_SCHEMES:
         lists[scheme] = authority_codes(reference, scheme)
+    return lists | place_codes(reference)
+
+
+def place_codes(reference: Path) -> dict[str, list[str]]:
+    """The codes of each place scheme, from the shipped places-*.ttl and nuts*.ttl."""
+    graph = rdflib.Graph()
+    for path in sorted([*reference.glob("places-*.ttl"), *reference.glob("nuts*.ttl")]):
+        graph.parse(path)
+    lists = {}
+    for scheme, base in spec.PLACE_SCHEMES.items():
+        members = graph.subjects(SKOS.inScheme, rdflib.URIRef(base.rstrip("/")))
+        lists[scheme] = sorted(str(s)[len(base):] for s in members if str(s).startswith(base))
     return lists
 
 
+def municipality_codes_pattern(codes: list[str]) -> str:
+    """One alternation of the shipped codes per country, plus the bare format of the countries whose
+    list is not shipped: membership stays a single regular-expression match."""
+    by_country: dict[str, list[str]] = {}
+    for code in codes:
+        country, local = code.split("-", 1)
+        by_country.setdefault(country, []).append(re.escape(local))
+    for country, fmt in spec.MUNICIPALITY_FORMATS.items():
+        by_country.setdefault(country, []).append(fmt)
+    return "(" + "|".join(f"{c}-({'|'.join(locals_)})" for c, locals_ in sorted(by_country.items())) + ")"
+
+
 def codes_hint(codes: list[str], scheme: str) -> str:
+    if scheme in spec.PLACE_HINTS:
+        return spec.PLACE_HINTS[scheme]
     if len(codes) <= 12:
         return ", ".join(codes)
     common = [c for c in ("SWE", "NOR", "DNK", "FIN", "ISL", "NOB", "NNO", "DAN", "ENG",
@@ -127,6 +155,10 @@ def value_rules(field: spec.Field, codes: dict[str, list[str]]) -> list[tuple[st
                 ("length", [f"sh:maxLength {field.max_length}"], "too_long", {"n": field.max_length})]
     if kind == "node":
         return [("node", [f"sh:node stfs:{field.node}Shape"], "nested", {})]
+    if kind == "municipality":
+        iri = "^" + spec.scheme_base("municipality").replace(".", r"\.") + municipality_codes_pattern(
+            codes["municipality"]) + "$"
+        return [("code", ["sh:nodeKind sh:IRI", f"sh:pattern {literal(iri)}"], "municipality", {})]
     single = {
         "cpv": (["sh:nodeKind sh:IRI", f"sh:pattern {literal(spec.PATTERNS['cpv'])}"], "cpv"),
         "date": (["sh:datatype xsd:date", f"sh:pattern {literal(spec.PATTERNS['date'])}"], "date"),
@@ -185,8 +217,23 @@ def shapes_turtle(codes: dict[str, list[str]]) -> str:
             extra = [f"sh:or ( [ sh:path <{term_iri('email')}> ; sh:minCount 1 ] "
                      f"[ sh:path <{term_iri('phone')}> ; sh:minCount 1 ] )",
                      "sh:severity sh:Violation", f"sh:message {messages('reachable')}"]
+        if owner == "Identifier":
+            extra = [f"sh:or ( {' '.join(notice_alternative(name) for name in NOTICE_SCHEMES)} )",
+                     "sh:severity sh:Violation",
+                     f"sh:message {messages('notice_format', formats=notice_formats())}"]
         blocks.append(node_shape(owner, fields, codes, extra=extra))
     return "\n".join(blocks).rstrip() + "\n"
+
+
+def notice_alternative(name: str) -> str:
+    """One branch of the Identifier rule: this scheme name, and a notation in its format."""
+    return (f"[ sh:property [ sh:path <{term_iri('identifierScheme')}> ; sh:hasValue {literal(name)} ] , "
+            f"[ sh:path <{term_iri('notation')}> ; "
+            f"sh:pattern {literal(NOTICE_SCHEMES[name].pattern)} ] ]")
+
+
+def notice_formats() -> str:
+    return "; ".join(f"{name} ({s.label}) e.g. {s.example}" for name, s in NOTICE_SCHEMES.items())
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -211,6 +258,8 @@ def item_schema(field: spec.Field, codes) -> dict:
         return {"$ref": f"#/$defs/{field.node}"}
     if kind == "text":
         return text_item(field.max_length)
+    if kind == "municipality":
+        return {"type": "string", "pattern": "^" + municipality_codes_pattern(codes["municipality"]) + "$"}
     if kind == "amount":
         return {"anyOf": [{"type": "integer", "minimum": 0},
                           {"type": "string", "pattern": spec.PATTERNS["amount"].replace("-?", "")}]}
@@ -267,6 +316,10 @@ def json_schema(codes: dict[str, list[str]]) -> dict:
     # `properties` beside `required`: ajv's strict mode wants each required key defined in the same
     # subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
     defs["Contact"]["anyOf"] = [{"properties": {key: True}, "required": [key]} for key in ("email", "phone")]
+    defs["Identifier"]["anyOf"] = [
+        {"properties": {"identifierScheme": {"const": name},
+                        "notation": {"type": "string", "pattern": scheme.pattern}},
+         "required": ["identifierScheme", "notation"]} for name, scheme in NOTICE_SCHEMES.items()]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://w3id.org/stafett/schema/case.schema.json",
             "description": f"A Stafett case in plain JSON-LD (\"@context\": \"{CONTEXT_URL}\"). "

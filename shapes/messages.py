@@ -231,6 +231,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": 'Kentässä "contact" on oltava "email" tai "phone", jotta yhteyshenkilön tavoittaa.',
         "is": '"contact" þarf "email" eða "phone" svo hægt sé að ná í tengiliðinn.',
     },
+    # ---- places and official notices (issue 12) ----
+    "municipality": {
+        "en": '"{key}" has a value that is not an official municipality code with its country prefix: write e.g. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) or "IS-0000" (sveitarfélagsnúmer); Swedish, Norwegian and ISO-coded Icelandic ones must be in the shipped list.',
+        "sv": '"{key}" har ett värde som inte är en officiell kommunkod med landsprefix: skriv t.ex. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenska, norska och ISO-kodade isländska koder måste finnas i den medföljande listan.',
+        "nb": '"{key}" har en verdi som ikke er et offisielt kommunenummer med landprefiks: skriv f.eks. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-kodede islandske koder må finnes i den medfølgende listen.',
+        "nn": '"{key}" har ein verdi som ikkje er eit offisielt kommunenummer med landprefiks: skriv t.d. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-koda islandske kodar må finnast i den medfølgjande lista.',
+        "da": '"{key}" har en værdi, der ikke er en officiel kommunekode med landepræfiks: skriv f.eks. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-kodede islandske koder skal findes i den medfølgende liste.',
+        "fi": 'Kentän "{key}" arvo ei ole virallinen kuntakoodi maatunnuksineen: kirjoita esim. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) tai "IS-0000" (sveitarfélagsnúmer); ruotsalaisten, norjalaisten ja ISO-koodattujen islantilaisten koodien on oltava mukana toimitetussa luettelossa.',
+        "is": '"{key}" hefur gildi sem er ekki opinbert sveitarfélagsnúmer með landsforskeyti: skrifaðu t.d. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eða "IS-0000" (sveitarfélagsnúmer); sænsk, norsk og ISO-kóðuð íslensk númer verða að vera á meðfylgjandi lista.',
+    },
+    "notice_format": {
+        "en": 'A "noticeIdentifier" has an unknown "identifierScheme" or a "notation" not in that scheme\'s format; use one of: {formats}.',
+        "sv": 'En "noticeIdentifier" har ett okänt "identifierScheme" eller en "notation" som inte följer schemats format; använd något av: {formats}.',
+        "nb": 'En "noticeIdentifier" har et ukjent "identifierScheme" eller en "notation" som ikke følger formatet til ordningen; bruk en av: {formats}.',
+        "nn": 'Ein "noticeIdentifier" har eit ukjent "identifierScheme" eller ein "notation" som ikkje følgjer formatet til ordninga; bruk ein av: {formats}.',
+        "da": 'En "noticeIdentifier" har et ukendt "identifierScheme" eller en "notation", der ikke følger ordningens format; brug en af: {formats}.',
+        "fi": 'Kentän "noticeIdentifier" "identifierScheme" on tuntematon tai "notation" ei ole järjestelmän muodossa; käytä jotakin näistä: {formats}.',
+        "is": '"noticeIdentifier" hefur óþekkt "identifierScheme" eða "notation" sem fylgir ekki sniði kerfisins; notaðu eitt af: {formats}.',
+    },
     # ---- document-level checks done by the engine itself ----
     "no_case": {
         "en": 'No case found: the document needs one object with "type": "Case".',
