@@ -8,6 +8,7 @@ made from the identifier alone: the page then links the identifier's own `url` w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -49,3 +50,17 @@ def notice_link(scheme: str, notation: str) -> str | None:
         number, year = notation.split("-")
         notation = f"{int(number)}-{year}"
     return known.link.format(id=notation)
+
+
+def notice_display(identifier: dict) -> dict:
+    """What a case page shows for one `noticeIdentifier`: its scheme's label and notation, linked to
+    the notice (from the identifier alone, else the identifier's own `url`). The caller still checks
+    the address's URL scheme before it becomes a link."""
+    scheme, notation = identifier.get("identifierScheme"), identifier.get("notation")
+    known = NOTICE_SCHEMES.get(scheme) if isinstance(scheme, str) else None
+    shown = f"{known.label if known else scheme}: {notation}"
+    href = None
+    if known and isinstance(notation, str) and re.fullmatch(known.pattern, notation):
+        href = notice_link(scheme, notation)
+    href = href or identifier.get("url")
+    return {"text": shown, "href": href} if isinstance(href, str) else {"text": shown}
