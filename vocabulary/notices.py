@@ -60,7 +60,8 @@ def notice_display(identifier: dict) -> dict:
     known = NOTICE_SCHEMES.get(scheme) if isinstance(scheme, str) else None
     shown = f"{known.label if known else scheme}: {notation}"
     href = None
-    if known and isinstance(notation, str) and re.fullmatch(known.pattern, notation):
+    well_formed = isinstance(notation, str) and known is not None and re.fullmatch(known.pattern, notation)
+    if isinstance(scheme, str) and isinstance(notation, str) and well_formed:
         href = notice_link(scheme, notation)
     href = href or identifier.get("url")
     return {"text": shown, "href": href} if isinstance(href, str) else {"text": shown}
