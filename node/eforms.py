@@ -175,8 +175,10 @@ def case_fields(root: Element) -> dict:
     if value:
         case["cost"] = value
     procedure = first_text(root, PROCEDURE_TYPE)
-    if procedure:
-        case["procedure"] = {"procedureType": procedure}
+    innovative = innovative_acquisition(root)
+    if procedure or innovative:
+        case["procedure"] = ({"procedureType": procedure} if procedure else {}) | (
+            {"innovativeAcquisition": innovative} if innovative else {})
     period = root.find(".//cac:ProcurementProject/cac:PlannedPeriod", NS)
     if period is not None:
         for key, path in (("startDate", "cbc:StartDate"), ("endDate", "cbc:EndDate")):

@@ -53,9 +53,9 @@ def from_eforms(path: Path, data: bytes) -> Draft:
     except (ParseError, DefusedXmlException, eforms.NotEforms) as err:
         raise unreadable(path, str(err) or type(err).__name__) from None
     draft = Draft(eforms.case_fields(root), f"eForms {eforms.kind(root)}")
-    for code in eforms.innovative_acquisition(root):
-        draft.notes.append(f"BT-776 innovative acquisition `{code}`: no case key states it yet; say how the "
-                           "innovation was bought in `innovationApproach` (e.g. pcp, ppi).")
+    if eforms.innovative_acquisition(root):
+        draft.notes.append("the notice states an innovative acquisition (BT-776): say how the innovation "
+                           "was bought in `innovationApproach` (e.g. pcp, ppi)")
     return draft
 
 

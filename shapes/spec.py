@@ -60,6 +60,8 @@ PLACE_SCHEMES = {"municipality": "https://w3id.org/stafett/place/municipality/",
 # Municipality codes of the countries whose list is not shipped (no openly licensed source with codes
 # and names was found): accepted by the documented format of the official code, without a name.
 MUNICIPALITY_FORMATS = {"DK": "[0-9]{3}", "FI": "[0-9]{3}", "IS": "[0-9]{4}"}
+# eForms BT-776 on `procedure` (issue 12): the EU table is shipped in vocabulary/reference already.
+AUTHORITY_SCHEMES = (*AUTHORITY_SCHEMES, "innovative-acquisition")
 PLACE_HINTS = {"region": "SE-01, NO-03, DK-1084, FI-18, IS-1 … (Nordic regions)",
                "nuts": "SE110, NO081, DK011, FI1B1, IS001 … (NUTS 2021 and 2024, Nordic countries)"}
 
@@ -152,6 +154,7 @@ NODES: dict[str, tuple[Field, ...]] = {
     "Procedure": (
         Field("procedureType", "code", None, max_count=1, scheme="procurement-procedure-type"),
         Field("jointProcurement", "boolean", None, max_count=1),
+        Field("innovativeAcquisition", "code", None, max_count=4, scheme="innovative-acquisition"),
     ),
     "MonetaryValue": (
         Field("amount", "amount", "Violation", max_count=1),

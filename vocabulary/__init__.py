@@ -56,6 +56,7 @@ SCHEMES = MappingProxyType({
     "municipality": PLACE_BASE + "municipality",
     "region": PLACE_BASE + "region",
     "nuts": NUTS_SCHEME,
+    "innovativeAcquisition": EU_AUTHORITY + "innovative-acquisition",  # eForms BT-776, on `procedure`
 })
 # The schemes Stafett defines itself (one file each in vocabulary/concepts/).
 PROJECT_SCHEMES = MappingProxyType({k: v for k, v in SCHEMES.items() if v.startswith(CONCEPT_BASE)})

@@ -56,12 +56,12 @@ def test_award_notice_names_the_winner_and_the_awarded_value(capsys, tmp_path):
     assert "texts in `fr` are kept" in report  # kept for translation, never dropped
 
 
-def test_innovative_acquisition_is_reported_and_the_maximal_notice_parses(capsys, tmp_path):
-    _, report = run(capsys, "eforms-pin-rtl_24.xml", tmp_path)
-    assert "BT-776 innovative acquisition `rd-act`" in report
+def test_innovative_acquisition_is_kept_and_the_maximal_notice_parses(capsys, tmp_path):
+    case, report = run(capsys, "eforms-pin-rtl_24.xml", tmp_path)
+    assert case["procedure"] == {"innovativeAcquisition": ["rd-act"]} and "BT-776" in report
     case, report = run(capsys, "eforms-cn_24_maximal.xml", tmp_path)
-    assert "`proc-innov`" in report and len(case["cpv"]) >= 2 and case["procedure"] == {
-        "procedureType": "neg-w-call"}
+    assert len(case["cpv"]) >= 2 and case["procedure"] == {"procedureType": "neg-w-call",
+                                                           "innovativeAcquisition": ["proc-innov"]}
 
 
 def test_ocds_award_release_package(capsys, tmp_path):
