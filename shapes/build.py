@@ -63,7 +63,8 @@ def code_lists(reference: Path) -> dict[str, list[str]]:
     lists = {scheme: list(codes) for scheme, codes in spec.STAFETT_SCHEMES.items()}
     for scheme in spec.AUTHORITY_SCHEMES:
         lists[scheme] = authority_codes(reference, scheme)
-    return lists | place_codes(reference)
+    more = {scheme: authority_codes(reference, scheme) for scheme in spec.MORE_AUTHORITY_SCHEMES}
+    return lists | more | place_codes(reference)
 
 
 def place_codes(reference: Path) -> dict[str, list[str]]:

@@ -61,7 +61,7 @@ PLACE_SCHEMES = {"municipality": "https://w3id.org/stafett/place/municipality/",
 # and names was found): accepted by the documented format of the official code, without a name.
 MUNICIPALITY_FORMATS = {"DK": "[0-9]{3}", "FI": "[0-9]{3}", "IS": "[0-9]{4}"}
 # eForms BT-776 on `procedure` (issue 12): the EU table is shipped in vocabulary/reference already.
-AUTHORITY_SCHEMES = (*AUTHORITY_SCHEMES, "innovative-acquisition")
+MORE_AUTHORITY_SCHEMES = ("innovative-acquisition",)
 PLACE_HINTS = {"region": "SE-01, NO-03, DK-1084, FI-18, IS-1 … (Nordic regions)",
                "nuts": "SE110, NO081, DK011, FI1B1, IS001 … (NUTS 2021 and 2024, Nordic countries)"}
 
