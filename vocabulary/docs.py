@@ -389,6 +389,53 @@ def notice_section() -> list[str]:
     return [*lines, ""]
 
 
+# Kept as text so the docs show it as a person writes it; tests/shapes/test_places_and_notices.py
+# checks that it is valid.
+PLACES_AND_NOTICES_EXAMPLE = """\
+{"@context": "https://w3id.org/stafett/context/v1",
+ "type": "Case",
+ "title": {"sv": "Gemensam upphandling av digital nattillsyn"},
+ "summary": {"sv": "Fyra kommuner i Kronoberg upphandlade digital nattillsyn tillsammans."},
+ "status": "tendering",
+ "country": "SWE",
+ "language": ["SWE"],
+ "buyer": [{"name": {"sv": "Växjö kommun"}, "country": "SWE"}],
+ "municipality": ["SE-0780", "SE-0764", "SE-0781", "SE-0763"],
+ "region": ["SE-07"],
+ "nuts": ["SE212"],
+ "procedure": {"procedureType": "open", "jointProcurement": true, "innovativeAcquisition": ["proc-innov"]},
+ "noticeIdentifier": [
+   {"identifierScheme": "ted", "notation": "00123456-2024"},
+   {"identifierScheme": "eforms-procedure", "notation": "1e86a664-ae3c-41eb-8529-0242ac130003"}]}
+"""
+HOWTO_ROWS = (
+    ("which municipalities it concerns",
+     '`"municipality": ["SE-0780"]`: the official code with its country prefix'),
+    ("which region (län, fylke, region, maakunta, landshluti)", '`"region": ["SE-07"]`'),
+    ("the NUTS region of the notice (place of performance)", '`"nuts": ["SE212"]`'),
+    ("its TED notice", '`"noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456-2024"}]`'),
+    ("its eForms procedure identifier (BT-04)",
+     '`{"identifierScheme": "eforms-procedure", "notation": "<uuid>"}`'),
+    ("its Doffin, Hilma or Swedish advertising database notice",
+     '`{"identifierScheme": "doffin", "notation": "2024-012345"}`; `hilma` and `se-annonsdatabas` '
+     'likewise, with the notice\'s `url`'),
+    ("its OCDS process", '`{"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001"}`'),
+    ("what made it innovative, as the notice says (BT-776)",
+     '`"procedure": {"innovativeAcquisition": ["rd-act"]}`'),
+    ("everything a notice already says", "`stafett node import-notice notice.xml --out case.jsonld` "
+                                         "(docs/node.md lists every mapped field)"),
+)
+
+
+def places_and_notices_howto() -> list[str]:
+    lines = ['### How to say it: places and official notices <a id="howto-places-notices"></a>', "",
+             "Before vocabulary 1.1 a case could name neither the official notice of its procurement (TED, "
+             "Doffin, Hilma, the Swedish advertising databases) nor the municipality or region it concerns "
+             "beyond the country. Now:", "", "| The record says | Write |", "|---|---|"]
+    lines += [f"| {what} | {how} |" for what, how in HOWTO_ROWS]
+    return [*lines, "", "```json", PLACES_AND_NOTICES_EXAMPLE.rstrip(), "```", ""]
+
+
 def render() -> str:
     """The whole of docs/vocabulary.md as text (deterministic, so --check can compare it)."""
     context = context_document()["@context"]
@@ -404,6 +451,7 @@ def render() -> str:
         else:
             parts += reference_scheme_section(key, scheme, reference)
     parts += notice_section()
+    parts += places_and_notices_howto()
     parts += classes_and_properties_section(ontology)
     parts += registry_section(_index(registry_ontology_quads()))
     return "\n".join(parts).rstrip() + "\n"

@@ -106,3 +106,10 @@ def test_notice_links():
     assert notice_link("doffin", "2024-012345") == "https://doffin.no/notices/2024-012345"
     assert notice_link("hilma", "2024-012345") is None  # Hilma's page also needs the project id
     assert notice_link("unknown", "x") is None
+
+
+def test_the_documented_example_is_valid():
+    from stafett.vocabulary.docs import PLACES_AND_NOTICES_EXAMPLE
+
+    _, report = validate_document(PLACES_AND_NOTICES_EXAMPLE.encode(), "application/ld+json")
+    assert report.conforms, [f.message for f in report.by_severity("Violation")]
