@@ -81,16 +81,21 @@ def draft_case(path: Path) -> Draft:
     return draft
 
 
+TEXT_KEYS = ("title", "summary", "name")  # the language maps an import fills
+
+
 def language_notes(case: dict) -> list[str]:
     """Texts in languages a case cannot carry are kept in the draft, for the publisher to translate."""
-    found = set()
+    found: set[str] = set()
     stack: list = [case]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
-            found |= {k for k, v in value.items() if isinstance(v, str) and len(k) <= 3 and k.islower()
-                      and k not in spec.TEXT_LANGUAGES and k not in ("id", "type")}
-            stack.extend(v for v in value.values() if isinstance(v, dict | list))
+            for key, inner in value.items():
+                if key in TEXT_KEYS and isinstance(inner, dict):
+                    found |= {lang for lang in inner if lang.split("-")[0] not in spec.TEXT_LANGUAGES}
+                elif isinstance(inner, dict | list):
+                    stack.append(inner)
         elif isinstance(value, list):
             stack.extend(value)
     return [f"texts in `{lang}` are kept as the notice wrote them: translate them to one of "
