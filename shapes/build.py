@@ -218,23 +218,36 @@ def shapes_turtle(codes: dict[str, list[str]]) -> str:
             extra = [f"sh:or ( [ sh:path <{term_iri('email')}> ; sh:minCount 1 ] "
                      f"[ sh:path <{term_iri('phone')}> ; sh:minCount 1 ] )",
                      "sh:severity sh:Violation", f"sh:message {messages('reachable')}"]
+        extra_text = ""
         if owner == "Identifier":
-            extra = [f"sh:or ( {' '.join(notice_alternative(name) for name in NOTICE_SCHEMES)} )",
-                     "sh:severity sh:Violation",
-                     f"sh:message {messages('notice_format', formats=notice_formats())}"]
-        blocks.append(node_shape(owner, fields, codes, extra=extra))
+            extra_text, names = notice_rules()
+            extra = ["sh:node " + ", ".join(f"stfs:{n}" for n in names)]
+        blocks.append(node_shape(owner, fields, codes, extra=extra, extra_text=extra_text))
     return "\n".join(blocks).rstrip() + "\n"
 
 
-def notice_alternative(name: str) -> str:
-    """One branch of the Identifier rule: this scheme name, and a notation in its format."""
-    return (f"[ sh:property [ sh:path <{term_iri('identifierScheme')}> ; sh:hasValue {literal(name)} ] , "
-            f"[ sh:path <{term_iri('notation')}> ; "
-            f"sh:pattern {literal(NOTICE_SCHEMES[name].pattern)} ] ]")
+def has_scheme(name: str) -> str:
+    return f"[ sh:property [ sh:path <{term_iri('identifierScheme')}> ; sh:hasValue {literal(name)} ] ]"
 
 
-def notice_formats() -> str:
-    return "; ".join(f"{name} ({s.label}) e.g. {s.example}" for name, s in NOTICE_SCHEMES.items())
+def notice_rules() -> tuple[str, list[str]]:
+    """The Identifier's node-level rules, one shape each so that each finding has its own message:
+    the scheme is a known one, and for each scheme, a notation in that scheme has its format."""
+    alternatives = " ".join(map(has_scheme, NOTICE_SCHEMES))
+    known = (f"stfs:Identifier-scheme a sh:NodeShape ;\n    sh:or ( {alternatives} ) ;\n"
+             f"    sh:severity sh:Violation ;\n"
+             f"    sh:message {messages('notice_scheme', schemes=', '.join(NOTICE_SCHEMES))} .\n")
+    parts, names = [known], ["Identifier-scheme"]
+    for name, scheme in NOTICE_SCHEMES.items():
+        shape = f"Identifier-{name}-format"
+        names.append(shape)
+        message = messages("notice_notation", scheme=name, label=scheme.label, example=scheme.example)
+        parts.append(
+            f"stfs:{shape} a sh:NodeShape ;\n"
+            f"    sh:or ( [ sh:not {has_scheme(name)} ] [ sh:property [ sh:path <{term_iri('notation')}> ; "
+            f"sh:pattern {literal(scheme.pattern)} ] ] ) ;\n    sh:severity sh:Violation ;\n"
+            f"    sh:message {message} .\n")
+    return "\n" + "\n".join(parts), names
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -317,10 +330,12 @@ def json_schema(codes: dict[str, list[str]]) -> dict:
     # `properties` beside `required`: ajv's strict mode wants each required key defined in the same
     # subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
     defs["Contact"]["anyOf"] = [{"properties": {key: True}, "required": [key]} for key in ("email", "phone")]
-    defs["Identifier"]["anyOf"] = [
-        {"properties": {"identifierScheme": {"const": name},
-                        "notation": {"type": "string", "pattern": scheme.pattern}},
-         "required": ["identifierScheme", "notation"]} for name, scheme in NOTICE_SCHEMES.items()]
+    defs["Identifier"]["allOf"] = [
+        {"anyOf": [{"properties": {"identifierScheme": {"const": name}}, "required": ["identifierScheme"]}
+                   for name in NOTICE_SCHEMES]},
+        *({"if": {"properties": {"identifierScheme": {"const": name}}, "required": ["identifierScheme"]},
+           "then": {"properties": {"notation": {"type": "string", "pattern": scheme.pattern}}}}
+          for name, scheme in NOTICE_SCHEMES.items())]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://w3id.org/stafett/schema/case.schema.json",
             "description": f"A Stafett case in plain JSON-LD (\"@context\": \"{CONTEXT_URL}\"). "

@@ -241,14 +241,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": 'Kentän "{key}" arvo ei ole virallinen kuntakoodi maatunnuksineen: kirjoita esim. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) tai "IS-0000" (sveitarfélagsnúmer); ruotsalaisten, norjalaisten ja ISO-koodattujen islantilaisten koodien on oltava mukana toimitetussa luettelossa.',
         "is": '"{key}" hefur gildi sem er ekki opinbert sveitarfélagsnúmer með landsforskeyti: skrifaðu t.d. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eða "IS-0000" (sveitarfélagsnúmer); sænsk, norsk og ISO-kóðuð íslensk númer verða að vera á meðfylgjandi lista.',
     },
-    "notice_format": {
-        "en": 'A "noticeIdentifier" has an unknown "identifierScheme" or a "notation" not in that scheme\'s format; use one of: {formats}.',
-        "sv": 'En "noticeIdentifier" har ett okänt "identifierScheme" eller en "notation" som inte följer schemats format; använd något av: {formats}.',
-        "nb": 'En "noticeIdentifier" har et ukjent "identifierScheme" eller en "notation" som ikke følger formatet til ordningen; bruk en av: {formats}.',
-        "nn": 'Ein "noticeIdentifier" har eit ukjent "identifierScheme" eller ein "notation" som ikkje følgjer formatet til ordninga; bruk ein av: {formats}.',
-        "da": 'En "noticeIdentifier" har et ukendt "identifierScheme" eller en "notation", der ikke følger ordningens format; brug en af: {formats}.',
-        "fi": 'Kentän "noticeIdentifier" "identifierScheme" on tuntematon tai "notation" ei ole järjestelmän muodossa; käytä jotakin näistä: {formats}.',
-        "is": '"noticeIdentifier" hefur óþekkt "identifierScheme" eða "notation" sem fylgir ekki sniði kerfisins; notaðu eitt af: {formats}.',
+    "notice_scheme": {
+        "en": 'A "noticeIdentifier" needs an "identifierScheme" the vocabulary knows: one of {schemes}.',
+        "sv": 'En "noticeIdentifier" behöver ett "identifierScheme" som vokabulären känner till: ett av {schemes}.',
+        "nb": 'En "noticeIdentifier" trenger et "identifierScheme" som vokabularet kjenner: ett av {schemes}.',
+        "nn": 'Ein "noticeIdentifier" treng eit "identifierScheme" som vokabularet kjenner: eitt av {schemes}.',
+        "da": 'En "noticeIdentifier" skal have et "identifierScheme", som vokabularet kender: et af {schemes}.',
+        "fi": 'Kentällä "noticeIdentifier" on oltava sanaston tuntema "identifierScheme": jokin näistä: {schemes}.',
+        "is": '"noticeIdentifier" þarf "identifierScheme" sem orðaforðinn þekkir: eitt af {schemes}.',
+    },
+    "notice_notation": {
+        "en": 'A "noticeIdentifier" in the scheme "{scheme}" ({label}) needs a "notation" in its format, e.g. "{example}".',
+        "sv": 'En "noticeIdentifier" i schemat "{scheme}" ({label}) behöver en "notation" i dess format, t.ex. "{example}".',
+        "nb": 'En "noticeIdentifier" i ordningen "{scheme}" ({label}) trenger en "notation" i dens format, f.eks. "{example}".',
+        "nn": 'Ein "noticeIdentifier" i ordninga "{scheme}" ({label}) treng ein "notation" i formatet til ordninga, t.d. "{example}".',
+        "da": 'En "noticeIdentifier" i ordningen "{scheme}" ({label}) skal have en "notation" i dens format, f.eks. "{example}".',
+        "fi": 'Järjestelmän "{scheme}" ({label}) kentän "noticeIdentifier" "notation" on oltava sen muodossa, esim. "{example}".',
+        "is": '"noticeIdentifier" í kerfinu "{scheme}" ({label}) þarf "notation" á sniði þess, t.d. "{example}".',
     },
     # ---- document-level checks done by the engine itself ----
     "no_case": {
