@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 
 from stafett.harvester import openapi
 from stafett.harvester.sparql import endpoint, page
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.web import cors_headers, exception_handlers
+
+log = logging.getLogger("stafett.harvester")
 
 # Modules of the harvester that contribute routes, in the order they are mounted.
 HARVESTER_ROUTE_MODULES = ("stafett.harvester.republish", "stafett.harvester.api",
@@ -62,17 +64,10 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
         yield
         service.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: on_http_exception})
+    # No route, wrong method, a stray Problem or a bug: problem+json like every other refusal.
+    handlers = exception_handlers(log, "see /openapi.json", cors_headers())
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.sparql = service
     app.state.registry = registry
     return app
 
-
-async def on_http_exception(request, exc: HTTPException) -> JSONResponse:
-    """No route or no method (e.g. /feed/page/abc): problem+json like every other refusal."""
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    detail = (f"nothing at {request.url.path}; see /openapi.json" if exc.status_code == 404 else
-              f"{request.method} is not allowed on {request.url.path}; see /openapi.json")
-    problem = Problem(exc.status_code, slug, detail.split(";")[0], detail)
-    return JSONResponse(problem.as_dict(), status_code=exc.status_code, media_type=PROBLEM_MEDIA_TYPE,
-                        headers=exc.headers)

@@ -26,7 +26,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett.headers import best_media_type
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.problems import Problem
+from stafett.web import cors_headers, preflight_headers, problem_response
 
 if TYPE_CHECKING:
     from stafett.harvester.admit import Decision
@@ -216,16 +217,10 @@ DESCRIPTION_RDF = {
     **FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
 }
 DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Link, Location, Retry-After, Vary",
-}
-PREFLIGHT_HEADERS = {
-    **CORS_HEADERS,
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
+EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary")
+CORS_HEADERS = cors_headers(EXPOSED)
+PREFLIGHT_HEADERS = preflight_headers(["GET", "HEAD", "OPTIONS"],
+                                      ["Accept", "If-None-Match", "If-Modified-Since"], EXPOSED)
 
 
 def negotiate(request: Request, offered: list[str]) -> str | None:
@@ -233,7 +228,7 @@ def negotiate(request: Request, offered: list[str]) -> str | None:
     return best_media_type(request.headers.get("accept"), offered)
 
 
-def not_acceptable(what: str, offered: list[str]) -> JSONResponse:
+def not_acceptable(what: str, offered: list[str]) -> Response:
     return problem_response(
         Problem(406, "not-acceptable", "No acceptable format",
                 f"{what} is served as {', '.join(offered)}; send one of them in Accept")
@@ -258,10 +253,6 @@ def json_response(request: Request, document: dict, what: str, headers: dict | N
     if negotiate(request, [JSON]) is None:
         return not_acceptable(what, [JSON])
     return JSONResponse(document, headers={"Vary": "Accept", **(headers or {})})
-
-
-def problem_response(problem: Problem) -> JSONResponse:
-    return JSONResponse(problem.as_dict(), status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def read_route(path: str, endpoint) -> Route:

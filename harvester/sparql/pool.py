@@ -34,8 +34,10 @@ from stafett.problems import Finding, Problem
 WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
 
 
-def limit_problem(status: int, slug: str, title: str, detail: str) -> Problem:
-    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")])
+def limit_problem(status: int, slug: str, title: str, detail: str,
+                  headers: dict[str, str] | None = None) -> Problem:
+    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")],
+                   headers=headers or {})
 
 
 class Worker:
@@ -106,15 +108,15 @@ class Admission:
     def admit(self, client: str):
         with self._lock:
             if self.by_client[client] >= self.per_client:
-                raise self._with_retry(limit_problem(
+                raise limit_problem(
                     429, "client-over-share", "Too many queries from this client",
                     f"This client has {self.per_client} queries running or waiting, its share of this "
-                    "endpoint. Retry after the time in the Retry-After header."))
+                    "endpoint. Retry after the time in the Retry-After header.", self.retry_header())
             if self.active >= self.running + self.waiting:
-                raise self._with_retry(limit_problem(
+                raise limit_problem(
                     429, "too-many-queries", "Too many queries at once",
                     f"{self.running} queries are running and {self.waiting} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header."))
+                    "endpoint accepts. Retry after the time in the Retry-After header.", self.retry_header())
             self.active += 1
             self.by_client[client] += 1
         try:
@@ -126,9 +128,9 @@ class Admission:
                 if self.by_client[client] <= 0:
                     del self.by_client[client]
 
-    def _with_retry(self, problem: Problem) -> Problem:
-        problem.retry_after = self.retry_after  # becomes the Retry-After header
-        return problem
+    def retry_header(self) -> dict[str, str]:
+        """The refusal's Retry-After (sent by the HTTP edge, stafett/web.py)."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class WorkerPool:
