@@ -27,6 +27,9 @@ from stafett.harvester import terms as t
 from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, Decision
 from stafett.harvester.reports import Reports, Run, source_iri, utcnow
 from stafett.harvester.sources import Source
+from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
+
+from stafett.ldes import AS_PUBLISHED, timestamp
 
 if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
@@ -103,7 +106,7 @@ def apply(registry: Registry, tx, batch, source: Source, decision: Decision, run
     kind = feed_kind(wins, snapshot, sha, current, routes)
     counter = "accepted" if snapshot is not None else "deleted"
     state = "live" if snapshot is not None else "deleted"
-    modified = literal_of(snapshot or [], member.case, t.DCT_MODIFIED)
+    modified = literal_of(snapshot or [], member.case, DCT_MODIFIED)
     tx.execute(
         "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
@@ -194,8 +197,8 @@ def route_description(
         ox.Triple(node, t.STF_ROUTE_OF, ox.NamedNode(case)),
         ox.Triple(node, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
         ox.Triple(node, t.STF_ORIGIN_ACTIVITY, ox.NamedNode(decision.member.activity)),
-        ox.Triple(node, t.AS_PUBLISHED, t.dt(published)),
-        ox.Triple(node, t.STF_DIRECT, ox.Literal(str(decision.direct).lower(), datatype=t.XSD_BOOLEAN)),
+        ox.Triple(node, AS_PUBLISHED, timestamp(published)),
+        ox.Triple(node, t.STF_DIRECT, ox.Literal(str(decision.direct).lower(), datatype=XSD_BOOLEAN)),
         ox.Triple(node, t.STF_STATE, ox.Literal("deleted" if decision.verdict == DELETE else "live")),
     ]
     return out
@@ -207,17 +210,17 @@ def case_provenance(
     member = decision.member
     case = ox.NamedNode(member.case)
     out = [
-        ox.Triple(case, t.RDF_TYPE, t.PROV_ENTITY),
+        ox.Triple(case, RDF_TYPE, t.PROV_ENTITY),
         ox.Triple(case, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
-        ox.Triple(case, t.PROV_GENERATED_AT, t.dt(now)),
+        ox.Triple(case, t.PROV_GENERATED_AT, timestamp(now)),
     ]
     if decision.origin_stream:
         out.append(ox.Triple(case, t.PROV_PRIMARY_SOURCE, ox.NamedNode(decision.origin_stream)))
     if decision.verdict == DELETE:
         out += [
-            ox.Triple(case, t.RDF_TYPE, t.STF_TOMBSTONE),
+            ox.Triple(case, RDF_TYPE, t.STF_TOMBSTONE),
             ox.Triple(case, t.PROV_INVALIDATED_BY, ox.NamedNode(decision.origin_activity)),
-            ox.Triple(case, t.PROV_INVALIDATED_AT, t.dt(now)),
+            ox.Triple(case, t.PROV_INVALIDATED_AT, timestamp(now)),
         ]
         return out
     out.append(ox.Triple(case, t.PROV_DERIVED, ox.NamedNode(decision.origin_activity)))
@@ -225,15 +228,15 @@ def case_provenance(
         (
             tr.object
             for tr in member.payload
-            if tr.subject == case and tr.predicate == t.DCT_PUBLISHER and isinstance(tr.object, ox.NamedNode)
+            if tr.subject == case and tr.predicate == DCT_PUBLISHER and isinstance(tr.object, ox.NamedNode)
         ),
         None,
     )
     if publisher is not None:  # the origin publisher, as the case itself names it
         out.append(ox.Triple(case, t.PROV_ATTRIBUTED, publisher))
-    version = literal_of(member.payload, member.case, t.DCAT_VERSION)
+    version = literal_of(member.payload, member.case, DCAT_VERSION)
     if version is not None:
-        out.append(ox.Triple(case, t.DCAT_VERSION, ox.Literal(version)))
+        out.append(ox.Triple(case, DCAT_VERSION, ox.Literal(version)))
     out += [
         ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language=lang))
         for w in decision.warnings

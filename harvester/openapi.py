@@ -11,10 +11,9 @@ from pathlib import Path
 
 import orjson
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from stafett.harvester.republish import FORMATS as FEED_FORMATS
 from stafett.harvester.sparql.endpoint import DIRECT, FORM
 from stafett.harvester.sparql.negotiate import FORMAT_NAMES
-from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, LANGUAGES, pick_language
+from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, pick_language
 from stafett.harvester.sparql.page_text import TEXT as QUERY_PAGE_TEXT
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from starlette.requests import Request
@@ -22,6 +21,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from stafett.apidoc import ENTITY_TAGS, page_rows, problem, problem_components
+from stafett.languages import SUPPORTED
+from stafett.ldes import FEED_FORMATS
 
 TEMPLATES = Path(__file__).resolve().parent / "sparql" / "templates"
 
@@ -182,7 +183,7 @@ def routes(base_url: str, title: str, *, with_feed: bool = True) -> list[Route]:
             lang=lang, t=strings.__getitem__, rows=rows, title=title, openapi_url="/openapi.json",
             api_url="/api", query_url="/query", query_title=QUERY_PAGE_TEXT[lang]["title"],
             language_label=QUERY_PAGE_TEXT[lang]["language"],
-            languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+            languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED])
         return HTMLResponse(html, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     return [Route("/openapi.json", description, methods=["GET", "HEAD"]),

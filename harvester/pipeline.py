@@ -22,8 +22,10 @@ from stafett.harvester.load import apply_page
 from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Run, run_triples, source_iri, utcnow
 from stafett.harvester.sources import Source
+from stafett.vocabulary.terms import DCT_SOURCE, DCT_TITLE, RDF_TYPE, XSD_BOOLEAN
 
 from stafett.heap import release_freed_memory
+from stafett.ldes import timestamp
 from stafett.problems import Finding, Problem
 
 if TYPE_CHECKING:
@@ -263,13 +265,13 @@ def publish_report(registry: Registry, source: Source, run: Run) -> None:
     me = ox.NamedNode(source_iri(base, source.name))
     state = registry.checkpoints.state(source.name)
     health = [
-        ox.Triple(me, t.RDF_TYPE, t.STF_SOURCE_CLASS),
-        ox.Triple(me, t.DCT_TITLE, ox.Literal(source.name)),
-        ox.Triple(me, t.DCT_SOURCE, ox.NamedNode(source.url)),
-        ox.Triple(me, t.STF_STALE, ox.Literal(str(bool(state.get("stale"))).lower(), datatype=t.XSD_BOOLEAN)),
+        ox.Triple(me, RDF_TYPE, t.STF_SOURCE_CLASS),
+        ox.Triple(me, DCT_TITLE, ox.Literal(source.name)),
+        ox.Triple(me, DCT_SOURCE, ox.NamedNode(source.url)),
+        ox.Triple(me, t.STF_STALE, ox.Literal(str(bool(state.get("stale"))).lower(), datatype=XSD_BOOLEAN)),
     ]
     if state.get("last_good"):
-        health.append(ox.Triple(me, t.STF_LAST_GOOD, t.dt(state["last_good"])))
+        health.append(ox.Triple(me, t.STF_LAST_GOOD, timestamp(state["last_good"])))
     try:
         batch = registry.backend.batch()  # one store transaction for the report and the health
         batch.replace_about(registry.reports_graph, subjects, triples)

@@ -15,17 +15,44 @@ of its formats, and carries CORS headers (and answers preflight) so browser clie
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from stafett.harvester import terms as t
 from stafett.harvester.catalogue import catalogue_quads
+from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE, XSD_BOOLEAN, XSD_INTEGER
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett.headers import best_media_type
+from stafett.ldes import (
+    AS_CREATE,
+    AS_DELETE,
+    AS_OBJECT,
+    AS_PUBLISHED,
+    AS_UPDATE,
+    FEED_FORMATS,
+    IMMUTABLE,
+    KIND_IRIS,
+    LDES_CREATE,
+    LDES_DELETE,
+    LDES_IMMUTABLE,
+    LDES_POLLING,
+    LDES_STREAM,
+    LDES_TIMESTAMP_PATH,
+    LDES_UPDATE,
+    LDES_VERSION_OF,
+    TREE_GTE,
+    TREE_LT,
+    TREE_MEMBER,
+    TREE_NODE_CLASS,
+    TREE_VIEW,
+    just_after,
+    relation_quads,
+    timestamp,
+)
 from stafett.problems import Problem
 from stafett.web import cors_headers, preflight_headers, problem_response
 
@@ -33,12 +60,6 @@ if TYPE_CHECKING:
     from stafett.harvester.admit import Decision
     from stafett.harvester.registry import Registry
 
-FORMATS = {
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-IMMUTABLE = "public, max-age=604800, immutable"
 SHORT = "public, max-age=5"
 
 
@@ -120,27 +141,20 @@ class Feed:
 
     def relation(self, page: str, kind: ox.NamedNode, value: str, target: str) -> list[ox.Quad]:
         digest = hashlib.sha256(f"{page}{kind.value}{target}".encode()).hexdigest()[:16]
-        rel = ox.BlankNode("r" + digest)  # stable, so the root's ETag changes only with the feed
-        p = ox.NamedNode(page)
-        return [
-            ox.Quad(p, t.TREE_RELATION, rel),
-            ox.Quad(rel, t.RDF_TYPE, kind),
-            ox.Quad(rel, t.TREE_PATH, t.AS_PUBLISHED),
-            ox.Quad(rel, t.TREE_VALUE, t.dt(value)),
-            ox.Quad(rel, t.TREE_NODE, ox.NamedNode(target)),
-        ]
+        # a stable node name, so the root's ETag changes only with the feed
+        return relation_quads(page, ox.BlankNode("r" + digest), kind, value, target)
 
     def stream_quads(self) -> list[ox.Quad]:
         s = ox.NamedNode(self.stream)
         return [
-            ox.Quad(s, t.RDF_TYPE, t.LDES_STREAM),
-            ox.Quad(s, t.TREE_VIEW, ox.NamedNode(self.root)),
-            ox.Quad(s, t.LDES_TIMESTAMP_PATH, t.AS_PUBLISHED),
-            ox.Quad(s, t.LDES_VERSION_OF, t.AS_OBJECT),
-            ox.Quad(s, t.n(t.LDES + "versionCreateObject"), t.AS_CREATE),
-            ox.Quad(s, t.n(t.LDES + "versionUpdateObject"), t.AS_UPDATE),
-            ox.Quad(s, t.n(t.LDES + "versionDeleteObject"), t.AS_DELETE),
-            ox.Quad(s, t.LDES_POLLING, ox.Literal("60", datatype=t.XSD_INTEGER)),
+            ox.Quad(s, RDF_TYPE, LDES_STREAM),
+            ox.Quad(s, TREE_VIEW, ox.NamedNode(self.root)),
+            ox.Quad(s, LDES_TIMESTAMP_PATH, AS_PUBLISHED),
+            ox.Quad(s, LDES_VERSION_OF, AS_OBJECT),
+            ox.Quad(s, LDES_CREATE, AS_CREATE),
+            ox.Quad(s, LDES_UPDATE, AS_UPDATE),
+            ox.Quad(s, LDES_DELETE, AS_DELETE),
+            ox.Quad(s, LDES_POLLING, ox.Literal("60", datatype=XSD_INTEGER)),
         ]
 
     def root_quads(self) -> list[ox.Quad]:
@@ -154,36 +168,27 @@ class Feed:
         memo = self.root_memo
         if memo is not None and memo[0] == count:  # the spans scan the feed: 55 ms at 100k members
             return memo[1]
-        out = [*self.stream_quads(), ox.Quad(ox.NamedNode(self.root), t.RDF_TYPE, t.TREE_NODE_CLASS)]
+        out = [*self.stream_quads(), ox.Quad(ox.NamedNode(self.root), RDF_TYPE, TREE_NODE_CLASS)]
         for k, first, last in self.page_spans():
             if k * self.size >= count:
                 break  # appended after `count` was read: the next poll lists it
-            out += self.relation(self.root, t.TREE_GTE, first, self.page_url(k))
+            out += self.relation(self.root, TREE_GTE, first, self.page_url(k))
             if self.is_closed(k, count):
-                out += self.relation(self.root, t.TREE_LT, just_after(last), self.page_url(k))
+                out += self.relation(self.root, TREE_LT, just_after(last), self.page_url(k))
         self.root_memo = (count, out)
         return out
 
     def page_quads(self, k: int) -> tuple[list[ox.Quad], bool]:
         url = self.page_url(k)
-        out = [ox.Quad(ox.NamedNode(url), t.RDF_TYPE, t.TREE_NODE_CLASS)]
+        out = [ox.Quad(ox.NamedNode(url), RDF_TYPE, TREE_NODE_CLASS)]
         closed = self.is_closed(k, self.count())
         if closed:
             out.append(
-                ox.Quad(ox.NamedNode(url), t.LDES_IMMUTABLE, ox.Literal("true", datatype=t.XSD_BOOLEAN))
+                ox.Quad(ox.NamedNode(url), LDES_IMMUTABLE, ox.Literal("true", datatype=XSD_BOOLEAN))
             )
         for row in self.entries(k):
             out += member_quads(self.stream, self.activity(row["seq"]), row)
         return out, closed
-
-
-def just_after(published: str) -> str:
-    """One millisecond after `published`: the exclusive upper bound of a closed page.
-
-    Member times are whole milliseconds, so the bound stays above the page's last member for
-    clients that compare at millisecond precision (JavaScript dates).
-    """
-    return stamp(datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(milliseconds=1))
 
 
 def stamp(moment: datetime) -> str:
@@ -194,15 +199,15 @@ def stamp(moment: datetime) -> str:
 def member_quads(stream: str, activity: str, row) -> list[ox.Quad]:
     act = ox.NamedNode(activity)
     out = [
-        ox.Quad(ox.NamedNode(stream), t.TREE_MEMBER, act),
-        ox.Quad(act, t.RDF_TYPE, t.KIND_IRIS[row["kind"]]),
-        ox.Quad(act, t.AS_OBJECT, ox.NamedNode(row["case_iri"])),
-        ox.Quad(act, t.AS_PUBLISHED, t.dt(row["published"])),
+        ox.Quad(ox.NamedNode(stream), TREE_MEMBER, act),
+        ox.Quad(act, RDF_TYPE, KIND_IRIS[row["kind"]]),
+        ox.Quad(act, AS_OBJECT, ox.NamedNode(row["case_iri"])),
+        ox.Quad(act, AS_PUBLISHED, timestamp(row["published"])),
         ox.Quad(act, t.PROV_DERIVED, ox.NamedNode(row["origin_activity"])),
-        ox.Quad(act, t.PROV_GENERATED_AT, t.dt(row["harvested_at"])),
+        ox.Quad(act, t.PROV_GENERATED_AT, timestamp(row["harvested_at"])),
     ]
     if row["origin_stream"]:
-        out.append(ox.Quad(act, t.DCT_SOURCE, ox.NamedNode(row["origin_stream"])))
+        out.append(ox.Quad(act, DCT_SOURCE, ox.NamedNode(row["origin_stream"])))
     if row["payload"]:
         out += [
             ox.Quad(tr.subject, tr.predicate, tr.object, act)
@@ -214,7 +219,7 @@ def member_quads(stream: str, activity: str, row) -> list[ox.Quad]:
 JSON = "application/json"
 # The description has no named graphs, so the triple formats DCAT tools expect serve it too.
 DESCRIPTION_RDF = {
-    **FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
+    **FEED_FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
 }
 DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
 EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary")
@@ -236,7 +241,7 @@ def not_acceptable(what: str, offered: list[str]) -> Response:
 
 
 def rdf_response(
-    request: Request, quads: list[ox.Quad], cache: str, what: str, formats: dict = FORMATS
+    request: Request, quads: list[ox.Quad], cache: str, what: str, formats: dict = FEED_FORMATS
 ) -> Response:
     media = negotiate(request, list(formats))
     if media is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from stafett import languages
 
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål", "nn": "Norsk nynorsk",
                   "da": "Dansk", "fi": "Suomi", "is": "Íslenska"}
 
