@@ -18,12 +18,13 @@ import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
+from stafett.harvester.feed import Feed
 from stafett.harvester.parse import PageParser
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
-from stafett.harvester.republish import Feed
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
 
@@ -46,7 +47,8 @@ class Registry:
         self.db = Database(settings.db_path)
         self.checkpoints = Checkpoints(self.db)
         self.reports = Reports(self.db)
-        self.feed = Feed(self)
+        self.cases = Cases(self.db)
+        self.feed = Feed(self.db, settings.base_url, settings.feed_page_size)
         self.store: ox.Store | None = None
         if settings.store == "embedded":
             settings.store_path.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,6 @@ class Registry:
     def source_summary(self, source: Source) -> dict:
         state = self.checkpoints.state(source.name)
         latest = self.reports.runs(source.name, limit=1)
-        live = self.db.one("SELECT COUNT(*) FROM cases WHERE source=? AND state='live'", (source.name,))[0]
         return {
             "name": source.name,
             "url": source.url,
@@ -174,7 +175,7 @@ class Registry:
             "stale": bool(state.get("stale")),
             "stale_reason": state.get("stale_reason"),
             "last_good_harvest": state.get("last_good"),
-            "cases": live,
+            "cases": self.cases.live_count(source.name),
             "latest_run": latest[0] if latest else None,
         }
 

@@ -218,8 +218,8 @@ def case_graph(store: ox.Store, case: str) -> list[ox.Quad]:
 
 def served_registry(tmp_path, name, sources, **settings):
     """A registry on its own loopback port, serving its feed/state/reports routes."""
+    from stafett.harvester.api import catalogue, feed, reports
     from stafett.harvester.registry import Registry
-    from stafett.harvester.republish import routes
     from stafett.harvester.settings import RegistrySettings
     from starlette.applications import Starlette
 
@@ -229,7 +229,8 @@ def served_registry(tmp_path, name, sources, **settings):
         RegistrySettings(data_dir=tmp_path / name, base_url=url_of(sock), allow_loopback=True, **settings),
         sources,
     )
-    server = serve_in_thread(Starlette(routes=routes(registry)), sock)
+    routes = [*catalogue.routes(registry), *feed.routes(registry), *reports.routes(registry)]
+    server = serve_in_thread(Starlette(routes=routes), sock)
     return registry, server
 
 

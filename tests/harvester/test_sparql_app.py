@@ -14,9 +14,9 @@ import pytest
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
-from stafett.harvester.sparql.page import EXAMPLES_DIR, load_examples
-from stafett.harvester.sparql.page_text import TEXT
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web.query_page import EXAMPLES_DIR, load_examples
+from stafett.harvester.web.text import TEXT
 from test_sparql_support import REPO, example_cases, fill
 
 from stafett.languages import SUPPORTED

@@ -1,15 +1,12 @@
-"""The registry's own LDES feed (same profile as a node's) plus its description, state and reports.
+"""The registry's own LDES feed (same profile as a node's): the `feed` table and its pages' quads.
 
 Every change to the registry's view of a case becomes one member: an activity minted under the
 registry's base with its own strictly increasing `as:published`, `prov:wasDerivedFrom` the
 origin activity, `dct:source` the origin stream, `prov:generatedAtTime` the harvest time, and
 `GRAPH <activity>` holding the origin's snapshot triples unchanged. Pages hold `feed_page_size`
 members; the root links every page and pages link nowhere (the node's structure, so the stock
-client resumes). A full page is closed: `ldes:immutable true` and an immutable Cache-Control
-header. Root and open page carry ETags and answer 304.
-
-Every route here answers 406 (problem+json naming what is offered) when the client accepts none
-of its formats, and carries CORS headers (and answers preflight) so browser clients can follow.
+client resumes). A full page is closed: `ldes:immutable true`. The routes that serve it (ETags,
+304, the immutable Cache-Control of a closed page) are harvester/api/feed.py.
 """
 
 from __future__ import annotations
@@ -20,21 +17,15 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from stafett.harvester import terms as t
-from stafett.harvester.catalogue import catalogue_quads
+from stafett.harvester.db import Database
 from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE, XSD_BOOLEAN, XSD_INTEGER
-from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
 
-from stafett.headers import best_media_type
 from stafett.ldes import (
     AS_CREATE,
     AS_DELETE,
     AS_OBJECT,
     AS_PUBLISHED,
     AS_UPDATE,
-    FEED_FORMATS,
-    IMMUTABLE,
     KIND_IRIS,
     LDES_CREATE,
     LDES_DELETE,
@@ -53,21 +44,18 @@ from stafett.ldes import (
     relation_quads,
     timestamp,
 )
-from stafett.problems import Problem
-from stafett.web import cors_headers, preflight_headers, problem_response
 
 if TYPE_CHECKING:
     from stafett.harvester.admit import Decision
-    from stafett.harvester.registry import Registry
-
-SHORT = "public, max-age=5"
 
 
 class Feed:
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self.base = registry.settings.base_url
-        self.size = registry.settings.feed_page_size
+    """The `feed` table and the quads of its pages; HTTP is harvester/api/feed.py's."""
+
+    def __init__(self, db: Database, base_url: str, page_size: int) -> None:
+        self.db = db
+        self.base = base_url
+        self.size = page_size
         self.root_memo: tuple[int, list[ox.Quad]] | None = None  # (count, root quads)
 
     @property
@@ -112,10 +100,10 @@ class Feed:
 
         An index lookup, where COUNT(*) scanned the table (8 ms at 100k members) on every poll.
         """
-        return self.registry.db.one("SELECT COALESCE(MAX(seq), 0) FROM feed")[0]
+        return self.db.one("SELECT COALESCE(MAX(seq), 0) FROM feed")[0]
 
     def entries(self, k: int) -> list:
-        return self.registry.db.rows(
+        return self.db.rows(
             "SELECT * FROM feed WHERE seq > ? AND seq <= ? ORDER BY seq", (k * self.size, (k + 1) * self.size)
         )
 
@@ -133,7 +121,7 @@ class Feed:
         """
         return [
             (row[0], row[1], row[2])
-            for row in self.registry.db.rows(
+            for row in self.db.rows(
                 "SELECT (seq - 1) / ? AS k, MIN(published), MAX(published) FROM feed GROUP BY k ORDER BY k",
                 (self.size,),
             )
@@ -214,122 +202,3 @@ def member_quads(stream: str, activity: str, row) -> list[ox.Quad]:
             for tr in ox.parse(row["payload"].encode(), ox.RdfFormat.N_TRIPLES)
         ]
     return out
-
-
-JSON = "application/json"
-# The description has no named graphs, so the triple formats DCAT tools expect serve it too.
-DESCRIPTION_RDF = {
-    **FEED_FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
-}
-DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
-EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary")
-CORS_HEADERS = cors_headers(EXPOSED)
-PREFLIGHT_HEADERS = preflight_headers(["GET", "HEAD", "OPTIONS"],
-                                      ["Accept", "If-None-Match", "If-Modified-Since"], EXPOSED)
-
-
-def negotiate(request: Request, offered: list[str]) -> str | None:
-    """The offered media type the client prefers (stafett.headers); None when none is acceptable."""
-    return best_media_type(request.headers.get("accept"), offered)
-
-
-def not_acceptable(what: str, offered: list[str]) -> Response:
-    return problem_response(
-        Problem(406, "not-acceptable", "No acceptable format",
-                f"{what} is served as {', '.join(offered)}; send one of them in Accept")
-    )
-
-
-def rdf_response(
-    request: Request, quads: list[ox.Quad], cache: str, what: str, formats: dict = FEED_FORMATS
-) -> Response:
-    media = negotiate(request, list(formats))
-    if media is None:
-        return not_acceptable(what, list(formats))
-    body = ox.serialize(quads, format=formats[media])
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": cache, "Vary": "Accept"}
-    if etag in [e.strip() for e in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media, headers=headers)
-
-
-def json_response(request: Request, document: dict, what: str, headers: dict | None = None) -> Response:
-    if negotiate(request, [JSON]) is None:
-        return not_acceptable(what, [JSON])
-    return JSONResponse(document, headers={"Vary": "Accept", **(headers or {})})
-
-
-def read_route(path: str, endpoint) -> Route:
-    """A GET/HEAD route whose every answer carries CORS headers; OPTIONS is the preflight."""
-
-    def answer(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=PREFLIGHT_HEADERS)
-        response = endpoint(request)
-        response.headers.update(CORS_HEADERS)
-        return response
-
-    return Route(path, answer, methods=["GET", "HEAD", "OPTIONS"])
-
-
-def routes(registry: Registry) -> list[Route]:
-    """Starlette routes the web app (harvester/app.py) mounts: description, feed, state, reports."""
-    feed = Feed(registry)
-
-    def description(request: Request) -> Response:
-        media = negotiate(request, DESCRIPTION_FORMATS)
-        if media == "text/html":
-            return RedirectResponse(registry.settings.base_url + "query", 303, headers={"Vary": "Accept"})
-        quads = catalogue_quads(registry, feed.stream_quads())
-        return rdf_response(request, quads, SHORT, "the description", DESCRIPTION_RDF)
-
-    def root(request: Request) -> Response:
-        return rdf_response(request, feed.root_quads(), SHORT, "the feed")
-
-    def page(request: Request) -> Response:
-        k = request.path_params["k"]
-        if k >= feed.pages():
-            return problem_response(
-                Problem(
-                    404,
-                    "not-found",
-                    "No such feed page",
-                    f"the feed has {feed.pages()} pages; start at {feed.root}",
-                )
-            )
-        quads, closed = feed.page_quads(k)
-        return rdf_response(request, quads, IMMUTABLE if closed else SHORT, "a feed page")
-
-    def state(request: Request) -> Response:
-        rows = registry.db.rows(
-            "SELECT c.case_iri, r.snapshot_sha FROM cases c JOIN routes r "
-            "ON r.case_iri=c.case_iri AND r.source=c.source WHERE c.state='live' "
-            "ORDER BY c.case_iri"
-        )
-        document = {"stream": feed.stream, "cases": [{"id": r[0], "sha256": r[1]} for r in rows]}
-        return json_response(request, document, "the feed state", {"Cache-Control": SHORT})
-
-    def reports(request: Request) -> Response:
-        document = {"sources": [registry.source_summary(s) for s in registry.sources]}
-        return json_response(request, document, "the reports")
-
-    def source_reports(request: Request) -> Response:
-        name = request.path_params["source"]
-        if registry.source(name) is None:
-            return problem_response(
-                Problem(
-                    404, "not-found", "No such source", f"no source named {name!r}; see /reports for the list"
-                )
-            )
-        document = {**registry.source_summary(registry.source(name)), "runs": registry.reports.runs(name)}
-        return json_response(request, document, "a source's reports")
-
-    return [
-        read_route("/", description),
-        read_route("/feed", root),
-        read_route("/feed/page/{k:int}", page),
-        read_route("/feed/state", state),
-        read_route("/reports", reports),
-        read_route("/reports/{source}", source_reports),
-    ]

@@ -1,7 +1,7 @@
 """The query page for people: `/query` (HTML form, example queries, seven languages) and its script.
 
-Example queries are shipped with the package (`examples/*.rq`, copies of the repository's
-`examples/queries/`, kept equal by a test) so an installed registry has them without the
+Example queries are shipped with the endpoint's package (`harvester/sparql/examples/*.rq`, copies
+of the repository's `examples/queries/`, kept equal by a test) so an installed registry has them without the
 repository. The page is plain HTML; a small script renders SELECT results as a table.
 """
 
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, TEXT, pick_language
+from stafett.harvester import sparql
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, TEXT, pick_language
 from stafett.vocabulary.terms import DCT, STF
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from stafett.languages import SUPPORTED
 
 HERE = Path(__file__).parent
-EXAMPLES_DIR = HERE / "examples"
+EXAMPLES_DIR = Path(sparql.__file__).parent / "examples"
 DEFAULT_QUERY = f"""PREFIX stafett: <{STF}>
 PREFIX dct: <{DCT}>
 SELECT ?case ?title WHERE {{

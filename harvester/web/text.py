@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - translation strings read best unbroken
-"""Fixed strings of the query page in the seven Stafett languages."""
+"""Fixed strings of the query page and the API page in the seven Stafett languages."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ harvested, distributed through its LDES feed) and one dcat:DataService (the SPAR
 `dcat:endpointURL <base>sparql`, serving that dataset, conforming to SPARQL 1.1 Protocol). The
 stream description (`<base>feed#stream`, its `tree:view`) stays in the graph so another registry
 discovers the feed from `/`. Conformance with the official shapes is checked by
-tests/harvester/test_harvest_catalogue.py in every format served.
+tests/harvester/test_harvest_catalogue.py in every format served. A browser asking for HTML is
+sent to the query page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from stafett.harvester.api.responses import SHORT, negotiate, rdf_response, read_route
 from stafett.harvester.reports import source_iri
 from stafett.vocabulary.terms import (
     DCAT,
@@ -26,6 +28,11 @@ from stafett.vocabulary.terms import (
     RDFS,
     term,
 )
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from stafett.ldes import FEED_FORMATS
 
 if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
@@ -36,6 +43,11 @@ DCT_MEDIA_TYPE = term(DCT, "MediaType")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 TRIG = "https://www.iana.org/assignments/media-types/application/trig"
+# The description has no named graphs, so the triple formats DCAT tools expect serve it too.
+DESCRIPTION_RDF = {
+    **FEED_FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
+}
+DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
 
 
 def text(value: str) -> ox.Literal:
@@ -85,3 +97,14 @@ def catalogue_quads(registry: Registry, stream_quads: list[ox.Quad]) -> list[ox.
     quads = [ox.Quad(s, p, o) for s, p, o in triples]
     quads += [ox.Quad(me, DCT_SOURCE, ox.NamedNode(source_iri(base, s.name))) for s in registry.sources]
     return quads + stream_quads
+
+
+def routes(registry: Registry) -> list[Route]:
+    def description(request: Request) -> Response:
+        media = negotiate(request, DESCRIPTION_FORMATS)
+        if media == "text/html":
+            return RedirectResponse(registry.settings.base_url + "query", 303, headers={"Vary": "Accept"})
+        quads = catalogue_quads(registry, registry.feed.stream_quads())
+        return rdf_response(request, quads, SHORT, "the description", DESCRIPTION_RDF)
+
+    return [read_route("/", description)]
