@@ -22,7 +22,9 @@ from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
 from stafett.harvester.feed import Feed
+from stafett.harvester.load import LoadParts
 from stafett.harvester.parse import PageParser
+from stafett.harvester.pipeline import HarvestParts, harvest_source
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
 from stafett.harvester.settings import RegistrySettings
@@ -116,8 +118,6 @@ class Registry:
         self.sources.append(source)
 
     async def harvest_async(self, name: str | None = None, *, full: bool = False) -> list[dict]:
-        from stafett.harvester.pipeline import harvest_source
-
         chosen = self.sources if name is None else [self.source(name)]
         if chosen == [None]:
             raise Problem(
@@ -132,12 +132,19 @@ class Registry:
         # keeps its own fetcher, deadline and error handling (harvest_source never raises for a
         # source's fault). Reports come back in the order of `chosen`.
         gate = asyncio.Semaphore(self.settings.harvest_concurrency)
+        parts = self.harvest_parts()
 
         async def one(source: Source) -> dict:
             async with gate:
-                return await harvest_source(self, source, full=full)
+                return await harvest_source(parts, source, full=full)
 
         return list(await asyncio.gather(*(one(source) for source in chosen)))
+
+    def harvest_parts(self) -> HarvestParts:
+        """What a harvest uses, taken now (so a source added since is admitted against too)."""
+        load = LoadParts(self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph)
+        return HarvestParts(self.settings, self.sources, self.reports, self.checkpoints, self.cases,
+                            self.parser, load, self.write, self.notify, self.reports_graph)
 
     async def write(self, fn: Callable, *args):
         """Run `fn(*args)` on the store-writer thread and wait for it.

@@ -79,6 +79,11 @@ class Reports:
             ),
         )
 
+    def page_problem(self, run: Run, kind: str, findings: list) -> None:
+        """A page (not a member) that failed or was refused, in its own transaction."""
+        with self.db.transaction() as tx:
+            self.problem(tx, run, None, None, kind, findings)
+
     def finish(self, run: Run, status: str, stale: bool) -> None:
         run.status = status
         with self.db.transaction() as tx:
