@@ -37,7 +37,8 @@ class Cases:
 
     def live_count(self, source: str) -> int:
         """Live cases whose winning route is `source`'s."""
-        return self.db.one("SELECT COUNT(*) FROM cases WHERE source=? AND state='live'", (source,))[0]
+        counted = self.db.one("SELECT COUNT(*) FROM cases WHERE source=? AND state='live'", (source,))
+        return counted[0] if counted else 0
 
     def live_route_count(self, source: str) -> int:
         """Live cases `source` carried, won or not."""
