@@ -37,7 +37,7 @@ WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
 def limit_problem(status: int, slug: str, title: str, detail: str,
                   headers: dict[str, str] | None = None) -> Problem:
     return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")],
-                   headers=headers or {})
+                   headers=dict(headers or {}))
 
 
 class Worker:
@@ -99,7 +99,8 @@ class Admission:
     def __init__(self, running: int, waiting: int, retry_after: float, per_client: int = 0) -> None:
         self.running, self.waiting = max(1, running), max(0, waiting)
         self.per_client = per_client if per_client > 0 else self.running + self.waiting
-        self.retry_after = max(1, math.ceil(retry_after))
+        # every 429 of this admission carries it (sent by the HTTP edge, stafett/web.py)
+        self.retry_headers = {"Retry-After": str(max(1, math.ceil(retry_after)))}
         self.active = 0
         self.by_client: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -111,12 +112,12 @@ class Admission:
                 raise limit_problem(
                     429, "client-over-share", "Too many queries from this client",
                     f"This client has {self.per_client} queries running or waiting, its share of this "
-                    "endpoint. Retry after the time in the Retry-After header.", self.retry_header())
+                    "endpoint. Retry after the time in the Retry-After header.", self.retry_headers)
             if self.active >= self.running + self.waiting:
                 raise limit_problem(
                     429, "too-many-queries", "Too many queries at once",
                     f"{self.running} queries are running and {self.waiting} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header.", self.retry_header())
+                    "endpoint accepts. Retry after the time in the Retry-After header.", self.retry_headers)
             self.active += 1
             self.by_client[client] += 1
         try:
@@ -127,10 +128,6 @@ class Admission:
                 self.by_client[client] -= 1
                 if self.by_client[client] <= 0:
                     del self.by_client[client]
-
-    def retry_header(self) -> dict[str, str]:
-        """The refusal's Retry-After (sent by the HTTP edge, stafett/web.py)."""
-        return {"Retry-After": str(self.retry_after)}
 
 
 class WorkerPool:
