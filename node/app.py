@@ -13,13 +13,11 @@ from stafett.node.auth import Authenticator
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 
-from stafett.problems import Problem
+from stafett.web import exception_handlers
 
 log = logging.getLogger("stafett.node")
+HINT = "see /openapi.json and the catalogue at /"  # where a lost client finds the routes
 
 
 def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starlette:
@@ -37,30 +35,9 @@ def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starle
         *catalogue.routes(settings, store),
         *feed.routes(settings, store),
     ]
-    app = Starlette(routes=routes, exception_handlers={
-        Problem: on_problem, HTTPException: on_http_exception, Exception: on_error})
+    # Raised Problems, unknown paths, wrong methods and bugs all leave through the one HTTP edge;
+    # none of them may be cached (a refusal of a write must not be replayed to the next client).
+    app = Starlette(routes=routes, exception_handlers=exception_handlers(
+        log, hint=HINT, headers=writes.NO_STORE))
     app.state.settings, app.state.store, app.state.auth = settings, store, auth
     return app
-
-
-async def on_problem(request: Request, problem: Problem) -> Response:
-    return writes.problem_response(problem)
-
-
-async def on_http_exception(request: Request, exc: HTTPException) -> Response:
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    if exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}; see /openapi.json"
-    elif exc.status_code == 404:
-        detail = f"nothing at {request.url.path}; see /openapi.json and the catalogue at /"
-    response = writes.problem_response(Problem(exc.status_code, slug, detail.split(";")[0], detail))
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-async def on_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return writes.problem_response(Problem(500, "internal-error", "Internal error",
-                                           "the node failed to handle this request; it has been logged"))

@@ -22,13 +22,15 @@ from stafett.node.pages import (
     etag_of,
     negotiate,
     not_modified,
-    problem_response,
     read_route,
+    refusal,
 )
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from stafett.problems import Problem
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -144,8 +146,8 @@ def routes(settings, store) -> list[Route]:
     async def catalogue(request: Request) -> Response:
         media = negotiate(request, FORMATS, FORMAT_ALIASES)
         if media is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the catalogue is served as " + ", ".join(FORMATS))
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the catalogue is served as " + ", ".join(FORMATS)))
         lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
         etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)

@@ -24,10 +24,12 @@ from importlib import resources
 
 import orjson
 import pyoxigraph as ox
-from stafett.node.pages import READ_HEADERS, etag_of, negotiate, not_modified, problem_response, read_route
+from stafett.node.pages import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from stafett.problems import Problem
 
 LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"
@@ -270,10 +272,10 @@ def routes(settings, store) -> list[Route]:
         if not wait:
             return None
         retry = max(1, int(wait + 0.999))
-        return problem_response(429, "too-many-requests", "Too many requests",
-                                f"this client polls the feed too often; retry after {retry} s "
-                                f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
-                                extra_headers={"Retry-After": str(retry)})
+        return refusal(Problem(429, "too-many-requests", "Too many requests",
+                               f"this client polls the feed too often; retry after {retry} s "
+                               f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
+                               headers={"Retry-After": str(retry)}))
 
     closed_bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # closed pages never change
 
@@ -295,8 +297,8 @@ def routes(settings, store) -> list[Route]:
     def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
         media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
         if media_type is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the feed is served as " + ", ".join(FEED_FORMATS))
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the feed is served as " + ", ".join(FEED_FORMATS)))
         etag = etag_of(f"{tag}|{media_type}")
         headers = {"ETag": etag, "Cache-Control": IMMUTABLE if closed else SHORT.format(seconds=max_age),
                    "Vary": "Accept", **READ_HEADERS}
@@ -315,8 +317,8 @@ def routes(settings, store) -> list[Route]:
         index = request.path_params["index"]
         exists, closed, tag = feed.page_status(index)
         if not exists:
-            return problem_response(404, "no-such-page", "No such feed page",
-                                    f"page {index} lies beyond the end of the feed; start at {feed.root_iri}")
+            return refusal(Problem(404, "no-such-page", "No such feed page",
+                                   f"page {index} lies beyond the end of the feed; start at {feed.root_iri}"))
         if not closed:
             limited = throttled(request)
             if limited:

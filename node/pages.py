@@ -23,7 +23,8 @@ from starlette.routing import Route
 
 from stafett.headers import best_media_type
 from stafett.lru import LRU
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.problems import Problem
+from stafett.web import cors_headers, preflight_headers, problem_response
 
 CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
                 "application/json", "text/plain"]  # text/plain: N-Triples' old type (rdflib's "nt" asks it)
@@ -42,8 +43,7 @@ TURTLE_PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#", "hydra": "http://www.w3.org/ns/hydra/core#",
 }
 HYDRA = "http://www.w3.org/ns/hydra/core#"
-READ_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "ETag, Last-Modified, Link"}
+READ_HEADERS = cors_headers(("ETag", "Last-Modified", "Link"))
 CASE_CACHE = "public, max-age=60"
 CASE_PATH = "/case/{slug}"
 CONTEXT_PATH = "context/v1"  # under the base URL; the node's copy of the shared context
@@ -92,19 +92,13 @@ def not_modified(request: Request, etag: str, last_modified: str | None = None) 
     return False
 
 
-def problem_response(status: int, slug: str, title: str, detail: str,
-                     extra_headers: dict | None = None) -> Response:
-    body = Problem(status, slug, title, detail).as_dict()
-    headers = {**READ_HEADERS, **(extra_headers or {})}
-    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
-                    headers=headers)
+def refusal(problem: Problem) -> Response:
+    """A read route's refusal: problem+json, open to cross-origin readers like the answers."""
+    return problem_response(problem, READ_HEADERS)
 
 
-PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD",
-    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
+PREFLIGHT_HEADERS = preflight_headers(("GET", "HEAD"),
+                                      ("Accept", "Accept-Language", "If-None-Match", "If-Modified-Since"))
 
 
 def read_route(path: str, endpoint) -> Route:
@@ -154,9 +148,9 @@ def case_body(record, media_type: str, request: Request, settings) -> tuple[byte
 def case_response(request: Request, settings, record, cache: LRU | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES, CASE_TIES)
     if media_type is None:
-        return problem_response(406, "not-acceptable", "No acceptable format",
-                                "a case is served as " + ", ".join(CASE_FORMATS)
-                                + " (or ?format=jsonld|ttl|nt|html)")
+        return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                               "a case is served as " + ", ".join(CASE_FORMATS)
+                               + " (or ?format=jsonld|ttl|nt|html)"))
     language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
     etag = record.etag if media_type == "application/ld+json" else etag_of(
         f"{record.etag}|{media_type}|{language}")
@@ -186,12 +180,12 @@ def gone_response(request: Request, settings, record) -> Response:
         page = html.render_gone(record.iri, record.modified, lang, settings)
         return Response(page, status_code=410, media_type="text/html",
                         headers={**READ_HEADERS, **headers})
-    return problem_response(410, "gone", "This case has been deleted", detail, headers)
+    return refusal(Problem(410, "gone", "This case has been deleted", detail, headers=headers))
 
 
 def not_found(what: str) -> Response:
-    return problem_response(404, "not-found", "No such case",
-                            f"there is no published case at {what}; see the list at /cases")
+    return refusal(Problem(404, "not-found", "No such case",
+                           f"there is no published case at {what}; see the list at /cases"))
 
 
 # -- the paged list -------------------------------------------------------------------------
@@ -236,13 +230,13 @@ def routes(settings, store, cache: LRU | None = None) -> list[Route]:
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
         if not raw.isdigit() or not 1 <= int(raw) <= 10**9:
-            return problem_response(400, "bad-page", "Bad page number",
-                                    f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}")
+            return refusal(Problem(400, "bad-page", "Bad page number",
+                                   f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}"))
         page = int(raw)
         media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES, LIST_TIES)
         if media_type is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the list is served as " + ", ".join(LIST_FORMATS))
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the list is served as " + ", ".join(LIST_FORMATS)))
         document = list_document(settings, store, page)
         lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
         etag = etag_of(f"{store.last_modified()}|{page}|{media_type}|{lang}")
