@@ -26,6 +26,7 @@ from stafett.node.pages import (
     refusal,
 )
 from stafett.vocabulary.jsonld import CONTEXT_URL
+from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -33,7 +34,6 @@ from starlette.routing import Route
 from stafett.problems import Problem
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 # BCP 47 language tags -> EU language authority codes (the seven first-class languages + Norwegian).
@@ -48,12 +48,7 @@ TITLES = {
     "fi": ("Innovatiiviset hankinnat", "Julkisen sektorin innovatiiviset hankinnat, julkaisija {org}."),
     "is": ("Nýsköpunarinnkaup", "Nýsköpunarinnkaup hins opinbera, útgefandi {org}."),
 }
-CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "ldes": "https://w3id.org/ldes#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+CONTEXT = prefixes("dcat", "dct", "foaf", "vcard", "rdfs", "ldes", "xsd")
 
 
 def tagged(values: dict[str, str]) -> list[dict]:
@@ -87,10 +82,10 @@ def catalogue_document(settings, store) -> dict:
     titles, descriptions = texts(settings, 0), texts(settings, 1)
     codes = dict.fromkeys(LANGUAGE_CODES[t.split("-")[0]] for t in settings.languages
                           if t.split("-")[0] in LANGUAGE_CODES)
-    languages = [{"@id": AUTHORITY + "language/" + code, "@type": "dct:LinguisticSystem"} for code in codes]
+    languages = [{"@id": f"{EU_AUTHORITY}language/{code}", "@type": "dct:LinguisticSystem"} for code in codes]
     publisher = {"@id": settings.publisher_iri, "@type": "foaf:Agent", "foaf:name": tagged(settings.org_name),
                  "dct:identifier": settings.org_number,
-                 "dct:spatial": {"@id": AUTHORITY + "country/" + settings.country, "@type": "dct:Location"}}
+                 "dct:spatial": {"@id": EU_COUNTRY + settings.country, "@type": "dct:Location"}}
     contact = {"@id": f"{base}#contact", "@type": ["vcard:Kind", "vcard:Organization"],
                "vcard:fn": next(iter(settings.org_name.values()))}
     if settings.contact_email:

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 import jinja2
 import orjson
 import pyoxigraph as ox
+from stafett.vocabulary.terms import SKOS, term
 
 from stafett import languages, vocabulary
 from stafett.apidoc import page_rows
 
-UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
                          "relatedCase", "id"})
@@ -36,7 +36,7 @@ _STRINGS = orjson.loads(resources.files("stafett.node").joinpath("templates/stri
 UI_STRINGS: dict[str, dict[str, str]] = _STRINGS["ui"]
 FIELD_LABELS: dict[str, dict[str, str]] = _STRINGS["fields"]
 HIDDEN = frozenset({"@context", "id", "type"})
-SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+SKOS_PREF_LABEL = term(SKOS, "prefLabel")
 
 
 # -- languages ------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def best_language(available, accept_language: str | None, fallback=()) -> str | 
 
 
 def ui_language(accept_language: str | None, node_languages=()) -> str:
-    return best_language(UI_LANGUAGES, accept_language, node_languages) or "en"
+    return best_language(languages.SUPPORTED, accept_language, node_languages) or "en"
 
 
 def text(key: str, lang: str) -> str:

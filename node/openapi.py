@@ -14,11 +14,12 @@ from importlib import resources
 import orjson
 from stafett.node import html
 from stafett.node.settings import NodeSettings
-from stafett.node.writes import FINDING_LANGUAGES, WRITE_MEDIA_TYPES
+from stafett.node.writes import WRITE_MEDIA_TYPES
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from stafett import languages
 from stafett.apidoc import ENTITY_TAGS, problem, problem_components
 
 JSON_TYPES = ("application/ld+json", "application/json")
@@ -83,7 +84,7 @@ STATE = {"name": "state", "in": "query", "required": False,
                         "Unpublishing a published case writes a Delete tombstone to the feed.",
          "schema": {"type": "string", "enum": ["published", "draft"]}}
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
-                   "description": "Language of validation findings: " + ", ".join(FINDING_LANGUAGES),
+                   "description": "Language of validation findings: " + ", ".join(languages.SUPPORTED),
                    "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header",
             "description": "The ETag from your last read or write of the case (or *)",

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from stafett.node import html
 from stafett.node.store import parse_time
 from stafett.vocabulary.jsonld import context_bytes, context_document
+from stafett.vocabulary.terms import prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -35,19 +36,12 @@ LIST_TIES = ("text/turtle", "application/ld+json", "text/html", "application/jso
 FORMAT_ALIASES = {"jsonld": "application/ld+json", "json": "application/ld+json",
                   "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
                   "ntriples": "application/n-triples", "html": "text/html"}
-TURTLE_PREFIXES = {
-    "stf": "https://w3id.org/stafett/ns#", "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#", "adms": "http://www.w3.org/ns/adms#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#", "epo": "http://data.europa.eu/a4g/ontology#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "hydra": "http://www.w3.org/ns/hydra/core#",
-}
-HYDRA = "http://www.w3.org/ns/hydra/core#"
+TURTLE_PREFIXES = prefixes("stf", "dct", "dcat", "adms", "foaf", "org", "vcard", "epo", "xsd", "hydra")
 READ_HEADERS = cors_headers(("ETag", "Last-Modified", "Link"))
 CASE_CACHE = "public, max-age=60"
 CASE_PATH = "/case/{slug}"
 CONTEXT_PATH = "context/v1"  # under the base URL; the node's copy of the shared context
-JSON_LD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+JSON_LD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"  # a link relation (RFC 8288), not a vocabulary
 RENDERED_CASES = 1024  # case bodies kept rendered (per format and language)
 
 
@@ -202,7 +196,7 @@ def list_document(settings, store, page: int) -> dict:
     if page < last:
         view["hydra:next"] = {"@id": f"{base}?page={page + 1}"}
     return {
-        "@context": {"hydra": HYDRA, "dct": TURTLE_PREFIXES["dct"], "xsd": TURTLE_PREFIXES["xsd"],
+        "@context": {**prefixes("hydra", "dct", "xsd"),
                      "title": {"@id": "dct:title", "@container": "@language"},
                      "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"}},
         "@id": base, "@type": "hydra:Collection", "hydra:totalItems": total,

@@ -26,13 +26,12 @@ from stafett import languages
 from stafett.problems import Finding, Problem
 
 WRITE_MEDIA_TYPES = ("application/ld+json", "application/json", "text/turtle", "application/n-triples")
-FINDING_LANGUAGES = languages.SUPPORTED
 NO_STORE = {"Cache-Control": "no-store"}  # on every write answer, refusals too (the app adds it)
 
 
 def finding_language(header: str | None) -> str:
     """The first supported language in Accept-Language, by q-value; English otherwise."""
-    return languages.pick(header, FINDING_LANGUAGES)
+    return languages.pick(header, languages.SUPPORTED)
 
 
 def unsupported_media_type(got: str) -> Problem:
