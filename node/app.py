@@ -1,18 +1,22 @@
-"""The node's ASGI app: write routes (this half) + pages, catalogue and feed (the read half).
+"""The node's ASGI app: one explicit route list over the API (node/api) and the pages (node/web).
 
 `create_app(settings, store)` builds everything from its arguments; nothing happens at import.
-Every error leaves as `application/problem+json`, never a traceback.
+This module is the only one that knows both halves: it hands node/web's HTML renderer to the API
+routes that serve RDF or HTML by Accept (node/api/handoff.py). Every error leaves as
+`application/problem+json` through the one HTTP edge (stafett/web.py), never a traceback.
 """
 
 from __future__ import annotations
 
 import logging
 
-from stafett.node import catalogue, feed, openapi, pages, writes
+from stafett.node.api import cases, catalogue, feed, openapi, writes
 from stafett.node.auth import Authenticator
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
+from stafett.node.web import pages
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from stafett.web import exception_handlers
 
@@ -20,24 +24,31 @@ log = logging.getLogger("stafett.node")
 HINT = "see /openapi.json and the catalogue at /"  # where a lost client finds the routes
 
 
+def route_list(settings: NodeSettings, store: NodeStore, auth: Authenticator) -> list[Route]:
+    """Every route the node serves, in match order (Starlette tries them top to bottom)."""
+    html = pages.Pages(settings)
+    description = openapi.openapi_document(settings)
+    reads = cases.routes(settings, store, html)
+    # Case GETs are the hottest path: matched first, they skip every other route's regex. No
+    # other route's path can match /case/{slug}, so the order changes nothing else (405s included).
+    hot = [r for r in reads if r.path == cases.CASE_PATH]
+    return [
+        *hot,                                                 # GET /case/{slug}: RDF, or HTML via web
+        *writes.routes(settings, store, auth),                # POST /cases, GET/PUT/DELETE /cases/{slug}
+        *openapi.routes(settings, description),               # GET /openapi.json
+        *pages.routes(settings, description),                 # GET /api: the description as a page
+        *[r for r in reads if r not in hot],                  # GET /cases (list), /context/v1[.jsonld]
+        *catalogue.routes(settings, store, html),             # GET /: DCAT catalogue, or HTML via web
+        *feed.routes(settings, store),                        # /feed, /feed/state, /feed/{k}, shapes
+    ]
+
+
 def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starlette:
     store = store or NodeStore(settings.database_path)
     auth = Authenticator(settings, store)
-    reads = pages.routes(settings, store)
-    # Case GETs are the hottest path: matched first, they skip every other route's regex. No
-    # other route's path can match /case/{slug}, so the order changes nothing else (405s included).
-    hot = [r for r in reads if r.path == pages.CASE_PATH]
-    routes = [
-        *hot,
-        *writes.routes(settings, store, auth),
-        *openapi.routes(settings),
-        *[r for r in reads if r.path != pages.CASE_PATH],
-        *catalogue.routes(settings, store),
-        *feed.routes(settings, store),
-    ]
     # Raised Problems, unknown paths, wrong methods and bugs all leave through the one HTTP edge;
     # none of them may be cached (a refusal of a write must not be replayed to the next client).
-    app = Starlette(routes=routes, exception_handlers=exception_handlers(
+    app = Starlette(routes=route_list(settings, store, auth), exception_handlers=exception_handlers(
         log, hint=HINT, headers=writes.NO_STORE))
     app.state.settings, app.state.store, app.state.auth = settings, store, auth
     return app

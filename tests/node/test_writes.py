@@ -175,7 +175,7 @@ def test_openapi_lists_every_write_route(writer_node):
                   if method != "parameters"}
     assert documented == {("/cases", "POST"), ("/cases/{slug}", "GET"), ("/cases/{slug}", "PUT"),
                           ("/cases/{slug}", "DELETE")}
-    from stafett.node import writes
+    from stafett.node.api import writes
 
     served = {(r.path, m) for r in writes.routes(writer_node.settings, writer_node.store)
               for m in r.methods if m != "HEAD"}

@@ -23,7 +23,7 @@ from importlib import resources
 
 import orjson
 import pyoxigraph as ox
-from stafett.node.pages import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
+from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
 from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
 from starlette.requests import Request
 from starlette.responses import Response

@@ -14,8 +14,8 @@ import hashlib
 
 import orjson
 import pyoxigraph as ox
-from stafett.node import html
-from stafett.node.pages import (
+from stafett.node.api.handoff import HtmlPages
+from stafett.node.api.http import (
     FORMAT_ALIASES,
     READ_HEADERS,
     TURTLE_PREFIXES,
@@ -25,6 +25,7 @@ from stafett.node.pages import (
     read_route,
     refusal,
 )
+from stafett.node.messages import best_language, ui_language
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
 from starlette.requests import Request
@@ -61,7 +62,7 @@ def texts(settings, which: int) -> dict[str, str]:
     for lang in dict.fromkeys([*settings.languages, "en"]):
         template = TITLES.get(lang.split("-")[0])
         if template:
-            org = settings.org_name[html.best_language(settings.org_name, lang, settings.languages)]
+            org = settings.org_name[best_language(settings.org_name, lang, settings.languages)]
             out[lang] = template[which].format(org=org)
     return out
 
@@ -137,13 +138,14 @@ def serialize(document: dict, media: str) -> bytes:
     return ox.serialize(quads, format=fmt, prefixes={**TURTLE_PREFIXES, **CONTEXT})
 
 
-def routes(settings, store) -> list[Route]:
+def routes(settings, store, pages: HtmlPages) -> list[Route]:
+    """The catalogue at `/`; `pages` renders it as the node's front page for people."""
     async def catalogue(request: Request) -> Response:
         media = negotiate(request, FORMATS, FORMAT_ALIASES)
         if media is None:
             return refusal(Problem(406, "not-acceptable", "No acceptable format",
                                    "the catalogue is served as " + ", ".join(FORMATS)))
-        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+        lang = ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
         etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)
         headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
@@ -151,8 +153,7 @@ def routes(settings, store) -> list[Route]:
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media == "text/html":
-            page = html.render_catalogue(document, lang, settings, request.headers.get("accept-language"))
-            return Response(page, media_type="text/html", headers=headers)
+            return Response(pages.catalogue(document, request), media_type="text/html", headers=headers)
         content_type = "application/ld+json" if media == "application/json" else media
         return Response(serialize(document, media), media_type=content_type, headers=headers)
 
