@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_DIRS = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-dir"]
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+PACKAGE_DIRS = SETUPTOOLS["package-dir"]
 SEVEN = {"en", "sv", "nb", "nn", "da", "fi", "is"}
 
 
@@ -85,10 +86,54 @@ def test_folders_import_one_way():
             for importer, imported in FORBIDDEN:
                 if under(m.name, importer) and under(name, imported):
                     yield line, f"{m.name} imports {name}"
-            core = m.name.count(".") == 1 and m.name.startswith("stafett.") and m.name not in COMPOSITION_ROOTS
-            if core and m.name.split(".")[1] not in {"node", "harvester", "vocabulary", "shapes"} and (
-                    under(name, "stafett.node") or under(name, "stafett.harvester")):
+            if _in_shared_core(m.name) and (under(name, "stafett.node") or under(name, "stafett.harvester")):
                 yield line, f"the shared core module {m.name} imports the server module {name}"
+    assert offenders(rule) == []
+
+
+def _in_shared_core(name: str) -> bool:
+    """A module of stafett/ itself (not a server, not a composition root)."""
+    parts = name.split(".")
+    return len(parts) == 2 and parts[1] not in {"node", "harvester", "vocabulary", "shapes"} and (
+        name not in COMPOSITION_ROOTS)
+
+
+# Inside each server: pages for people beside the protocol, never inside it; the harvester's steps
+# below the Registry never reach back up to it. (importer prefix, imported prefix, why)
+INSIDE = [
+    ("stafett.node.api", "stafett.node.web", "the node's API hands HTML to web only through app.py"),
+    ("stafett.node.web", "stafett.node.api", "the node's pages get what they show from the core"),
+    ("stafett.harvester.sparql", "stafett.harvester.web", "sparql/ is the protocol only"),
+    ("stafett.harvester.sparql", "stafett.harvester.api", "sparql/ is the protocol only"),
+    ("stafett.harvester.web", "stafett.harvester.api", "web/ uses the protocol, not the other routes"),
+]
+BELOW_THE_REGISTRY = ["db", "settings", "sources", "terms", "fetch", "parse", "admit", "quadstore",
+                      "cases", "checkpoint", "reports", "feed", "load", "pipeline"]
+
+
+def test_inside_each_server_pages_sit_beside_the_protocol():
+    def rule(m: Module):
+        for name, line in imports(m):
+            for importer, imported, why in INSIDE:
+                if under(m.name, importer) and under(name, imported):
+                    yield line, f"{m.name} imports {name} ({why})"
+            core = m.name.startswith("stafett.node.") and m.name.count(".") == 2 and m.name not in {
+                "stafett.node.app", "stafett.node.cli", "stafett.node.bootstrap"}
+            if core and any(under(name, f"stafett.node.{part}") for part in ("api", "web", "app")):
+                yield line, f"the node's core module {m.name} imports {name}"
+    assert offenders(rule) == []
+
+
+def test_no_harvest_step_imports_the_registry():
+    """The pipeline's steps get small typed parts; only the container's users import registry.py."""
+    steps = {f"stafett.harvester.{name}" for name in BELOW_THE_REGISTRY}
+
+    def rule(m: Module):
+        if m.name in steps:
+            for name, line in imports(m):
+                if under(name, "stafett.harvester.registry"):
+                    yield line, f"{m.name} imports the Registry"
+    assert {m.name for m in modules()} >= steps, "a step was renamed: update BELOW_THE_REGISTRY"
     assert offenders(rule) == []
 
 
