@@ -1,44 +1,52 @@
-"""The registry's web app: `create_app(settings, registry)`.
+"""The registry's web app: `create_app(settings, registry)`, one explicit route list.
 
-Routes, first match wins: the public SPARQL endpoint (`/sparql`), the query page (`/query`), then
-the harvester's own routes (`routes(registry)` of its modules: the catalogue description at `/`,
-the republished feed at `/feed`, harvest reports at `/reports`). Those modules are imported lazily
-and skipped when absent, so the endpoint works on its own. When nothing else claims `/`, it
-redirects to the query page.
+`routes()` lists every route in match order (first match wins). The SPARQL protocol is
+harvester/sparql/, the other machine routes harvester/api/, the pages for people harvester/web/.
+Without a registry (an endpoint over a bare store) only the SPARQL, page and description routes
+are served and `/` redirects to the query page. Stays on Starlette: the registry's bodies are RDF
+validated by SHACL and its errors problem+json (docs/harvester.md, "Layout").
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
+import logging
 
-from stafett.harvester import openapi
-from stafett.harvester.sparql import endpoint, page
+from stafett.harvester.api import catalogue, feed, openapi, reports
+from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web import api_page, query_page
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Route
 
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.web import cors_headers, exception_handlers
 
-# Modules of the harvester that contribute routes, in the order they are mounted.
-HARVESTER_ROUTE_MODULES = ("stafett.harvester.republish", "stafett.harvester.api",
-                           "stafett.harvester.reports_api")
+log = logging.getLogger("stafett.harvester")
 
 
-def harvester_routes(registry) -> list:
-    found = []
-    for name in HARVESTER_ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        if hasattr(module, "routes"):
-            found.extend(module.routes(registry))
+def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
+    """Every route of the registry, in match order."""
+    base_url = registry.settings.base_url if registry is not None else "/"
+    title = registry.settings.title if registry is not None else "Stafett SPARQL endpoint"
+    document = openapi.openapi_document(base_url, title, with_feed=registry is not None)
+    found: list[BaseRoute] = [
+        *endpoint.routes(service, html_page="/query"),  # /sparql, /sparql/: the SPARQL 1.1 Protocol
+        *query_page.routes(service.settings),  # /query, /query.js: the query page for people
+    ]
+    if registry is not None:
+        found += [
+            *catalogue.routes(registry),  # /: the DCAT catalogue (browsers: 303 to /query)
+            *feed.routes(registry),  # /feed, /feed/page/{k}, /feed/state: the registry's own LDES feed
+            *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
+        ]
+    found += [
+        *openapi.routes(document),  # /openapi.json: the machine description of all of the above
+        *api_page.routes(document, title),  # /api: the same, as a page for people
+    ]
+    if registry is None:  # no catalogue to describe: people are sent to the query page
+        found.append(Route("/", lambda request: RedirectResponse("/query", 303)))
     return found
 
 
@@ -48,31 +56,15 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
     if service is None:
         service = (SparqlService.for_registry(registry, sparql_settings) if registry is not None
                    else SparqlService(sparql_settings))
-    routes = [*endpoint.routes(service, html_page="/query"), *page.routes(service.settings)]
-    if registry is not None:
-        routes += harvester_routes(registry)
-    base_url = registry.settings.base_url if registry is not None else "/"
-    title = registry.settings.title if registry is not None else "Stafett SPARQL endpoint"
-    routes += openapi.routes(base_url, title, with_feed=registry is not None)
-    if not any(getattr(r, "path", None) == "/" for r in routes):
-        routes.append(Route("/", lambda request: RedirectResponse("/query", 303)))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
         service.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: on_http_exception})
+    # No route, wrong method, a stray Problem or a bug: problem+json like every other refusal.
+    handlers = exception_handlers(log, "see /openapi.json", cors_headers())
+    app = Starlette(routes=routes(service, registry), lifespan=lifespan, exception_handlers=handlers)
     app.state.sparql = service
     app.state.registry = registry
     return app
-
-
-async def on_http_exception(request, exc: HTTPException) -> JSONResponse:
-    """No route or no method (e.g. /feed/page/abc): problem+json like every other refusal."""
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    detail = (f"nothing at {request.url.path}; see /openapi.json" if exc.status_code == 404 else
-              f"{request.method} is not allowed on {request.url.path}; see /openapi.json")
-    problem = Problem(exc.status_code, slug, detail.split(";")[0], detail)
-    return JSONResponse(problem.as_dict(), status_code=exc.status_code, media_type=PROBLEM_MEDIA_TYPE,
-                        headers=exc.headers)

@@ -58,6 +58,11 @@ class Checkpoints:
             ),
         )
 
+    @staticmethod
+    def mark_processed(tx, source: str, activity: str) -> None:
+        """Inside the caller's transaction: this member of `source` is done (applied or refused)."""
+        tx.execute("INSERT OR IGNORE INTO processed VALUES (?,?)", (source, activity))
+
     def forget(self, source: str) -> None:
         """`--full`: re-read every page and re-apply every member (routes and tombstones stay)."""
         with self.db.transaction() as tx:

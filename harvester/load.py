@@ -13,23 +13,42 @@ two leaves the store ahead of the checkpoint, and the resumed run re-applies the
 same idempotent graph replacements (no loss, no duplicate feed entries, since the feed entries
 rolled back with SQLite). Every case graph is still replaced atomically, inside the page's store
 transaction. `apply_page` runs on the registry's single store-writer thread (`Registry.write`), so
-sources harvested concurrently never interleave their decisions and writes.
+sources harvested concurrently never interleave their decisions and writes. It gets the few parts
+it writes through (`LoadParts`), never the Registry that builds them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from stafett.harvester import terms as t
 from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, Decision
+from stafett.harvester.cases import Cases
+from stafett.harvester.checkpoint import Checkpoints
+from stafett.harvester.db import Database
+from stafett.harvester.feed import Feed
+from stafett.harvester.quadstore import QuadStore
 from stafett.harvester.reports import Reports, Run, source_iri, utcnow
+from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
 
-if TYPE_CHECKING:
-    from stafett.harvester.registry import Registry
+from stafett.ldes import AS_PUBLISHED, timestamp
+
+
+@dataclass(frozen=True)
+class LoadParts:
+    """What applying a page writes through: the registry's tables, its feed and its quad store."""
+
+    settings: RegistrySettings
+    db: Database  # the page's one SQLite transaction
+    cases: Cases
+    feed: Feed
+    backend: QuadStore
+    prov_graph: str  # the named graph of case and route provenance
 
 
 def snapshot_sha256(triples: list[ox.Triple]) -> str:
@@ -63,14 +82,14 @@ def route_iri(base_url: str, case: str, source: str) -> str:
     return f"{base_url}route/{hashlib.sha256(case.encode()).hexdigest()[:24]}/{source}"
 
 
-def apply_page(registry: Registry, source: Source, decisions: list[Decision], run: Run, done=None) -> None:
+def apply_page(parts: LoadParts, source: Source, decisions: list[Decision], run: Run, done=None) -> None:
     """Apply a page's decisions in one SQLite and one store transaction; `done(tx)` checkpoints the page."""
     counts = dict(run.counts)
-    batch = registry.backend.batch()
+    batch = parts.backend.batch()
     try:
-        with registry.db.transaction() as tx:
+        with parts.db.transaction() as tx:
             for decision in decisions:
-                apply(registry, tx, batch, source, decision, run)
+                apply(parts, tx, batch, source, decision, run)
             if done is not None:
                 done(tx)
             batch.commit()  # the store first: if it fails, SQLite rolls back and nothing is marked
@@ -79,16 +98,13 @@ def apply_page(registry: Registry, source: Source, decisions: list[Decision], ru
         raise
 
 
-def apply(registry: Registry, tx, batch, source: Source, decision: Decision, run: Run) -> str:
+def apply(parts: LoadParts, tx, batch, source: Source, decision: Decision, run: Run) -> str:
     """Apply one decision inside the page's transaction; returns the counter it was counted under."""
-    run.counts["fetched"] += 1
-    tx.execute("UPDATE runs SET fetched=fetched+1 WHERE id=?", (run.id,))
+    Reports.bump(tx, run, "fetched")
     if decision.verdict not in (ACCEPT, DELETE):
         return record_refusal(tx, source, decision, run)
     member = decision.member
-    routes = {
-        r["source"]: r for r in registry.db.rows("SELECT * FROM routes WHERE case_iri=?", (member.case,))
-    }
+    routes = parts.cases.routes_of(member.case)
     mine = routes.get(source.name)
     if mine and not newer(member.published, mine["published"], allow_equal=run.full):
         finish_member(tx, source, member.activity, run, "skipped")
@@ -97,15 +113,15 @@ def apply(registry: Registry, tx, batch, source: Source, decision: Decision, run
     wins = decision.direct or not any(r["direct"] for name, r in routes.items() if name != source.name)
     snapshot = member.payload if decision.verdict == ACCEPT else None
     sha = snapshot_sha256(snapshot) if snapshot is not None else None
-    current = registry.db.one("SELECT * FROM cases WHERE case_iri=?", (member.case,))
+    current = parts.cases.current(member.case)
     now = utcnow()
-    write_store(registry, batch, source, decision, wins, snapshot, now)
+    write_store(parts, batch, source, decision, wins, snapshot, now)
     kind = feed_kind(wins, snapshot, sha, current, routes)
     counter = "accepted" if snapshot is not None else "deleted"
     state = "live" if snapshot is not None else "deleted"
-    modified = literal_of(snapshot or [], member.case, t.DCT_MODIFIED)
-    tx.execute(
-        "INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)",
+    modified = literal_of(snapshot or [], member.case, DCT_MODIFIED)
+    Cases.record_route(
+        tx,
         (
             member.case,
             source.name,
@@ -120,12 +136,9 @@ def apply(registry: Registry, tx, batch, source: Source, decision: Decision, run
         ),
     )
     if wins:
-        tx.execute(
-            "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
-            (member.case, state, source.name, decision.origin_activity, now),
-        )
+        Cases.record_case(tx, member.case, state, source.name, decision.origin_activity, now)
     if kind:
-        registry.feed.append(tx, kind, member.case, decision, snapshot or [], now)
+        parts.feed.append(tx, kind, member.case, decision, snapshot or [], now)
     finish_member(tx, source, member.activity, run, counter)
     return counter
 
@@ -140,7 +153,7 @@ def record_refusal(tx, source: Source, decision: Decision, run: Run) -> str:
 
 
 def write_store(
-    registry: Registry,
+    parts: LoadParts,
     batch,
     source: Source,
     decision: Decision,
@@ -149,16 +162,16 @@ def write_store(
     now: str,
 ) -> None:
     """The idempotent store write: the case graph and its provenance when this route wins, else the route."""
-    settings, case = registry.settings, decision.member.case
+    settings, case = parts.settings, decision.member.case
     route_triples = route_description(settings.base_url, case, source, decision, decision.member.published)
     route_node = route_iri(settings.base_url, case, source.name)
     if wins:
         provenance = (
             case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
         )
-        batch.write_case(case, snapshot, registry.prov_graph, [case, route_node], provenance)
+        batch.write_case(case, snapshot, parts.prov_graph, [case, route_node], provenance)
     else:
-        batch.replace_about(registry.prov_graph, [route_node], route_triples)
+        batch.replace_about(parts.prov_graph, [route_node], route_triples)
 
 
 def feed_kind(wins: bool, snapshot, sha: str | None, current, routes: dict) -> str | None:
@@ -182,7 +195,7 @@ def newer(published: str, than: str, *, allow_equal: bool) -> bool:
 
 
 def finish_member(tx, source: Source, activity: str, run: Run, counter: str) -> None:
-    tx.execute("INSERT OR IGNORE INTO processed VALUES (?,?)", (source.name, activity))
+    Checkpoints.mark_processed(tx, source.name, activity)
     Reports.bump(tx, run, counter)
 
 
@@ -194,8 +207,8 @@ def route_description(
         ox.Triple(node, t.STF_ROUTE_OF, ox.NamedNode(case)),
         ox.Triple(node, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
         ox.Triple(node, t.STF_ORIGIN_ACTIVITY, ox.NamedNode(decision.member.activity)),
-        ox.Triple(node, t.AS_PUBLISHED, t.dt(published)),
-        ox.Triple(node, t.STF_DIRECT, ox.Literal(str(decision.direct).lower(), datatype=t.XSD_BOOLEAN)),
+        ox.Triple(node, AS_PUBLISHED, timestamp(published)),
+        ox.Triple(node, t.STF_DIRECT, ox.Literal(str(decision.direct).lower(), datatype=XSD_BOOLEAN)),
         ox.Triple(node, t.STF_STATE, ox.Literal("deleted" if decision.verdict == DELETE else "live")),
     ]
     return out
@@ -207,17 +220,17 @@ def case_provenance(
     member = decision.member
     case = ox.NamedNode(member.case)
     out = [
-        ox.Triple(case, t.RDF_TYPE, t.PROV_ENTITY),
+        ox.Triple(case, RDF_TYPE, t.PROV_ENTITY),
         ox.Triple(case, t.STF_HARVESTED_FROM, ox.NamedNode(source_iri(base_url, source.name))),
-        ox.Triple(case, t.PROV_GENERATED_AT, t.dt(now)),
+        ox.Triple(case, t.PROV_GENERATED_AT, timestamp(now)),
     ]
     if decision.origin_stream:
         out.append(ox.Triple(case, t.PROV_PRIMARY_SOURCE, ox.NamedNode(decision.origin_stream)))
     if decision.verdict == DELETE:
         out += [
-            ox.Triple(case, t.RDF_TYPE, t.STF_TOMBSTONE),
+            ox.Triple(case, RDF_TYPE, t.STF_TOMBSTONE),
             ox.Triple(case, t.PROV_INVALIDATED_BY, ox.NamedNode(decision.origin_activity)),
-            ox.Triple(case, t.PROV_INVALIDATED_AT, t.dt(now)),
+            ox.Triple(case, t.PROV_INVALIDATED_AT, timestamp(now)),
         ]
         return out
     out.append(ox.Triple(case, t.PROV_DERIVED, ox.NamedNode(decision.origin_activity)))
@@ -225,15 +238,15 @@ def case_provenance(
         (
             tr.object
             for tr in member.payload
-            if tr.subject == case and tr.predicate == t.DCT_PUBLISHER and isinstance(tr.object, ox.NamedNode)
+            if tr.subject == case and tr.predicate == DCT_PUBLISHER and isinstance(tr.object, ox.NamedNode)
         ),
         None,
     )
     if publisher is not None:  # the origin publisher, as the case itself names it
         out.append(ox.Triple(case, t.PROV_ATTRIBUTED, publisher))
-    version = literal_of(member.payload, member.case, t.DCAT_VERSION)
+    version = literal_of(member.payload, member.case, DCAT_VERSION)
     if version is not None:
-        out.append(ox.Triple(case, t.DCAT_VERSION, ox.Literal(version)))
+        out.append(ox.Triple(case, DCAT_VERSION, ox.Literal(version)))
     out += [
         ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language=lang))
         for w in decision.warnings

@@ -25,7 +25,19 @@ from stafett.harvester import terms as t
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.settings import RegistrySettings
 from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE
 
+from stafett.ldes import (
+    AS_OBJECT,
+    AS_PUBLISHED,
+    KINDS,
+    LDES_IMMUTABLE,
+    LDES_STREAM,
+    TREE_MEMBER,
+    TREE_NODE,
+    TREE_RELATION,
+    TREE_VIEW,
+)
 from stafett.problems import Finding, Problem, unreadable
 
 
@@ -173,7 +185,7 @@ def group_page(url: str, quads: list[ox.Quad], immutable_header: bool = False) -
     members, listed = [], set()
     for q in default:
         if (
-            q.predicate == t.TREE_MEMBER
+            q.predicate == TREE_MEMBER
             and isinstance(q.object, ox.NamedNode)
             and q.object.value not in listed
         ):
@@ -182,22 +194,22 @@ def group_page(url: str, quads: list[ox.Quad], immutable_header: bool = False) -
     links = [
         o.value
         for q in default
-        if q.predicate == t.TREE_RELATION
-        for o in about.get(str(q.object), {}).get(t.TREE_NODE.value, [])
+        if q.predicate == TREE_RELATION
+        for o in about.get(str(q.object), {}).get(TREE_NODE.value, [])
         if isinstance(o, ox.NamedNode)
     ]
     views = [
-        q.object.value for q in default if q.predicate == t.TREE_VIEW and isinstance(q.object, ox.NamedNode)
+        q.object.value for q in default if q.predicate == TREE_VIEW and isinstance(q.object, ox.NamedNode)
     ]
     # A description may name only its stream (`<…/feed#stream> a ldes:EventStream`): its document is the root.
     views += [
         q.subject.value.split("#", 1)[0]
         for q in default
-        if q.predicate == t.RDF_TYPE and q.object == t.LDES_STREAM and isinstance(q.subject, ox.NamedNode)
+        if q.predicate == RDF_TYPE and q.object == LDES_STREAM and isinstance(q.subject, ox.NamedNode)
     ]
     views = list(dict.fromkeys(views))
     immutable = immutable_header or any(
-        q.predicate == t.LDES_IMMUTABLE and q.object.value == "true" for q in default
+        q.predicate == LDES_IMMUTABLE and q.object.value == "true" for q in default
     )
     stray = sorted(set(graphs) - listed)
     return FeedPage(url, members, list(dict.fromkeys(links)), views, immutable, stray)
@@ -210,9 +222,9 @@ def build_member(activity: str, about: dict, graphs: dict, stream: str) -> Membe
         values = props.get(predicate.value, [])
         return values[0] if values else None
 
-    kinds = [t.KINDS[v] for v in props.get(t.RDF_TYPE.value, []) if v in t.KINDS]
-    case, published = one(t.AS_OBJECT), one(t.AS_PUBLISHED)
-    derived, origin = one(t.PROV_DERIVED), one(t.DCT_SOURCE)
+    kinds = [KINDS[v] for v in props.get(RDF_TYPE.value, []) if v in KINDS]
+    case, published = one(AS_OBJECT), one(AS_PUBLISHED)
+    derived, origin = one(t.PROV_DERIVED), one(DCT_SOURCE)
     member = Member(
         activity,
         kinds[0] if len(kinds) == 1 else "",

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import httpx
 import pyoxigraph as ox
+from stafett.vocabulary.terms import DCT, term
 
 from stafett.problems import Problem
 
@@ -156,7 +157,7 @@ class ExternalStore:
     """
 
     UNION_PROBE = "SELECT ?token WHERE {{ {marker} {predicate} ?token }}"
-    CHECKED_WITH = ox.NamedNode("http://purl.org/dc/terms/identifier")  # the one-off token
+    CHECKED_WITH = term(DCT, "identifier")  # the one-off token
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0,
                  credentials: tuple[str, str] | None = None, auth: str = "digest") -> None:

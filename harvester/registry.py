@@ -18,12 +18,15 @@ import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
+from stafett.harvester.feed import Feed
+from stafett.harvester.load import LoadParts
 from stafett.harvester.parse import PageParser
+from stafett.harvester.pipeline import HarvestParts, harvest_source
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
-from stafett.harvester.republish import Feed
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
 
@@ -46,7 +49,8 @@ class Registry:
         self.db = Database(settings.db_path)
         self.checkpoints = Checkpoints(self.db)
         self.reports = Reports(self.db)
-        self.feed = Feed(self)
+        self.cases = Cases(self.db)
+        self.feed = Feed(self.db, settings.base_url, settings.feed_page_size)
         self.store: ox.Store | None = None
         if settings.store == "embedded":
             settings.store_path.mkdir(parents=True, exist_ok=True)
@@ -114,8 +118,6 @@ class Registry:
         self.sources.append(source)
 
     async def harvest_async(self, name: str | None = None, *, full: bool = False) -> list[dict]:
-        from stafett.harvester.pipeline import harvest_source
-
         chosen = self.sources if name is None else [self.source(name)]
         if chosen == [None]:
             raise Problem(
@@ -130,12 +132,19 @@ class Registry:
         # keeps its own fetcher, deadline and error handling (harvest_source never raises for a
         # source's fault). Reports come back in the order of `chosen`.
         gate = asyncio.Semaphore(self.settings.harvest_concurrency)
+        parts = self.harvest_parts()
 
         async def one(source: Source) -> dict:
             async with gate:
-                return await harvest_source(self, source, full=full)
+                return await harvest_source(parts, source, full=full)
 
         return list(await asyncio.gather(*(one(source) for source in chosen)))
+
+    def harvest_parts(self) -> HarvestParts:
+        """What a harvest uses, taken now (so a source added since is admitted against too)."""
+        load = LoadParts(self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph)
+        return HarvestParts(self.settings, self.sources, self.reports, self.checkpoints, self.cases,
+                            self.parser, load, self.write, self.notify, self.reports_graph)
 
     async def write(self, fn: Callable, *args):
         """Run `fn(*args)` on the store-writer thread and wait for it.
@@ -164,7 +173,6 @@ class Registry:
     def source_summary(self, source: Source) -> dict:
         state = self.checkpoints.state(source.name)
         latest = self.reports.runs(source.name, limit=1)
-        live = self.db.one("SELECT COUNT(*) FROM cases WHERE source=? AND state='live'", (source.name,))[0]
         return {
             "name": source.name,
             "url": source.url,
@@ -174,7 +182,7 @@ class Registry:
             "stale": bool(state.get("stale")),
             "stale_reason": state.get("stale_reason"),
             "last_good_harvest": state.get("last_good"),
-            "cases": live,
+            "cases": self.cases.live_count(source.name),
             "latest_run": latest[0] if latest else None,
         }
 

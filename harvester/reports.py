@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 from stafett.harvester import terms as t
 from stafett.harvester.db import Database
+from stafett.vocabulary.terms import RDF_TYPE, STF, XSD_BOOLEAN, XSD_INTEGER
+
+from stafett.ldes import AS_OBJECT, timestamp
 
 COUNTS = ("pages", "not_modified", "fetched", "accepted", "quarantined", "refused", "deleted", "skipped")
 
@@ -76,6 +79,11 @@ class Reports:
             ),
         )
 
+    def page_problem(self, run: Run, kind: str, findings: list) -> None:
+        """A page (not a member) that failed or was refused, in its own transaction."""
+        with self.db.transaction() as tx:
+            self.problem(tx, run, None, None, kind, findings)
+
     def finish(self, run: Run, status: str, stale: bool) -> None:
         run.status = status
         with self.db.transaction() as tx:
@@ -128,14 +136,14 @@ def run_triples(base_url: str, run: dict, lang: str = "en") -> tuple[list[str], 
     """The run as RDF (a prov:Activity), with one node per quarantined or refused member."""
     me = ox.NamedNode(run_iri(base_url, run))
     out = [
-        ox.Triple(me, t.RDF_TYPE, t.STF_HARVEST_RUN),
-        ox.Triple(me, t.RDF_TYPE, t.PROV_ACTIVITY),
+        ox.Triple(me, RDF_TYPE, t.STF_HARVEST_RUN),
+        ox.Triple(me, RDF_TYPE, t.PROV_ACTIVITY),
         ox.Triple(me, t.STF_RUN_OF, ox.NamedNode(source_iri(base_url, run["source"]))),
-        ox.Triple(me, t.PROV_STARTED, t.dt(run["started"])),
-        ox.Triple(me, t.STF_STALE, ox.Literal(str(run["stale"]).lower(), datatype=t.XSD_BOOLEAN)),
+        ox.Triple(me, t.PROV_STARTED, timestamp(run["started"])),
+        ox.Triple(me, t.STF_STALE, ox.Literal(str(run["stale"]).lower(), datatype=XSD_BOOLEAN)),
     ]
     if run["finished"]:
-        out.append(ox.Triple(me, t.PROV_ENDED, t.dt(run["finished"])))
+        out.append(ox.Triple(me, t.PROV_ENDED, timestamp(run["finished"])))
     if run["error"]:
         out.append(ox.Triple(me, t.STF_ERROR, ox.Literal(run["error"])))
     for name, predicate in (
@@ -147,7 +155,7 @@ def run_triples(base_url: str, run: dict, lang: str = "en") -> tuple[list[str], 
         ("deleted", "deleted"),
         ("skipped", "skipped"),
     ):
-        out.append(ox.Triple(me, t.STF_COUNT[predicate], ox.Literal(str(run[name]), datatype=t.XSD_INTEGER)))
+        out.append(ox.Triple(me, t.STF_COUNT[predicate], ox.Literal(str(run[name]), datatype=XSD_INTEGER)))
     subjects = [me.value]
     for problem in run["problems"]:
         key = hashlib.sha256(f"{problem['activity']}|{problem['verdict']}".encode()).hexdigest()[:16]
@@ -157,8 +165,8 @@ def run_triples(base_url: str, run: dict, lang: str = "en") -> tuple[list[str], 
         if problem["activity"]:
             out.append(ox.Triple(node, t.STF_ORIGIN_ACTIVITY, ox.NamedNode(problem["activity"])))
         if problem["case"]:
-            out.append(ox.Triple(node, t.AS_OBJECT, ox.NamedNode(problem["case"])))
-        out.append(ox.Triple(node, t.n(t.STF + "verdict"), ox.Literal(problem["verdict"])))
+            out.append(ox.Triple(node, AS_OBJECT, ox.NamedNode(problem["case"])))
+        out.append(ox.Triple(node, ox.NamedNode(STF + "verdict"), ox.Literal(problem["verdict"])))
         out.extend(
             ox.Triple(node, t.STF_REASON, ox.Literal(r.get("message", ""), language=lang))
             for r in problem["reasons"]

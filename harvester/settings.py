@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from stafett.languages import SUPPORTED
 from stafett.problems import Problem
 from stafett.serving import trusted_proxy_list
 
@@ -17,7 +18,6 @@ ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
 STORE_AUTH = ("digest", "basic")
 ISOLATION = ("never", "json-ld", "always")
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ class RegistrySettings:
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
-        if self.language not in LANGUAGES:
-            raise config_problem("language", f"one of {', '.join(LANGUAGES)}", self.language)
+        if self.language not in SUPPORTED:
+            raise config_problem("language", f"one of {', '.join(SUPPORTED)}", self.language)
         if self.parser_isolation not in ISOLATION:
             raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
         try:

@@ -49,14 +49,14 @@ def issue_token(store: NodeStore, name: str) -> str:
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", "Authentication required", detail)
+    return Problem(401, "unauthorized", "Authentication required", detail,
+                   headers={"WWW-Authenticate": REALM})  # RFC 9110: a 401 names its scheme
 
 
 def rate_limited(retry_after: int) -> Problem:
-    problem = Problem(429, "too-many-requests", "Too many failed authentication attempts",
-                      f"wait {retry_after} seconds before trying again")
-    problem.retry_after = retry_after  # becomes the Retry-After header
-    return problem
+    return Problem(429, "too-many-requests", "Too many failed authentication attempts",
+                   f"wait {retry_after} seconds before trying again",
+                   headers={"Retry-After": str(retry_after)})
 
 
 class Authenticator:

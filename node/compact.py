@@ -12,8 +12,9 @@ import re
 from collections import defaultdict
 
 import pyoxigraph as ox
-from stafett.node.vocab import RDF_TYPE, XSD, Term, context_terms, terms_by_iri
+from stafett.node.vocab import Term, context_terms, terms_by_iri
 from stafett.vocabulary.jsonld import CONTEXT_URL
+from stafett.vocabulary.terms import RDF_TYPE, XSD
 
 FIELD_ORDER = ("id", "type", "title", "summary", "need", "status")
 INTEGER = re.compile(r"^[+-]?\d+$")

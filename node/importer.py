@@ -20,6 +20,7 @@ from stafett.node.normalise import rebase_iri
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from stafett.vocabulary.jsonld import CONTEXT_URL, SUFFIX_MEDIA_TYPES, Limits, load_json
+from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
 
 from stafett.problems import Finding, Problem
 
@@ -170,8 +171,8 @@ def csv_entries(raw: bytes, source: str, settings: NodeSettings, rebases) -> lis
 
 def split_cases(triples: list[ox.Triple], source: str) -> list[Entry]:
     """One entry per Case subject, with everything reachable from it (other cases excluded)."""
-    roots = sorted({t.subject for t in triples if t.predicate == publish.RDF_TYPE
-                    and t.object == publish.CASE_CLASS}, key=str)
+    roots = sorted({t.subject for t in triples if t.predicate == RDF_TYPE
+                    and t.object == STF_CASE}, key=str)
     if len(roots) <= 1:
         return [Entry(source, triples)]
     by_subject: dict = {}

@@ -1,10 +1,13 @@
-"""The node's own messages (not the shapes') in the seven Nordic working languages.
+"""The node's own messages (not the shapes') in the seven Nordic working languages, and the
+choice of language for a client (shared by the API's findings and ETags and by the pages).
 
 Each message names the problem and the fix. `message(key, lang, **values)` falls back to
 English for an unknown language.
 """
 
 from __future__ import annotations
+
+from stafett import languages
 
 MESSAGES: dict[str, dict[str, str]] = {
     "node-set": {
@@ -106,3 +109,24 @@ MESSAGES: dict[str, dict[str, str]] = {
 def message(key: str, lang: str = "en", **values) -> str:
     texts = MESSAGES[key]
     return texts.get(lang, texts["en"]).format(**values)
+
+
+def best_language(available, accept_language: str | None, fallback=()) -> str | None:
+    """The available tag that best matches the client, then the node's languages, then English."""
+    available = list(available)
+    if not available:
+        return None
+    lowered = {a.lower(): a for a in available}
+    wanted = [*languages.ranked_tags(accept_language), *fallback, "en"]
+    for tag in wanted:
+        for candidate in languages.candidates(tag):
+            if candidate in lowered:
+                return lowered[candidate]
+            prefixed = [a for low, a in lowered.items() if low.split("-")[0] == candidate]
+            if prefixed:
+                return prefixed[0]
+    return available[0]
+
+
+def ui_language(accept_language: str | None, node_languages=()) -> str:
+    return best_language(languages.SUPPORTED, accept_language, node_languages) or "en"

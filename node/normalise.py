@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from stafett.node.messages import message
-from stafett.node.vocab import CASE_CLASS, NODE_SET_PREDICATES, RDF_TYPE, term_for
+from stafett.node.vocab import NODE_SET_PREDICATES, term_for
+from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
 
 from stafett.problems import Finding, Problem, too_large
 
@@ -38,7 +39,7 @@ def unprocessable(detail: str, *, field_name: str | None = None, focus: str | No
 
 
 def find_case_subject(triples: list[ox.Triple], source: str | None = None, lang: str = "en") -> Subject:
-    cases = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == CASE_CLASS},
+    cases = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == STF_CASE},
                    key=str)
     if not cases:
         raise unprocessable(message("no-case", lang), field_name="type", source=source)

@@ -22,27 +22,30 @@ from stafett.node.messages import message
 from stafett.node.normalise import normalise, rebase_iri, rebase_triples
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult, format_time
-from stafett.node.vocab import (
-    CASE_CLASS,
+from stafett.shapes import validate_quads
+from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.vocabulary.terms import (
     DCAT_VERSION,
     DCT,
     DCT_ISSUED,
     DCT_MODIFIED,
     DCT_PUBLISHER,
+    DCT_TITLE,
+    EU_COUNTRY,
+    FOAF,
+    ORG,
     RDF_TYPE,
-    XSD,
+    STF_CASE,
+    XSD_DATETIME,
+    term,
 )
-from stafett.shapes import validate_quads
-from stafett.vocabulary.jsonld import Limits, parse_document
 
 from stafett.problems import Finding, Problem
 
-FOAF_NAME = ox.NamedNode("http://xmlns.com/foaf/0.1/name")
-DCT_IDENTIFIER = ox.NamedNode(DCT + "identifier")
-DCT_SPATIAL = ox.NamedNode(DCT + "spatial")
-DCT_TITLE = ox.NamedNode(DCT + "title")
-ORGANIZATION = ox.NamedNode("http://www.w3.org/ns/org#Organization")
-COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
+FOAF_NAME = term(FOAF, "name")
+DCT_IDENTIFIER = term(DCT, "identifier")
+DCT_SPATIAL = term(DCT, "spatial")
+ORGANIZATION = term(ORG, "Organization")
 FOLD = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "þ": "th", "ð": "d", "ß": "ss", "đ": "d"})
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -100,15 +103,14 @@ def stamp(triples, settings: NodeSettings, case_iri: str, issued: str, modified:
     """Add the node-set fields and the publisher's description (all in the node's namespace)."""
     case = ox.NamedNode(case_iri)
     publisher = ox.NamedNode(settings.publisher_iri)
-    datetime_type = ox.NamedNode(XSD + "dateTime")
     added = [
         ox.Triple(case, DCT_PUBLISHER, publisher),
-        ox.Triple(case, DCT_ISSUED, ox.Literal(issued, datatype=datetime_type)),
-        ox.Triple(case, DCT_MODIFIED, ox.Literal(modified, datatype=datetime_type)),
+        ox.Triple(case, DCT_ISSUED, ox.Literal(issued, datatype=XSD_DATETIME)),
+        ox.Triple(case, DCT_MODIFIED, ox.Literal(modified, datatype=XSD_DATETIME)),
         ox.Triple(case, DCAT_VERSION, ox.Literal(str(version))),  # DCAT: a plain text version label
         ox.Triple(publisher, RDF_TYPE, ORGANIZATION),
         ox.Triple(publisher, DCT_IDENTIFIER, ox.Literal(settings.org_number)),
-        ox.Triple(publisher, DCT_SPATIAL, ox.NamedNode(COUNTRY_BASE + settings.country)),
+        ox.Triple(publisher, DCT_SPATIAL, ox.NamedNode(EU_COUNTRY + settings.country)),
     ]
     added += [ox.Triple(publisher, FOAF_NAME, ox.Literal(name, language=lang))
               for lang, name in settings.org_name.items()]
@@ -150,7 +152,7 @@ def commit(store: NodeStore, settings: NodeSettings, prepared: Prepared, *, stat
 def warm_up(settings: NodeSettings) -> None:
     """Validate one tiny case so the validator's start-up cost is not paid by the first client."""
     case = ox.NamedNode(settings.case_iri("warm-up"))
-    triples = [ox.Triple(case, RDF_TYPE, CASE_CLASS),
+    triples = [ox.Triple(case, RDF_TYPE, STF_CASE),
                ox.Triple(case, DCT_TITLE, ox.Literal("warm-up", language="en"))]
     prepared = Prepared(case.value, "warm-up", triples, "")
     try:
@@ -200,7 +202,7 @@ def key_slug(iri: str, settings: NodeSettings, rebases=()) -> str | None:
 
 def case_subject(triples):
     """The first subject typed Case (IRI or blank node), or None."""
-    return next((t.subject for t in triples if t.predicate == RDF_TYPE and t.object == CASE_CLASS), None)
+    return next((t.subject for t in triples if t.predicate == RDF_TYPE and t.object == STF_CASE), None)
 
 
 def case_subject_iri(triples) -> str | None:

@@ -11,17 +11,8 @@ from functools import cache
 
 import pyoxigraph as ox
 from stafett.vocabulary.jsonld import context_document
+from stafett.vocabulary.terms import DCAT_VERSION, DCT_ISSUED, DCT_MODIFIED, DCT_PUBLISHER
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-STF = "https://w3id.org/stafett/ns#"
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-CASE_CLASS = ox.NamedNode(STF + "Case")
-DCT_PUBLISHER = ox.NamedNode(DCT + "publisher")
-DCT_ISSUED = ox.NamedNode(DCT + "issued")
-DCT_MODIFIED = ox.NamedNode(DCT + "modified")
-DCAT_VERSION = ox.NamedNode(DCAT + "version")
 NODE_SET_PREDICATES = frozenset({DCT_PUBLISHER, DCT_ISSUED, DCT_MODIFIED, DCAT_VERSION})
 NODE_SET_FIELDS = ("id", "publisher", "issued", "modified", "version")
 

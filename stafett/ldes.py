@@ -1,8 +1,9 @@
 """The feed format: Stafett's strict profile of LDES 1.0 on TREE (docs/protocol.md), written once.
 
-Node (node/feed.py) and registry (harvester/republish.py) serve feeds of the same shape and the
-harvester reads them; the terms, the media types, the cache rule for closed pages and the way a
-page links to another (a `tree:relation` on `as:published`) are defined here for all three.
+Node (node/api/feed.py) and registry (harvester/feed.py, served by harvester/api/feed.py) serve
+feeds of the same shape and the harvester reads them; the terms, the media types, the cache rule
+for closed pages and the way a page links to another (a `tree:relation` on `as:published`) are
+defined here for all three.
 """
 
 from __future__ import annotations

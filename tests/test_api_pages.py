@@ -7,8 +7,8 @@ from __future__ import annotations
 import html5lib
 import httpx
 import pytest
-from stafett.harvester.sparql.page_text import API_TEXT
-from stafett.node.html import UI_STRINGS
+from stafett.harvester.web.text import API_TEXT
+from stafett.node.web.html import UI_STRINGS
 
 from stafett.apidoc import METHODS
 from stafett.serving import bind, serve_in_thread, url_of

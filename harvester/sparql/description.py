@@ -5,18 +5,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 from stafett.harvester.sparql.results import RDF_FORMATS
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.vocabulary.terms import DCT_TITLE, FORMATS, RDF_TYPE, RDFS, SD, term
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+RDFS_COMMENT = term(RDFS, "comment")
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                   "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
 def _sd(name: str) -> ox.NamedNode:
-    return ox.NamedNode(SD + name)
+    return term(SD, name)
 
 
 def description_triples(endpoint: str, settings: SparqlSettings) -> list[ox.Triple]:

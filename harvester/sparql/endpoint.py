@@ -12,7 +12,6 @@ import asyncio
 import logging
 from urllib.parse import parse_qsl
 
-import orjson
 import pyoxigraph as ox
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
@@ -24,16 +23,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett.headers import weighted_values
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.problems import Problem
+from stafett.web import cors_headers, preflight_headers, problem_response
 
 log = logging.getLogger(__name__)
 ANSWER_CACHE_HEADER = "Stafett-Answer-Cache"  # hit: a kept answer of this store version; miss: run now
-CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": f"{TRUNCATION_HEADER}, {ANSWER_CACHE_HEADER}, ETag, "
-                                                 "Retry-After, Content-Type"}
-PREFLIGHT_HEADERS = {**CORS_HEADERS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                     "Access-Control-Allow-Headers": "Accept, Content-Type",
-                     "Access-Control-Max-Age": "86400"}
+EXPOSED = (TRUNCATION_HEADER, ANSWER_CACHE_HEADER, "ETag", "Retry-After", "Content-Type")
+CORS_HEADERS = cors_headers(EXPOSED)
+PREFLIGHT_HEADERS = preflight_headers(["GET", "POST", "OPTIONS"], ["Accept", "Content-Type"], EXPOSED)
+ALLOWED = {"Allow": "GET, POST, OPTIONS"}  # the 405 answer's Allow header
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -46,13 +44,13 @@ def routes(service: SparqlService, html_page: str | None = None) -> list[Route]:
             if html_page and _wants_html_page(request):
                 return RedirectResponse(html_page, 303, headers={"Vary": "Accept"})
             return await _handle(request, service)
-        except Problem as problem:
-            return problem_response(problem)
+        except Problem as problem:  # its own headers (Retry-After, Allow) win over CORS
+            return problem_response(problem, CORS_HEADERS)
         except Exception:  # never a traceback to the client; the log has it
             log.exception("SPARQL request failed")
             return problem_response(refused("internal-error", "The query could not be answered",
                                             "Something failed inside the endpoint; the error is logged.",
-                                            status=500))
+                                            status=500), CORS_HEADERS)
 
     methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
     return [Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),
@@ -66,15 +64,6 @@ def _wants_html_page(request: Request) -> bool:
     return bool(ranges) and ranges[0][0] in ("text/html", "application/xhtml+xml")
 
 
-def problem_response(problem: Problem) -> Response:
-    headers = dict(CORS_HEADERS)
-    if getattr(problem, "retry_after", None):
-        headers["Retry-After"] = str(problem.retry_after)
-    if problem.status == 405:
-        headers["Allow"] = "GET, POST, OPTIONS"
-    return Response(orjson.dumps(problem.as_dict()), problem.status, headers, PROBLEM_MEDIA_TYPE)
-
-
 async def _handle(request: Request, service: SparqlService) -> Response:
     settings = service.settings
     if request.method == "OPTIONS":
@@ -82,7 +71,7 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     if request.method not in ("GET", "HEAD", "POST"):
         raise refused("method-not-allowed", "Use GET or POST",
                       f"{request.method} is not a SPARQL query operation; send the query with GET or POST.",
-                      status=405)
+                      status=405, headers=ALLOWED)
     params = await read_params(request, settings.max_body_bytes)
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise _update_refused()

@@ -93,8 +93,10 @@ def _gate_on_thread(text: str, max_chars: int) -> GatedQuery:
     return outcome["query"]
 
 
-def refused(slug: str, title: str, detail: str, status: int = 400) -> Problem:
-    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-gate")])
+def refused(slug: str, title: str, detail: str, status: int = 400,
+            headers: dict[str, str] | None = None) -> Problem:
+    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-gate")],
+                   headers=dict(headers or {}))
 
 
 def gate(text: str, *, max_chars: int) -> GatedQuery:

@@ -34,8 +34,10 @@ from stafett.problems import Finding, Problem
 WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
 
 
-def limit_problem(status: int, slug: str, title: str, detail: str) -> Problem:
-    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")])
+def limit_problem(status: int, slug: str, title: str, detail: str,
+                  headers: dict[str, str] | None = None) -> Problem:
+    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")],
+                   headers=dict(headers or {}))
 
 
 class Worker:
@@ -97,7 +99,8 @@ class Admission:
     def __init__(self, running: int, waiting: int, retry_after: float, per_client: int = 0) -> None:
         self.running, self.waiting = max(1, running), max(0, waiting)
         self.per_client = per_client if per_client > 0 else self.running + self.waiting
-        self.retry_after = max(1, math.ceil(retry_after))
+        # every 429 of this admission carries it (sent by the HTTP edge, stafett/web.py)
+        self.retry_headers = {"Retry-After": str(max(1, math.ceil(retry_after)))}
         self.active = 0
         self.by_client: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -106,15 +109,15 @@ class Admission:
     def admit(self, client: str):
         with self._lock:
             if self.by_client[client] >= self.per_client:
-                raise self._with_retry(limit_problem(
+                raise limit_problem(
                     429, "client-over-share", "Too many queries from this client",
                     f"This client has {self.per_client} queries running or waiting, its share of this "
-                    "endpoint. Retry after the time in the Retry-After header."))
+                    "endpoint. Retry after the time in the Retry-After header.", self.retry_headers)
             if self.active >= self.running + self.waiting:
-                raise self._with_retry(limit_problem(
+                raise limit_problem(
                     429, "too-many-queries", "Too many queries at once",
                     f"{self.running} queries are running and {self.waiting} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header."))
+                    "endpoint accepts. Retry after the time in the Retry-After header.", self.retry_headers)
             self.active += 1
             self.by_client[client] += 1
         try:
@@ -125,10 +128,6 @@ class Admission:
                 self.by_client[client] -= 1
                 if self.by_client[client] <= 0:
                     del self.by_client[client]
-
-    def _with_retry(self, problem: Problem) -> Problem:
-        problem.retry_after = self.retry_after  # becomes the Retry-After header
-        return problem
 
 
 class WorkerPool:

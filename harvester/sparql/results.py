@@ -17,11 +17,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 import pyoxigraph as ox
+from stafett.vocabulary.terms import RDF, XSD
+
+from stafett.problems import PROBLEM_TYPE_BASE
 
 TRUNCATION_HEADER = "Stafett-Results-Truncated"
-TRUNCATION_LINK = "https://w3id.org/stafett/problems/results-truncated"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+TRUNCATION_LINK = PROBLEM_TYPE_BASE + "results-truncated"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = RDF + "langString"
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",

@@ -13,13 +13,27 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
-from stafett.harvester import terms as t
 from stafett.vocabulary.jsonld import CONTEXT_URL, json_ld_to_quads
+from stafett.vocabulary.terms import RDF_TYPE, XSD_BOOLEAN
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from stafett.ldes import (
+    AS_OBJECT,
+    AS_PUBLISHED,
+    KIND_IRIS,
+    LDES_IMMUTABLE,
+    LDES_STREAM,
+    TREE_GTE,
+    TREE_LT,
+    TREE_MEMBER,
+    TREE_NODE_CLASS,
+    TREE_VIEW,
+    relation_quads,
+    timestamp,
+)
 from stafett.serving import bind, serve_in_thread, url_of
 
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -103,16 +117,16 @@ class FeedServer:
 
     def page_quads(self, k: int) -> tuple[list[ox.Quad], bool]:
         url = ox.NamedNode(self.page_url(k))
-        out = [ox.Quad(url, t.RDF_TYPE, t.TREE_NODE_CLASS)]
+        out = [ox.Quad(url, RDF_TYPE, TREE_NODE_CLASS)]
         chunk = self.events[k * self.page_size : (k + 1) * self.page_size]
         closed = k + 1 < self.pages()
         if closed:
             out += relation(
-                url, t.TREE_GTE, self.events[(k + 1) * self.page_size]["published"], self.page_url(k + 1)
+                url, TREE_GTE, self.events[(k + 1) * self.page_size]["published"], self.page_url(k + 1)
             )
-            out.append(ox.Quad(url, t.LDES_IMMUTABLE, ox.Literal("true", datatype=t.XSD_BOOLEAN)))
+            out.append(ox.Quad(url, LDES_IMMUTABLE, ox.Literal("true", datatype=XSD_BOOLEAN)))
         if k > 0:
-            out += relation(url, t.TREE_LT, chunk[0]["published"], self.page_url(k - 1))
+            out += relation(url, TREE_LT, chunk[0]["published"], self.page_url(k - 1))
         for event in chunk:
             out += member(self.stream, event)
         return out, closed
@@ -120,12 +134,12 @@ class FeedServer:
     def root_quads(self) -> list[ox.Quad]:
         stream, root = ox.NamedNode(self.stream), ox.NamedNode(self.base + "feed")
         out = [
-            ox.Quad(stream, t.RDF_TYPE, t.LDES_STREAM),
-            ox.Quad(stream, t.TREE_VIEW, root),
-            ox.Quad(root, t.RDF_TYPE, t.TREE_NODE_CLASS),
+            ox.Quad(stream, RDF_TYPE, LDES_STREAM),
+            ox.Quad(stream, TREE_VIEW, root),
+            ox.Quad(root, RDF_TYPE, TREE_NODE_CLASS),
         ]
         if self.events:
-            out += relation(root, t.TREE_GTE, self.events[0]["published"], self.page_url(0))
+            out += relation(root, TREE_GTE, self.events[0]["published"], self.page_url(0))
         return out
 
     def app(self) -> Starlette:
@@ -180,22 +194,16 @@ class FeedServer:
 
 def relation(page: ox.NamedNode, kind: ox.NamedNode, value: str, target: str) -> list[ox.Quad]:
     rel = ox.BlankNode("r" + hashlib.sha256(f"{page}{target}".encode()).hexdigest()[:16])  # stable ETags
-    return [
-        ox.Quad(page, t.TREE_RELATION, rel),
-        ox.Quad(rel, t.RDF_TYPE, kind),
-        ox.Quad(rel, t.TREE_PATH, t.AS_PUBLISHED),
-        ox.Quad(rel, t.TREE_VALUE, t.dt(value)),
-        ox.Quad(rel, t.TREE_NODE, ox.NamedNode(target)),
-    ]
+    return relation_quads(page.value, rel, kind, value, target)
 
 
 def member(stream: str, event: dict) -> list[ox.Quad]:
     act = ox.NamedNode(event["activity"])
     out = [
-        ox.Quad(ox.NamedNode(stream), t.TREE_MEMBER, act),
-        ox.Quad(act, t.RDF_TYPE, t.KIND_IRIS[event["kind"]]),
-        ox.Quad(act, t.AS_OBJECT, ox.NamedNode(event["case"])),
-        ox.Quad(act, t.AS_PUBLISHED, t.dt(event["published"])),
+        ox.Quad(ox.NamedNode(stream), TREE_MEMBER, act),
+        ox.Quad(act, RDF_TYPE, KIND_IRIS[event["kind"]]),
+        ox.Quad(act, AS_OBJECT, ox.NamedNode(event["case"])),
+        ox.Quad(act, AS_PUBLISHED, timestamp(event["published"])),
     ]
     return out + [ox.Quad(tr.subject, tr.predicate, tr.object, act) for tr in event["triples"]]
 
@@ -210,8 +218,8 @@ def case_graph(store: ox.Store, case: str) -> list[ox.Quad]:
 
 def served_registry(tmp_path, name, sources, **settings):
     """A registry on its own loopback port, serving its feed/state/reports routes."""
+    from stafett.harvester.api import catalogue, feed, reports
     from stafett.harvester.registry import Registry
-    from stafett.harvester.republish import routes
     from stafett.harvester.settings import RegistrySettings
     from starlette.applications import Starlette
 
@@ -221,7 +229,8 @@ def served_registry(tmp_path, name, sources, **settings):
         RegistrySettings(data_dir=tmp_path / name, base_url=url_of(sock), allow_loopback=True, **settings),
         sources,
     )
-    server = serve_in_thread(Starlette(routes=routes(registry)), sock)
+    routes = [*catalogue.routes(registry), *feed.routes(registry), *reports.routes(registry)]
+    server = serve_in_thread(Starlette(routes=routes), sock)
     return registry, server
 
 

@@ -3,10 +3,10 @@
 from dataclasses import fields
 from pathlib import Path
 
-from stafett.harvester import openapi
+from stafett.harvester.api import catalogue, feed, openapi, reports
 from stafett.harvester.registry import Registry
-from stafett.harvester.republish import routes
 from stafett.harvester.settings import ENV_PREFIX, RegistrySettings
+from stafett.harvester.web import api_page
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "harvester.md").read_text("utf-8")
 
@@ -26,8 +26,10 @@ def test_every_setting_is_documented_with_its_environment_variable():
 def test_every_route_is_documented(tmp_path):
     registry = Registry(RegistrySettings(data_dir=tmp_path), sources=[])
     try:
-        paths = [route.path.replace("{k:int}", "{k}") for route in routes(registry)]
-        paths += [route.path for route in openapi.routes(registry.settings.base_url, "R")]
+        document = openapi.openapi_document(registry.settings.base_url, "R")
+        routes = [*catalogue.routes(registry), *feed.routes(registry), *reports.routes(registry),
+                  *openapi.routes(document), *api_page.routes(document, "R")]
+        paths = [route.path.replace("{k:int}", "{k}") for route in routes]
     finally:
         registry.close()
     missing = [p for p in paths if f"`{p}`" not in DOC]

@@ -9,6 +9,9 @@ from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.vocabulary.terms import DCT_SOURCE
+
+from stafett.ldes import LDES_IMMUTABLE, TREE_MEMBER, TREE_VIEW
 
 REPORTS_QUERY = """PREFIX stf: <https://w3id.org/stafett/ns#>
 SELECT ?run ?accepted ?quarantined ?reason WHERE { GRAPH ?g {
@@ -47,13 +50,13 @@ def test_registry_feed_follows_the_profile_and_keeps_payloads(served):
     page0 = http.get("feed/page/0", headers={"Accept": "application/n-quads"})
     assert "immutable" in page0.headers["cache-control"]
     quads = quads_of(page0)
-    assert any(q.predicate == t.LDES_IMMUTABLE for q in quads)
-    members = [q.object for q in quads if q.predicate == t.TREE_MEMBER]
+    assert any(q.predicate == LDES_IMMUTABLE for q in quads)
+    members = [q.object for q in quads if q.predicate == TREE_MEMBER]
     assert len(members) == 2
     first = members[0]
     derived = [q.object.value for q in quads if q.subject == first and q.predicate == t.PROV_DERIVED]
     assert derived == [node.events[0]["activity"]]
-    assert [q.object.value for q in quads if q.subject == first and q.predicate == t.DCT_SOURCE] == [
+    assert [q.object.value for q in quads if q.subject == first and q.predicate == DCT_SOURCE] == [
         node.stream
     ]
     payload = ox.Dataset([ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name == first])
@@ -89,7 +92,7 @@ def test_state_and_reports_over_http_and_sparql(served):
 def test_description_names_the_feed_so_another_registry_can_find_it(served):
     _node, registry, http = served
     quads = quads_of(http.get("", headers={"Accept": "application/trig"}))
-    views = [q.object.value for q in quads if q.predicate == t.TREE_VIEW]
+    views = [q.object.value for q in quads if q.predicate == TREE_VIEW]
     assert views == [registry.settings.base_url + "feed"]
     browser = http.get("", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.status_code == 303 and browser.headers["location"] == registry.settings.base_url + "query"

@@ -14,11 +14,12 @@ import pytest
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
-from stafett.harvester.sparql.page import EXAMPLES_DIR, load_examples
-from stafett.harvester.sparql.page_text import LANGUAGES, TEXT
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web.query_page import EXAMPLES_DIR, load_examples
+from stafett.harvester.web.text import TEXT
 from test_sparql_support import REPO, example_cases, fill
 
+from stafett.languages import SUPPORTED
 from stafett.serving import bind, serve_in_thread
 
 EXAMPLE_QUERIES = REPO / "examples" / "queries"
@@ -52,7 +53,7 @@ def test_commit_listener_makes_new_data_visible(app_server):
     assert any_case is bool(example_cases())
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", SUPPORTED)
 def test_query_page_in_every_language(app_server, lang):
     server, _ = app_server
     response = httpx.get(server.base_url + "query", params={"lang": lang})

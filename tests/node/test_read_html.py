@@ -7,7 +7,10 @@ import re
 
 import pytest
 import test_read_support as support
-from stafett.node import html
+from stafett.node.messages import best_language
+from stafett.node.web import html
+
+from stafett import languages
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -81,7 +84,7 @@ def test_plain_case_page_shows_its_fields_and_alternate_formats(node):
     record = node.store.get_case(node.settings.case_iri("plain"))
     page = node.http.get("/case/plain", headers={"Accept": "text/html", "Accept-Language": "da"}).text
     title = record.document["title"]
-    chosen = html.best_language(title, "da", ("sv", "en"))
+    chosen = best_language(title, "da", ("sv", "en"))
     assert html_lib.escape(title[chosen], quote=False) in page
     assert 'type="text/turtle" href="?format=ttl"' in page
     assert "Senest ændret" in page  # Danish label for `modified`
@@ -90,7 +93,7 @@ def test_plain_case_page_shows_its_fields_and_alternate_formats(node):
 def test_every_fixed_string_exists_in_all_seven_languages():
     for table in (html.UI_STRINGS, html.FIELD_LABELS):
         for key, translations in table.items():
-            missing = set(html.UI_LANGUAGES) - {k for k, v in translations.items() if v.strip()}
+            missing = set(languages.SUPPORTED) - {k for k, v in translations.items() if v.strip()}
             assert not missing, f"{key} lacks {missing}"
 
 

@@ -1,7 +1,7 @@
 """The query page for people: `/query` (HTML form, example queries, seven languages) and its script.
 
-Example queries are shipped with the package (`examples/*.rq`, copies of the repository's
-`examples/queries/`, kept equal by a test) so an installed registry has them without the
+Example queries are shipped with the endpoint's package (`harvester/sparql/examples/*.rq`, copies
+of the repository's `examples/queries/`, kept equal by a test) so an installed registry has them without the
 repository. The page is plain HTML; a small script renders SELECT results as a table.
 """
 
@@ -12,19 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, LANGUAGES, TEXT, pick_language
+from stafett.harvester import sparql
 from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, TEXT, pick_language
+from stafett.vocabulary.terms import DCT, STF
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from stafett.languages import SUPPORTED
+
 HERE = Path(__file__).parent
-EXAMPLES_DIR = HERE / "examples"
-DEFAULT_QUERY = """PREFIX stafett: <https://w3id.org/stafett/ns#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?case ?title WHERE {
+EXAMPLES_DIR = Path(sparql.__file__).parent / "examples"
+DEFAULT_QUERY = f"""PREFIX stafett: <{STF}>
+PREFIX dct: <{DCT}>
+SELECT ?case ?title WHERE {{
   ?case a stafett:Case ; dct:title ?title .
-} LIMIT 20
+}} LIMIT 20
 """
 CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -65,7 +69,7 @@ def routes(settings: SparqlSettings, examples_dir: Path = EXAMPLES_DIR) -> list[
         chosen = next((e for e in examples if e.name == request.query_params.get("example")), None)
         t = TEXT[lang]
         html = template.render(
-            lang=lang, t=t, languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+            lang=lang, t=t, languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
             examples=[(e.name, e.title(lang)) for e in examples], example_name=chosen.name if chosen else "",
             query=chosen.text if chosen else (examples[0].text if examples else DEFAULT_QUERY),
             limits=t["limits"].format(timeout=f"{settings.timeout_seconds:g}", rows=settings.max_rows),

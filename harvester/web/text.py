@@ -1,11 +1,10 @@
 # ruff: noqa: E501 - translation strings read best unbroken
-"""Fixed strings of the query page in the seven Stafett languages."""
+"""Fixed strings of the query page and the API page in the seven Stafett languages."""
 
 from __future__ import annotations
 
 from stafett import languages
 
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål", "nn": "Norsk nynorsk",
                   "da": "Dansk", "fi": "Suomi", "is": "Íslenska"}
 

@@ -1,29 +1,23 @@
 """The OpenAPI 3.1 description of a registry's HTTP API, served at /openapi.json (a page at /api).
 
 What it describes is read from the modules that serve it: the SPARQL endpoint's result media types
-and format names (harvester/sparql), the feed's RDF formats (harvester/republish.py). A test runs
+and format names (harvester/sparql), the feed's RDF formats (stafett/ldes.py). A test runs
 schemathesis against a real registry with this description.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import orjson
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from stafett.harvester.republish import FORMATS as FEED_FORMATS
 from stafett.harvester.sparql.endpoint import DIRECT, FORM
 from stafett.harvester.sparql.negotiate import FORMAT_NAMES
-from stafett.harvester.sparql.page_text import API_TEXT, LANGUAGE_NAMES, LANGUAGES, pick_language
-from stafett.harvester.sparql.page_text import TEXT as QUERY_PAGE_TEXT
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from stafett.apidoc import ENTITY_TAGS, page_rows, problem, problem_components
-
-TEMPLATES = Path(__file__).resolve().parent / "sparql" / "templates"
+from stafett.apidoc import ENTITY_TAGS, problem, problem_components
+from stafett.ldes import FEED_FORMATS
+from stafett.web import cors_headers
 
 RESULT_TYPES = sorted({media.split(";")[0] for media in MEDIA_TYPES.values()})
 def body(media_type: str) -> dict:
@@ -163,27 +157,11 @@ def openapi_document(base_url: str, title: str, *, with_feed: bool = True) -> di
     }
 
 
-def routes(base_url: str, title: str, *, with_feed: bool = True) -> list[Route]:
-    """/openapi.json (the description) and /api (the same, as a page for people)."""
-    document = openapi_document(base_url, title, with_feed=with_feed)
+def routes(document: dict) -> list[Route]:
+    """/openapi.json: the description (its page for people is harvester/web/api_page.py)."""
     body = orjson.dumps(document, option=orjson.OPT_INDENT_2)
-    loader = ChoiceLoader([FileSystemLoader(TEMPLATES), PackageLoader("stafett", "templates")])
-    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
-    template = env.get_template("api.html")
-    rows = page_rows(document)
 
     def description(request: Request) -> Response:
-        return Response(body, media_type="application/json", headers={"Access-Control-Allow-Origin": "*"})
+        return Response(body, media_type="application/json", headers=cors_headers())
 
-    def page(request: Request) -> Response:
-        lang = pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-        strings = API_TEXT[lang]
-        html = template.render(
-            lang=lang, t=strings.__getitem__, rows=rows, title=title, openapi_url="/openapi.json",
-            api_url="/api", query_url="/query", query_title=QUERY_PAGE_TEXT[lang]["title"],
-            language_label=QUERY_PAGE_TEXT[lang]["language"],
-            languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
-        return HTMLResponse(html, headers={"Content-Language": lang, "Vary": "Accept-Language"})
-
-    return [Route("/openapi.json", description, methods=["GET", "HEAD"]),
-            Route("/api", page, methods=["GET", "HEAD"])]
+    return [Route("/openapi.json", description, methods=["GET", "HEAD"])]

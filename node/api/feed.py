@@ -19,54 +19,30 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from importlib import resources
 
 import orjson
 import pyoxigraph as ox
-from stafett.node.pages import READ_HEADERS, etag_of, negotiate, not_modified, problem_response, read_route
+from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
+from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-LDES = "https://w3id.org/ldes#"
-TREE = "https://w3id.org/tree#"
-AS = "https://www.w3.org/ns/activitystreams#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PREFIXES = {"ldes": LDES, "tree": TREE, "as": AS, "xsd": XSD,
-            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}
+from stafett import ldes
+from stafett.ldes import FEED_FORMATS, IMMUTABLE
+from stafett.problems import Problem
 
-FEED_FORMATS = {  # first entry is the default when Accept says nothing useful
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+# The inline context of a JSON-LD page and the prefixes of TriG ones.
+PREFIXES = prefixes("ldes", "tree", "as", "xsd", "dcat", "dct")
 FORMAT_ALIASES = {"trig": "application/trig", "nq": "application/n-quads",
                   "jsonld": "application/ld+json", "json": "application/ld+json"}
-IMMUTABLE = "public, max-age=604800, immutable"
 SHORT = "public, max-age={seconds}"
 SHAPES_FILE = "case-shapes.ttl"
 CLOSED_PAGES_CACHED = 64  # serialized closed pages kept in memory (per format)
-
-
-
-def n(local: str, ns: str) -> ox.NamedNode:
-    return ox.NamedNode(ns + local)
-
-
-def stamp(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=n("dateTime", XSD))
-
-
-def just_after(published: str) -> str:
-    """One millisecond after `published` (bounds a closed page from above).
-
-    Member times are whole milliseconds, so this bound stays strictly above the page's last
-    member even for clients that compare at millisecond precision.
-    """
-    moment = datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(milliseconds=1)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+# Relation node names (`<root>#greaterthanorequalto-3`): stable, so the root's bytes and ETag only
+# change when the feed does.
+RELATION_NAMES = {ldes.TREE_GTE: "greaterthanorequalto", ldes.TREE_LT: "lessthan"}
 
 
 class TokenBucket:
@@ -154,7 +130,7 @@ class Feed:
         if not members:
             return None
         closed = self.is_closed(index, last_seq)
-        upper = just_after(members[-1].published) if closed else None
+        upper = ldes.just_after(members[-1].published) if closed else None
         result = PageBounds(index, members[0].published, upper)
         if closed:
             with self.lock:
@@ -165,33 +141,27 @@ class Feed:
     def stream_quads(self) -> list[ox.Quad]:
         s = self.stream
         return [
-            ox.Quad(s, RDF_TYPE, n("EventStream", LDES)),
-            ox.Quad(s, n("timestampPath", LDES), n("published", AS)),
-            ox.Quad(s, n("versionOfPath", LDES), n("object", AS)),
-            ox.Quad(s, n("versionCreateObject", LDES), n("Create", AS)),
-            ox.Quad(s, n("versionUpdateObject", LDES), n("Update", AS)),
-            ox.Quad(s, n("versionDeleteObject", LDES), n("Delete", AS)),
-            ox.Quad(s, n("pollingInterval", LDES),
-                    ox.Literal(str(self.settings.polling_interval), datatype=n("integer", XSD))),
-            ox.Quad(s, n("shape", TREE), ox.NamedNode(self.shapes_iri)),
-            ox.Quad(s, n("view", TREE), ox.NamedNode(self.root_iri)),
+            ox.Quad(s, RDF_TYPE, ldes.LDES_STREAM),
+            ox.Quad(s, ldes.LDES_TIMESTAMP_PATH, ldes.AS_PUBLISHED),
+            ox.Quad(s, ldes.LDES_VERSION_OF, ldes.AS_OBJECT),
+            ox.Quad(s, ldes.LDES_CREATE, ldes.AS_CREATE),
+            ox.Quad(s, ldes.LDES_UPDATE, ldes.AS_UPDATE),
+            ox.Quad(s, ldes.LDES_DELETE, ldes.AS_DELETE),
+            ox.Quad(s, ldes.LDES_POLLING,
+                    ox.Literal(str(self.settings.polling_interval), datatype=XSD_INTEGER)),
+            ox.Quad(s, ldes.TREE_SHAPE, ox.NamedNode(self.shapes_iri)),
+            ox.Quad(s, ldes.TREE_VIEW, ox.NamedNode(self.root_iri)),
         ]
 
     def relation_quads(self, node: str, bounds: PageBounds) -> list[ox.Quad]:
         """A >= relation and, for a closed page, the matching < relation, both to the page."""
-        quads = []
-        pairs = [("GreaterThanOrEqualToRelation", bounds.first_published)]
+        pairs = [(ldes.TREE_GTE, bounds.first_published)]
         if bounds.end_published:
-            pairs.append(("LessThanRelation", bounds.end_published))
+            pairs.append((ldes.TREE_LT, bounds.end_published))
+        quads = []
         for kind, value in pairs:
-            rel = ox.NamedNode(f"{node}#{kind[0:-8].lower()}-{bounds.index}")
-            quads += [
-                ox.Quad(ox.NamedNode(node), n("relation", TREE), rel),
-                ox.Quad(rel, RDF_TYPE, n(kind, TREE)),
-                ox.Quad(rel, n("path", TREE), n("published", AS)),
-                ox.Quad(rel, n("value", TREE), stamp(value)),
-                ox.Quad(rel, n("node", TREE), ox.NamedNode(self.page_iri(bounds.index))),
-            ]
+            relation = ox.NamedNode(f"{node}#{RELATION_NAMES[kind]}-{bounds.index}")
+            quads += ldes.relation_quads(node, relation, kind, value, self.page_iri(bounds.index))
         return quads
 
     def root(self) -> tuple[list[ox.Quad], str]:
@@ -200,7 +170,7 @@ class Feed:
         if memo is not None and memo[0] == last_seq:
             return memo[1], f"root-{last_seq}"
         quads = self.stream_quads()
-        quads.append(ox.Quad(ox.NamedNode(self.root_iri), RDF_TYPE, n("Node", TREE)))
+        quads.append(ox.Quad(ox.NamedNode(self.root_iri), RDF_TYPE, ldes.TREE_NODE_CLASS))
         for index in range(self.page_of(last_seq) + 1 if last_seq else 0):
             bounds = self.bounds(index, last_seq)
             if bounds is not None:
@@ -220,9 +190,9 @@ class Feed:
         last_seq = self.last_seq()
         closed = self.is_closed(index, last_seq)
         node = ox.NamedNode(self.page_iri(index))
-        quads = [*self.stream_quads()[:1], ox.Quad(node, RDF_TYPE, n("Node", TREE))]
+        quads = [*self.stream_quads()[:1], ox.Quad(node, RDF_TYPE, ldes.TREE_NODE_CLASS)]
         if closed:
-            quads.append(ox.Quad(node, n("immutable", LDES), ox.Literal(True)))
+            quads.append(ox.Quad(node, ldes.LDES_IMMUTABLE, ox.Literal(True)))
         for change in self.members(index):
             quads += self.member_quads(index, change)
         return quads
@@ -230,10 +200,10 @@ class Feed:
     def member_quads(self, index: int, change) -> list[ox.Quad]:
         activity = ox.NamedNode(f"{self.page_iri(index)}#change-{change.seq}")
         quads = [
-            ox.Quad(self.stream, n("member", TREE), activity),
-            ox.Quad(activity, RDF_TYPE, n(change.kind, AS)),
-            ox.Quad(activity, n("object", AS), ox.NamedNode(change.case_iri)),
-            ox.Quad(activity, n("published", AS), stamp(change.published)),
+            ox.Quad(self.stream, ldes.TREE_MEMBER, activity),
+            ox.Quad(activity, RDF_TYPE, ldes.KIND_IRIS[change.kind]),
+            ox.Quad(activity, ldes.AS_OBJECT, ox.NamedNode(change.case_iri)),
+            ox.Quad(activity, ldes.AS_PUBLISHED, ldes.timestamp(change.published)),
         ]
         if change.ntriples:
             quads += [ox.Quad(t.subject, t.predicate, t.object, activity)
@@ -270,10 +240,10 @@ def routes(settings, store) -> list[Route]:
         if not wait:
             return None
         retry = max(1, int(wait + 0.999))
-        return problem_response(429, "too-many-requests", "Too many requests",
-                                f"this client polls the feed too often; retry after {retry} s "
-                                f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
-                                extra_headers={"Retry-After": str(retry)})
+        return refusal(Problem(429, "too-many-requests", "Too many requests",
+                               f"this client polls the feed too often; retry after {retry} s "
+                               f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
+                               headers={"Retry-After": str(retry)}))
 
     closed_bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # closed pages never change
 
@@ -295,8 +265,8 @@ def routes(settings, store) -> list[Route]:
     def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
         media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
         if media_type is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the feed is served as " + ", ".join(FEED_FORMATS))
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the feed is served as " + ", ".join(FEED_FORMATS)))
         etag = etag_of(f"{tag}|{media_type}")
         headers = {"ETag": etag, "Cache-Control": IMMUTABLE if closed else SHORT.format(seconds=max_age),
                    "Vary": "Accept", **READ_HEADERS}
@@ -315,8 +285,8 @@ def routes(settings, store) -> list[Route]:
         index = request.path_params["index"]
         exists, closed, tag = feed.page_status(index)
         if not exists:
-            return problem_response(404, "no-such-page", "No such feed page",
-                                    f"page {index} lies beyond the end of the feed; start at {feed.root_iri}")
+            return refusal(Problem(404, "no-such-page", "No such feed page",
+                                   f"page {index} lies beyond the end of the feed; start at {feed.root_iri}"))
         if not closed:
             limited = throttled(request)
             if limited:

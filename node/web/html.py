@@ -1,4 +1,4 @@
-"""Pages for people: rendering case documents, lists and the catalogue as HTML (app-independent).
+"""Rendering for people: case documents, lists, the catalogue and the API page as HTML (no HTTP).
 
 Safety rules (see threat notes): Jinja autoescape is always on; a value becomes a link only if
 its scheme is http, https, mailto or tel (`javascript:` and friends stay plain text); JSON-LD is
@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 import jinja2
 import orjson
 import pyoxigraph as ox
+from stafett.node.messages import best_language
 from stafett.vocabulary.notices import notice_display
+from stafett.vocabulary.terms import SKOS, term
 
-from stafett import languages, vocabulary
+from stafett import vocabulary
 from stafett.apidoc import page_rows
 
-UI_LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
                          "relatedCase", "id"})
@@ -33,33 +34,11 @@ FIELD_ORDER = (  # names first, so nested objects (buyer, solution, ...) read na
     "jointProcurement", "supplier", "amount", "currency", "funder", "programme",
     "documentType", "publisher", "issued", "modified", "version",
 )
-_STRINGS = orjson.loads(resources.files("stafett.node").joinpath("templates/strings.json").read_bytes())
+_STRINGS = orjson.loads(resources.files("stafett.node.web").joinpath("templates/strings.json").read_bytes())
 UI_STRINGS: dict[str, dict[str, str]] = _STRINGS["ui"]
 FIELD_LABELS: dict[str, dict[str, str]] = _STRINGS["fields"]
 HIDDEN = frozenset({"@context", "id", "type"})
-SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-
-
-# -- languages ------------------------------------------------------------------------------
-def best_language(available, accept_language: str | None, fallback=()) -> str | None:
-    """The available tag that best matches the client, then the node's languages, then English."""
-    available = list(available)
-    if not available:
-        return None
-    lowered = {a.lower(): a for a in available}
-    wanted = [*languages.ranked_tags(accept_language), *fallback, "en"]
-    for tag in wanted:
-        for candidate in languages.candidates(tag):
-            if candidate in lowered:
-                return lowered[candidate]
-            prefixed = [a for low, a in lowered.items() if low.split("-")[0] == candidate]
-            if prefixed:
-                return prefixed[0]
-    return available[0]
-
-
-def ui_language(accept_language: str | None, node_languages=()) -> str:
-    return best_language(UI_LANGUAGES, accept_language, node_languages) or "en"
+SKOS_PREF_LABEL = term(SKOS, "prefLabel")
 
 
 def text(key: str, lang: str) -> str:
@@ -156,7 +135,7 @@ def rows(document: dict, ctx) -> list[dict]:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         # The shared partials (the API page's operations) live with the stafett package.
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("stafett.node", "templates"),
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("stafett.node.web", "templates"),
                                     jinja2.PackageLoader("stafett", "templates")]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["safe_href"] = safe_href

@@ -14,24 +14,27 @@ import hashlib
 
 import orjson
 import pyoxigraph as ox
-from stafett.node import html
-from stafett.node.pages import (
+from stafett.node.api.handoff import HtmlPages
+from stafett.node.api.http import (
     FORMAT_ALIASES,
     READ_HEADERS,
     TURTLE_PREFIXES,
     etag_of,
     negotiate,
     not_modified,
-    problem_response,
     read_route,
+    refusal,
 )
+from stafett.node.messages import best_language, ui_language
 from stafett.vocabulary.jsonld import CONTEXT_URL
+from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett.problems import Problem
+
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 # BCP 47 language tags -> EU language authority codes (the seven first-class languages + Norwegian).
@@ -46,12 +49,7 @@ TITLES = {
     "fi": ("Innovatiiviset hankinnat", "Julkisen sektorin innovatiiviset hankinnat, julkaisija {org}."),
     "is": ("Nýsköpunarinnkaup", "Nýsköpunarinnkaup hins opinbera, útgefandi {org}."),
 }
-CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "ldes": "https://w3id.org/ldes#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+CONTEXT = prefixes("dcat", "dct", "foaf", "vcard", "rdfs", "ldes", "xsd")
 
 
 def tagged(values: dict[str, str]) -> list[dict]:
@@ -64,7 +62,7 @@ def texts(settings, which: int) -> dict[str, str]:
     for lang in dict.fromkeys([*settings.languages, "en"]):
         template = TITLES.get(lang.split("-")[0])
         if template:
-            org = settings.org_name[html.best_language(settings.org_name, lang, settings.languages)]
+            org = settings.org_name[best_language(settings.org_name, lang, settings.languages)]
             out[lang] = template[which].format(org=org)
     return out
 
@@ -85,10 +83,10 @@ def catalogue_document(settings, store) -> dict:
     titles, descriptions = texts(settings, 0), texts(settings, 1)
     codes = dict.fromkeys(LANGUAGE_CODES[t.split("-")[0]] for t in settings.languages
                           if t.split("-")[0] in LANGUAGE_CODES)
-    languages = [{"@id": AUTHORITY + "language/" + code, "@type": "dct:LinguisticSystem"} for code in codes]
+    languages = [{"@id": f"{EU_AUTHORITY}language/{code}", "@type": "dct:LinguisticSystem"} for code in codes]
     publisher = {"@id": settings.publisher_iri, "@type": "foaf:Agent", "foaf:name": tagged(settings.org_name),
                  "dct:identifier": settings.org_number,
-                 "dct:spatial": {"@id": AUTHORITY + "country/" + settings.country, "@type": "dct:Location"}}
+                 "dct:spatial": {"@id": EU_COUNTRY + settings.country, "@type": "dct:Location"}}
     contact = {"@id": f"{base}#contact", "@type": ["vcard:Kind", "vcard:Organization"],
                "vcard:fn": next(iter(settings.org_name.values()))}
     if settings.contact_email:
@@ -140,13 +138,14 @@ def serialize(document: dict, media: str) -> bytes:
     return ox.serialize(quads, format=fmt, prefixes={**TURTLE_PREFIXES, **CONTEXT})
 
 
-def routes(settings, store) -> list[Route]:
+def routes(settings, store, pages: HtmlPages) -> list[Route]:
+    """The catalogue at `/`; `pages` renders it as the node's front page for people."""
     async def catalogue(request: Request) -> Response:
         media = negotiate(request, FORMATS, FORMAT_ALIASES)
         if media is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the catalogue is served as " + ", ".join(FORMATS))
-        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the catalogue is served as " + ", ".join(FORMATS)))
+        lang = ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
         etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)
         headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
@@ -154,8 +153,7 @@ def routes(settings, store) -> list[Route]:
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media == "text/html":
-            page = html.render_catalogue(document, lang, settings, request.headers.get("accept-language"))
-            return Response(page, media_type="text/html", headers=headers)
+            return Response(pages.catalogue(document, request), media_type="text/html", headers=headers)
         content_type = "application/ld+json" if media == "application/json" else media
         return Response(serialize(document, media), media_type=content_type, headers=headers)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import orjson
 from stafett.node import publish
-from stafett.node.auth import REALM, Authenticator
+from stafett.node.auth import Authenticator
 from stafett.node.messages import message
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult
@@ -23,26 +23,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import languages
-from stafett.problems import PROBLEM_MEDIA_TYPE, Finding, Problem
+from stafett.problems import Finding, Problem
 
 WRITE_MEDIA_TYPES = ("application/ld+json", "application/json", "text/turtle", "application/n-triples")
-FINDING_LANGUAGES = languages.SUPPORTED
-NO_STORE = {"Cache-Control": "no-store"}
+NO_STORE = {"Cache-Control": "no-store"}  # on every write answer, refusals too (the app adds it)
 
 
 def finding_language(header: str | None) -> str:
     """The first supported language in Accept-Language, by q-value; English otherwise."""
-    return languages.pick(header, FINDING_LANGUAGES)
-
-
-def problem_response(problem: Problem) -> Response:
-    headers = dict(NO_STORE)
-    if problem.status == 401:
-        headers["WWW-Authenticate"] = REALM
-    if getattr(problem, "retry_after", None):
-        headers["Retry-After"] = str(problem.retry_after)
-    return Response(orjson.dumps(problem.as_dict()), status_code=problem.status,
-                    media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return languages.pick(header, languages.SUPPORTED)
 
 
 def unsupported_media_type(got: str) -> Problem:

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 description of the node's write API, served at /openapi.json (and as a page at /api).
+"""The OpenAPI 3.1 description of the node's write API, served at /openapi.json (node/web shows it at /api).
 
 The request body schema is shapes/case.schema.json itself (its `$defs` become components), so the
 description accepts exactly what the JSON Schema accepts. A test compares the paths and methods with
@@ -12,14 +12,15 @@ from functools import cache
 from importlib import resources
 
 import orjson
-from stafett.node import html
+from stafett.node.api.writes import WRITE_MEDIA_TYPES
 from stafett.node.settings import NodeSettings
-from stafett.node.writes import FINDING_LANGUAGES, WRITE_MEDIA_TYPES
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett import languages
 from stafett.apidoc import ENTITY_TAGS, problem, problem_components
+from stafett.web import cors_headers
 
 JSON_TYPES = ("application/ld+json", "application/json")
 RDF_TEXT = {"text/turtle": "Turtle", "application/n-triples": "N-Triples"}
@@ -83,7 +84,7 @@ STATE = {"name": "state", "in": "query", "required": False,
                         "Unpublishing a published case writes a Delete tombstone to the feed.",
          "schema": {"type": "string", "enum": ["published", "draft"]}}
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
-                   "description": "Language of validation findings: " + ", ".join(FINDING_LANGUAGES),
+                   "description": "Language of validation findings: " + ", ".join(languages.SUPPORTED),
                    "schema": {"type": "string"}}
 IF_MATCH = {"name": "If-Match", "in": "header",
             "description": "The ETag from your last read or write of the case (or *)",
@@ -157,18 +158,11 @@ def openapi_document(settings: NodeSettings) -> dict:
     }
 
 
-def routes(settings: NodeSettings) -> list[Route]:
-    """/openapi.json (the description) and /api (the same, as a page for people)."""
-    document = openapi_document(settings)
+def routes(settings: NodeSettings, document: dict) -> list[Route]:
+    """/openapi.json: the description (`openapi_document(settings)`, built once by the app)."""
     body = orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
     async def description(request: Request) -> Response:
-        return Response(body, media_type="application/json", headers={"Access-Control-Allow-Origin": "*"})
+        return Response(body, media_type="application/json", headers=cors_headers())
 
-    async def page(request: Request) -> Response:
-        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
-        return HTMLResponse(html.render_api(document, lang, settings),
-                            headers={"Content-Language": lang, "Vary": "Accept-Language"})
-
-    return [Route("/openapi.json", description, methods=["GET", "HEAD"]),
-            Route("/api", page, methods=["GET", "HEAD"])]
+    return [Route("/openapi.json", description, methods=["GET", "HEAD"])]

@@ -9,21 +9,30 @@ one 404, so drafts are indistinguishable from nothing.
 from __future__ import annotations
 
 import hashlib
-from email.utils import format_datetime, parsedate_to_datetime
-from functools import lru_cache
 
 import orjson
 import pyoxigraph as ox
-from stafett.node import html
-from stafett.node.store import parse_time
+from stafett.node.api.handoff import HtmlPages
+from stafett.node.api.http import (
+    FORMAT_ALIASES,
+    READ_HEADERS,
+    TURTLE_PREFIXES,
+    etag_of,
+    http_date,
+    negotiate,
+    not_modified,
+    read_route,
+    refusal,
+)
+from stafett.node.messages import ui_language
 from stafett.vocabulary.jsonld import context_bytes, context_document
+from stafett.vocabulary.terms import prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stafett.headers import best_media_type
 from stafett.lru import LRU
-from stafett.problems import PROBLEM_MEDIA_TYPE, Problem
+from stafett.problems import Problem
 
 CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
                 "application/json", "text/plain"]  # text/plain: N-Triples' old type (rdflib's "nt" asks it)
@@ -31,89 +40,11 @@ LIST_FORMATS = ["application/ld+json", "text/turtle", "text/html", "application/
 # Equal-q types a client names (rdflib lists every parser it has at q=1): RDF that stands alone first.
 CASE_TIES = ("text/turtle", "application/n-triples", "application/ld+json", "text/html", "application/json")
 LIST_TIES = ("text/turtle", "application/ld+json", "text/html", "application/json")
-FORMAT_ALIASES = {"jsonld": "application/ld+json", "json": "application/ld+json",
-                  "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-                  "ntriples": "application/n-triples", "html": "text/html"}
-TURTLE_PREFIXES = {
-    "stf": "https://w3id.org/stafett/ns#", "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#", "adms": "http://www.w3.org/ns/adms#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#", "epo": "http://data.europa.eu/a4g/ontology#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "hydra": "http://www.w3.org/ns/hydra/core#",
-}
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-READ_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "ETag, Last-Modified, Link"}
 CASE_CACHE = "public, max-age=60"
 CASE_PATH = "/case/{slug}"
 CONTEXT_PATH = "context/v1"  # under the base URL; the node's copy of the shared context
-JSON_LD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+JSON_LD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"  # a link relation (RFC 8288), not a vocabulary
 RENDERED_CASES = 1024  # case bodies kept rendered (per format and language)
-
-
-# -- HTTP helpers shared by the read modules ------------------------------------------------
-def negotiate(request: Request, offered: list[str], aliases: dict[str, str],
-              ties: tuple[str, ...] | None = None) -> str | None:
-    """The offered media type the client prefers (`?format=` wins), None if none is acceptable.
-
-    `offered[0]` answers no Accept and bare wildcards; `ties` orders equal-q types the client
-    named (see stafett.headers.best_media_type).
-    """
-    if request.scope.get("query_string"):  # skip building query_params on the common bare GET
-        wanted = request.query_params.get("format")
-        if wanted:
-            wanted = aliases.get(wanted.lower(), wanted.lower())
-            return wanted if wanted in offered else None
-    return best_media_type(request.headers.get("accept", "").strip(), tuple(offered), ties)
-
-
-@lru_cache(maxsize=4096)
-def etag_of(tag: str) -> str:
-    return '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
-
-
-@lru_cache(maxsize=4096)
-def http_date(xsd_datetime: str) -> str:
-    return format_datetime(parse_time(xsd_datetime).replace(microsecond=0), usegmt=True)
-
-
-def not_modified(request: Request, etag: str, last_modified: str | None = None) -> bool:
-    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-        return "*" in tags or etag in tags
-    ims = request.headers.get("if-modified-since")
-    if ims and last_modified:
-        try:
-            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(ims)
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
-def problem_response(status: int, slug: str, title: str, detail: str,
-                     extra_headers: dict | None = None) -> Response:
-    body = Problem(status, slug, title, detail).as_dict()
-    headers = {**READ_HEADERS, **(extra_headers or {})}
-    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE,
-                    headers=headers)
-
-
-PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD",
-    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
-
-
-def read_route(path: str, endpoint) -> Route:
-    """A GET/HEAD route that also answers CORS preflight (OPTIONS) for cross-origin readers."""
-    async def answer(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=PREFLIGHT_HEADERS)
-        return await endpoint(request)
-    return Route(path, answer, methods=["GET", "HEAD", "OPTIONS"])
 
 
 def turtle_of(ntriples: bytes) -> bytes:
@@ -137,7 +68,7 @@ def context_link(settings) -> str:
     return f'<{settings.base_url}{CONTEXT_PATH}>; rel="{JSON_LD_CONTEXT_REL}"; type="application/ld+json"'
 
 
-def case_body(record, media_type: str, request: Request, settings) -> tuple[bytes, str]:
+def case_body(record, media_type: str, request: Request, pages: HtmlPages) -> tuple[bytes, str]:
     if media_type == "application/ld+json":
         return orjson.dumps(self_contained(record.document), option=orjson.OPT_INDENT_2), media_type
     if media_type == "application/json":
@@ -146,17 +77,16 @@ def case_body(record, media_type: str, request: Request, settings) -> tuple[byte
         return turtle_of(record.ntriples), "text/turtle; charset=utf-8"
     if media_type in ("application/n-triples", "text/plain"):
         return record.ntriples, "application/n-triples"
-    lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
-    page = html.render_case(record.document, lang, settings, request.headers.get("accept-language"))
-    return page.encode(), "text/html; charset=utf-8"
+    return pages.case(record.document, request).encode(), "text/html; charset=utf-8"
 
 
-def case_response(request: Request, settings, record, cache: LRU | None = None) -> Response:
+def case_response(request: Request, settings, record, pages: HtmlPages,
+                  cache: LRU | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES, CASE_TIES)
     if media_type is None:
-        return problem_response(406, "not-acceptable", "No acceptable format",
-                                "a case is served as " + ", ".join(CASE_FORMATS)
-                                + " (or ?format=jsonld|ttl|nt|html)")
+        return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                               "a case is served as " + ", ".join(CASE_FORMATS)
+                               + " (or ?format=jsonld|ttl|nt|html)"))
     language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
     etag = record.etag if media_type == "application/ld+json" else etag_of(
         f"{record.etag}|{media_type}|{language}")
@@ -170,28 +100,27 @@ def case_response(request: Request, settings, record, cache: LRU | None = None) 
     key = (record.iri, record.etag, record.modified, media_type, language)
     rendered = cache.get(key) if cache is not None else None
     if rendered is None:
-        rendered = case_body(record, media_type, request, settings)
+        rendered = case_body(record, media_type, request, pages)
         if cache is not None:
             cache.put(key, rendered)
     body, content_type = rendered
     return Response(body, headers={**headers, "Content-Type": content_type})
 
 
-def gone_response(request: Request, settings, record) -> Response:
+def gone_response(request: Request, settings, record, pages: HtmlPages) -> Response:
     detail = (f"the case {record.iri} was deleted at {record.modified}; "
               f"its tombstone stays in the change feed at {settings.base_url}feed")
     headers = {"Vary": "Accept, Accept-Language", "Last-Modified": http_date(record.modified)}
     if negotiate(request, ["application/problem+json", "text/html"], FORMAT_ALIASES) == "text/html":
-        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
-        page = html.render_gone(record.iri, record.modified, lang, settings)
+        page = pages.gone(record.iri, record.modified, request)
         return Response(page, status_code=410, media_type="text/html",
                         headers={**READ_HEADERS, **headers})
-    return problem_response(410, "gone", "This case has been deleted", detail, headers)
+    return refusal(Problem(410, "gone", "This case has been deleted", detail, headers=headers))
 
 
 def not_found(what: str) -> Response:
-    return problem_response(404, "not-found", "No such case",
-                            f"there is no published case at {what}; see the list at /cases")
+    return refusal(Problem(404, "not-found", "No such case",
+                           f"there is no published case at {what}; see the list at /cases"))
 
 
 # -- the paged list -------------------------------------------------------------------------
@@ -208,7 +137,7 @@ def list_document(settings, store, page: int) -> dict:
     if page < last:
         view["hydra:next"] = {"@id": f"{base}?page={page + 1}"}
     return {
-        "@context": {"hydra": HYDRA, "dct": TURTLE_PREFIXES["dct"], "xsd": TURTLE_PREFIXES["xsd"],
+        "@context": {**prefixes("hydra", "dct", "xsd"),
                      "title": {"@id": "dct:title", "@container": "@language"},
                      "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"}},
         "@id": base, "@type": "hydra:Collection", "hydra:totalItems": total,
@@ -218,7 +147,8 @@ def list_document(settings, store, page: int) -> dict:
     }
 
 
-def routes(settings, store, cache: LRU | None = None) -> list[Route]:
+def routes(settings, store, pages: HtmlPages, cache: LRU | None = None) -> list[Route]:
+    """A case at its IRI, the paged list and the context; `pages` renders their HTML answers."""
     # Rendered case bodies, so a hot case is not re-serialised on every GET. The key carries the
     # record's ETag and modified time (both change on every write, delete included), so an entry
     # is only ever found for the exact version it was rendered from; outdated ones age out.
@@ -230,29 +160,28 @@ def routes(settings, store, cache: LRU | None = None) -> list[Route]:
         if record is None or record.state == "draft":
             return not_found(iri)
         if record.state == "deleted":
-            return gone_response(request, settings, record)
-        return case_response(request, settings, record, cache)
+            return gone_response(request, settings, record, pages)
+        return case_response(request, settings, record, pages, cache)
 
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
         if not raw.isdigit() or not 1 <= int(raw) <= 10**9:
-            return problem_response(400, "bad-page", "Bad page number",
-                                    f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}")
+            return refusal(Problem(400, "bad-page", "Bad page number",
+                                   f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}"))
         page = int(raw)
         media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES, LIST_TIES)
         if media_type is None:
-            return problem_response(406, "not-acceptable", "No acceptable format",
-                                    "the list is served as " + ", ".join(LIST_FORMATS))
+            return refusal(Problem(406, "not-acceptable", "No acceptable format",
+                                   "the list is served as " + ", ".join(LIST_FORMATS)))
         document = list_document(settings, store, page)
-        lang = html.ui_language(request.headers.get("accept-language"), settings.languages)
+        lang = ui_language(request.headers.get("accept-language"), settings.languages)
         etag = etag_of(f"{store.last_modified()}|{page}|{media_type}|{lang}")
         headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
                    "Cache-Control": CASE_CACHE}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media_type == "text/html":
-            body, content_type = html.render_list(document, lang, settings, page,
-                                                  request.headers.get("accept-language")), "text/html"
+            body, content_type = pages.cases(document, page, request), "text/html"
         elif media_type == "text/turtle":
             quads = ox.parse(orjson.dumps(document), ox.RdfFormat.JSON_LD)
             body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)

@@ -1,0 +1,1 @@
+"""The node's protocol for machines: write API, OpenAPI, LDES feed, DCAT catalogue, case RDF, context."""
