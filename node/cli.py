@@ -19,6 +19,7 @@ def register(subparsers) -> None:
     add_token(commands)
     add_import(commands)
     add_export(commands)
+    add_import_notice(commands)
 
 
 def data_dir_arg(parser) -> None:
@@ -201,4 +202,31 @@ def run_export(args) -> int:
         sys.stdout.buffer.write(body + b"\n")
     else:
         print(f"exported to {args.out}", file=sys.stderr)
+    return 0
+
+
+def add_import_notice(commands) -> None:
+    p = commands.add_parser("import-notice",
+                            help="write a draft case pre-filled from an eForms notice or an OCDS release")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="eForms XML (prior information, contract or contract award notice) or OCDS JSON "
+                        "(a release or a release package)")
+    p.add_argument("--out", type=Path, help="JSON-LD file to write (default: standard output)")
+    p.set_defaults(handler=run_import_notice)
+
+
+def run_import_notice(args) -> int:
+    import orjson
+    from stafett.node.notice_import import draft_case, still_to_complete
+
+    draft = draft_case(args.file)
+    body = orjson.dumps(draft.case, option=orjson.OPT_INDENT_2) + b"\n"
+    if args.out is None:
+        sys.stdout.buffer.write(body)
+    else:
+        args.out.write_bytes(body)
+    print(f"draft case from {draft.source} {args.file}" + (f" written to {args.out}" if args.out else ""),
+          file=sys.stderr)
+    for line in [*draft.notes, *(f"to complete: {v}" for v in still_to_complete(draft.case))]:
+        print(f"  - {line}", file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -20,6 +21,7 @@ import rdflib
 from stafett.shapes import spec
 from stafett.shapes.messages import LANGUAGES, all_languages
 from stafett.vocabulary.jsonld import CONTEXT_URL, KNOWN_CONTEXT_URLS, context_document
+from stafett.vocabulary.notices import NOTICE_SCHEMES
 
 HERE = Path(__file__).resolve().parent
 SHAPES_FILE = HERE / "case-shapes.ttl"
@@ -61,10 +63,37 @@ def code_lists(reference: Path) -> dict[str, list[str]]:
     lists = {scheme: list(codes) for scheme, codes in spec.STAFETT_SCHEMES.items()}
     for scheme in spec.AUTHORITY_SCHEMES:
         lists[scheme] = authority_codes(reference, scheme)
+    more = {scheme: authority_codes(reference, scheme) for scheme in spec.MORE_AUTHORITY_SCHEMES}
+    return lists | more | place_codes(reference)
+
+
+def place_codes(reference: Path) -> dict[str, list[str]]:
+    """The codes of each place scheme, from the shipped places-*.ttl and nuts*.ttl."""
+    graph = rdflib.Graph()
+    for path in sorted([*reference.glob("places-*.ttl"), *reference.glob("nuts*.ttl")]):
+        graph.parse(path)
+    lists = {}
+    for scheme, base in spec.PLACE_SCHEMES.items():
+        members = graph.subjects(SKOS.inScheme, rdflib.URIRef(base.rstrip("/")))
+        lists[scheme] = sorted(str(s)[len(base):] for s in members if str(s).startswith(base))
     return lists
 
 
+def municipality_codes_pattern(codes: list[str]) -> str:
+    """One alternation of the shipped codes per country, plus the bare format of the countries whose
+    list is not shipped: membership stays a single regular-expression match."""
+    by_country: dict[str, list[str]] = {}
+    for code in codes:
+        country, local = code.split("-", 1)
+        by_country.setdefault(country, []).append(re.escape(local))
+    for country, fmt in spec.MUNICIPALITY_FORMATS.items():
+        by_country.setdefault(country, []).append(fmt)
+    return "(" + "|".join(f"{c}-({'|'.join(locals_)})" for c, locals_ in sorted(by_country.items())) + ")"
+
+
 def codes_hint(codes: list[str], scheme: str) -> str:
+    if scheme in spec.PLACE_HINTS:
+        return spec.PLACE_HINTS[scheme]
     if len(codes) <= 12:
         return ", ".join(codes)
     common = [c for c in ("SWE", "NOR", "DNK", "FIN", "ISL", "NOB", "NNO", "DAN", "ENG",
@@ -127,6 +156,10 @@ def value_rules(field: spec.Field, codes: dict[str, list[str]]) -> list[tuple[st
                 ("length", [f"sh:maxLength {field.max_length}"], "too_long", {"n": field.max_length})]
     if kind == "node":
         return [("node", [f"sh:node stfs:{field.node}Shape"], "nested", {})]
+    if kind == "municipality":
+        iri = "^" + spec.scheme_base("municipality").replace(".", r"\.") + municipality_codes_pattern(
+            codes["municipality"]) + "$"
+        return [("code", ["sh:nodeKind sh:IRI", f"sh:pattern {literal(iri)}"], "municipality", {})]
     single = {
         "cpv": (["sh:nodeKind sh:IRI", f"sh:pattern {literal(spec.PATTERNS['cpv'])}"], "cpv"),
         "date": (["sh:datatype xsd:date", f"sh:pattern {literal(spec.PATTERNS['date'])}"], "date"),
@@ -185,8 +218,36 @@ def shapes_turtle(codes: dict[str, list[str]]) -> str:
             extra = [f"sh:or ( [ sh:path <{term_iri('email')}> ; sh:minCount 1 ] "
                      f"[ sh:path <{term_iri('phone')}> ; sh:minCount 1 ] )",
                      "sh:severity sh:Violation", f"sh:message {messages('reachable')}"]
-        blocks.append(node_shape(owner, fields, codes, extra=extra))
+        extra_text = ""
+        if owner == "Identifier":
+            extra_text, names = notice_rules()
+            extra = ["sh:node " + ", ".join(f"stfs:{n}" for n in names)]
+        blocks.append(node_shape(owner, fields, codes, extra=extra, extra_text=extra_text))
     return "\n".join(blocks).rstrip() + "\n"
+
+
+def has_scheme(name: str) -> str:
+    return f"[ sh:property [ sh:path <{term_iri('identifierScheme')}> ; sh:hasValue {literal(name)} ] ]"
+
+
+def notice_rules() -> tuple[str, list[str]]:
+    """The Identifier's node-level rules, one shape each so that each finding has its own message:
+    the scheme is a known one, and for each scheme, a notation in that scheme has its format."""
+    alternatives = " ".join(map(has_scheme, NOTICE_SCHEMES))
+    known = (f"stfs:Identifier-scheme a sh:NodeShape ;\n    sh:or ( {alternatives} ) ;\n"
+             f"    sh:severity sh:Violation ;\n"
+             f"    sh:message {messages('notice_scheme', schemes=', '.join(NOTICE_SCHEMES))} .\n")
+    parts, names = [known], ["Identifier-scheme"]
+    for name, scheme in NOTICE_SCHEMES.items():
+        shape = f"Identifier-{name}-format"
+        names.append(shape)
+        message = messages("notice_notation", scheme=name, label=scheme.label, example=scheme.example)
+        parts.append(
+            f"stfs:{shape} a sh:NodeShape ;\n"
+            f"    sh:or ( [ sh:not {has_scheme(name)} ] [ sh:property [ sh:path <{term_iri('notation')}> ; "
+            f"sh:pattern {literal(scheme.pattern)} ] ] ) ;\n    sh:severity sh:Violation ;\n"
+            f"    sh:message {message} .\n")
+    return "\n" + "\n".join(parts), names
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -211,6 +272,8 @@ def item_schema(field: spec.Field, codes) -> dict:
         return {"$ref": f"#/$defs/{field.node}"}
     if kind == "text":
         return text_item(field.max_length)
+    if kind == "municipality":
+        return {"type": "string", "pattern": "^" + municipality_codes_pattern(codes["municipality"]) + "$"}
     if kind == "amount":
         return {"anyOf": [{"type": "integer", "minimum": 0},
                           {"type": "string", "pattern": spec.PATTERNS["amount"].replace("-?", "")}]}
@@ -267,6 +330,12 @@ def json_schema(codes: dict[str, list[str]]) -> dict:
     # `properties` beside `required`: ajv's strict mode wants each required key defined in the same
     # subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
     defs["Contact"]["anyOf"] = [{"properties": {key: True}, "required": [key]} for key in ("email", "phone")]
+    defs["Identifier"]["allOf"] = [
+        {"anyOf": [{"properties": {"identifierScheme": {"const": name}}, "required": ["identifierScheme"]}
+                   for name in NOTICE_SCHEMES]},
+        *({"if": {"properties": {"identifierScheme": {"const": name}}, "required": ["identifierScheme"]},
+           "then": {"properties": {"notation": {"type": "string", "pattern": scheme.pattern}}}}
+          for name, scheme in NOTICE_SCHEMES.items())]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://w3id.org/stafett/schema/case.schema.json",
             "description": f"A Stafett case in plain JSON-LD (\"@context\": \"{CONTEXT_URL}\"). "

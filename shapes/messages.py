@@ -231,6 +231,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": 'Kentässä "contact" on oltava "email" tai "phone", jotta yhteyshenkilön tavoittaa.',
         "is": '"contact" þarf "email" eða "phone" svo hægt sé að ná í tengiliðinn.',
     },
+    # ---- places and official notices (issue 12) ----
+    "municipality": {
+        "en": '"{key}" has a value that is not an official municipality code with its country prefix: write e.g. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) or "IS-0000" (sveitarfélagsnúmer); Swedish, Norwegian and ISO-coded Icelandic ones must be in the shipped list.',
+        "sv": '"{key}" har ett värde som inte är en officiell kommunkod med landsprefix: skriv t.ex. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenska, norska och ISO-kodade isländska koder måste finnas i den medföljande listan.',
+        "nb": '"{key}" har en verdi som ikke er et offisielt kommunenummer med landprefiks: skriv f.eks. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-kodede islandske koder må finnes i den medfølgende listen.',
+        "nn": '"{key}" har ein verdi som ikkje er eit offisielt kommunenummer med landprefiks: skriv t.d. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-koda islandske kodar må finnast i den medfølgjande lista.',
+        "da": '"{key}" har en værdi, der ikke er en officiel kommunekode med landepræfiks: skriv f.eks. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eller "IS-0000" (sveitarfélagsnúmer); svenske, norske og ISO-kodede islandske koder skal findes i den medfølgende liste.',
+        "fi": 'Kentän "{key}" arvo ei ole virallinen kuntakoodi maatunnuksineen: kirjoita esim. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) tai "IS-0000" (sveitarfélagsnúmer); ruotsalaisten, norjalaisten ja ISO-koodattujen islantilaisten koodien on oltava mukana toimitetussa luettelossa.',
+        "is": '"{key}" hefur gildi sem er ekki opinbert sveitarfélagsnúmer með landsforskeyti: skrifaðu t.d. "SE-0180" (kommunkod), "NO-0301" (kommunenummer), "DK-101" (kommunekode), "FI-091" (kuntanumero) eða "IS-0000" (sveitarfélagsnúmer); sænsk, norsk og ISO-kóðuð íslensk númer verða að vera á meðfylgjandi lista.',
+    },
+    "notice_scheme": {
+        "en": 'A "noticeIdentifier" needs an "identifierScheme" the vocabulary knows: one of {schemes}.',
+        "sv": 'En "noticeIdentifier" behöver ett "identifierScheme" som vokabulären känner till: ett av {schemes}.',
+        "nb": 'En "noticeIdentifier" trenger et "identifierScheme" som vokabularet kjenner: ett av {schemes}.',
+        "nn": 'Ein "noticeIdentifier" treng eit "identifierScheme" som vokabularet kjenner: eitt av {schemes}.',
+        "da": 'En "noticeIdentifier" skal have et "identifierScheme", som vokabularet kender: et af {schemes}.',
+        "fi": 'Kentällä "noticeIdentifier" on oltava sanaston tuntema "identifierScheme": jokin näistä: {schemes}.',
+        "is": '"noticeIdentifier" þarf "identifierScheme" sem orðaforðinn þekkir: eitt af {schemes}.',
+    },
+    "notice_notation": {
+        "en": 'A "noticeIdentifier" in the scheme "{scheme}" ({label}) needs a "notation" in its format, e.g. "{example}".',
+        "sv": 'En "noticeIdentifier" i schemat "{scheme}" ({label}) behöver en "notation" i dess format, t.ex. "{example}".',
+        "nb": 'En "noticeIdentifier" i ordningen "{scheme}" ({label}) trenger en "notation" i dens format, f.eks. "{example}".',
+        "nn": 'Ein "noticeIdentifier" i ordninga "{scheme}" ({label}) treng ein "notation" i formatet til ordninga, t.d. "{example}".',
+        "da": 'En "noticeIdentifier" i ordningen "{scheme}" ({label}) skal have en "notation" i dens format, f.eks. "{example}".',
+        "fi": 'Järjestelmän "{scheme}" ({label}) kentän "noticeIdentifier" "notation" on oltava sen muodossa, esim. "{example}".',
+        "is": '"noticeIdentifier" í kerfinu "{scheme}" ({label}) þarf "notation" á sniði þess, t.d. "{example}".',
+    },
     # ---- document-level checks done by the engine itself ----
     "no_case": {
         "en": 'No case found: the document needs one object with "type": "Case".',

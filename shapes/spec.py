@@ -51,7 +51,24 @@ AUTHORITY_SCHEMES = ("procurement-procedure-type", "country", "language", "curre
                      "buyer-legal-type")
 
 
+# ---- places and notices (issue 12, items 4 and 5) ----
+# Place codes are read from the shipped vocabulary/reference/places-*.ttl and nuts*.ttl by build.py
+# (each scheme's concepts are `<base><code>`).
+PLACE_SCHEMES = {"municipality": "https://w3id.org/stafett/place/municipality/",
+                 "region": "https://w3id.org/stafett/place/region/",
+                 "nuts": "http://data.europa.eu/nuts/code/"}
+# Municipality codes of the countries whose list is not shipped (no openly licensed source with codes
+# and names was found): accepted by the documented format of the official code, without a name.
+MUNICIPALITY_FORMATS = {"DK": "[0-9]{3}", "FI": "[0-9]{3}", "IS": "[0-9]{4}"}
+# eForms BT-776 on `procedure` (issue 12): the EU table is shipped in vocabulary/reference already.
+MORE_AUTHORITY_SCHEMES = ("innovative-acquisition",)
+PLACE_HINTS = {"region": "SE-01, NO-03, DK-1084, FI-18, IS-1 … (Nordic regions)",
+               "nuts": "SE110, NO081, DK011, FI1B1, IS001 … (NUTS 2021 and 2024, Nordic countries)"}
+
+
 def scheme_base(scheme: str) -> str:
+    if scheme in PLACE_SCHEMES:
+        return PLACE_SCHEMES[scheme]
     if scheme in STAFETT_SCHEMES:
         return f"{CONCEPT_BASE}{scheme}/"
     return f"{AUTHORITY_BASE}{scheme}/"
@@ -117,6 +134,11 @@ CASE = (
     Field("issued", "datetime", None, max_count=1),
     Field("modified", "datetime", None, max_count=1),
     Field("version", "text", None, max_count=1, max_length=50),
+    # issue 12: places and official notices
+    Field("municipality", "municipality", None, max_count=50, scheme="municipality"),
+    Field("region", "code", None, max_count=30, scheme="region"),
+    Field("nuts", "code", None, max_count=30, scheme="nuts"),
+    Field("noticeIdentifier", "node", None, max_count=20, node="Identifier"),
 )
 
 # Nested objects are checked through `sh:node`, and SHACL counts a value node with *any* result as
@@ -132,6 +154,7 @@ NODES: dict[str, tuple[Field, ...]] = {
     "Procedure": (
         Field("procedureType", "code", None, max_count=1, scheme="procurement-procedure-type"),
         Field("jointProcurement", "boolean", None, max_count=1),
+        Field("innovativeAcquisition", "code", None, max_count=4, scheme="innovative-acquisition"),
     ),
     "MonetaryValue": (
         Field("amount", "amount", "Violation", max_count=1),
@@ -159,6 +182,12 @@ NODES: dict[str, tuple[Field, ...]] = {
         Field("fullName", "text", None, max_count=1, max_length=PLAIN_TEXT_MAX),
         Field("email", "email", None, max_count=1),
         Field("phone", "phone", None, max_count=1),
+    ),
+    # An official notice identifier; its format per scheme is one node-level rule (build.py).
+    "Identifier": (
+        Field("identifierScheme", "text", "Violation", max_count=1, max_length=50),
+        Field("notation", "text", "Violation", max_count=1, max_length=200),
+        Field("url", "url", None, max_count=1),
     ),
 }
 

@@ -31,6 +31,8 @@ REGISTRY_ONTOLOGY_IRI = "https://w3id.org/stafett/ns/registry"
 CONCEPT_BASE = "https://w3id.org/stafett/concept/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 CPV_SCHEME = "http://data.europa.eu/cpv/cpv"
+PLACE_BASE = "https://w3id.org/stafett/place/"
+NUTS_SCHEME = "http://data.europa.eu/nuts/code"
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
 
 # JSON key -> SKOS concept scheme IRI. A key's scoped `@vocab` in the context is this IRI plus "/"
@@ -50,6 +52,11 @@ SCHEMES = MappingProxyType({
     "programme": EU_AUTHORITY + "eu-programme",
     "legalType": EU_AUTHORITY + "buyer-legal-type",
     "cpv": CPV_SCHEME,
+    # places (issue 12): Stafett's union schemes of the official Nordic codes, and NUTS
+    "municipality": PLACE_BASE + "municipality",
+    "region": PLACE_BASE + "region",
+    "nuts": NUTS_SCHEME,
+    "innovativeAcquisition": EU_AUTHORITY + "innovative-acquisition",  # eForms BT-776, on `procedure`
 })
 # The schemes Stafett defines itself (one file each in vocabulary/concepts/).
 PROJECT_SCHEMES = MappingProxyType({k: v for k, v in SCHEMES.items() if v.startswith(CONCEPT_BASE)})
@@ -104,7 +111,8 @@ def concept_quads() -> tuple[ox.Quad, ...]:
 
 @cache
 def reference_quads() -> tuple[ox.Quad, ...]:
-    """The shipped EU authority tables (with CPV) and Stafett's added Icelandic labels."""
+    """The shipped EU authority tables (with CPV), Stafett's added Icelandic labels and the Nordic
+    place schemes (municipalities, regions, NUTS)."""
     return _parse_files("reference", ".ttl")
 
 

@@ -32,7 +32,7 @@ RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 NODE_SET = frozenset({"id", "publisher", "issued", "modified", "version"})
 # Keys with neither @type nor @container take a plain JSON string (the others take an object).
-STRING_KEYS = frozenset({"orgNumber", "fullName", "version"})
+STRING_KEYS = frozenset({"orgNumber", "fullName", "version", "identifierScheme", "notation"})
 LIST_ALL_BELOW = 30  # reference tables smaller than this are listed code by code
 # For the big tables, the codes Nordic publishers need most (all codes are valid).
 COMMON_CODES = {
@@ -41,6 +41,9 @@ COMMON_CODES = {
     "currency": ("SEK", "NOK", "DKK", "EUR", "ISK"),
     "programme": ("HORIZONEU", "H2020", "ERDF_2021", "DIGITALEU", "LIFE_2021"),
     "cpv": ("48000000", "72000000", "73000000", "34144900", "90511000", "85100000"),
+    "municipality": ("SE-0180", "SE-1480", "NO-0301", "NO-4601", "IS-RKV"),
+    "region": ("SE-01", "SE-14", "NO-03", "NO-46", "DK-1084", "FI-18", "IS-1"),
+    "nuts": ("SE110", "SE232", "NO081", "NO0A2", "DK011", "FI1B1", "IS001"),
 }
 
 # Plain-words meaning of keys that map to standard terms (the standards define the terms themselves).
@@ -82,6 +85,15 @@ STANDARD_KEYS = {
     "MonetaryValue": "An amount of money in a currency (eProcurement Ontology).",
     "Document": "A document about the case.",
     "Contact": "A contact point (vCard).",
+    # issue 12: places and official notices
+    "nuts": "NUTS regions (2021 or 2024 edition) the case concerns, e.g. `SE110` (ePO).",
+    "Identifier": "An identifier in a named scheme (ADMS).",
+    "noticeIdentifier": "Official notices of the case's procurement: objects with `identifierScheme`, "
+                        "`notation` and optionally `url` "
+                        "(see [Official notice identifiers](#notice-identifiers)).",
+    "identifierScheme": "The scheme of a `noticeIdentifier`: `ted`, `eforms-procedure`, `doffin`, `hilma`, "
+                        "`se-annonsdatabas` or `ocds` (ePO).",
+    "notation": "The identifier itself, as the scheme writes it (e.g. `00123456-2024`).",
 }
 
 INTRO = """\
@@ -327,6 +339,103 @@ def reference_scheme_section(key: str, scheme: str, reference: dict) -> list[str
     return [*lines, ""]
 
 
+PLACE_KEYS = frozenset({"municipality", "region", "nuts"})
+PLACE_NOTES = {
+    "municipality": "Codes are the official municipality codes with the ISO 3166-1 country prefix: "
+                    "Swedish kommunkod (`SE-0180`, 290 shipped), Norwegian kommunenummer of the 2024 "
+                    "division (`NO-0301`, 357 shipped), Icelandic sveitarfélög by their ISO 3166-2 code "
+                    "(`IS-RKV`, 64 shipped). No openly licensed list with names was found for Danish "
+                    "kommunekoder, Finnish kuntanumerot or Icelandic sveitarfélagsnúmer: those are accepted "
+                    "by their format only (`DK-` + 3 digits, e.g. `DK-101`; `FI-` + 3 digits, e.g. `FI-091`; "
+                    "`IS-` + 4 digits, e.g. `IS-0000`), with no name, and the shapes cannot tell a retired "
+                    "or unused number from a real one. Each municipality has `skos:broader` its region.",
+    "region": "Swedish län (`SE-01`, länskod), Norwegian fylker of 2024 (`NO-03`, fylkesnummer), Danish "
+              "regions (`DK-1084`, regionskode), Finnish maakunnat (`FI-18`, maakuntanumero; Finnish "
+              "names only, the source has no Swedish ones) and Icelandic landshlutar (`IS-1`). Each "
+              "region says its NUTS unit with `skos:exactMatch` (or `skos:broadMatch` where the NUTS "
+              "unit is larger).",
+    "nuts": "NUTS 2021 and 2024, levels 0–3, of SE, NO, DK, FI and IS (the EU IRIs "
+            "`http://data.europa.eu/nuts/code/<code>`), with `skos:broader`. Codes of other countries "
+            "are refused.",
+}
+
+
+def place_scheme_section(key: str, scheme: str, reference: dict) -> list[str]:
+    members = sorted(s for s, p in reference.items() if (scheme, None) in p[SKOS + "inScheme"])
+    lines = [f"### Places: `{key}`" + f' <a id="{_anchor(key)}"></a>', "",
+             f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/` (sources and "
+             f"licences in its README). {PLACE_NOTES[key]} Some codes:", "",
+             "| Code | Name |", "|---|---|"]
+    for iri in (f"{scheme}/{code}" for code in COMMON_CODES[key]):
+        names = ", ".join(f"{v} ({lang})" for v, lang in reference[iri][SKOS + "prefLabel"])
+        lines.append(f"| `{_in_lang(reference[iri][SKOS + 'notation'], None)}` | {names} |")
+    return [*lines, ""]
+
+
+def notice_section() -> list[str]:
+    from stafett.vocabulary.notices import NOTICE_SCHEMES
+
+    lines = ['### Official notice identifiers <a id="notice-identifiers"></a>', "",
+             "A `noticeIdentifier` is an `adms:Identifier` with `identifierScheme` (`epo:hasScheme`) and "
+             "`notation` (`skos:notation`); the shapes check the notation's format for its scheme. The "
+             "node's case page links each one: to the address below, or to the identifier's own `url` "
+             "where no address can be made from the identifier alone.", "",
+             "| `identifierScheme` | What | Format (regular expression) | Example | Link |",
+             "|---|---|---|---|---|"]
+    for name, scheme in NOTICE_SCHEMES.items():
+        link = f"`{scheme.link}`" if scheme.link else "the identifier's `url`"
+        pattern = scheme.pattern.replace("|", "\\|")
+        lines.append(f"| `{name}` | {scheme.label} | `{pattern}` | `{scheme.example}` | {link} |")
+    return [*lines, ""]
+
+
+# Kept as text so the docs show it as a person writes it; tests/shapes/test_places_and_notices.py
+# checks that it is valid.
+PLACES_AND_NOTICES_EXAMPLE = """\
+{"@context": "https://w3id.org/stafett/context/v1",
+ "type": "Case",
+ "title": {"sv": "Gemensam upphandling av digital nattillsyn"},
+ "summary": {"sv": "Fyra kommuner i Kronoberg upphandlade digital nattillsyn tillsammans."},
+ "status": "tendering",
+ "country": "SWE",
+ "language": ["SWE"],
+ "buyer": [{"name": {"sv": "Växjö kommun"}, "country": "SWE"}],
+ "municipality": ["SE-0780", "SE-0764", "SE-0781", "SE-0763"],
+ "region": ["SE-07"],
+ "nuts": ["SE212"],
+ "procedure": {"procedureType": "open", "jointProcurement": true, "innovativeAcquisition": ["proc-innov"]},
+ "noticeIdentifier": [
+   {"identifierScheme": "ted", "notation": "00123456-2024"},
+   {"identifierScheme": "eforms-procedure", "notation": "1e86a664-ae3c-41eb-8529-0242ac130003"}]}
+"""
+HOWTO_ROWS = (
+    ("which municipalities it concerns",
+     '`"municipality": ["SE-0780"]`: the official code with its country prefix'),
+    ("which region (län, fylke, region, maakunta, landshluti)", '`"region": ["SE-07"]`'),
+    ("the NUTS region of the notice (place of performance)", '`"nuts": ["SE212"]`'),
+    ("its TED notice", '`"noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456-2024"}]`'),
+    ("its eForms procedure identifier (BT-04)",
+     '`{"identifierScheme": "eforms-procedure", "notation": "<uuid>"}`'),
+    ("its Doffin, Hilma or Swedish advertising database notice",
+     '`{"identifierScheme": "doffin", "notation": "2024-012345"}`; `hilma` and `se-annonsdatabas` '
+     'likewise, with the notice\'s `url`'),
+    ("its OCDS process", '`{"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001"}`'),
+    ("what made it innovative, as the notice says (BT-776)",
+     '`"procedure": {"innovativeAcquisition": ["rd-act"]}`'),
+    ("everything a notice already says", "`stafett node import-notice notice.xml --out case.jsonld` "
+                                         "(docs/node.md lists every mapped field)"),
+)
+
+
+def places_and_notices_howto() -> list[str]:
+    lines = ['### How to say it: places and official notices <a id="howto-places-notices"></a>', "",
+             "Before vocabulary 1.1 a case could name neither the official notice of its procurement (TED, "
+             "Doffin, Hilma, the Swedish advertising databases) nor the municipality or region it concerns "
+             "beyond the country. Now:", "", "| The record says | Write |", "|---|---|"]
+    lines += [f"| {what} | {how} |" for what, how in HOWTO_ROWS]
+    return [*lines, "", "```json", PLACES_AND_NOTICES_EXAMPLE.rstrip(), "```", ""]
+
+
 def render() -> str:
     """The whole of docs/vocabulary.md as text (deterministic, so --check can compare it)."""
     context = context_document()["@context"]
@@ -337,8 +446,12 @@ def render() -> str:
     for key, scheme in SCHEMES.items():
         if scheme.startswith(CONCEPT_BASE):
             parts += project_scheme_section(key, scheme, concepts)
+        elif key in PLACE_KEYS:
+            parts += place_scheme_section(key, scheme, reference)
         else:
             parts += reference_scheme_section(key, scheme, reference)
+    parts += notice_section()
+    parts += places_and_notices_howto()
     parts += classes_and_properties_section(ontology)
     parts += registry_section(_index(registry_ontology_quads()))
     return "\n".join(parts).rstrip() + "\n"

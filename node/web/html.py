@@ -15,6 +15,7 @@ import jinja2
 import orjson
 import pyoxigraph as ox
 from stafett.node.messages import best_language
+from stafett.vocabulary.notices import notice_display
 from stafett.vocabulary.terms import SKOS, term
 
 from stafett import vocabulary
@@ -98,6 +99,10 @@ def item(key: str, value, ctx) -> dict:
         chosen = best_language(value, lang, fallback)
         shown = value[chosen]
         return {"text": ", ".join(shown) if isinstance(shown, list) else shown, "lang": chosen}
+    if key == "noticeIdentifier" and isinstance(value, dict):  # one link per official notice
+        shown = notice_display(value)
+        href = safe_href(shown.get("href"))
+        return {"text": shown["text"], "href": href} if href else {"text": shown["text"]}
     if isinstance(value, dict):
         return {"rows": rows(value, ctx)}
     if key in vocabulary.SCHEMES and isinstance(value, str):

@@ -26,6 +26,13 @@ HOSTILE = {
     "contact": [{"fullName": "<img src=x onerror=alert(4)>", "email": "mailto:anna@vaxjo.example",
                  "phone": "javascript:alert(5)"}],
     "solution": [{"name": {"en": "Safe"}, "url": "data:text/html,<script>alert(6)</script>"}],
+    "municipality": ["SE-0780"],
+    "noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456-2024"},
+                         {"identifierScheme": "doffin", "notation": "2024-012345"},
+                         {"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001",
+                          "url": "javascript:alert(7)"},
+                         {"identifierScheme": "hilma", "notation": "2024-012345",
+                          "url": "https://www.hankintailmoitukset.fi/fi/public/procedure/1/enotice/12345/"}],
 }
 
 
@@ -107,3 +114,14 @@ def test_codes_show_as_labels_from_the_vocabulary_in_the_readers_language(node):
     sector = html.concept_labels()["https://w3id.org/stafett/concept/sector/transport"]
     assert sector["fi"] != sector["en"]
     assert f"<dd>{sector['fi']}</dd>" in page("fi") and f"<dd>{sector['en']}</dd>" in page("en")
+
+
+def test_official_notices_link_to_their_pages_and_places_show_their_names(node):
+    page = node.http.get("/case/hostile", headers={"Accept": "text/html", "Accept-Language": "sv"}).text
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page))
+    assert links["TED publication number: 00123456-2024"] == "https://ted.europa.eu/en/notice/-/detail/123456-2024"
+    assert links["Doffin reference (Norway): 2024-012345"] == "https://doffin.no/notices/2024-012345"
+    assert links["Hilma notice number (Finland): 2024-012345"].startswith("https://www.hankintailmoitukset.fi/")
+    # its javascript: url is not linked
+    assert "<dd>OCDS open contracting id (ocid): ocds-213czf-000-00001</dd>" in page
+    assert "<dd>Växjö</dd>" in page and "<dt>Kommuner</dt>" in page

@@ -39,6 +39,7 @@ def test_the_ontology_defines_the_expected_terms():
                 "adoptionNote", "innovationApproach", "sector", "effect", "adoptionRoute", "fundingType",
                 "buyer", "solution", "supplier", "procedure", "funding", "funder", "openForAdoption",
                 "openForPartners", "scaledUpFrom", "adoptedFrom", "adoptedBy"}
+    expected |= {"municipality", "region", "innovativeAcquisition"}  # issue 12
     assert {t[len(STF):] for t in TERMS} == expected
 
 
