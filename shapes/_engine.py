@@ -24,9 +24,10 @@ from typing import Protocol, cast
 
 import pyoxigraph as ox
 import rdflib
+from stafett.vocabulary import terms
 from stafett.vocabulary.rdflib_terms import graph_of
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = rdflib.Namespace(terms.SH)
 SHAPES_RESOURCE = "case-shapes.ttl"
 
 
