@@ -102,6 +102,8 @@ def property_shape(name: str, key: str, severity: str, constraints: list[str], t
 
 
 PRESENCE = {"Violation": "required", "Warning": "recommended", "Info": "optional"}
+# 1.1: a day, or only the year and month or the year when that is all a record says.
+PARTIAL_DATE = "sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYearMonth ] [ sh:datatype xsd:gYear ] )"
 LANG_IN = "sh:languageIn (" + " ".join(literal(t) for t in spec.TEXT_LANGUAGES) + ")"
 
 
@@ -129,7 +131,7 @@ def value_rules(field: spec.Field, codes: dict[str, list[str]]) -> list[tuple[st
         return [("node", [f"sh:node stfs:{field.node}Shape"], "nested", {})]
     single = {
         "cpv": (["sh:nodeKind sh:IRI", f"sh:pattern {literal(spec.PATTERNS['cpv'])}"], "cpv"),
-        "date": (["sh:datatype xsd:date", f"sh:pattern {literal(spec.PATTERNS['date'])}"], "date"),
+        "date": ([PARTIAL_DATE, f"sh:pattern {literal(spec.PATTERNS['date'])}"], "date"),
         "datetime": (["sh:datatype xsd:dateTime"], "datetime"),
         "amount": (["sh:datatype xsd:decimal", f"sh:pattern {literal(spec.PATTERNS['amount'])}",
                     "sh:minInclusive 0"], "amount"),
@@ -161,6 +163,27 @@ def field_shapes(owner: str, field: spec.Field, codes) -> tuple[list[str], str]:
     return names, "\n".join(parts)
 
 
+def one_of_constraints(rule: spec.OneOf) -> list[str]:
+    """sh:or over "this key is there" for each key, with the rule's severity and message."""
+    options = " ".join(f"[ sh:path <{term_iri(key)}> ; sh:minCount 1 ]" for key in rule.keys)
+    return [f"sh:or ( {options} )", f"sh:severity sh:{rule.severity}",
+            f"sh:message {messages(rule.message, keys=key_list(rule.keys))}"]
+
+
+def key_list(keys: tuple[str, ...]) -> str:
+    return ", ".join(f'"{key}"' for key in keys)
+
+
+def case_one_of_shapes() -> list[str]:
+    """Case-level one-of rules as their own node shapes (each needs its own severity and message)."""
+    blocks = []
+    for rule in spec.ONE_OF.get("Case", ()):
+        body = "".join(f"    {c} ;\n" for c in one_of_constraints(rule))
+        blocks.append(f"stfs:Case-{'-or-'.join(rule.keys)} a sh:NodeShape ;\n    sh:targetClass stf:Case ;\n"
+                      + body.rstrip(" ;\n") + " .\n")
+    return blocks
+
+
 def node_shape(owner: str, fields: tuple[spec.Field, ...], codes, target: str | None = None,
                extra: Sequence[str] = (), extra_text: str = "") -> str:
     names, parts = [], []
@@ -178,13 +201,12 @@ def node_shape(owner: str, fields: tuple[spec.Field, ...], codes, target: str | 
 
 def shapes_turtle(codes: dict[str, list[str]]) -> str:
     case = node_shape("Case", spec.CASE, codes, target="stf:Case")
-    blocks = [PREFIXES, HEADER, case]
+    blocks = [PREFIXES, HEADER, case, *case_one_of_shapes()]
     for owner, fields in spec.NODES.items():
-        extra = []
-        if owner == "Contact":
-            extra = [f"sh:or ( [ sh:path <{term_iri('email')}> ; sh:minCount 1 ] "
-                     f"[ sh:path <{term_iri('phone')}> ; sh:minCount 1 ] )",
-                     "sh:severity sh:Violation", f"sh:message {messages('reachable')}"]
+        rules = spec.ONE_OF.get(owner, ())
+        # A nested shape has one severity and one message, so it carries at most one one-of rule.
+        assert len(rules) <= 1 and all(r.severity == "Violation" for r in rules), owner
+        extra = one_of_constraints(rules[0]) if rules else []
         blocks.append(node_shape(owner, fields, codes, extra=extra))
     return "\n".join(blocks).rstrip() + "\n"
 
@@ -216,7 +238,9 @@ def item_schema(field: spec.Field, codes) -> dict:
                           {"type": "string", "pattern": spec.PATTERNS["amount"].replace("-?", "")}]}
     simple = {
         "cpv": {"type": "string", "pattern": "^[0-9]{8}$"},
-        "date": {"type": "string", "pattern": spec.PATTERNS["date"], "format": "date"},
+        # a day must be a real one (format), a year or year-month only well formed
+        "date": {"type": "string", "pattern": spec.PATTERNS["date"],
+                 "anyOf": [{"pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"}, {"format": "date"}]},
         "datetime": {"type": "string",
                      "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
                                 r"(Z|[+-][0-9]{2}:[0-9]{2})?$"},
@@ -249,24 +273,44 @@ def field_schema(field: spec.Field, codes) -> dict:
     return {"anyOf": [item, array]}  # JSON-LD reads a single value where a list is allowed
 
 
-def object_schema(fields: tuple[spec.Field, ...], codes, title: str) -> dict:
-    return {"title": title, "type": "object",
-            "required": [f.key for f in fields if f.presence == "Violation"],
-            "properties": {"id": {"type": "string"}, "type": {"type": "string"}}
-            | {f.key: field_schema(f, codes) for f in fields}}
+def object_schema(fields: tuple[spec.Field, ...], codes, title: str, owner: str) -> dict:
+    schema = {"title": title, "type": "object",
+              "required": [f.key for f in fields if f.presence == "Violation"],
+              "properties": {"id": {"type": "string"}, "type": {"type": "string"}}
+              | {f.key: field_schema(f, codes) for f in fields}}
+    by_key = {f.key: f for f in fields}
+    one_of = [one_of_schema(rule, by_key) for rule in spec.ONE_OF.get(owner, ())
+              if rule.severity == "Violation"]
+    if len(one_of) == 1:
+        schema["anyOf"] = one_of[0]
+    elif one_of:
+        schema["allOf"] = [{"anyOf": alternatives} for alternatives in one_of]
+    return schema
+
+
+def one_of_schema(rule: spec.OneOf, by_key: dict[str, spec.Field]) -> list[dict]:
+    """One alternative per key: the key is there and not empty (an empty map or list gives no triple).
+
+    `properties` beside `required`: ajv's strict mode wants each required key defined in the same
+    subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
+    """
+    def present(key: str) -> dict:
+        field = by_key[key]
+        if field.kind in ("lang", "keywords"):
+            return {"not": {"const": {}}}
+        return {"not": {"const": []}} if field.max_count != 1 else True
+
+    return [{"properties": {key: present(key)}, "required": [key]} for key in rule.keys]
 
 
 def json_schema(codes: dict[str, list[str]]) -> dict:
-    case = object_schema(spec.CASE, codes, "Stafett case")
+    case = object_schema(spec.CASE, codes, "Stafett case", "Case")
     case["required"] = ["@context", "type", *case["required"]]
     case["properties"] = {"@context": {"enum": sorted(KNOWN_CONTEXT_URLS)},
                           "id": {"type": "string"},  # minted by the node; SHACL does not check it either
                           "type": {"const": "Case"}} | {k: v for k, v in case["properties"].items()
                                                        if k not in ("id", "type")}
-    defs = {owner: object_schema(fields, codes, owner) for owner, fields in spec.NODES.items()}
-    # `properties` beside `required`: ajv's strict mode wants each required key defined in the same
-    # subschema (strictRequired), and it does not look into the parent's properties from an anyOf.
-    defs["Contact"]["anyOf"] = [{"properties": {key: True}, "required": [key]} for key in ("email", "phone")]
+    defs = {owner: object_schema(fields, codes, owner, owner) for owner, fields in spec.NODES.items()}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://w3id.org/stafett/schema/case.schema.json",
             "description": f"A Stafett case in plain JSON-LD (\"@context\": \"{CONTEXT_URL}\"). "

@@ -28,14 +28,16 @@ PLAIN_TEXT_MAX = 300
 
 # The project's own schemes (fixed codes shared by all helpers).
 STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
+    # 1.1 adds contract-awarded and completed (codes are only ever added, never renamed).
     "case-status": ("needs-analysis", "market-dialogue", "tendering", "development", "pilot",
-                    "implemented", "scaled-up", "adopted-by-others", "discontinued"),
+                    "implemented", "scaled-up", "adopted-by-others", "discontinued",
+                    "contract-awarded", "completed"),
     "innovation-approach": ("pcp", "ppi", "innovation-partnership", "competitive-dialogue",
                             "competitive-negotiation", "market-dialogue", "functional-requirements",
                             "design-contest", "innovation-competition", "testbed"),
     "sector": ("health-social-care", "education", "it-digitalisation", "environment-climate", "transport",
                "energy", "construction-housing", "public-administration", "water-waste", "culture-leisure",
-               "public-safety", "food-meals"),
+               "public-safety", "food-meals", "transport-infrastructure", "research"),
     "outcome-type": ("cost-savings", "quality-improvement", "time-savings", "environmental-benefit",
                      "work-environment", "accessibility", "new-market", "scaled-solution", "knowledge-gained",
                      "no-measurable-effect"),
@@ -62,7 +64,8 @@ class Field:
     """One JSON key of an object, and what its values may be.
 
     kind: lang (language map of texts), keywords (language map of word lists), code (a concept from
-    `scheme`), cpv, date, datetime, amount, boolean, email, phone, url, text (plain string),
+    `scheme`), cpv, date (xsd:date; since 1.1 also xsd:gYearMonth or xsd:gYear), datetime,
+    amount, boolean, email, phone, url, text (plain string),
     node (a nested object described by `node`).
     presence: severity when the key is missing (None = silently optional); minimum count 1.
     """
@@ -82,7 +85,7 @@ def lang(key, presence=None, max_length=LONG_TEXT_MAX):
 
 CASE = (
     lang("title", "Violation", TITLE_MAX),
-    lang("summary", "Warning"),
+    lang("summary", "Warning"),  # one of summary/need is required (ONE_OF below)
     lang("need", "Warning"),
     lang("outcome", "Warning"),
     lang("lessonsLearned", "Warning"),
@@ -90,13 +93,15 @@ CASE = (
     lang("riskSharing"),
     lang("adoptionNote"),
     Field("keyword", "keywords", "Info", max_count=50, max_length=KEYWORD_MAX),
-    Field("status", "code", "Violation", max_count=1, scheme="case-status"),
+    # 1.1: optional; a stage is recommended as status or milestones (ONE_OF), the current one derived.
+    Field("status", "code", None, max_count=1, scheme="case-status"),
     Field("innovationApproach", "code", "Warning", max_count=10, scheme="innovation-approach"),
-    Field("sector", "code", "Warning", max_count=12, scheme="sector"),
+    Field("sector", "code", "Warning", max_count=14, scheme="sector"),
     Field("effect", "code", "Info", max_count=10, scheme="outcome-type"),
     Field("adoptionRoute", "code", None, max_count=6, scheme="adoption-route"),
     Field("country", "code", "Violation", max_count=1, scheme="country"),
-    Field("language", "code", "Violation", max_count=10, scheme="language"),
+    # 1.1: optional; derived from the language tags of the texts when absent (vocabulary.languages).
+    Field("language", "code", None, max_count=10, scheme="language"),
     Field("cpv", "cpv", "Info", max_count=20),
     Field("buyer", "node", "Violation", max_count=50, node="Organization"),
     Field("publisher", "node", None, max_count=1, node="Organization"),
@@ -104,6 +109,8 @@ CASE = (
     Field("solution", "node", None, max_count=10, node="Solution"),
     Field("cost", "node", "Info", max_count=1, node="MonetaryValue"),
     Field("funding", "node", "Info", max_count=20, node="Funding"),
+    # 1.1: stages with the date each was reached (adms:status + dct:date on a plain object).
+    Field("milestone", "node", None, max_count=20, node="Milestone"),
     Field("startDate", "date", None, max_count=1),
     Field("endDate", "date", None, max_count=1),
     Field("openForAdoption", "boolean", None, max_count=1),
@@ -135,20 +142,24 @@ NODES: dict[str, tuple[Field, ...]] = {
     ),
     "MonetaryValue": (
         Field("amount", "amount", "Violation", max_count=1),
-        Field("currency", "code", "Violation", max_count=1, scheme="currency"),
+        Field("currency", "code", None, max_count=1, scheme="currency"),  # 1.1: optional
     ),
     "Funding": (
-        Field("fundingType", "code", "Violation", max_count=1, scheme="funding-type"),
+        Field("fundingType", "code", None, max_count=1, scheme="funding-type"),  # 1.1: optional
         Field("funder", "node", None, max_count=1, node="Organization"),
         Field("amount", "amount", None, max_count=1),
         Field("currency", "code", None, max_count=1, scheme="currency"),
         Field("programme", "code", None, max_count=1, scheme="eu-programme"),
     ),
     "Solution": (
-        lang("name", "Violation", TITLE_MAX),
+        lang("name", None, TITLE_MAX),  # 1.1: optional (ONE_OF)
         lang("summary"),
         Field("url", "url", None, max_count=1),
         Field("supplier", "node", None, max_count=50, node="Organization"),
+    ),
+    "Milestone": (
+        Field("status", "code", "Violation", max_count=1, scheme="case-status"),
+        Field("date", "date", None, max_count=1),
     ),
     "Document": (
         Field("url", "url", "Violation", max_count=1),
@@ -162,6 +173,27 @@ NODES: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """At least one of `keys` must be given (SHACL sh:or; JSON Schema anyOf of `required` when the
+    severity is Violation, SHACL-only otherwise). `message` names a template of shapes/messages.py."""
+
+    keys: tuple[str, ...]
+    severity: str
+    message: str
+
+
+# Per object (`Case` or a NODES name). Nested objects hold Violation-level rules only (see NODES).
+ONE_OF: dict[str, tuple[OneOf, ...]] = {
+    "Case": (OneOf(("summary", "need"), "Violation", "one_of"),
+             OneOf(("status", "milestone"), "Warning", "stage_tip")),
+    "Contact": (OneOf(("email", "phone"), "Violation", "reachable"),),
+    "Funding": (OneOf(("fundingType", "funder", "amount", "programme"), "Violation", "one_of"),),
+    "Solution": (OneOf(("name", "summary", "url", "supplier"), "Violation", "one_of"),),
+}
+
 # Patterns shared by SHACL (sh:pattern, XPath regex flavour) and JSON Schema (ECMA flavour); kept
 # to the common subset of both.
 PATTERNS = {
@@ -170,7 +202,8 @@ PATTERNS = {
     "email": r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$",
     "phone": r"^tel:\+?[0-9][0-9 ()-]{2,30}$",
     "cpv": "^" + CPV_BASE.replace(".", r"\.") + r"[0-9]{8}$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    # 1.1: a year, a year and month, or a day (xsd:gYear, xsd:gYearMonth, xsd:date)
+    "date": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-[0-9]{2})?)?$",
     "amount": r"^-?[0-9]+(\.[0-9]+)?$",  # the sign is left to sh:minInclusive for a clearer message
     "nonblank": r"\S",
 }

@@ -10,7 +10,7 @@ from vocab_support import RDF_TYPE, epo_declared, index, term_definitions, term_
 # DCAT 3, ADMS, FOAF, ORG, PROV-O, vCard 4). A term outside these lists is a typo or an invention.
 STANDARD_TERMS = {
     "http://purl.org/dc/terms/": {"title", "description", "type", "publisher", "identifier", "spatial",
-                                  "language", "relation", "issued", "modified", "subject"},
+                                  "language", "relation", "issued", "modified", "subject", "date"},
     "http://www.w3.org/ns/dcat#": {"keyword", "startDate", "endDate", "landingPage", "contactPoint",
                                    "version", "Resource"},
     "http://www.w3.org/ns/adms#": {"status"},
