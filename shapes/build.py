@@ -225,6 +225,17 @@ def text_item(max_length: int | None) -> dict:
     return item | ({"maxLength": max_length} if max_length is not None else {})
 
 
+# A day must be a real one (format), a year or year-month only well formed. Also accepted: the
+# explicit JSON-LD value object a stock JSON-LD processor needs for a year or year-month (the
+# context coerces date keys to xsd:date; Stafett's parser writes this object itself, see
+# vocabulary/jsonld.py `typed_value`).
+DATE_TEXT = {"type": "string", "pattern": spec.PATTERNS["date"],
+             "anyOf": [{"pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"}, {"format": "date"}]}
+DATE_SCHEMA = {"anyOf": [DATE_TEXT, {
+    "type": "object", "required": ["@value", "@type"], "additionalProperties": False,
+    "properties": {"@value": DATE_TEXT, "@type": {"enum": ["xsd:date", "xsd:gYearMonth", "xsd:gYear"]}}}]}
+
+
 def item_schema(field: spec.Field, codes) -> dict:
     kind = field.kind
     if kind == "code":
@@ -238,9 +249,7 @@ def item_schema(field: spec.Field, codes) -> dict:
                           {"type": "string", "pattern": spec.PATTERNS["amount"].replace("-?", "")}]}
     simple = {
         "cpv": {"type": "string", "pattern": "^[0-9]{8}$"},
-        # a day must be a real one (format), a year or year-month only well formed
-        "date": {"type": "string", "pattern": spec.PATTERNS["date"],
-                 "anyOf": [{"pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"}, {"format": "date"}]},
+        "date": DATE_SCHEMA,
         "datetime": {"type": "string",
                      "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
                                 r"(Z|[+-][0-9]{2}:[0-9]{2})?$"},

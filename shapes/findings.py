@@ -34,7 +34,7 @@ DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 DCT_SPATIAL = "http://purl.org/dc/terms/spatial"
 COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
 # The keys whose values are organisations (an orgNumber is checked only there).
-ORGANISATION_KEYS = frozenset({"buyer", "publisher", "supplier", "funder"})
+ORGANISATION_KEYS = frozenset({"buyer", "publisher", "supplier", "funder", "organization"})
 
 
 @cache

@@ -45,6 +45,9 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
                      "research-council", "nordic-cooperation", "private-co-funding", "other"),
     "adoption-route": ("framework-call-off", "join-next-procurement", "open-source", "licence-agreement",
                        "reuse-documents", "new-procurement"),
+    # 1.1: what an organisation did in the case (see vocabulary/concepts/participant-role.ttl)
+    "participant-role": ("lead-buyer", "participating-buyer", "follower", "awarded-supplier", "subcontractor",
+                         "coordinator", "research-partner", "legal-adviser", "facilitator", "partner"),
     "document-type": ("notice", "tender-documents", "specification", "report", "evaluation", "contract",
                       "presentation", "video", "web-page"),
 }
@@ -105,6 +108,10 @@ CASE = (
     Field("cpv", "cpv", "Info", max_count=20),
     Field("buyer", "node", "Violation", max_count=50, node="Organization"),
     Field("publisher", "node", None, max_count=1, node="Organization"),
+    # 1.1: every organisation with its role (prov:qualifiedAttribution), and the projects or
+    # programmes the case is part of (dct:isPartOf an epo:Project with its own funding).
+    Field("participant", "node", None, max_count=100, node="Participant"),
+    Field("partOf", "node", None, max_count=5, node="Project"),
     Field("procedure", "node", None, max_count=1, node="Procedure"),
     Field("solution", "node", None, max_count=10, node="Solution"),
     Field("cost", "node", "Info", max_count=1, node="MonetaryValue"),
@@ -156,6 +163,17 @@ NODES: dict[str, tuple[Field, ...]] = {
         lang("summary"),
         Field("url", "url", None, max_count=1),
         Field("supplier", "node", None, max_count=50, node="Organization"),
+    ),
+    "Participant": (
+        Field("organization", "node", "Violation", max_count=1, node="Organization"),
+        Field("role", "code", "Violation", max_count=3, scheme="participant-role"),
+        Field("date", "date", None, max_count=1),  # when it joined (a follower's, say)
+    ),
+    "Project": (
+        lang("name", "Violation", TITLE_MAX),
+        lang("summary"),
+        Field("url", "url", None, max_count=1),
+        Field("funding", "node", None, max_count=20, node="Funding"),
     ),
     "Milestone": (
         Field("status", "code", "Violation", max_count=1, scheme="case-status"),

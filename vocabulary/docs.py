@@ -51,7 +51,8 @@ STANDARD_KEYS = {
     "summary": "A short description, one per language (a solution's `summary` likewise).",
     "keyword": "Search words, a list per language.",
     "status": "How far the case has come (optional since 1.1; on a `milestone`, the stage it reached).",
-    "date": "When a `milestone` was reached: YYYY-MM-DD, or YYYY-MM or YYYY when that is all that is known.",
+    "date": "When a `milestone` was reached or a `participant` joined: YYYY-MM-DD, or YYYY-MM or YYYY when "
+            "that is all that is known.",
     "documentType": "What kind of document a `document` entry is.",
     "procedureType": "The legal procurement procedure used (EU code, on `procedure`).",
     "country": "Country of the case or of an organisation (EU code, e.g. `SWE`).",
@@ -84,6 +85,14 @@ STANDARD_KEYS = {
     "Procedure": "A procurement procedure (eProcurement Ontology).",
     "MonetaryValue": "An amount of money in a currency (eProcurement Ontology).",
     "Document": "A document about the case.",
+    "participant": "An organisation that took part, with its `role`s (1.1): `{\"organization\": {…}, "
+                   "\"role\": [\"lead-buyer\"]}`; `date` says when it joined.",
+    "organization": "The organisation of a `participant`.",
+    "role": "What a `participant` did in the case (codes of `participant-role`).",
+    "partOf": "Projects or programmes the case belongs to (1.1): objects with `name`, `url`, `summary` and "
+              "their own `funding`, shared by all their cases.",
+    "Participant": "An organisation in a role in the case (PROV qualified attribution).",
+    "Project": "A project or programme that several cases can be part of (eProcurement Ontology).",
     "Contact": "A contact point (vCard).",
 }
 

@@ -24,7 +24,7 @@ from stafett.shapes import validate_document
 RDF_LANG_STRING = rdflib.RDF.langString
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # JSON Schema cannot count across the languages of a map, nor compare two dates: SHACL only.
-KNOWN_SHACL_ONLY = {"too-many-keywords", "start-after-end"}
+KNOWN_SHACL_ONLY = {"too-many-keywords", "start-after-end", "partial-start-after-end"}
 
 
 def expand(context: dict, curie: str) -> str:

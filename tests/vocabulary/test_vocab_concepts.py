@@ -30,6 +30,8 @@ FIXED_CODES = {
                       "reuse-documents new-procurement",
     "document-type": "notice tender-documents specification report evaluation contract presentation video "
                      "web-page",
+    "participant-role": "lead-buyer participating-buyer follower awarded-supplier subcontractor "  # 1.1
+                        "coordinator research-partner legal-adviser facilitator partner",
 }
 
 
