@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from typing import cast
 
 import pyoxigraph as ox
 from stafett.shapes._engine import EngineResult
@@ -119,8 +120,9 @@ def date_order_findings(quads: list[ox.Quad], lang: str, source: str | None) -> 
     spans: dict[str, dict[str, list[tuple[tuple[date, date], str]]]] = {}
     for quad in quads:
         if quad.predicate.value in (START_DATE, END_DATE) and (span := date_span(quad.object)):
+            lexical = cast(ox.Literal, quad.object).value  # date_span is None for anything else
             spans.setdefault(node_id(quad.subject), {}).setdefault(quad.predicate.value, []).append(
-                (span, quad.object.value))
+                (span, lexical))
     findings = []
     for subject, found in sorted(spans.items()):
         starts, ends = found.get(START_DATE, []), found.get(END_DATE, [])
@@ -159,9 +161,9 @@ def org_number_findings(quads: list[ox.Quad], lang: str, source: str | None) -> 
     return findings
 
 
-def key_chain(node, parents) -> list[tuple[str, object]]:
+def key_chain(node, parents) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
     """[(JSON key, the subject holding it), ...] from the case down to `node` (cycles stop the walk)."""
-    chain: list[tuple[str, object]] = []
+    chain: list[tuple[str, ox.NamedNode | ox.BlankNode]] = []
     seen = set()
     while node in parents and node not in seen:
         seen.add(node)

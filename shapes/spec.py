@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The version of the rules (written into case-shapes.ttl and case.schema.json, stated in
+# docs/vocabulary.md with the change log). 1.1 only relaxes 1.0 and adds keys.
+SHAPES_VERSION = "1.1"
+
 CONCEPT_BASE = "https://w3id.org/stafett/concept/"
 AUTHORITY_BASE = "http://publications.europa.eu/resource/authority/"
 CPV_BASE = "http://data.europa.eu/cpv/cpv/"
