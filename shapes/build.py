@@ -235,9 +235,15 @@ def text_item(max_length: int | None) -> dict:
 # vocabulary/jsonld.py `typed_value`).
 DATE_TEXT = {"type": "string", "pattern": spec.PATTERNS["date"],
              "anyOf": [{"pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$"}, {"format": "date"}]}
-DATE_SCHEMA: dict = {"anyOf": [DATE_TEXT, {
-    "type": "object", "required": ["@value", "@type"], "additionalProperties": False,
-    "properties": {"@value": DATE_TEXT, "@type": {"enum": ["xsd:date", "xsd:gYearMonth", "xsd:gYear"]}}}]}
+DATE_VALUE_FORMS = {
+    "xsd:gYear": {"type": "string", "pattern": "^[0-9]{4}$"},
+    "xsd:gYearMonth": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+    "xsd:date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
+}
+DATE_SCHEMA: dict = {"anyOf": [DATE_TEXT] + [
+    {"type": "object", "required": ["@value", "@type"], "additionalProperties": False,
+     "properties": {"@value": value, "@type": {"const": datatype}}}
+    for datatype, value in DATE_VALUE_FORMS.items()]}
 
 
 def item_schema(field: spec.Field, codes) -> dict:
