@@ -196,7 +196,6 @@ NODES: dict[str, tuple[Field, ...]] = {
 }
 
 
-
 @dataclass(frozen=True)
 class OneOf:
     """At least one of `keys` must be given (SHACL sh:or; JSON Schema anyOf of `required` when the

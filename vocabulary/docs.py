@@ -123,7 +123,12 @@ case the validator accepts without a warning:
    `modified` and `version`; you never write those.
 3. Add more as you learn it: `procedure`, `solution`, `funding`, `risks`, `riskSharing`,
    `openForAdoption`, `adoptionRoute`, `document`, and links to other cases (`scaledUpFrom`,
-   `adoptedFrom`, `adoptedBy`, `relatedCase`) — others learn most from these.
+   `adoptedFrom`, `adoptedBy`, `relatedCase`) — others learn most from these. Since 1.1 also
+   `milestone` (stages with dates), `participant` (organisations in roles) and `partOf` (the
+   project or programme).
+4. Write only what your source says. Only `title`, `country`, one of `summary`/`need` and a
+   `buyer` are required; a date may be just `"2023"` or `"2023-05"`; see
+   [Saying what real records say](#real-records).
 
 Every key below maps to an IRI; the `stf:` ones are defined in the Stafett ontology
 (`https://w3id.org/stafett/ns#`), all others are reused from W3C, DCMI and EU standards.
@@ -196,7 +201,7 @@ label with spaces, which 1.0 dropped unseen (it was never stored as written).
 
 The first published version.
 
-## Saying what real records say (1.1)
+## Saying what real records say (1.1) <a id="real-records"></a>
 
 35 real Nordic records were written in 1.0 and needed invented facts. How each gap is said now:
 
