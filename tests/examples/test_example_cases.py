@@ -172,7 +172,7 @@ def test_examples_use_each_construct_of_vocabulary_1_1(cases):
                  or any("awarded-supplier" in p["role"] for p in d.get("participant", []))) >= 5
     assert count(lambda d: "status" not in d) >= 4
     assert count(lambda d: "language" not in d) >= 4
-    assert count(lambda d: d.get("partOf")) >= 2
+    assert count(lambda d: d.get("partOf")) >= 5
     assert count(lambda d: {"transport-infrastructure", "research"} & set(d["sector"])) >= 3
     assert count(lambda d: any("fundingType" not in f for f in d["funding"])) >= 3
     assert count(lambda d: "currency" not in d["cost"]) >= 2
