@@ -20,7 +20,7 @@ from stafett.node.store import NodeStore
 from stafett.problems import Problem
 
 
-def init_node(data_dir: Path | str, base_url: str, org_name: dict[str, str], org_number: str,
+def init_node(data_dir: Path | str, base_url: str, org_name: dict[str, str], org_number: str | None,
               country: str, languages: tuple[str, ...] | list[str], *, contact_email: str | None = None,
               token_name: str = "editor", force: bool = False,  # noqa: S107 - a name, not a secret
               **options) -> tuple[NodeSettings, NodeStore, str]:

@@ -38,7 +38,8 @@ def add_init(commands) -> None:
     data_dir_arg(p)
     p.add_argument("--base-url", help="public base URL ending with '/', e.g. http://127.0.0.1:8100/")
     p.add_argument("--org-name", help="names per language: 'sv=Växjö kommun;en=Växjö Municipality'")
-    p.add_argument("--org-number", help="the organisation's registration number")
+    p.add_argument("--org-number", help="the organisation's registration number (optional; checked for SWE, "
+                                        "NOR, DNK, FIN and ISL)")
     p.add_argument("--country", help="EU country code, e.g. SWE, NOR, DNK, FIN, ISL")
     p.add_argument("--languages", help="publishing languages, e.g. sv,en")
     p.add_argument("--contact-email", help="contact address for the catalogue")
@@ -49,15 +50,33 @@ def add_init(commands) -> None:
 
 PROMPTS = (("base_url", "Public base URL", "http://127.0.0.1:8100/"),
            ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
-           ("org_number", "Organisation number", None),
+           ("org_number", "Organisation number (leave empty if you do not know it)", ""),
            ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
            ("languages", "Publishing languages", "sv,en"))
+
+
+OPTIONAL_PROMPTS = frozenset({"org_number"})
+
+
+def checked_org_number(number: str | None, country: str) -> str | None:
+    """The number as given, or None when empty; refuses one that fails its register's check digit."""
+    from stafett.shapes.orgnumbers import is_valid, register_name
+
+    if not number:
+        return None
+    if not is_valid(number, country):
+        raise SystemExit(f"stafett node init: --org-number {number!r} is not a valid "
+                         f"{register_name(country)} (format or check digit); copy it from the national "
+                         "register, or leave it out")
+    return number
 
 
 def ask_missing(values: dict) -> dict:
     """Prompt for required values not given as flags (only on a terminal)."""
     for key, question, default in PROMPTS:
         if values.get(key):
+            continue
+        if key in OPTIONAL_PROMPTS and not sys.stdin.isatty():
             continue
         if not sys.stdin.isatty():
             flag = "--" + key.replace("_", "-")
@@ -76,7 +95,8 @@ def run_init(args) -> int:
                           "languages": args.languages})
     data_dir = args.data_dir or Path(".")
     settings, _, token = init_node(
-        data_dir, values["base_url"], coerce("org_name", values["org_name"]), values["org_number"],
+        data_dir, values["base_url"], coerce("org_name", values["org_name"]),
+        checked_org_number(values["org_number"], values["country"].upper()),
         values["country"].upper(), coerce("languages", values["languages"]),
         contact_email=args.contact_email, token_name=args.token_name, force=args.force)
     print(f"node created in {settings.data_dir} for {settings.base_url}")

@@ -19,6 +19,9 @@ from stafett.vocabulary.terms import RDF_TYPE, XSD
 FIELD_ORDER = ("id", "type", "title", "summary", "need", "status")
 INTEGER = re.compile(r"^[+-]?\d+$")
 DIGITS = re.compile(r"(\d+)")
+# 1.1: a date key (coerced to xsd:date) also holds a year or a year-month. Those are written under
+# the short key as explicit value objects, which every JSON-LD processor reads the same way.
+PARTIAL_DATES = {XSD + "gYear": "xsd:gYear", XSD + "gYearMonth": "xsd:gYearMonth"}
 
 
 def compact_case(triples: list[ox.Triple], case_iri: str) -> dict:
@@ -80,6 +83,9 @@ def fits(term: Term, value, by_subject) -> bool:
         return isinstance(value, ox.Literal) and bool(value.language)
     if term.vocab is not None or term.coerce_id:
         return isinstance(value, ox.NamedNode) and value not in by_subject
+    if term.datatype == XSD + "date" and isinstance(value, ox.Literal) \
+            and value.datatype.value in PARTIAL_DATES:
+        return True
     if term.datatype:
         return isinstance(value, ox.Literal) and value.datatype.value == term.datatype and (
             term.datatype != XSD + "boolean" or value.value in ("true", "false"))
@@ -122,6 +128,8 @@ def literal_value(value: ox.Literal):
         return value.value == "true"
     if datatype in (XSD + "integer", XSD + "decimal") and INTEGER.match(value.value):
         return int(value.value)
+    if datatype in PARTIAL_DATES:
+        return {"@value": value.value, "@type": PARTIAL_DATES[datatype]}
     return value.value
 
 

@@ -24,6 +24,7 @@ from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult, format_time
 from stafett.shapes import validate_quads
 from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.vocabulary.languages import with_derived_language
 from stafett.vocabulary.terms import (
     DCAT_VERSION,
     DCT,
@@ -109,12 +110,14 @@ def stamp(triples, settings: NodeSettings, case_iri: str, issued: str, modified:
         ox.Triple(case, DCT_MODIFIED, ox.Literal(modified, datatype=XSD_DATETIME)),
         ox.Triple(case, DCAT_VERSION, ox.Literal(str(version))),  # DCAT: a plain text version label
         ox.Triple(publisher, RDF_TYPE, ORGANIZATION),
-        ox.Triple(publisher, DCT_IDENTIFIER, ox.Literal(settings.org_number)),
         ox.Triple(publisher, DCT_SPATIAL, ox.NamedNode(EU_COUNTRY + settings.country)),
     ]
+    if settings.org_number:  # optional: never a placeholder on every public case page
+        added.append(ox.Triple(publisher, DCT_IDENTIFIER, ox.Literal(settings.org_number)))
     added += [ox.Triple(publisher, FOAF_NAME, ox.Literal(name, language=lang))
               for lang, name in settings.org_name.items()]
-    return list(triples) + added
+    # 1.1: `language` is optional; derived from the texts' tags before the publisher's name is added
+    return with_derived_language(list(triples), case) + added
 
 
 def validate(prepared: Prepared, settings: NodeSettings, *, lang: str, version: int,

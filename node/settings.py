@@ -29,7 +29,7 @@ class NodeSettings:
     base_url: str
     data_dir: Path
     org_name: dict[str, str] = field(hash=False)  # dicts are not hashable; the rest is
-    org_number: str
+    org_number: str | None  # optional since vocabulary 1.1 (most records do not state it)
     country: str
     languages: tuple[str, ...]
     contact_email: str | None = None
@@ -81,7 +81,9 @@ SETTING_DOCS = {
     "base_url": "Public base URL, ending with '/'; case IRIs are <base_url>case/<slug>. Required.",
     "data_dir": "Folder holding node.sqlite3 and node.toml. Default: current folder.",
     "org_name": "Publishing organisation's name per language, e.g. {sv = 'Växjö kommun'}. Required.",
-    "org_number": "The organisation's national registration number. Required.",
+    "org_number": ("The organisation's national registration number (SE organisationsnummer, NO "
+                   "organisasjonsnummer, DK CVR, FI Y-tunnus, IS kennitala; `stafett node init` checks "
+                   "its check digit). Default: none (leave it out rather than type a placeholder)."),
     "country": "EU authority-table country code of the organisation, e.g. SWE. Required.",
     "languages": "BCP 47 tags the node publishes in, e.g. ['sv', 'en']. Required.",
     "contact_email": "Contact address shown in the catalogue. Default: none.",
@@ -104,7 +106,7 @@ SETTING_DOCS = {
     "extra": "Unknown keys from node.toml kept for other parts of the node. Default: empty.",
 }
 
-REQUIRED = ("base_url", "org_name", "org_number", "country", "languages")
+REQUIRED = ("base_url", "org_name", "country", "languages")
 
 
 def settings_error(key: str, expected: str, got=None) -> Problem:
@@ -119,8 +121,8 @@ def check_settings(s: NodeSettings) -> None:
     if not isinstance(s.org_name, dict) or not s.org_name or not all(
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in s.org_name.items()):
         raise settings_error("org_name", "a table of language tag -> non-empty name", s.org_name)
-    if not isinstance(s.org_number, str) or not s.org_number.strip():
-        raise settings_error("org_number", "a non-empty string", s.org_number)
+    if s.org_number is not None and (not isinstance(s.org_number, str) or not s.org_number.strip()):
+        raise settings_error("org_number", "a non-empty string, or left out", s.org_number)
     if not isinstance(s.country, str) or not re.fullmatch(r"[A-Z]{3}", s.country):
         raise settings_error("country", "a 3-letter EU country code such as SWE", s.country)
     if not s.languages or not all(isinstance(t, str) and LANGUAGE_TAG.match(t) for t in s.languages):
@@ -210,6 +212,7 @@ def load_settings(data_dir: Path | str | None = None, overrides: dict | None = N
         raise settings_error(missing[0], f"set in {data_dir / CONFIG_FILE} (run `stafett node init`), "
                              f"or as {ENV_PREFIX}{missing[0].upper()}")
     values.setdefault("extra", extra)
+    values.setdefault("org_number", None)
     return NodeSettings(**values)
 
 

@@ -11,10 +11,12 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from typing import cast
 
 import pyoxigraph as ox
 from stafett.shapes._engine import EngineResult
 from stafett.shapes.messages import pick, say
+from stafett.shapes.orgnumbers import is_valid, register_name
 from stafett.vocabulary.jsonld import context_document
 
 from stafett.problems import Finding
@@ -23,10 +25,17 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CASE_CLASS = "https://w3id.org/stafett/ns#Case"
 SHAPES_NS = "https://w3id.org/stafett/shapes#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_DATE = XSD + "date"
 START_DATE = "http://www.w3.org/ns/dcat#startDate"
 END_DATE = "http://www.w3.org/ns/dcat#endDate"
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PARTIAL = {XSD + "gYear": re.compile(r"([0-9]{4})"), XSD + "gYearMonth": re.compile(r"([0-9]{4})-([0-9]{2})")}
+DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+DCT_SPATIAL = "http://purl.org/dc/terms/spatial"
+COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
+# The keys whose values are organisations (an orgNumber is checked only there).
+ORGANISATION_KEYS = frozenset({"buyer", "publisher", "supplier", "funder", "organization"})
 
 
 @cache
@@ -72,7 +81,7 @@ def document_findings(quads: list[ox.Quad], lang: str, source: str | None) -> li
     if len(cases) > 1:
         findings.append(Finding("Violation", say("many_cases", lang, n=len(cases)), field="type",
                                 rule=SHAPES_NS + "Document-many-cases", source=source))
-    return findings + date_order_findings(quads, lang, source)
+    return findings + date_order_findings(quads, lang, source) + org_number_findings(quads, lang, source)
 
 
 def real_day(literal) -> date | None:
@@ -85,20 +94,86 @@ def real_day(literal) -> date | None:
         return None
 
 
+def date_span(literal) -> tuple[date, date] | None:
+    """(first day, last day) of a well-formed xsd:date, xsd:gYearMonth or xsd:gYear, else None.
+
+    A partial date is the whole period it names, so "2021" may start a case that ends "2021-03":
+    start and end are out of order only when the start's first day is after the end's last day."""
+    day = real_day(literal)
+    if day:
+        return day, day
+    pattern = PARTIAL.get(literal.datatype.value) if isinstance(literal, ox.Literal) else None
+    match = pattern.fullmatch(literal.value) if pattern else None
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2]) if match.lastindex == 2 else None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not 1 <= month <= 12:
+        return None
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution)
+    return date(year, month, 1), last
+
+
 def date_order_findings(quads: list[ox.Quad], lang: str, source: str | None) -> list[Finding]:
     """startDate must not be after endDate (per subject; compared only when both are real days)."""
-    days: dict[str, dict[str, list[date]]] = {}
+    spans: dict[str, dict[str, list[tuple[tuple[date, date], str]]]] = {}
     for quad in quads:
-        if quad.predicate.value in (START_DATE, END_DATE) and (day := real_day(quad.object)):
-            days.setdefault(node_id(quad.subject), {}).setdefault(quad.predicate.value, []).append(day)
+        if quad.predicate.value in (START_DATE, END_DATE) and (span := date_span(quad.object)):
+            lexical = cast(ox.Literal, quad.object).value  # date_span is None for anything else
+            spans.setdefault(node_id(quad.subject), {}).setdefault(quad.predicate.value, []).append(
+                (span, lexical))
     findings = []
-    for subject, found in sorted(days.items()):
+    for subject, found in sorted(spans.items()):
         starts, ends = found.get(START_DATE, []), found.get(END_DATE, [])
-        if starts and ends and min(starts) > max(ends):
+        if starts and ends and min(s[0][0] for s in starts) > max(e[0][1] for e in ends):
             findings.append(Finding("Violation", say("date_order", lang), focus_node=subject, path=START_DATE,
-                                    field="startDate", value=max(starts).isoformat(),
+                                    field="startDate", value=max(starts)[1],
                                     rule=SHAPES_NS + "Case-startDate-order", source=source))
     return findings
+
+
+def org_number_findings(quads: list[ox.Quad], lang: str, source: str | None) -> list[Finding]:
+    """A Warning for each organisation number that fails its national register's format or check digit.
+
+    The country is the organisation's own, else (for buyers and the publisher) the case's. A Warning,
+    not a Violation: a 1.0 document with a mistyped number stays valid, and the JSON Schema (which
+    cannot compute check digits) and SHACL keep giving one verdict."""
+    parents = {q.object: q for q in quads if not isinstance(q.object, ox.Literal)}
+    countries = {q.subject: q.object.value.removeprefix(COUNTRY_BASE) for q in quads
+                 if q.predicate.value == DCT_SPATIAL and isinstance(q.object, ox.NamedNode)}
+    findings = []
+    for quad in quads:
+        if quad.predicate.value != DCT_IDENTIFIER or not isinstance(quad.object, ox.Literal):
+            continue
+        chain = key_chain(quad.subject, parents)
+        if not chain or chain[-1][0] not in ORGANISATION_KEYS:
+            continue
+        country = countries.get(quad.subject) or (countries.get(chain[0][1]) if len(chain) == 1 else None)
+        register = register_name(country or "")
+        if register and not is_valid(quad.object.value, country or ""):
+            key = ".".join(k for k, _ in chain) + ".orgNumber"
+            findings.append(Finding("Warning", say("org_number", lang, key=key, value=quad.object.value,
+                                                   register=register),
+                                    focus_node=node_id(chain[0][1]), path=DCT_IDENTIFIER, field=key,
+                                    value=quad.object.value, rule=SHAPES_NS + "Organization-orgNumber-check",
+                                    source=source))
+    return findings
+
+
+def key_chain(node, parents) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
+    """[(JSON key, the subject holding it), ...] from the case down to `node` (cycles stop the walk)."""
+    chain: list[tuple[str, ox.NamedNode | ox.BlankNode]] = []
+    seen = set()
+    while node in parents and node not in seen:
+        seen.add(node)
+        quad = parents[node]
+        key = context_keys().get(quad.predicate.value)
+        if key is None:
+            return []
+        chain.append((key, quad.subject))
+        node = quad.subject
+    return chain[::-1]
 
 
 def node_id(term) -> str:

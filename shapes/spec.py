@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The version of the rules (written into case-shapes.ttl and case.schema.json, stated in
+# docs/vocabulary.md with the change log). 1.1 only relaxes 1.0 and adds keys.
+SHAPES_VERSION = "1.1"
+
 CONCEPT_BASE = "https://w3id.org/stafett/concept/"
 AUTHORITY_BASE = "http://publications.europa.eu/resource/authority/"
 CPV_BASE = "http://data.europa.eu/cpv/cpv/"
@@ -28,14 +32,16 @@ PLAIN_TEXT_MAX = 300
 
 # The project's own schemes (fixed codes shared by all helpers).
 STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
+    # 1.1 adds contract-awarded and completed (codes are only ever added, never renamed).
     "case-status": ("needs-analysis", "market-dialogue", "tendering", "development", "pilot",
-                    "implemented", "scaled-up", "adopted-by-others", "discontinued"),
+                    "implemented", "scaled-up", "adopted-by-others", "discontinued",
+                    "contract-awarded", "completed"),
     "innovation-approach": ("pcp", "ppi", "innovation-partnership", "competitive-dialogue",
                             "competitive-negotiation", "market-dialogue", "functional-requirements",
                             "design-contest", "innovation-competition", "testbed"),
     "sector": ("health-social-care", "education", "it-digitalisation", "environment-climate", "transport",
                "energy", "construction-housing", "public-administration", "water-waste", "culture-leisure",
-               "public-safety", "food-meals"),
+               "public-safety", "food-meals", "transport-infrastructure", "research"),
     "outcome-type": ("cost-savings", "quality-improvement", "time-savings", "environmental-benefit",
                      "work-environment", "accessibility", "new-market", "scaled-solution", "knowledge-gained",
                      "no-measurable-effect"),
@@ -43,6 +49,9 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
                      "research-council", "nordic-cooperation", "private-co-funding", "other"),
     "adoption-route": ("framework-call-off", "join-next-procurement", "open-source", "licence-agreement",
                        "reuse-documents", "new-procurement"),
+    # 1.1: what an organisation did in the case (see vocabulary/concepts/participant-role.ttl)
+    "participant-role": ("lead-buyer", "participating-buyer", "follower", "awarded-supplier", "subcontractor",
+                         "coordinator", "research-partner", "legal-adviser", "facilitator", "partner"),
     "document-type": ("notice", "tender-documents", "specification", "report", "evaluation", "contract",
                       "presentation", "video", "web-page"),
 }
@@ -79,7 +88,8 @@ class Field:
     """One JSON key of an object, and what its values may be.
 
     kind: lang (language map of texts), keywords (language map of word lists), code (a concept from
-    `scheme`), cpv, date, datetime, amount, boolean, email, phone, url, text (plain string),
+    `scheme`), cpv, date (xsd:date; since 1.1 also xsd:gYearMonth or xsd:gYear), datetime,
+    amount, boolean, email, phone, url, text (plain string),
     node (a nested object described by `node`).
     presence: severity when the key is missing (None = silently optional); minimum count 1.
     """
@@ -99,7 +109,7 @@ def lang(key, presence=None, max_length=LONG_TEXT_MAX):
 
 CASE = (
     lang("title", "Violation", TITLE_MAX),
-    lang("summary", "Warning"),
+    lang("summary", "Warning"),  # one of summary/need is required (ONE_OF below)
     lang("need", "Warning"),
     lang("outcome", "Warning"),
     lang("lessonsLearned", "Warning"),
@@ -107,20 +117,28 @@ CASE = (
     lang("riskSharing"),
     lang("adoptionNote"),
     Field("keyword", "keywords", "Info", max_count=50, max_length=KEYWORD_MAX),
-    Field("status", "code", "Violation", max_count=1, scheme="case-status"),
+    # 1.1: optional; a stage is recommended as status or milestones (ONE_OF), the current one derived.
+    Field("status", "code", None, max_count=1, scheme="case-status"),
     Field("innovationApproach", "code", "Warning", max_count=10, scheme="innovation-approach"),
-    Field("sector", "code", "Warning", max_count=12, scheme="sector"),
+    Field("sector", "code", "Warning", max_count=14, scheme="sector"),
     Field("effect", "code", "Info", max_count=10, scheme="outcome-type"),
     Field("adoptionRoute", "code", None, max_count=6, scheme="adoption-route"),
     Field("country", "code", "Violation", max_count=1, scheme="country"),
-    Field("language", "code", "Violation", max_count=10, scheme="language"),
+    # 1.1: optional; derived from the language tags of the texts when absent (vocabulary.languages).
+    Field("language", "code", None, max_count=10, scheme="language"),
     Field("cpv", "cpv", "Info", max_count=20),
     Field("buyer", "node", "Violation", max_count=50, node="Organization"),
     Field("publisher", "node", None, max_count=1, node="Organization"),
+    # 1.1: every organisation with its role (prov:qualifiedAttribution), and the projects or
+    # programmes the case is part of (dct:isPartOf an epo:Project with its own funding).
+    Field("participant", "node", None, max_count=100, node="Participant"),
+    Field("partOf", "node", None, max_count=5, node="Project"),
     Field("procedure", "node", None, max_count=1, node="Procedure"),
     Field("solution", "node", None, max_count=10, node="Solution"),
     Field("cost", "node", "Info", max_count=1, node="MonetaryValue"),
     Field("funding", "node", "Info", max_count=20, node="Funding"),
+    # 1.1: stages with the date each was reached (adms:status + dct:date on a plain object).
+    Field("milestone", "node", None, max_count=20, node="Milestone"),
     Field("startDate", "date", None, max_count=1),
     Field("endDate", "date", None, max_count=1),
     Field("openForAdoption", "boolean", None, max_count=1),
@@ -158,20 +176,35 @@ NODES: dict[str, tuple[Field, ...]] = {
     ),
     "MonetaryValue": (
         Field("amount", "amount", "Violation", max_count=1),
-        Field("currency", "code", "Violation", max_count=1, scheme="currency"),
+        Field("currency", "code", None, max_count=1, scheme="currency"),  # 1.1: optional
     ),
     "Funding": (
-        Field("fundingType", "code", "Violation", max_count=1, scheme="funding-type"),
+        Field("fundingType", "code", None, max_count=1, scheme="funding-type"),  # 1.1: optional
         Field("funder", "node", None, max_count=1, node="Organization"),
         Field("amount", "amount", None, max_count=1),
         Field("currency", "code", None, max_count=1, scheme="currency"),
         Field("programme", "code", None, max_count=1, scheme="eu-programme"),
     ),
     "Solution": (
-        lang("name", "Violation", TITLE_MAX),
+        lang("name", None, TITLE_MAX),  # 1.1: optional (ONE_OF)
         lang("summary"),
         Field("url", "url", None, max_count=1),
         Field("supplier", "node", None, max_count=50, node="Organization"),
+    ),
+    "Participant": (
+        Field("organization", "node", "Violation", max_count=1, node="Organization"),
+        Field("role", "code", "Violation", max_count=3, scheme="participant-role"),
+        Field("date", "date", None, max_count=1),  # when it joined (a follower's, say)
+    ),
+    "Project": (
+        lang("name", "Violation", TITLE_MAX),
+        lang("summary"),
+        Field("url", "url", None, max_count=1),
+        Field("funding", "node", None, max_count=20, node="Funding"),
+    ),
+    "Milestone": (
+        Field("status", "code", "Violation", max_count=1, scheme="case-status"),
+        Field("date", "date", None, max_count=1),
     ),
     "Document": (
         Field("url", "url", "Violation", max_count=1),
@@ -191,6 +224,26 @@ NODES: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class OneOf:
+    """At least one of `keys` must be given (SHACL sh:or; JSON Schema anyOf of `required` when the
+    severity is Violation, SHACL-only otherwise). `message` names a template of shapes/messages.py."""
+
+    keys: tuple[str, ...]
+    severity: str
+    message: str
+
+
+# Per object (`Case` or a NODES name). Nested objects hold Violation-level rules only (see NODES).
+ONE_OF: dict[str, tuple[OneOf, ...]] = {
+    "Case": (OneOf(("summary", "need"), "Violation", "one_of"),
+             OneOf(("status", "milestone"), "Warning", "stage_tip")),
+    "Contact": (OneOf(("email", "phone"), "Violation", "reachable"),),
+    "Funding": (OneOf(("fundingType", "funder", "amount", "programme"), "Violation", "one_of"),),
+    "Solution": (OneOf(("name", "summary", "url", "supplier"), "Violation", "one_of"),),
+}
+
 # Patterns shared by SHACL (sh:pattern, XPath regex flavour) and JSON Schema (ECMA flavour); kept
 # to the common subset of both.
 PATTERNS = {
@@ -199,7 +252,8 @@ PATTERNS = {
     "email": r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$",
     "phone": r"^tel:\+?[0-9][0-9 ()-]{2,30}$",
     "cpv": "^" + CPV_BASE.replace(".", r"\.") + r"[0-9]{8}$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    # 1.1: a year, a year and month, or a day (xsd:gYear, xsd:gYearMonth, xsd:date)
+    "date": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-[0-9]{2})?)?$",
     "amount": r"^-?[0-9]+(\.[0-9]+)?$",  # the sign is left to sh:minInclusive for a clearer message
     "nonblank": r"\S",
 }

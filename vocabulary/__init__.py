@@ -45,6 +45,7 @@ SCHEMES = MappingProxyType({
     "fundingType": CONCEPT_BASE + "funding-type",
     "adoptionRoute": CONCEPT_BASE + "adoption-route",
     "documentType": CONCEPT_BASE + "document-type",
+    "role": CONCEPT_BASE + "participant-role",
     "procedureType": EU_AUTHORITY + "procurement-procedure-type",
     "country": EU_AUTHORITY + "country",
     "language": EU_AUTHORITY + "language",

@@ -6,6 +6,8 @@ definition in our ontology, so their plain-words meaning lives in STANDARD_KEYS 
 fails loudly when a context key has no meaning anywhere, which keeps the docs complete.
 """
 
+# ruff: noqa: E501  (Markdown table rows cannot be wrapped; VERSIONS holds one row per line)
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -53,23 +55,27 @@ STANDARD_KEYS = {
     "title": "The name of the case, one per language.",
     "summary": "A short description, one per language (a solution's `summary` likewise).",
     "keyword": "Search words, a list per language.",
-    "status": "How far the case has come.",
+    "status": "How far the case has come (optional since 1.1; on a `milestone`, the stage it reached).",
+    "date": "When a `milestone` was reached or a `participant` joined: YYYY-MM-DD, or YYYY-MM or YYYY when "
+            "that is all that is known.",
     "documentType": "What kind of document a `document` entry is.",
     "procedureType": "The legal procurement procedure used (EU code, on `procedure`).",
     "country": "Country of the case or of an organisation (EU code, e.g. `SWE`).",
-    "language": "Languages the case documents are written in (EU codes, e.g. `SWE`, `ENG`).",
+    "language": "Languages the case documents are written in (EU codes, e.g. `SWE`, `ENG`); optional since "
+                "1.1: when absent, the languages of the texts' tags are meant.",
     "currency": "Currency of an amount (EU code, e.g. `SEK`, `EUR`).",
     "programme": "The EU programme of an `eu-programme` funding (EU code, e.g. `HORIZONEU`).",
     "legalType": "The legal type of a buying organisation (EU code, e.g. `la` for local authority).",
     "cpv": "What was procured, as 8-digit CPV codes without the check digit.",
     "publisher": "The organisation publishing the case.",
     "name": "The name of an organisation or a solution, one per language.",
-    "orgNumber": "An organisation's national registration number.",
+    "orgNumber": "An organisation's national registration number (optional; in SE, NO, DK, FI and IS checked "
+                 "for format and check digit).",
     "jointProcurement": "`true` when several buyers procured together in one procedure.",
     "cost": "The total value of the case: an object with `amount` and `currency`.",
     "amount": "A sum of money: an integer, or a decimal written as a string (\"1200000.50\").",
-    "startDate": "When the case started (YYYY-MM-DD).",
-    "endDate": "When the case ended or is planned to end (YYYY-MM-DD).",
+    "startDate": "When the case started (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
+    "endDate": "When the case ended or is planned to end (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
     "relatedCase": "IRIs of other cases worth reading alongside this one.",
     "document": "Documents about the case: objects with `url`, `title` and `documentType`.",
     "url": "A web address (of a solution or a document).",
@@ -84,6 +90,14 @@ STANDARD_KEYS = {
     "Procedure": "A procurement procedure (eProcurement Ontology).",
     "MonetaryValue": "An amount of money in a currency (eProcurement Ontology).",
     "Document": "A document about the case.",
+    "participant": "An organisation that took part, with its `role`s (1.1): `{\"organization\": {…}, "
+                   "\"role\": [\"lead-buyer\"]}`; `date` says when it joined.",
+    "organization": "The organisation of a `participant`.",
+    "role": "What a `participant` did in the case (codes of `participant-role`).",
+    "partOf": "Projects or programmes the case belongs to (1.1): objects with `name`, `url`, `summary` and "
+              "their own `funding`, shared by all their cases.",
+    "Participant": "An organisation in a role in the case (PROV qualified attribution).",
+    "Project": "A project or programme that several cases can be part of (eProcurement Ontology).",
     "Contact": "A contact point (vCard).",
     # issue 12: places and official notices
     "nuts": "NUTS regions (2021 or 2024 edition) the case concerns, e.g. `SE110` (ePO).",
@@ -121,7 +135,12 @@ case the validator accepts without a warning:
    `modified` and `version`; you never write those.
 3. Add more as you learn it: `procedure`, `solution`, `funding`, `risks`, `riskSharing`,
    `openForAdoption`, `adoptionRoute`, `document`, and links to other cases (`scaledUpFrom`,
-   `adoptedFrom`, `adoptedBy`, `relatedCase`) — others learn most from these.
+   `adoptedFrom`, `adoptedBy`, `relatedCase`) — others learn most from these. Since 1.1 also
+   `milestone` (stages with dates), `participant` (organisations in roles) and `partOf` (the
+   project or programme).
+4. Write only what your source says. Only `title`, `country`, one of `summary`/`need` and a
+   `buyer` are required; a date may be just `"2023"` or `"2023-05"`; see
+   [Saying what real records say](#real-records).
 
 Every key below maps to an IRI; the `stf:` ones are defined in the Stafett ontology
 (`https://w3id.org/stafett/ns#`), all others are reused from W3C, DCMI and EU standards.
@@ -147,6 +166,80 @@ MINIMAL_CASE = """\
  "buyer": [{"name": {"sv": "Exempelby kommun"}, "country": "SWE", "legalType": "la"}],
  "cost": {"amount": 250000, "currency": "SEK"},
  "contact": [{"fullName": "Alex Exempel", "email": "mailto:alex@exempelby.example"}]}
+"""
+
+
+VERSIONS = """\
+## Versions and change log <a id="versions"></a>
+
+| Part | Version | Where |
+|---|---|---|
+| JSON-LD context | `https://w3id.org/stafett/context/v1`, revision 1.1 (terms added, none changed or removed) | `vocabulary/context-v1.jsonld` |
+| Ontology | {ontology} (`owl:versionIRI` `https://w3id.org/stafett/ns/{ontology}`, `owl:backwardCompatibleWith` 1.0) | `vocabulary/ontology.ttl` |
+| Case rules (SHACL shapes and JSON Schema) | {shapes} | `shapes/case-shapes.ttl`, `shapes/case.schema.json` (generated from `shapes/spec.py`) |
+
+The context URL stays `v1`: a 1.1 document is read with the same context file, and every 1.0
+document keeps its meaning, because 1.1 only adds terms and codes and relaxes rules. A registry
+(`stafett harvest`) therefore accepts both without telling them apart. Two kinds of 1.0 document
+are refused by 1.1 on purpose: one with neither `summary` nor `need` (1.0 only warned; a case that
+says nothing about what it is cannot be found or learned from), and one with a code written as a
+label with spaces, which 1.0 dropped unseen (it was never stored as written).
+
+### 1.1
+
+- Required are only `title`, `country`, one of `summary`/`need` and one `buyer` (the node sets
+  `publisher`). `status` and `language` are optional; `fundingType`, a solution's `name` and
+  `currency` too. A `funding` entry needs one of `fundingType`, `funder`, `amount`, `programme`;
+  a `solution` one of `name`, `summary`, `url`, `supplier`.
+- A missing stage is a Warning with a tip: give `status` or `milestone`.
+- `milestone` (new): `{{"status": "contract-awarded", "date": "2023-05"}}`, stages from the
+  `case-status` codes, which gain `contract-awarded` and `completed`.
+- Dates (`startDate`, `endDate`, `date`) may be a year (`xsd:gYear`) or a year and month
+  (`xsd:gYearMonth`) as well as a day.
+- `participant` (new, PROV qualified attribution): an `organization` with `role`s from the new
+  `participant-role` scheme and an optional `date` (when it joined).
+- `partOf` (new, `dct:isPartOf` an `epo:Project`): the project or programme with its own `name`,
+  `url`, `summary` and `funding`.
+- `sector` gains `transport-infrastructure` (narrower than the EU main activities `rail`, `port`,
+  `airport`) and `research` (no EU main activity).
+- `orgNumber` is optional at `stafett node init` and in cases; when given for a Swedish,
+  Norwegian, Danish, Finnish or Icelandic organisation its format and check digit are checked
+  (a Warning in documents; `stafett node init` refuses a wrong one).
+- A code written as a label with spaces is refused with the list of codes (before, JSON-LD dropped
+  it silently and the case passed without it).
+- `language` absent: the node adds the languages of the texts' tags when it publishes.
+
+### 1.0
+
+The first published version.
+
+## Saying what real records say (1.1) <a id="real-records"></a>
+
+35 real Nordic records were written in 1.0 and needed invented facts. How each gap is said now:
+
+| What the record says | 1.0 | Write in 1.1 |
+|---|---|---|
+| Nothing about the stage, or only "completed or ongoing" | `status` required: guessed | leave `status` out (a Warning reminds you) |
+| A stage at a date ("contract awarded in May 2023") | no place | `"milestone": [{{"status": "contract-awarded", "date": "2023-05"}}]` |
+| Call, award, start of operation | no place | one `milestone` each: `tendering`, `contract-awarded`, `implemented` |
+| "Completed" or "stopped" | no code | `completed`; `discontinued` |
+| A year, a month or a season ("spring 2022") | `startDate` refused it | `"startDate": "2022"` or `"2022-03"` (a season: its first month, or just the year) |
+| The language of the texts | `language` required: inferred | nothing: the tags (`"title": {{"sv": …}}`) say it |
+| A funding programme without its kind | `fundingType` required: inferred | `"funding": [{{"programme": "HORIZONEU"}}]` |
+| An amount without a funder or without a currency | could not be written | `{{"amount": 500000}}`; `"cost": {{"amount": 350000}}` |
+| A sector the scheme lacked | nearest wrong sector | `transport-infrastructure`, `research` |
+| Part of an umbrella EU or national project with shared funding | `relatedCase` at best | `"partOf": [{{"name": {{"en": "Nordic Bridges PCP"}}, "url": "…", "funding": [ … ]}}]` |
+| Suppliers, but no solution name | name quoted from prose | `"solution": [{{"supplier": [ … ]}}]` |
+| Suppliers who cannot be tied to a solution | could not be written | `"participant": [{{"organization": {{…}}, "role": ["awarded-supplier"]}}]` |
+| Partners in roles (coordinator, research partner, legal adviser, facilitator) | summary prose | `participant` with `role` `coordinator`, `research-partner`, `legal-adviser`, `facilitator`, `partner` |
+| Lead buyer and participating buyers of a joint procurement | all in `buyer` | `participant` with `lead-buyer` / `participating-buyer` (keep them in `buyer` too) |
+| A buyer that joined later | summary prose | `participant` with `role` `follower` and the `date` it joined |
+| No organisation number in the record | a placeholder, shown on every page | leave `orgNumber` out; a wrong one gets a Warning naming the register |
+| A sector written as its Swedish label | JSON Schema refused, SHACL passed, import dropped it | refused by both and by the import, with the codes to use |
+
+Not covered by this part of 1.1 (no place yet but the summary): grant references, national
+programmes outside the EU table, contract value and number of tenderers; places and official
+notices are documented with their own keys where present.
 """
 
 
@@ -206,6 +299,15 @@ def key_meaning(key: str, iri: str, ontology: dict) -> str:
     if key not in STANDARD_KEYS:
         raise ValueError(f"context key {key!r} has no meaning: add it to STANDARD_KEYS in vocabulary/docs.py")
     return STANDARD_KEYS[key]
+
+
+def versions_section(ontology: dict) -> str:
+    """Versions, the change log and how each gap of 1.0 is now written (VERSIONS above)."""
+    from stafett.shapes.spec import SHAPES_VERSION
+    from stafett.vocabulary import ONTOLOGY_IRI
+
+    version = _in_lang(ontology[ONTOLOGY_IRI]["http://www.w3.org/2002/07/owl#versionInfo"], None)
+    return VERSIONS.format(ontology=version, shapes=SHAPES_VERSION)
 
 
 def keys_section(context: dict, ontology: dict) -> list[str]:
@@ -441,7 +543,8 @@ def render() -> str:
     context = context_document()["@context"]
     ontology, concepts, reference = (_index(ontology_quads()), _index(concept_quads()),
                                      _index(reference_quads()))
-    parts = [INTRO.format(example=MINIMAL_CASE.rstrip()), *keys_section(context, ontology), "## Codes", "",
+    parts = [INTRO.format(example=MINIMAL_CASE.rstrip()), versions_section(ontology),
+             *keys_section(context, ontology), "## Codes", "",
              "Write only the code; the context turns it into the concept IRI.", ""]
     for key, scheme in SCHEMES.items():
         if scheme.startswith(CONCEPT_BASE):

@@ -144,9 +144,60 @@ def inline_contexts(data, source: str | None = None):
     return data
 
 
+@cache
+def coerced_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """(keys coerced to xsd:date, keys whose strings are codes under a scoped `@vocab`)."""
+    terms = {k: v for k, v in context_document()["@context"].items() if isinstance(v, dict)}
+    dates = frozenset(k for k, v in terms.items() if v.get("@type") == "xsd:date")
+    codes = frozenset(k for k, v in terms.items() if v.get("@type") == "@vocab")
+    return dates, codes
+
+
+PARTIAL_DATE_TYPES = ((re.compile(r"[0-9]{4}"), "xsd:gYear"),
+                      (re.compile(r"[0-9]{4}-[0-9]{2}"), "xsd:gYearMonth"))
+# Characters an IRI may not hold; a JSON-LD processor silently drops a value that would contain one.
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def typed_value(key: str, value):
+    """A date key's "2021" or "2021-03" as an explicit xsd:gYear/xsd:gYearMonth value object (1.1),
+    and a code with a space in it (a label such as "Vård och omsorg") percent-encoded, so that it
+    stays in the graph and the shapes refuse it with a finding listing the codes, instead of the
+    processor dropping it unseen. No code has such characters, so nothing valid is changed."""
+    dates, codes = coerced_keys()
+    if not isinstance(value, str):
+        return value
+    if key in dates:
+        for pattern, datatype in PARTIAL_DATE_TYPES:
+            if pattern.fullmatch(value):
+                return {"@value": value, "@type": datatype}
+    if key in codes and NOT_IN_IRI.search(value):
+        return NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", value)
+    return value
+
+
+def type_partial_values(data):
+    """Apply `typed_value` to every value of a coerced key, at any depth (iteratively)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "@context":
+                    continue
+                if isinstance(item, list):
+                    item[:] = [typed_value(key, v) for v in item]
+                else:
+                    value[key] = item = typed_value(key, item)
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return data
+
+
 def json_ld_to_quads(data, *, base_iri: str | None = None, source: str | None = None) -> list[ox.Quad]:
     """Turn an already size-checked JSON value into quads, with the local context only."""
-    data = inline_contexts(data, source)
+    data = type_partial_values(inline_contexts(data, source))
     try:
         return list(ox.parse(orjson.dumps(data), ox.RdfFormat.JSON_LD, base_iri=base_iri))
     except (SyntaxError, ValueError) as err:

@@ -27,7 +27,8 @@ LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom",
 FIELD_ORDER = (  # names first, so nested objects (buyer, solution, ...) read naturally
     "name", "fullName", "title", "summary", "need", "status", "innovationApproach", "sector",
     "country", "language", "cpv",
-    "keyword", "buyer", "procedure", "solution", "startDate", "endDate", "cost", "funding",
+    "keyword", "buyer", "participant", "partOf", "procedure", "solution", "milestone", "startDate", "endDate",
+    "cost", "funding",
     "outcome", "effect", "lessonsLearned", "risks", "riskSharing", "openForAdoption",
     "openForPartners", "adoptionRoute", "adoptionNote", "scaledUpFrom", "adoptedFrom", "adoptedBy",
     "relatedCase", "document", "contact", "orgNumber", "legalType", "procedureType",
@@ -103,6 +104,8 @@ def item(key: str, value, ctx) -> dict:
         shown = notice_display(value)
         href = safe_href(shown.get("href"))
         return {"text": shown["text"], "href": href} if href else {"text": shown["text"]}
+    if isinstance(value, dict) and "@value" in value:  # 1.1: a year or year-month date (value object)
+        return {"text": str(value["@value"])}
     if isinstance(value, dict):
         return {"rows": rows(value, ctx)}
     if key in vocabulary.SCHEMES and isinstance(value, str):

@@ -35,7 +35,7 @@ def free_base_url() -> str:
 
 def init(data_dir: pathlib.Path, base: str) -> str:
     result = stafett("node", "init", "--data-dir", str(data_dir), "--base-url", base,
-                     "--org-name", "sv=Växjö kommun;en=Växjö Municipality", "--org-number", "212000-0689",
+                     "--org-name", "sv=Växjö kommun;en=Växjö Municipality", "--org-number", "212000-0688",
                      "--country", "SWE", "--languages", "sv,en")
     token = result.stdout.strip().splitlines()[-1]
     assert token.startswith("stf_")
@@ -70,7 +70,7 @@ def test_init_then_serve_answers_within_seconds(tmp_path):
 def test_init_refuses_to_overwrite_and_needs_values_without_a_terminal(tmp_path):
     init(tmp_path / "node", "http://127.0.0.1:9/")
     again = stafett("node", "init", "--data-dir", str(tmp_path / "node"), "--base-url", "http://127.0.0.1:9/",
-                    "--org-name", "sv=X", "--org-number", "1", "--country", "SWE", "--languages", "sv",
+                    "--org-name", "sv=X", "--country", "SWE", "--languages", "sv",
                     check=False)
     assert again.returncode != 0 and "--force" in again.stderr
     missing = stafett("node", "init", "--data-dir", str(tmp_path / "other"), check=False)
@@ -141,3 +141,18 @@ def test_every_setting_is_documented():
     missing = [name for name in SETTING_DOCS if f"`{name}`" not in text]
     assert not missing, f"docs/node.md does not document {missing}"
     assert set(SETTING_DOCS) == {f for f in NodeSettings.__dataclass_fields__}
+
+
+def test_init_checks_a_given_org_number_and_does_without_one(tmp_path):
+    """1.1: the number is optional; when given it must pass its register's check digit, so no
+    placeholder ends up on every public case page."""
+    common = ("--base-url", "http://127.0.0.1:9/", "--org-name", "sv=X", "--country", "SWE",
+              "--languages", "sv")
+    bad = stafett("node", "init", "--data-dir", str(tmp_path / "bad"), *common, "--org-number", "212000-0000",
+                  check=False)
+    assert bad.returncode != 0 and "organisationsnummer" in bad.stderr and "leave it out" in bad.stderr
+    assert not (tmp_path / "bad" / "node.toml").exists() and "Traceback" not in bad.stderr
+    stafett("node", "init", "--data-dir", str(tmp_path / "none"), *common)
+    assert "org_number =" not in (tmp_path / "none" / "node.toml").read_text("utf-8")
+    assert load_settings(tmp_path / "none").org_number is None
+

@@ -125,3 +125,17 @@ def test_official_notices_link_to_their_pages_and_places_show_their_names(node):
     # its javascript: url is not linked
     assert "<dd>OCDS open contracting id (ocid): ocds-213czf-000-00001</dd>" in page
     assert "<dd>Växjö</dd>" in page and "<dt>Kommuner</dt>" in page
+
+
+def test_a_1_1_case_page_shows_milestones_partial_dates_and_roles():
+    """Vocabulary 1.1: milestones with a year-month date, participants with roles, a project."""
+    example = support.EXAMPLES / "region-vastmark-bridge-monitoring-pcp.jsonld"
+    with support.running_node() as node:
+        node.publish_example(example, "bridges")
+        page = node.http.get("/case/bridges", headers={"Accept": "text/html", "Accept-Language": "sv"}).text
+    shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # the embedded JSON-LD keeps value objects
+    assert "@value" not in shown and "gYearMonth" not in shown
+    assert "<dd>2024-09</dd>" in page and "<dd>2022</dd>" in page  # a milestone's month, the start year
+    assert "Milstolpar" in page and "Deltagare" in page and "Del av" in page
+    role = html.concept_labels()["https://w3id.org/stafett/concept/participant-role/awarded-supplier"]
+    assert f"<dd>{role['sv']}</dd>" in page

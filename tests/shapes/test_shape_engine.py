@@ -29,7 +29,7 @@ def test_minimal_case_conforms_but_gets_advice():
     report = check(minimal_case())
     assert report.conforms
     assert {f.severity for f in report.findings} == {"Warning", "Info"}
-    assert "Case-summary-presence" in rules(report) and "Case-cost-presence" in rules(report)
+    assert "Case-need-presence" in rules(report) and "Case-cost-presence" in rules(report)
 
 
 def test_findings_carry_field_value_rule_and_are_sorted():
@@ -102,7 +102,7 @@ def test_validate_quads_accepts_quads_from_any_parser():
     ttl = b"""<https://t.example/case/9> a <https://w3id.org/stafett/ns#Case> ;
         <http://purl.org/dc/terms/title> "plain, not language-tagged" ."""
     report = validate_quads(list(ox.parse(ttl, ox.RdfFormat.TURTLE)))
-    assert "Case-title-text" in rules(report) and "Case-status-presence" in rules(report)
+    assert "Case-title-text" in rules(report) and "Case-summary-or-need" in rules(report)
 
 
 def differential_corpus() -> list[tuple[str, list]]:

@@ -15,13 +15,13 @@ MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatc
 # The fixed codes from the common brief (the contract every helper codes against).
 FIXED_CODES = {
     "case-status": "needs-analysis market-dialogue tendering development pilot implemented scaled-up "
-                   "adopted-by-others discontinued",
+                   "adopted-by-others discontinued contract-awarded completed",  # 1.1 added the last two
     "innovation-approach": "pcp ppi innovation-partnership competitive-dialogue competitive-negotiation "
                            "market-dialogue functional-requirements design-contest innovation-competition "
                            "testbed",
     "sector": "health-social-care education it-digitalisation environment-climate transport energy "
               "construction-housing public-administration water-waste culture-leisure public-safety "
-              "food-meals",
+              "food-meals transport-infrastructure research",  # 1.1 added the last two
     "outcome-type": "cost-savings quality-improvement time-savings environmental-benefit work-environment "
                     "accessibility new-market scaled-solution knowledge-gained no-measurable-effect",
     "funding-type": "own-budget national-innovation-agency eu-programme regional-fund research-council "
@@ -30,6 +30,8 @@ FIXED_CODES = {
                       "reuse-documents new-procurement",
     "document-type": "notice tender-documents specification report evaluation contract presentation video "
                      "web-page",
+    "participant-role": "lead-buyer participating-buyer follower awarded-supplier subcontractor "  # 1.1
+                        "coordinator research-partner legal-adviser facilitator partner",
 }
 
 
