@@ -20,6 +20,7 @@ from pathlib import Path
 import rdflib
 from stafett.shapes import spec
 from stafett.shapes.messages import LANGUAGES, all_languages
+from stafett.vocabulary import terms
 from stafett.vocabulary.jsonld import CONTEXT_URL, KNOWN_CONTEXT_URLS, context_document
 from stafett.vocabulary.notices import NOTICE_SCHEMES
 
@@ -28,7 +29,7 @@ SHAPES_FILE = HERE / "case-shapes.ttl"
 SCHEMA_FILE = HERE / "case.schema.json"
 # The tables the package ships (the same files stafett.vocabulary serves at run time).
 DEFAULT_REFERENCE = Path(str(resources.files("stafett.vocabulary").joinpath("reference")))
-SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+SKOS = rdflib.Namespace(terms.SKOS)
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

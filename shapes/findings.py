@@ -17,22 +17,23 @@ import pyoxigraph as ox
 from stafett.shapes._engine import EngineResult
 from stafett.shapes.messages import pick, say
 from stafett.shapes.orgnumbers import is_valid, register_name
+from stafett.vocabulary import terms
 from stafett.vocabulary.jsonld import context_document
 
 from stafett.problems import Finding
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-CASE_CLASS = "https://w3id.org/stafett/ns#Case"
-SHAPES_NS = "https://w3id.org/stafett/shapes#"
+RDF_TYPE = terms.RDF_TYPE.value
+CASE_CLASS = terms.STF_CASE.value
+SHAPES_NS = terms.STF_SHAPES
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = terms.XSD
 XSD_DATE = XSD + "date"
-START_DATE = "http://www.w3.org/ns/dcat#startDate"
-END_DATE = "http://www.w3.org/ns/dcat#endDate"
+START_DATE = terms.DCAT + "startDate"
+END_DATE = terms.DCAT + "endDate"
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PARTIAL = {XSD + "gYear": re.compile(r"([0-9]{4})"), XSD + "gYearMonth": re.compile(r"([0-9]{4})-([0-9]{2})")}
-DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-DCT_SPATIAL = "http://purl.org/dc/terms/spatial"
+DCT_IDENTIFIER = terms.DCT + "identifier"
+DCT_SPATIAL = terms.DCT + "spatial"
 COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
 # The keys whose values are organisations (an orgNumber is checked only there).
 ORGANISATION_KEYS = frozenset({"buyer", "publisher", "supplier", "funder", "organization"})

@@ -9,7 +9,9 @@ Fallback for a language without a string: `nn` -> `nb` -> `en`; anything else ->
 # ruff: noqa: E501  (whole sentences per line are easier to translate and review)
 from __future__ import annotations
 
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+from stafett.languages import SUPPORTED
+
+LANGUAGES = SUPPORTED
 FALLBACKS = {"nn": ("nn", "nb", "en")}
 
 CATALOGUE: dict[str, dict[str, str]] = {

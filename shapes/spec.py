@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stafett.vocabulary import terms
+
 # The version of the rules (written into case-shapes.ttl and case.schema.json, stated in
 # docs/vocabulary.md with the change log). 1.1 only relaxes 1.0 and adds keys.
 SHAPES_VERSION = "1.1"
 
-CONCEPT_BASE = "https://w3id.org/stafett/concept/"
-AUTHORITY_BASE = "http://publications.europa.eu/resource/authority/"
-CPV_BASE = "http://data.europa.eu/cpv/cpv/"
+CONCEPT_BASE = terms.STF_CONCEPT
+AUTHORITY_BASE = terms.EU_AUTHORITY
+CPV_BASE = terms.CPV
 
 # Language tags allowed on texts. `no` is kept for publishers who cannot tell nb from nn; `se` is
 # North Sámi (the Sámi language with most speakers and the one public bodies publish in).
@@ -63,9 +65,9 @@ AUTHORITY_SCHEMES = ("procurement-procedure-type", "country", "language", "curre
 # ---- places and notices (issue 12, items 4 and 5) ----
 # Place codes are read from the shipped vocabulary/reference/places-*.ttl and nuts*.ttl by build.py
 # (each scheme's concepts are `<base><code>`).
-PLACE_SCHEMES = {"municipality": "https://w3id.org/stafett/place/municipality/",
-                 "region": "https://w3id.org/stafett/place/region/",
-                 "nuts": "http://data.europa.eu/nuts/code/"}
+PLACE_SCHEMES = {"municipality": terms.STF_PLACE + "municipality/",
+                 "region": terms.STF_PLACE + "region/",
+                 "nuts": terms.NUTS}
 # Municipality codes of the countries whose list is not shipped (no openly licensed source with codes
 # and names was found): accepted by the documented format of the official code, without a name.
 MUNICIPALITY_FORMATS = {"DK": "[0-9]{3}", "FI": "[0-9]{3}", "IS": "[0-9]{4}"}

@@ -78,17 +78,24 @@ FORBIDDEN = [
     ("stafett.shapes", "stafett.node"), ("stafett.shapes", "stafett.harvester"),
 ]
 COMPOSITION_ROOTS = {"stafett.cli", "stafett.demo", "stafett.__main__"}
+# The vocabulary's documentation generator documents the rules too (their version, the change log),
+# so it alone may read shapes/spec.py; nothing the vocabulary serves at run time does.
+ALLOWED = {("stafett.vocabulary.docs", "stafett.shapes.spec")}
 
 
 def test_folders_import_one_way():
     def rule(m: Module):
         for name, line in imports(m):
             for importer, imported in FORBIDDEN:
-                if under(m.name, importer) and under(name, imported):
+                if under(m.name, importer) and under(name, imported) and not _allowed(m.name, name):
                     yield line, f"{m.name} imports {name}"
             if _in_shared_core(m.name) and (under(name, "stafett.node") or under(name, "stafett.harvester")):
                 yield line, f"the shared core module {m.name} imports the server module {name}"
     assert offenders(rule) == []
+
+
+def _allowed(importer: str, imported: str) -> bool:
+    return any(importer == a and under(imported, b) for a, b in ALLOWED)
 
 
 def _in_shared_core(name: str) -> bool:

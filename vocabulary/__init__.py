@@ -22,18 +22,21 @@ from importlib import resources
 from types import MappingProxyType
 
 import pyoxigraph as ox
+from stafett.vocabulary import terms
 
-STF = "https://w3id.org/stafett/ns#"
+from stafett.languages import SUPPORTED
+
+STF = terms.STF
 ONTOLOGY_IRI = "https://w3id.org/stafett/ns"
 # A separate module in the same namespace: registry bookkeeping is not what publishers write, so it
 # is kept out of ontology.ttl (whose every term is a JSON key of the context).
 REGISTRY_ONTOLOGY_IRI = "https://w3id.org/stafett/ns/registry"
-CONCEPT_BASE = "https://w3id.org/stafett/concept/"
-EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+CONCEPT_BASE = terms.STF_CONCEPT
+EU_AUTHORITY = terms.EU_AUTHORITY
 CPV_SCHEME = "http://data.europa.eu/cpv/cpv"
-PLACE_BASE = "https://w3id.org/stafett/place/"
-NUTS_SCHEME = "http://data.europa.eu/nuts/code"
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+PLACE_BASE = terms.STF_PLACE
+NUTS_SCHEME = terms.NUTS.rstrip("/")  # the scheme is the namespace without its last slash
+LANGUAGES = SUPPORTED
 
 # JSON key -> SKOS concept scheme IRI. A key's scoped `@vocab` in the context is this IRI plus "/"
 # (tests/vocabulary keep the two in agreement), so a code `c` under key `k` is SCHEMES[k] + "/" + c.

@@ -23,14 +23,15 @@ from stafett.vocabulary import (
     reference_quads,
     registry_ontology_quads,
 )
+from stafett.vocabulary import terms as ns
 from stafett.vocabulary.jsonld import context_document
 
 DOCS_PATH = Path(__file__).resolve().parents[1] / "docs" / "vocabulary.md"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDFS = ns.RDFS
+SKOS = ns.SKOS
+RDF_TYPE = ns.RDF_TYPE.value
+RDF_FIRST = ns.RDF + "first"
+RDF_REST = ns.RDF + "rest"
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 NODE_SET = frozenset({"id", "publisher", "issued", "modified", "version"})
 # Keys with neither @type nor @container take a plain JSON string (the others take an object).
@@ -306,7 +307,7 @@ def versions_section(ontology: dict) -> str:
     from stafett.shapes.spec import SHAPES_VERSION
     from stafett.vocabulary import ONTOLOGY_IRI
 
-    version = _in_lang(ontology[ONTOLOGY_IRI]["http://www.w3.org/2002/07/owl#versionInfo"], None)
+    version = _in_lang(ontology[ONTOLOGY_IRI][ns.OWL + "versionInfo"], None)
     return VERSIONS.format(ontology=version, shapes=SHAPES_VERSION)
 
 
@@ -334,7 +335,7 @@ def _anchor(key: str) -> str:
 def classes_and_properties_section(ontology: dict) -> list[str]:
     lines = ["## Stafett classes and properties", "",
              "Defined in `vocabulary/ontology.ttl` with labels and definitions in all seven languages.", ""]
-    owl = "http://www.w3.org/2002/07/owl#"
+    owl = ns.OWL
     for kind, title in ((owl + "Class", "Classes"), (owl + "ObjectProperty", "Object properties"),
                         (owl + "DatatypeProperty", "Datatype properties")):
         terms = sorted(s for s, p in ontology.items() if (kind, None) in p[RDF_TYPE])
@@ -349,9 +350,7 @@ def classes_and_properties_section(ontology: dict) -> list[str]:
 
 # Namespaces shown as prefixes in the registry section (the module's own prefixes).
 DISPLAY_PREFIXES = {
-    "stf": STF, "prov": "http://www.w3.org/ns/prov#", "dct": "http://purl.org/dc/terms/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "as": "https://www.w3.org/ns/activitystreams#",
+    "stf": STF, "prov": ns.PROV, "dct": ns.DCT, "xsd": ns.XSD, "rdf": ns.RDF, "as": ns.AS,
 }
 
 
@@ -364,7 +363,7 @@ def _compact(iri: str) -> str:
 
 def _class_expression(value: str, graph: dict) -> str:
     """A domain or range as text: an IRI, or the members of an owl:unionOf list joined by "or"."""
-    union = graph.get(value, {}).get("http://www.w3.org/2002/07/owl#unionOf")
+    union = graph.get(value, {}).get(ns.OWL + "unionOf")
     if not union:
         return f"`{_compact(value)}`"
     members, node = [], union[0][0]
@@ -376,7 +375,7 @@ def _class_expression(value: str, graph: dict) -> str:
 
 def registry_section(registry: dict) -> list[str]:
     """The terms a registry writes about its harvests (vocabulary/registry-ontology.ttl)."""
-    owl = "http://www.w3.org/2002/07/owl#"
+    owl = ns.OWL
     lines = ['## Registry bookkeeping terms <a id="registry-terms"></a>', "",
              "Publishers never write these. A Stafett registry (the harvester) uses them in its "
              "provenance and reports graphs to record where each case came from, the routes that carried "
@@ -416,7 +415,7 @@ def project_scheme_section(key: str, scheme: str, concepts: dict) -> list[str]:
     for iri in members:
         node = concepts[iri]
         labels = [_in_lang(node[SKOS + "prefLabel"], lang) for lang in LANGUAGES]
-        matches = ", ".join(f"{m} `{v.replace('http://publications.europa.eu/resource/authority/', 'at:')}`"
+        matches = ", ".join(f"{m} `{v.replace(ns.EU_AUTHORITY, 'at:')}`"
                             for m in MATCHES for v, _ in node[SKOS + m])
         lines.append(f"| `{_in_lang(node[SKOS + 'notation'], None)}` | " + " | ".join(labels)
                      + f" | {_in_lang(node[SKOS + 'definition'])} | {matches} |")

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
+from stafett.vocabulary.terms import DCT, EU_AUTHORITY, term
 
-LANGUAGE_BASE = "http://publications.europa.eu/resource/authority/language/"
-DCT_LANGUAGE = ox.NamedNode("http://purl.org/dc/terms/language")
+LANGUAGE_BASE = EU_AUTHORITY + "language/"
+DCT_LANGUAGE = term(DCT, "language")
 # Primary subtag of the text languages (shapes/spec.py TEXT_LANGUAGES) -> EU language table code.
 TAG_TO_CODE = {"sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN", "fi": "FIN", "is": "ISL",
                "en": "ENG", "se": "SME"}

@@ -21,8 +21,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PLACE_BASE = "https://w3id.org/stafett/place/"
-NUTS_BASE = "http://data.europa.eu/nuts/code/"
+from stafett.vocabulary.terms import NUTS, STF_PLACE
+
+PLACE_BASE = STF_PLACE
+NUTS_BASE = NUTS
 OUT = Path(__file__).resolve().parent / "reference"
 
 

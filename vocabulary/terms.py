@@ -33,9 +33,11 @@ AS = "https://www.w3.org/ns/activitystreams#"
 STF = "https://w3id.org/stafett/ns#"
 STF_SHAPES = "https://w3id.org/stafett/shapes#"
 STF_CONCEPT = "https://w3id.org/stafett/concept/"
+STF_PLACE = "https://w3id.org/stafett/place/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_COUNTRY = EU_AUTHORITY + "country/"
 CPV = "http://data.europa.eu/cpv/cpv/"
+NUTS = "http://data.europa.eu/nuts/code/"
 
 PREFIXES = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "sh": SH, "dct": DCT,
