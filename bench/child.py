@@ -19,8 +19,14 @@ REPO = Path(__file__).parent.parent
 @contextmanager
 def job_process(module: str, job: dict, *, pass_fds: tuple[int, ...] = (), stop_timeout: float = 30):
     """Start `python -m module`, send it `job`, yield (process, its first JSON reply); then stop it."""
-    proc = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, pass_fds=pass_fds, cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        pass_fds=pass_fds,
+        cwd=REPO,
+    )
     try:
         proc.stdin.write(orjson.dumps(job).decode() + "\n")
         proc.stdin.flush()

@@ -7,11 +7,11 @@ import time
 import orjson
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from stafett.shapes import validate_quads
-from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
 
 from bench import naive
 from bench.measure import Row, rate
+from stafett.shapes import validate_quads
+from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
 
 
 def per_second(fn, items) -> float:
@@ -42,13 +42,27 @@ def measure(raws: list[bytes]) -> list[Row]:
     section = "components (docs/s)"
     return [
         Row(section, "orjson parse", "docs/s", per_second(orjson.loads, raws)),
-        Row(section, "pyoxigraph JSON-LD (json_ld_to_quads, inlined context)", "docs/s",
+        Row(
+            section,
+            "pyoxigraph JSON-LD (json_ld_to_quads, inlined context)",
+            "docs/s",
             per_second(lambda r: json_ld_to_quads(load_json(r)), raws),
-            per_second(naive.pyld_to_nquads, docs), note="naive column: pyld to_rdf, frozen loader"),
-        Row(section, "pySHACL per document (graph ready)", "docs/s",
-            per_second(lambda g: pyshacl_validate(g, shacl_graph=naive.shapes_graph()), graphs)),
+            per_second(naive.pyld_to_nquads, docs),
+            note="naive column: pyld to_rdf, frozen loader",
+        ),
+        Row(
+            section,
+            "pySHACL per document (graph ready)",
+            "docs/s",
+            per_second(lambda g: pyshacl_validate(g, shacl_graph=naive.shapes_graph()), graphs),
+        ),
         Row(section, "pySHACL batched (one graph, one call)", "docs/s", pyshacl_batched(nquads)),
-        Row(section, "stafett.shapes.validate_quads per document", "docs/s",
-            per_second(validate_quads, quads), per_second(naive.pyshacl_conforms, nquads),
-            note="naive column: rdflib parse + pySHACL per doc"),
+        Row(
+            section,
+            "stafett.shapes.validate_quads per document",
+            "docs/s",
+            per_second(validate_quads, quads),
+            per_second(naive.pyshacl_conforms, nquads),
+            note="naive column: rdflib parse + pySHACL per doc",
+        ),
     ]

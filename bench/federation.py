@@ -32,16 +32,21 @@ def node_settings(node: Node, first_doc: dict, base_url: str, data_dir: Path):
     langs = tuple(dict.fromkeys([node.lang, "en"]))
     from bench.node_server import unthrottled
 
-    return NodeSettings(base_url=base_url, data_dir=data_dir, org_name=buyer["name"],
-                        org_number=buyer["orgNumber"], country=buyer["country"], languages=langs,
-                        **unthrottled())
+    return NodeSettings(
+        base_url=base_url,
+        data_dir=data_dir,
+        org_name=buyer["name"],
+        org_number=buyer["orgNumber"],
+        country=buyer["country"],
+        languages=langs,
+        **unthrottled(),
+    )
 
 
 def fill_node(job: tuple) -> tuple[int, int]:
     """Publish one node's cases through the node's own flow; returns (published, refused)."""
     from stafett.node import publish
     from stafett.node.store import NodeStore
-
     from stafett.problems import Problem
 
     settings_args, docs = job
@@ -69,8 +74,12 @@ def fill(fed: Federation, served: dict[int, ServedNode], processes: int) -> tupl
         if not cases:
             continue
         s = served[node.index]
-        jobs.append(((node, cases[0].doc, s.base_url, s.data_dir),
-                     [(c.slug, orjson.dumps(c.authored())) for c in cases]))
+        jobs.append(
+            (
+                (node, cases[0].doc, s.base_url, s.data_dir),
+                [(c.slug, orjson.dumps(c.authored())) for c in cases],
+            )
+        )
     if processes <= 1:
         results = [fill_node(job) for job in jobs]
     else:
@@ -86,11 +95,11 @@ def serve(fed: Federation, workdir: Path, processes: int = 1, sock=None):
     Pass the socket whose URL the federation was generated under (`generate(base_url=...n{index})`)
     so the node-minted case IRIs equal the generated ones and cross-links resolve.
     """
-    from stafett.node.app import create_app
-    from stafett.node.store import NodeStore
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
+    from stafett.node.app import create_app
+    from stafett.node.store import NodeStore
     from stafett.serving import bind, serve_in_thread, url_of
 
     sock = sock or bind()
@@ -137,8 +146,12 @@ def main() -> int:
     sock = socket.socket(fileno=job["fd"])
     start = time.perf_counter()
     with serve(fed, Path(job["workdir"]), job["processes"], sock) as (served, published, refused):
-        report = {"nodes": [[s.name, s.base_url] for s in served.values()], "published": published,
-                  "refused": refused, "fill_seconds": time.perf_counter() - start}
+        report = {
+            "nodes": [[s.name, s.base_url] for s in served.values()],
+            "published": published,
+            "refused": refused,
+            "fill_seconds": time.perf_counter() - start,
+        }
         print(orjson.dumps(report).decode(), flush=True)
         sys.stdin.read()  # serve until the parent closes our input
     return 0

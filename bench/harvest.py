@@ -33,8 +33,13 @@ def missing() -> list[Row] | None:
 
 
 def run_worker(job: dict) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "bench.harvest_worker"], input=orjson.dumps(job),
-                          capture_output=True, timeout=4 * 3600, cwd=Path(__file__).parent.parent)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.harvest_worker"],
+        input=orjson.dumps(job),
+        capture_output=True,
+        timeout=4 * 3600,
+        cwd=Path(__file__).parent.parent,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"harvest worker failed: {proc.stderr.decode()[-800:]}")
     return orjson.loads(proc.stdout)
@@ -46,13 +51,23 @@ def measure(fed, opts, shared) -> list[Row]:
     workdir = opts.workdir / f"harvest-{fed.size}"
     shutil.rmtree(workdir, ignore_errors=True)
     with federation_process(fed, opts, workdir / "nodes") as served:
-        job = {"sources": served["nodes"], "data_dir": str(workdir / "registry"),
-               "queries": queries_bench.named_queries(), "repeats": opts.repeats,
-               "profile": str(opts.workdir / f"harvest-profile-{fed.size}.txt") if opts.profile else None}
+        job = {
+            "sources": served["nodes"],
+            "data_dir": str(workdir / "registry"),
+            "queries": queries_bench.named_queries(),
+            "repeats": opts.repeats,
+            "profile": str(opts.workdir / f"harvest-profile-{fed.size}.txt") if opts.profile else None,
+        }
         result = run_worker(job)
     shared["registry_queries"] = result.get("queries", {})
-    return rows_of(result, served["published"], served["refused"], served["fill_seconds"],
-                   len(served["nodes"]), shared.get("naive"))
+    return rows_of(
+        result,
+        served["published"],
+        served["refused"],
+        served["fill_seconds"],
+        len(served["nodes"]),
+        shared.get("naive"),
+    )
 
 
 @contextmanager
@@ -61,9 +76,15 @@ def federation_process(fed, opts, workdir: Path):
     federation's IRIs were generated under; yields what it reports (nodes, counts, fill time)."""
     sock = opts.federation_socket or bind()
     base_url = url_of(sock) + "n{index}"
-    job = {"size": fed.size, "seed": fed.seed, "nodes": len(fed.nodes), "base_url": base_url,
-           "fd": sock.fileno(),
-           "workdir": str(workdir), "processes": 1 if fed.size <= 200 else 2}
+    job = {
+        "size": fed.size,
+        "seed": fed.seed,
+        "nodes": len(fed.nodes),
+        "base_url": base_url,
+        "fd": sock.fileno(),
+        "workdir": str(workdir),
+        "processes": 1 if fed.size <= 200 else 2,
+    }
     try:
         with job_process("bench.federation", job, pass_fds=(sock.fileno(),), stop_timeout=60) as (_, info):
             yield info
@@ -76,23 +97,53 @@ def rows_of(result: dict, published: int, refused: int, fill_s: float, nodes: in
     loaded = first["accepted"]
     naive_rate = rate(naive_run.cases, naive_run.wall) if naive_run else None
     rows = [
-        Row(SECTION, "end-to-end harvest (HTTP, parse, validate, load)", "cases/s",
-            rate(loaded, first["seconds"]), naive_rate,
-            note=(f"{loaded} accepted of {published} published on {nodes} nodes in {first['seconds']:.1f} s; "
-                  f"{first['pages']} pages, quarantined {first['quarantined']}, refused {first['refused']}"
-                  + (f"; errors {first['errors']}" if first["errors"] else "")
-                  + "; naive: in process, no HTTP")),
-        Row(SECTION, "re-harvest, nothing changed", "s", again["seconds"], higher_is_better=False,
+        Row(
+            SECTION,
+            "end-to-end harvest (HTTP, parse, validate, load)",
+            "cases/s",
+            rate(loaded, first["seconds"]),
+            naive_rate,
+            note=(
+                f"{loaded} accepted of {published} published on {nodes} nodes in {first['seconds']:.1f} s; "
+                f"{first['pages']} pages, quarantined {first['quarantined']}, refused {first['refused']}"
+                + (f"; errors {first['errors']}" if first["errors"] else "")
+                + "; naive: in process, no HTTP"
+            ),
+        ),
+        Row(
+            SECTION,
+            "re-harvest, nothing changed",
+            "s",
+            again["seconds"],
+            higher_is_better=False,
             note=f"{again['pages']} page requests, {again['not_modified']} answered 304, "
-                 f"{again['fetched']} members fetched again"),
-        Row(SECTION, "node fill through the node's publish flow (setup)", "cases/s", rate(published, fill_s),
-            note=f"{refused} refused by the node's validation"),
-        Row("store", "harvester RSS growth per case", "bytes", max(result["rss_delta"], 0) / max(loaded, 1),
-            naive_run and max(naive_run.rss_delta, 0) / naive_run.stored, higher_is_better=False,
-            note=peak_note(result)),
-        Row("store", "registry data dir on disk per case", "bytes", result["disk"] / max(loaded, 1),
-            naive_run and naive_run.disk / naive_run.stored, higher_is_better=False,
-            note="registry: pyoxigraph store + SQLite bookkeeping"),
+            f"{again['fetched']} members fetched again",
+        ),
+        Row(
+            SECTION,
+            "node fill through the node's publish flow (setup)",
+            "cases/s",
+            rate(published, fill_s),
+            note=f"{refused} refused by the node's validation",
+        ),
+        Row(
+            "store",
+            "harvester RSS growth per case",
+            "bytes",
+            max(result["rss_delta"], 0) / max(loaded, 1),
+            naive_run and max(naive_run.rss_delta, 0) / naive_run.stored,
+            higher_is_better=False,
+            note=peak_note(result),
+        ),
+        Row(
+            "store",
+            "registry data dir on disk per case",
+            "bytes",
+            result["disk"] / max(loaded, 1),
+            naive_run and naive_run.disk / naive_run.stored,
+            higher_is_better=False,
+            note="registry: pyoxigraph store + SQLite bookkeeping",
+        ),
     ]
     return rows
 

@@ -71,7 +71,6 @@ def query_latencies(registry, queries: dict[str, str], repeats: int) -> dict:
     """
     from stafett.harvester.app import create_app
     from stafett.harvester.sparql.service import settings_for
-
     from stafett.serving import bind, serve_in_thread
 
     settings = replace(settings_for(registry), timeout_seconds=600, max_rows=10_000_000)
@@ -90,8 +89,9 @@ def query_latencies(registry, queries: dict[str, str], repeats: int) -> dict:
 def one_query(client: httpx.Client, text: str, repeats: int) -> dict:
     def ask(query: str, expect: str) -> tuple[float, int]:
         start = time.perf_counter()
-        resp = client.post("sparql", data={"query": query},
-                           headers={"Accept": "application/sparql-results+json"})
+        resp = client.post(
+            "sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
         seconds = time.perf_counter() - start
         if resp.status_code != 200:
             raise RuntimeError(f"HTTP {resp.status_code}: {resp.text[:120]}")
@@ -150,10 +150,15 @@ def run(job: dict) -> dict:
         # VmHWM, not ru_maxrss: a process spawned by a large parent inherits the parent's peak in
         # ru_maxrss on Linux (the 100k run's 3.7 GiB bench process showed up as our "peak").
         peak = peak_rss_of(os.getpid())
-        result = {"first": {"seconds": first_s, **totals(first)},
-                  "again": {"seconds": again_s, **totals(again)},
-                  "rss_delta": rss_after - rss_before, "peak_rss": peak, "disk": dir_bytes(data_dir),
-                  "peaks": sampler.stop(), "parser_peak_rss": parser_peak(registry)}
+        result = {
+            "first": {"seconds": first_s, **totals(first)},
+            "again": {"seconds": again_s, **totals(again)},
+            "rss_delta": rss_after - rss_before,
+            "peak_rss": peak,
+            "disk": dir_bytes(data_dir),
+            "peaks": sampler.stop(),
+            "parser_peak_rss": parser_peak(registry),
+        }
         if job.get("queries"):
             result["queries"] = query_latencies(registry, job["queries"], int(job.get("repeats", 5)))
     finally:

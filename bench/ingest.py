@@ -12,11 +12,10 @@ import shutil
 import time
 from pathlib import Path
 
-from stafett.shapes import validate_quads
-from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
-
 from bench import naive
 from bench.measure import Row, rate
+from stafett.shapes import validate_quads
+from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
 
 
 def ours_parse_validate(raws: list[bytes]) -> tuple[float, float, int]:
@@ -48,22 +47,59 @@ def measure(cases, workdir: Path, sample: int | None = None) -> tuple[list[Row],
     path = workdir / naive_store_name()
     shutil.rmtree(path, ignore_errors=True)
     run = naive.ingest([(c.id, r) for c, r in zip(cases, raws, strict=True)], path, sample)
-    raws = raws[:run.cases]
+    raws = raws[: run.cases]
     parse, validate, conforming = ours_parse_validate(raws)
     n = len(raws)
     section = "ingest per stage, in process (cases/s)"
     rows = [
-        Row(section, "parse JSON-LD", "cases/s", rate(n, parse), rate(n, run.stages["parse"]),
-            note="ours: pyoxigraph + inlined context; naive: pyld"),
-        Row(section, "validate (SHACL)", "cases/s", rate(n, validate), rate(n, run.stages["validate"]),
-            note=f"ours: stafett.shapes ({conforming}/{n} conform); naive: pySHACL ({run.accepted}/{n})"),
-        Row(section, "load, one transaction per case (naive)", "cases/s", None, rate(n, run.stages["load"]),
-            note="ours: see the harvest rows"),
-        Row(section, "naive end to end (parse+validate+load)", "cases/s", None, rate(n, run.wall),
-            note=f"per-document rates over the first {n:,} of {run.stored:,} cases"),
-        Row("store", "naive store on disk per case", "bytes", None, run.disk / run.stored,
-            higher_is_better=False),
-        Row("store", "naive RSS growth per case", "bytes", None, max(run.rss_delta, 0) / run.stored,
-            higher_is_better=False, note="RSS delta over the whole naive ingest"),
+        Row(
+            section,
+            "parse JSON-LD",
+            "cases/s",
+            rate(n, parse),
+            rate(n, run.stages["parse"]),
+            note="ours: pyoxigraph + inlined context; naive: pyld",
+        ),
+        Row(
+            section,
+            "validate (SHACL)",
+            "cases/s",
+            rate(n, validate),
+            rate(n, run.stages["validate"]),
+            note=f"ours: stafett.shapes ({conforming}/{n} conform); naive: pySHACL ({run.accepted}/{n})",
+        ),
+        Row(
+            section,
+            "load, one transaction per case (naive)",
+            "cases/s",
+            None,
+            rate(n, run.stages["load"]),
+            note="ours: see the harvest rows",
+        ),
+        Row(
+            section,
+            "naive end to end (parse+validate+load)",
+            "cases/s",
+            None,
+            rate(n, run.wall),
+            note=f"per-document rates over the first {n:,} of {run.stored:,} cases",
+        ),
+        Row(
+            "store",
+            "naive store on disk per case",
+            "bytes",
+            None,
+            run.disk / run.stored,
+            higher_is_better=False,
+        ),
+        Row(
+            "store",
+            "naive RSS growth per case",
+            "bytes",
+            None,
+            max(run.rss_delta, 0) / run.stored,
+            higher_is_better=False,
+            note="RSS delta over the whole naive ingest",
+        ),
     ]
     return rows, run

@@ -23,8 +23,15 @@ import orjson
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-async def worker(client: httpx.AsyncClient, queue: list, deadline: float, cycle: bool, statuses: Counter,
-                 latencies: list[float], position: list[int]) -> None:
+async def worker(
+    client: httpx.AsyncClient,
+    queue: list,
+    deadline: float,
+    cycle: bool,
+    statuses: Counter,
+    latencies: list[float],
+    position: list[int],
+) -> None:
     while time.perf_counter() < deadline:
         i = position[0]
         if i >= len(queue):
@@ -35,8 +42,9 @@ async def worker(client: httpx.AsyncClient, queue: list, deadline: float, cycle:
         req = queue[i]
         start = time.perf_counter()
         try:
-            resp = await client.request(req["method"], req["url"], headers=req.get("headers"),
-                                        content=req.get("body"))
+            resp = await client.request(
+                req["method"], req["url"], headers=req.get("headers"), content=req.get("body")
+            )
             await resp.aread()
             statuses[str(resp.status_code)] += 1
         except httpx.HTTPError as err:
@@ -56,12 +64,28 @@ async def run(job: dict) -> dict:
         start = time.perf_counter()
         deadline = start + float(job.get("seconds", 5))
         position = [0]
-        await asyncio.gather(*(worker(client, job["requests"], deadline, bool(job.get("cycle", True)),
-                                      statuses, latencies, position) for _ in range(connections)))
+        await asyncio.gather(
+            *(
+                worker(
+                    client,
+                    job["requests"],
+                    deadline,
+                    bool(job.get("cycle", True)),
+                    statuses,
+                    latencies,
+                    position,
+                )
+                for _ in range(connections)
+            )
+        )
         elapsed = time.perf_counter() - start
     latencies.sort()
-    return {"count": len(latencies), "seconds": elapsed, "statuses": dict(statuses),
-            "median_ms": latencies[len(latencies) // 2] * 1e3 if latencies else None}
+    return {
+        "count": len(latencies),
+        "seconds": elapsed,
+        "statuses": dict(statuses),
+        "median_ms": latencies[len(latencies) // 2] * 1e3 if latencies else None,
+    }
 
 
 def main() -> int:

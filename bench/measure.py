@@ -14,8 +14,17 @@ from pathlib import Path
 from stafett.heap import peak_resident_bytes as peak_rss_of  # noqa: F401 - the bench reads RSS
 from stafett.heap import resident_bytes as rss_bytes  # as the code does
 
-PACKAGES = ("pyoxigraph", "pyshacl", "pyshacl-turbo", "rdflib", "PyLD", "orjson", "httpx", "uvicorn",
-            "starlette")
+PACKAGES = (
+    "pyoxigraph",
+    "pyshacl",
+    "pyshacl-turbo",
+    "rdflib",
+    "PyLD",
+    "orjson",
+    "httpx",
+    "uvicorn",
+    "starlette",
+)
 
 
 @dataclass
@@ -90,7 +99,6 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
-
 
 
 def dir_bytes(path: Path) -> int:

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 import rdflib
 from pyld import jsonld
 from pyshacl import validate as pyshacl_validate
-from stafett.vocabulary.jsonld import frozen_document_loader, json_ld_to_quads, load_json
 
 from bench.measure import Stopwatch, dir_bytes, rss_bytes
+from stafett.vocabulary.jsonld import frozen_document_loader, json_ld_to_quads, load_json
 
 ALLOW = {"allow_warnings": True, "allow_infos": True}
 PYLD_OPTIONS = {"format": "application/n-quads", "documentLoader": frozen_document_loader}
@@ -49,8 +49,10 @@ def pyshacl_conforms(nquads: str) -> bool:
 def to_case_graph(nquads: str, case_iri: str) -> list[ox.Quad]:
     graph = ox.NamedNode(case_iri)
     # Fresh blank-node labels, or _:b0 of every document would become one node in the store.
-    return [ox.Quad(q.subject, q.predicate, q.object, graph)
-            for q in ox.parse(nquads, ox.RdfFormat.N_QUADS, rename_blank_nodes=True)]
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, graph)
+        for q in ox.parse(nquads, ox.RdfFormat.N_QUADS, rename_blank_nodes=True)
+    ]
 
 
 @dataclass
@@ -102,13 +104,23 @@ def ingest(raw_documents: list[tuple[str, bytes]], store_path: Path, sample: int
     start = time.perf_counter()
     for case_iri, raw in rest:  # complete the store: the same graphs, one transaction per case
         graph = ox.NamedNode(case_iri)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
-                     for q in json_ld_to_quads(load_json(raw)))
+        store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph) for q in json_ld_to_quads(load_json(raw))
+        )
     if rest:  # the load rate over every case, as the store grew
         watch.spent["load"] = (load_sample + time.perf_counter() - start) * sample / len(raw_documents)
     store.flush()
-    return NaiveRun(store, store_path, sample, accepted, wall, watch.spent,
-                    rss_bytes() - rss_before, dir_bytes(store_path), len(raw_documents))
+    return NaiveRun(
+        store,
+        store_path,
+        sample,
+        accepted,
+        wall,
+        watch.spent,
+        rss_bytes() - rss_before,
+        dir_bytes(store_path),
+        len(raw_documents),
+    )
 
 
 def query(store: ox.Store, sparql: str) -> int:

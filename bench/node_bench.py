@@ -33,8 +33,13 @@ def missing() -> list[Row] | None:
 def load(requests: list[dict], seconds: float, connections: int, cycle: bool = True) -> dict:
     """Run the load generator in its own process and return its JSON result."""
     job = {"requests": requests, "seconds": seconds, "connections": connections, "cycle": cycle}
-    run = subprocess.run([sys.executable, "-m", "bench.loadgen"], input=orjson.dumps(job),
-                         capture_output=True, timeout=seconds + 120, cwd=Path(__file__).parent.parent)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen"],
+        input=orjson.dumps(job),
+        capture_output=True,
+        timeout=seconds + 120,
+        cwd=Path(__file__).parent.parent,
+    )
     if run.returncode != 0:
         raise RuntimeError(f"load generator failed: {run.stderr.decode()[-500:]}")
     return orjson.loads(run.stdout)
@@ -56,8 +61,13 @@ def running_node(first_case, workdir: Path):
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         buyer = first_case.doc["buyer"][0]
-        job = {"data_dir": tmp, "org_name": buyer["name"], "org_number": buyer["orgNumber"],
-               "country": buyer["country"], "languages": list(first_case.doc["title"])}
+        job = {
+            "data_dir": tmp,
+            "org_name": buyer["name"],
+            "org_number": buyer["orgNumber"],
+            "country": buyer["country"],
+            "languages": list(first_case.doc["title"]),
+        }
         with job_process("bench.node_server", job) as (proc, info):
 
             def list_case_urls() -> list[str]:
@@ -74,14 +84,27 @@ def measure(fed, opts) -> list[Row]:
     cases = fed.cases
     with running_node(cases[0], opts.workdir) as (base, token, list_case_urls):
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"}
-        creates = [{"method": "POST", "url": f"{base}cases", "headers": auth,
-                    "body": orjson.dumps(c.authored()).decode()} for c in cases]
+        creates = [
+            {
+                "method": "POST",
+                "url": f"{base}cases",
+                "headers": auth,
+                "body": orjson.dumps(c.authored()).decode(),
+            }
+            for c in cases
+        ]
         value, note = ok_rate(load(creates, opts.seconds * 4, opts.connections, cycle=False), "201")
         rows = [Row(SECTION, "validated creates (POST /cases)", "req/s", value, note=note)]
         case_urls = list_case_urls()
         ld = {"Accept": "application/ld+json"}
-        value, note = ok_rate(load([{"method": "GET", "url": u, "headers": ld} for u in case_urls],
-                                   opts.seconds, opts.connections), "200")
+        value, note = ok_rate(
+            load(
+                [{"method": "GET", "url": u, "headers": ld} for u in case_urls],
+                opts.seconds,
+                opts.connections,
+            ),
+            "200",
+        )
         rows.append(Row(SECTION, "case GET (JSON-LD)", "req/s", value, note=note))
         rows.append(feed_pages(base, FEED_PAGE_SIZE, len(case_urls), opts))
         rows.append(conditional(case_urls, opts))
@@ -94,8 +117,9 @@ def feed_pages(base: str, page_size: int, members: int, opts) -> Row:
     pages = [{"method": "GET", "url": f"{base}feed/{i}", "headers": trig} for i in range(closed)]
     result = load(pages, opts.seconds, opts.connections)
     value, note = ok_rate(result, "200")
-    return Row(SECTION, f"feed page GET (TriG, pages of up to {page_size} members)", "req/s", value,
-               note=note)
+    return Row(
+        SECTION, f"feed page GET (TriG, pages of up to {page_size} members)", "req/s", value, note=note
+    )
 
 
 def conditional(case_urls: list[str], opts) -> Row:
@@ -104,7 +128,12 @@ def conditional(case_urls: list[str], opts) -> Row:
     with httpx.Client(timeout=30) as client:
         for url in case_urls[:200]:
             etag = client.get(url, headers={"Accept": "application/ld+json"}).headers.get("etag")
-            requests.append({"method": "GET", "url": url,
-                             "headers": {"Accept": "application/ld+json", "If-None-Match": etag or ""}})
+            requests.append(
+                {
+                    "method": "GET",
+                    "url": url,
+                    "headers": {"Accept": "application/ld+json", "If-None-Match": etag or ""},
+                }
+            )
     value, note = ok_rate(load(requests, opts.seconds, opts.connections), "304")
     return Row(SECTION, "conditional case GET (304)", "req/s", value, note=note)

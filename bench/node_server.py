@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 import orjson
+
 from stafett.node.app import create_app
 from stafett.node.auth import issue_token
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-
 from stafett.serving import bind, serve_in_thread, url_of
 
 
@@ -36,9 +36,15 @@ def unthrottled() -> dict:
 def main() -> int:
     job = orjson.loads(sys.stdin.readline())
     sock = bind()
-    settings = NodeSettings(base_url=url_of(sock), data_dir=Path(job["data_dir"]), org_name=job["org_name"],
-                            org_number=job["org_number"], country=job["country"],
-                            languages=tuple(job["languages"]), **unthrottled())
+    settings = NodeSettings(
+        base_url=url_of(sock),
+        data_dir=Path(job["data_dir"]),
+        org_name=job["org_name"],
+        org_number=job["org_number"],
+        country=job["country"],
+        languages=tuple(job["languages"]),
+        **unthrottled(),
+    )
     store = NodeStore(settings.database_path)
     token = issue_token(store, "bench")
     server = serve_in_thread(create_app(settings, store), sock)

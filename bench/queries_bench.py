@@ -49,12 +49,34 @@ def measure(naive: Callable[[str], int], repeats: int = 9, ours: dict | None = N
         elif got.get("error"):
             note += f"; ours failed: {got['error'][:100]}"
         ms = {key: got[key] * 1e3 for key in ("median", "p95", "kept_median") if got.get(key)}.get
-        rows.append(Row(section, f"{name} median, uncached", "ms", ms("median"), n_med * 1e3,
-                        higher_is_better=False, note=note))
-        rows.append(Row(section, f"{name} p95, uncached", "ms", ms("p95"), n_p95 * 1e3,
-                        higher_is_better=False))
-        kept_note = ("asked again before the next harvest commit" if not got.get("kept_error") else
-                     "not kept: the answer is over an eighth of the cache budget, so it runs again")
-        rows.append(Row(section, f"{name} median, kept answer", "ms", ms("kept_median"), n_med * 1e3,
-                        higher_is_better=False, note=kept_note))
+        rows.append(
+            Row(
+                section,
+                f"{name} median, uncached",
+                "ms",
+                ms("median"),
+                n_med * 1e3,
+                higher_is_better=False,
+                note=note,
+            )
+        )
+        rows.append(
+            Row(section, f"{name} p95, uncached", "ms", ms("p95"), n_p95 * 1e3, higher_is_better=False)
+        )
+        kept_note = (
+            "asked again before the next harvest commit"
+            if not got.get("kept_error")
+            else "not kept: the answer is over an eighth of the cache budget, so it runs again"
+        )
+        rows.append(
+            Row(
+                section,
+                f"{name} median, kept answer",
+                "ms",
+                ms("kept_median"),
+                n_med * 1e3,
+                higher_is_better=False,
+                note=kept_note,
+            )
+        )
     return rows

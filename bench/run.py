@@ -56,8 +56,9 @@ def table(rows: list[Row]) -> str:
     lines = ["| section | measure | ours | naive | ours vs naive | note |", "|---|---|---:|---:|---:|---|"]
     for r in rows:
         ratio = f"{r.ratio:.2f}x" if r.ratio else "–"
-        lines.append(f"| {r.section} | {r.name} ({r.unit}) | {fmt(r.ours)} | {fmt(r.naive)} | {ratio} "
-                     f"| {r.note} |")
+        lines.append(
+            f"| {r.section} | {r.name} ({r.unit}) | {fmt(r.ours)} | {fmt(r.naive)} | {ratio} | {r.note} |"
+        )
     return "\n".join(lines)
 
 
@@ -78,8 +79,9 @@ def stages(opts: Options, fed: generate.Federation):
     def run_queries():
         if "naive" not in shared:
             return [Row("sparql", "not measured", "", note="needs the ingest stage (the naive store)")]
-        return queries_bench.measure(lambda q: naive.query(shared["naive"].store, q), opts.repeats,
-                                     shared.get("registry_queries"))
+        return queries_bench.measure(
+            lambda q: naive.query(shared["naive"].store, q), opts.repeats, shared.get("registry_queries")
+        )
 
     yield "components", lambda: components.measure([c.to_bytes() for c in sample])
     yield "ingest", run_ingest
@@ -96,8 +98,9 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
     # Case IRIs are minted under the addresses the nodes will be served at, so cross-links
     # between cases (adoptedFrom, relatedCase, ...) resolve in the harvested registry too.
     opts.federation_socket = bind()
-    fed = generate.generate(opts.size, seed=opts.seed, nodes=opts.nodes,
-                            base_url=url_of(opts.federation_socket) + "n{index}")
+    fed = generate.generate(
+        opts.size, seed=opts.seed, nodes=opts.nodes, base_url=url_of(opts.federation_socket) + "n{index}"
+    )
     info["federation"] = f"{len(fed.cases):,} cases on {len(fed.nodes):,} nodes (seed {opts.seed})"
     out(machine_table(info))
     rows: list[Row] = []
@@ -119,8 +122,9 @@ def run(opts: Options, out=print) -> tuple[dict, list[Row]]:
 def save(opts: Options, info: dict, rows: list[Row]) -> None:
     nodes = f"-{opts.nodes}nodes" if opts.nodes else ""
     stem = opts.workdir / f"run-{opts.size}{nodes}{'-' + '-'.join(opts.only) if opts.only else ''}"
-    stem.with_suffix(".json").write_bytes(orjson.dumps({"machine": info, "rows": [r.as_dict() for r in rows]},
-                                                       option=orjson.OPT_INDENT_2))
+    stem.with_suffix(".json").write_bytes(
+        orjson.dumps({"machine": info, "rows": [r.as_dict() for r in rows]}, option=orjson.OPT_INDENT_2)
+    )
     stem.with_suffix(".md").write_text(machine_table(info) + "\n\n" + table(rows) + "\n", "utf-8")
 
 
@@ -136,17 +140,37 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--nodes", type=int, default=None, help="publishers (default: size/100, 10..1000)")
     parser.add_argument("--only", default="", help="comma-separated stages: " + ", ".join(STAGES))
     parser.add_argument("--repeats", type=int, default=9, help="runs per SPARQL query and side")
-    parser.add_argument("--pipeline-sample", type=int, default=10_000,
-                        help="cases parsed and validated one by one in the ingest stage (naive and ours); "
-                             "every case is still loaded into the naive store")
+    parser.add_argument(
+        "--pipeline-sample",
+        type=int,
+        default=10_000,
+        help="cases parsed and validated one by one in the ingest stage (naive and ours); "
+        "every case is still loaded into the naive store",
+    )
     args = parser.parse_args(argv)
     only = tuple(s for s in args.only.split(",") if s)
     if args.smoke:
-        return Options(size=SMOKE_SIZE, seed=args.seed, seconds=1.0, connections=2, component_sample=10,
-                       repeats=3, workdir=args.workdir)
-    return Options(size=generate.parse_size(args.size), seed=args.seed, seconds=args.seconds,
-                   connections=args.connections, profile=args.profile, workdir=args.workdir, only=only,
-                   nodes=args.nodes, repeats=args.repeats, pipeline_sample=args.pipeline_sample)
+        return Options(
+            size=SMOKE_SIZE,
+            seed=args.seed,
+            seconds=1.0,
+            connections=2,
+            component_sample=10,
+            repeats=3,
+            workdir=args.workdir,
+        )
+    return Options(
+        size=generate.parse_size(args.size),
+        seed=args.seed,
+        seconds=args.seconds,
+        connections=args.connections,
+        profile=args.profile,
+        workdir=args.workdir,
+        only=only,
+        nodes=args.nodes,
+        repeats=args.repeats,
+        pipeline_sample=args.pipeline_sample,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,11 +22,11 @@ import orjson
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from stafett.vocabulary.jsonld import SUFFIX_MEDIA_TYPES, json_ld_to_quads, load_json, parse_document
 
 from bench import generate, naive
 from bench.measure import Row, rate
 from stafett.problems import Problem
+from stafett.vocabulary.jsonld import SUFFIX_MEDIA_TYPES, json_ld_to_quads, load_json, parse_document
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -34,6 +34,7 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 def mutations(doc: dict, rng: random.Random) -> list[tuple[str, dict]]:
     """Broken variants of one valid case, each breaking one rule a case must follow."""
+
     def changed(**updates):
         out = copy.deepcopy(doc)
         for key, value in updates.items():
@@ -42,6 +43,7 @@ def mutations(doc: dict, rng: random.Random) -> list[tuple[str, dict]]:
             else:
                 out[key] = value
         return out
+
     return [
         ("no title", changed(title=None)),
         ("two statuses", changed(status=["pilot", "tendering"])),
@@ -92,10 +94,14 @@ def result_keys(report: rdflib.Graph) -> set[tuple]:
     keys = set()
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
-        keys.add(("_:b" if isinstance(focus, rdflib.BNode) else str(focus),
-                  str(report.value(result, SH.resultPath)),
-                  str(report.value(result, SH.sourceConstraintComponent)),
-                  str(report.value(result, SH.resultSeverity))))
+        keys.add(
+            (
+                "_:b" if isinstance(focus, rdflib.BNode) else str(focus),
+                str(report.value(result, SH.resultPath)),
+                str(report.value(result, SH.sourceConstraintComponent)),
+                str(report.value(result, SH.resultSeverity)),
+            )
+        )
     return keys
 
 
@@ -103,8 +109,9 @@ def compare(graphs: list[tuple[str, rdflib.Graph]], compiled) -> tuple[int, list
     """How many documents both engines judge identically; labels of those they do not."""
     agree, differ, pyshacl_conforms = 0, [], []
     for label, graph in graphs:
-        p_verdict = verdict(lambda g: pyshacl_validate(g, shacl_graph=naive.shapes_graph(), **naive.ALLOW),
-                            graph)
+        p_verdict = verdict(
+            lambda g: pyshacl_validate(g, shacl_graph=naive.shapes_graph(), **naive.ALLOW), graph
+        )
         t_verdict = verdict(lambda g: compiled.validate(g, **naive.ALLOW), graph)
         pyshacl_conforms.append(p_verdict[0] is True)
         if p_verdict == t_verdict:
@@ -148,14 +155,26 @@ def measure(size: int = 200, seed: int = 7) -> tuple[list[Row], dict]:
         batch += g
     section = "validator: pyshacl-turbo vs pySHACL (docs/s)"
     rows = [
-        Row(section, "per document, rdflib graph ready", "docs/s", speed(plain, compiled.validate),
-            speed(plain, lambda g: pyshacl_validate(g, shacl_graph=shapes)), note="ours column: turbo"),
-        Row(section, "batched, one graph, one call", "docs/s",
+        Row(
+            section,
+            "per document, rdflib graph ready",
+            "docs/s",
+            speed(plain, compiled.validate),
+            speed(plain, lambda g: pyshacl_validate(g, shacl_graph=shapes)),
+            note="ours column: turbo",
+        ),
+        Row(
+            section,
+            "batched, one graph, one call",
+            "docs/s",
             rate(len(plain), _time(lambda: compiled.validate(batch))),
-            rate(len(plain), _time(lambda: pyshacl_validate(batch, shacl_graph=shapes)))),
+            rate(len(plain), _time(lambda: pyshacl_validate(batch, shacl_graph=shapes))),
+        ),
     ]
-    agreement = {"valid": (v_agree, len(valid_graphs), v_differ[:5], sum(v_pyshacl)),
-                 "invalid": (i_agree, len(invalid_graphs), i_differ[:5], len(i_pyshacl) - sum(i_pyshacl))}
+    agreement = {
+        "valid": (v_agree, len(valid_graphs), v_differ[:5], sum(v_pyshacl)),
+        "invalid": (i_agree, len(invalid_graphs), i_differ[:5], len(i_pyshacl) - sum(i_pyshacl)),
+    }
     return rows, agreement
 
 
@@ -174,9 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r.name}: turbo {r.ours:,.0f} docs/s, pySHACL {r.naive:,.0f} docs/s ({r.ratio:.1f}x)")
     for kind, (agree, total, differ, judged) in agreement.items():
-        print(f"{kind} corpus: engines agree on {agree}/{total} documents "
-              f"(pySHACL: {judged} judged {'conforming' if kind == 'valid' else 'non-conforming'})"
-              + (f"; first differences: {differ}" if differ else ""))
+        print(
+            f"{kind} corpus: engines agree on {agree}/{total} documents "
+            f"(pySHACL: {judged} judged {'conforming' if kind == 'valid' else 'non-conforming'})"
+            + (f"; first differences: {differ}" if differ else "")
+        )
     return 0
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
 from stafett.harvester.parse import Member
 from stafett.harvester.sources import Source
-from stafett.shapes.validate import Report, validate_many, validate_quads
-
 from stafett.problems import Finding, Problem
+from stafett.shapes.validate import Report, validate_many, validate_quads
 
 ACCEPT, DELETE, QUARANTINE, REFUSE = "accept", "delete", "quarantine", "refuse"
 
@@ -116,7 +116,10 @@ def check(member: Member, source: Source, sources: list[Source]) -> Decision:
 
 def reason(member: Member, source: Source, message: str, rule: str, focus: str | None = None) -> Finding:
     return Finding(
-        "Violation", message, focus_node=focus or member.case, rule=rule,
+        "Violation",
+        message,
+        focus_node=focus or member.case,
+        rule=rule,
         source=f"{source.name}: {member.activity}",
     )
 
@@ -145,7 +148,8 @@ def foreign_subjects(payload: list[ox.Triple], case: str, namespace: str, source
     # Each distinct subject once: a snapshot has ~70 triples but only a few named subjects.
     subjects = {t.subject.value for t in payload if isinstance(t.subject, ox.NamedNode)}  # blank: local
     return sorted(
-        iri for iri in subjects
+        iri
+        for iri in subjects
         if not iri.startswith(namespace) or owner_of(iri, sources) != owner or not same_site(iri, case)
     )
 

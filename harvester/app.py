@@ -12,15 +12,15 @@ from __future__ import annotations
 import contextlib
 import logging
 
+from starlette.applications import Starlette
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Route
+
 from stafett.harvester.api import catalogue, feed, openapi, reports
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
 from stafett.harvester.web import api_page, query_page
-from starlette.applications import Starlette
-from starlette.responses import RedirectResponse
-from starlette.routing import BaseRoute, Route
-
 from stafett.web import cors_headers, exception_handlers
 
 log = logging.getLogger("stafett.harvester")
@@ -54,8 +54,11 @@ def create_app(settings=None, registry=None, *, service: SparqlService | None = 
     """`settings`: `SparqlSettings`, or None to take them from the environment and the registry."""
     sparql_settings = settings if isinstance(settings, SparqlSettings) else settings_for(registry)
     if service is None:
-        service = (SparqlService.for_registry(registry, sparql_settings) if registry is not None
-                   else SparqlService(sparql_settings))
+        service = (
+            SparqlService.for_registry(registry, sparql_settings)
+            if registry is not None
+            else SparqlService(sparql_settings)
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -30,10 +30,12 @@ class Cases:
         tx.execute("INSERT OR REPLACE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?)", route)
 
     @staticmethod
-    def record_case(tx: sqlite3.Connection, case: str, state: str, source: str, origin_activity: str,
-                    now: str) -> None:
-        tx.execute("INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)",
-                   (case, state, source, origin_activity, now))
+    def record_case(
+        tx: sqlite3.Connection, case: str, state: str, source: str, origin_activity: str, now: str
+    ) -> None:
+        tx.execute(
+            "INSERT OR REPLACE INTO cases VALUES (?,?,?,?,?)", (case, state, source, origin_activity, now)
+        )
 
     def live_count(self, source: str) -> int:
         """Live cases whose winning route is `source`'s."""
@@ -47,8 +49,9 @@ class Cases:
 
     def live_hashes(self, source: str) -> dict[str, str]:
         """case -> snapshot sha256 of every live case `source` carried (the `--full` drift check)."""
-        rows = self.db.rows("SELECT case_iri, snapshot_sha FROM routes WHERE source=? AND state='live'",
-                            (source,))
+        rows = self.db.rows(
+            "SELECT case_iri, snapshot_sha FROM routes WHERE source=? AND state='live'", (source,)
+        )
         return {r["case_iri"]: r["snapshot_sha"] for r in rows}
 
     def live_state(self) -> list[tuple[str, str]]:

@@ -34,7 +34,6 @@ def register(subparsers) -> None:
 def run_harvest(args) -> int:
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import from_args
-
     from stafett.problems import Problem
 
     registry = Registry(from_args(args))
@@ -69,7 +68,6 @@ def serve_registry(args) -> int:
     from stafett.harvester.registry import Registry
     from stafett.harvester.schedule import Scheduler
     from stafett.harvester.settings import from_args
-
     from stafett.serving import bind, serve_forever, url_of
     from stafett.shutdown import stop_on_signals
 

@@ -16,10 +16,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
 from stafett.harvester import terms as t
 from stafett.harvester.db import Database
-from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE, XSD_BOOLEAN, XSD_INTEGER
-
 from stafett.ldes import (
     AS_CREATE,
     AS_DELETE,
@@ -44,6 +43,7 @@ from stafett.ldes import (
     relation_quads,
     timestamp,
 )
+from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE, XSD_BOOLEAN, XSD_INTEGER
 
 if TYPE_CHECKING:
     from stafett.harvester.admit import Decision
@@ -171,9 +171,7 @@ class Feed:
         out = [ox.Quad(ox.NamedNode(url), RDF_TYPE, TREE_NODE_CLASS)]
         closed = self.is_closed(k, self.count())
         if closed:
-            out.append(
-                ox.Quad(ox.NamedNode(url), LDES_IMMUTABLE, ox.Literal("true", datatype=XSD_BOOLEAN))
-            )
+            out.append(ox.Quad(ox.NamedNode(url), LDES_IMMUTABLE, ox.Literal("true", datatype=XSD_BOOLEAN)))
         for row in self.entries(k):
             out += member_quads(self.stream, self.activity(row["seq"]), row)
         return out, closed

@@ -26,8 +26,8 @@ import zlib
 from dataclasses import dataclass, field
 
 import httpx
-from stafett.harvester.settings import RegistrySettings
 
+from stafett.harvester.settings import RegistrySettings
 from stafett.problems import Finding, Problem
 
 REDIRECTS = (301, 302, 303, 307, 308)

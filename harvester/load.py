@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
+
 from stafett.harvester import terms as t
 from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, Decision
 from stafett.harvester.cases import Cases
@@ -34,9 +35,8 @@ from stafett.harvester.quadstore import QuadStore
 from stafett.harvester.reports import Reports, Run, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
-
 from stafett.ldes import AS_PUBLISHED, timestamp
+from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
 
 
 @dataclass(frozen=True)

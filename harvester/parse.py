@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyoxigraph as ox
+
 from stafett.harvester import terms as t
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.settings import RegistrySettings
-from stafett.vocabulary.jsonld import Limits, parse_document
-from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE
-
 from stafett.ldes import (
     AS_OBJECT,
     AS_PUBLISHED,
@@ -39,6 +37,8 @@ from stafett.ldes import (
     TREE_VIEW,
 )
 from stafett.problems import Finding, Problem, unreadable
+from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE
 
 
 @dataclass
@@ -184,11 +184,7 @@ def group_page(url: str, quads: list[ox.Quad], immutable_header: bool = False) -
 
     members, listed = [], set()
     for q in default:
-        if (
-            q.predicate == TREE_MEMBER
-            and isinstance(q.object, ox.NamedNode)
-            and q.object.value not in listed
-        ):
+        if q.predicate == TREE_MEMBER and isinstance(q.object, ox.NamedNode) and q.object.value not in listed:
             listed.add(q.object.value)
             members.append(build_member(q.object.value, about, graphs, q.subject.value))
     links = [

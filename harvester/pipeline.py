@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 import pyoxigraph as ox
+
 from stafett.harvester import terms as t
 from stafett.harvester.admit import admit_page
 from stafett.harvester.cases import Cases
@@ -26,11 +27,10 @@ from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Reports, Run, run_triples, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from stafett.vocabulary.terms import DCT_SOURCE, DCT_TITLE, RDF_TYPE, XSD_BOOLEAN
-
 from stafett.heap import release_freed_memory
 from stafett.ldes import timestamp
 from stafett.problems import Finding, Problem
+from stafett.vocabulary.terms import DCT_SOURCE, DCT_TITLE, RDF_TYPE, XSD_BOOLEAN
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 log = logging.getLogger("stafett.harvester")
@@ -150,8 +150,15 @@ async def crawl(
 
 
 async def read_page(
-    parts: HarvestParts, fetcher: Fetcher, parser: PageParser, source: Source, url: str,
-    memo: PageMemo | None, run: Run, *, is_root: bool
+    parts: HarvestParts,
+    fetcher: Fetcher,
+    parser: PageParser,
+    source: Source,
+    url: str,
+    memo: PageMemo | None,
+    run: Run,
+    *,
+    is_root: bool,
 ) -> PageMemo | None:
     try:
         fetched = await fetcher.get(

@@ -19,9 +19,9 @@ from typing import Protocol
 
 import httpx
 import pyoxigraph as ox
-from stafett.vocabulary.terms import DCT, term
 
 from stafett.problems import Problem
+from stafett.vocabulary.terms import DCT, term
 
 DROP_GRAPH = "DROP SILENT GRAPH {graph}"
 INSERT_GRAPH = "INSERT DATA {{ GRAPH {graph} {{\n{triples}\n}} }}"
@@ -159,8 +159,15 @@ class ExternalStore:
     UNION_PROBE = "SELECT ?token WHERE {{ {marker} {predicate} ?token }}"
     CHECKED_WITH = term(DCT, "identifier")  # the one-off token
 
-    def __init__(self, query_url: str, update_url: str, gsp_url: str, timeout: float = 60.0,
-                 credentials: tuple[str, str] | None = None, auth: str = "digest") -> None:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str,
+        gsp_url: str,
+        timeout: float = 60.0,
+        credentials: tuple[str, str] | None = None,
+        auth: str = "digest",
+    ) -> None:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.client = httpx.Client(timeout=timeout, trust_env=False)
         self.auth: httpx.Auth | None = None
@@ -211,8 +218,14 @@ class ExternalStore:
         )
 
     def delete_graph(self, graph: str) -> None:
-        self._send("DELETE", self.gsp_url, f"DELETE {graph}", ok=(200, 204, 404), params={"graph": graph},
-                   auth=self.auth or httpx.USE_CLIENT_DEFAULT)
+        self._send(
+            "DELETE",
+            self.gsp_url,
+            f"DELETE {graph}",
+            ok=(200, 204, 404),
+            params={"graph": graph},
+            auth=self.auth or httpx.USE_CLIENT_DEFAULT,
+        )
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
         if snapshot:

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
+
 from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
@@ -29,7 +30,6 @@ from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
-
 from stafett.problems import Problem
 
 log = logging.getLogger("stafett.harvester")
@@ -143,8 +143,18 @@ class Registry:
     def harvest_parts(self) -> HarvestParts:
         """What a harvest uses, taken now (so a source added since is admitted against too)."""
         load = LoadParts(self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph)
-        return HarvestParts(self.settings, self.sources, self.reports, self.checkpoints, self.cases,
-                            self.parser, load, self.write, self.notify, self.reports_graph)
+        return HarvestParts(
+            self.settings,
+            self.sources,
+            self.reports,
+            self.checkpoints,
+            self.cases,
+            self.parser,
+            load,
+            self.write,
+            self.notify,
+            self.reports_graph,
+        )
 
     async def write(self, fn: Callable, *args):
         """Run `fn(*args)` on the store-writer thread and wait for it.

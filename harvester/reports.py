@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
+
 from stafett.harvester import terms as t
 from stafett.harvester.db import Database
-from stafett.vocabulary.terms import RDF_TYPE, STF, XSD_BOOLEAN, XSD_INTEGER
-
 from stafett.ldes import AS_OBJECT, timestamp
+from stafett.vocabulary.terms import RDF_TYPE, STF, XSD_BOOLEAN, XSD_INTEGER
 
 COUNTS = ("pages", "not_modified", "fetched", "accepted", "quarantined", "refused", "deleted", "skipped")
 

@@ -75,8 +75,9 @@ class RegistrySettings:
         try:
             trusted_proxy_list(self.trusted_proxies)
         except (ValueError, AttributeError) as err:
-            raise config_problem("trusted_proxies", f"comma-separated IP addresses or networks ({err})",
-                                 self.trusted_proxies) from None
+            raise config_problem(
+                "trusted_proxies", f"comma-separated IP addresses or networks ({err})", self.trusted_proxies
+            ) from None
         if self.harvest_concurrency < 1:
             raise config_problem("harvest_concurrency", "an int of at least 1", self.harvest_concurrency)
         if self.store not in STORE_KINDS:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 
+from starlette.applications import Starlette
+from starlette.routing import Route
+
 from stafett.node.api import cases, catalogue, feed, openapi, writes
 from stafett.node.auth import Authenticator
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from stafett.node.web import pages
-from starlette.applications import Starlette
-from starlette.routing import Route
-
 from stafett.web import exception_handlers
 
 log = logging.getLogger("stafett.node")
@@ -33,13 +33,13 @@ def route_list(settings: NodeSettings, store: NodeStore, auth: Authenticator) ->
     # other route's path can match /case/{slug}, so the order changes nothing else (405s included).
     hot = [r for r in reads if r.path == cases.CASE_PATH]
     return [
-        *hot,                                                 # GET /case/{slug}: RDF, or HTML via web
-        *writes.routes(settings, store, auth),                # POST /cases, GET/PUT/DELETE /cases/{slug}
-        *openapi.routes(settings, description),               # GET /openapi.json
-        *pages.routes(settings, description),                 # GET /api: the description as a page
-        *[r for r in reads if r not in hot],                  # GET /cases (list), /context/v1[.jsonld]
-        *catalogue.routes(settings, store, html),             # GET /: DCAT catalogue, or HTML via web
-        *feed.routes(settings, store),                        # /feed, /feed/state, /feed/{k}, shapes
+        *hot,  # GET /case/{slug}: RDF, or HTML via web
+        *writes.routes(settings, store, auth),  # POST /cases, GET/PUT/DELETE /cases/{slug}
+        *openapi.routes(settings, description),  # GET /openapi.json
+        *pages.routes(settings, description),  # GET /api: the description as a page
+        *[r for r in reads if r not in hot],  # GET /cases (list), /context/v1[.jsonld]
+        *catalogue.routes(settings, store, html),  # GET /: DCAT catalogue, or HTML via web
+        *feed.routes(settings, store),  # /feed, /feed/state, /feed/{k}, shapes
     ]
 
 
@@ -48,7 +48,9 @@ def create_app(settings: NodeSettings, store: NodeStore | None = None) -> Starle
     auth = Authenticator(settings, store)
     # Raised Problems, unknown paths, wrong methods and bugs all leave through the one HTTP edge;
     # none of them may be cached (a refusal of a write must not be replayed to the next client).
-    app = Starlette(routes=route_list(settings, store, auth), exception_handlers=exception_handlers(
-        log, hint=HINT, headers=writes.NO_STORE))
+    app = Starlette(
+        routes=route_list(settings, store, auth),
+        exception_handlers=exception_handlers(log, hint=HINT, headers=writes.NO_STORE),
+    )
     app.state.settings, app.state.store, app.state.auth = settings, store, auth
     return app

@@ -18,7 +18,6 @@ from collections import defaultdict, deque
 
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-
 from stafett.problems import Problem
 
 TOKEN_PREFIX = "stf_"  # noqa: S105 - a recognisable prefix, not a secret
@@ -36,8 +35,12 @@ def new_token() -> str:
 
 def check_token_name(name: str) -> str:
     if not TOKEN_NAME.match(name or ""):
-        raise Problem(400, "bad-token-name", "Bad token name",
-                      f"token name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
+        raise Problem(
+            400,
+            "bad-token-name",
+            "Bad token name",
+            f"token name {name!r} must be 1-64 letters, digits, '.', '_' or '-'",
+        )
     return name
 
 
@@ -49,14 +52,19 @@ def issue_token(store: NodeStore, name: str) -> str:
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", "Authentication required", detail,
-                   headers={"WWW-Authenticate": REALM})  # RFC 9110: a 401 names its scheme
+    return Problem(
+        401, "unauthorized", "Authentication required", detail, headers={"WWW-Authenticate": REALM}
+    )  # RFC 9110: a 401 names its scheme
 
 
 def rate_limited(retry_after: int) -> Problem:
-    return Problem(429, "too-many-requests", "Too many failed authentication attempts",
-                   f"wait {retry_after} seconds before trying again",
-                   headers={"Retry-After": str(retry_after)})
+    return Problem(
+        429,
+        "too-many-requests",
+        "Too many failed authentication attempts",
+        f"wait {retry_after} seconds before trying again",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 class Authenticator:
@@ -96,8 +104,10 @@ class Authenticator:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             self._fail(client)
-            raise unauthorized("send the header 'Authorization: Bearer <token>'; "
-                               "create a token with `stafett node token add NAME`")
+            raise unauthorized(
+                "send the header 'Authorization: Bearer <token>'; "
+                "create a token with `stafett node token add NAME`"
+            )
         name = self.store.token_name_for(hash_token(token.strip()))
         if name is None:
             self._fail(client)

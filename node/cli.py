@@ -10,8 +10,11 @@ DATA_DIR_HELP = "folder with node.toml and node.sqlite3 (default: $STAFETT_NODE_
 
 
 def register(subparsers) -> None:
-    node = subparsers.add_parser("node", help="run a publisher's node",
-                                 description="Publish innovation-procurement cases as linked data.")
+    node = subparsers.add_parser(
+        "node",
+        help="run a publisher's node",
+        description="Publish innovation-procurement cases as linked data.",
+    )
     commands = node.add_subparsers(dest="node_command", metavar="COMMAND")
     node.set_defaults(handler=lambda args: (node.print_help(), 2)[1])
     add_init(commands)
@@ -38,8 +41,10 @@ def add_init(commands) -> None:
     data_dir_arg(p)
     p.add_argument("--base-url", help="public base URL ending with '/', e.g. http://127.0.0.1:8100/")
     p.add_argument("--org-name", help="names per language: 'sv=Växjö kommun;en=Växjö Municipality'")
-    p.add_argument("--org-number", help="the organisation's registration number (optional; checked for SWE, "
-                                        "NOR, DNK, FIN and ISL)")
+    p.add_argument(
+        "--org-number",
+        help="the organisation's registration number (optional; checked for SWE, NOR, DNK, FIN and ISL)",
+    )
     p.add_argument("--country", help="EU country code, e.g. SWE, NOR, DNK, FIN, ISL")
     p.add_argument("--languages", help="publishing languages, e.g. sv,en")
     p.add_argument("--contact-email", help="contact address for the catalogue")
@@ -48,11 +53,13 @@ def add_init(commands) -> None:
     p.set_defaults(handler=run_init)
 
 
-PROMPTS = (("base_url", "Public base URL", "http://127.0.0.1:8100/"),
-           ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
-           ("org_number", "Organisation number (leave empty if you do not know it)", ""),
-           ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
-           ("languages", "Publishing languages", "sv,en"))
+PROMPTS = (
+    ("base_url", "Public base URL", "http://127.0.0.1:8100/"),
+    ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
+    ("org_number", "Organisation number (leave empty if you do not know it)", ""),
+    ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
+    ("languages", "Publishing languages", "sv,en"),
+)
 
 
 OPTIONAL_PROMPTS = frozenset({"org_number"})
@@ -65,9 +72,11 @@ def checked_org_number(number: str | None, country: str) -> str | None:
     if not number:
         return None
     if not is_valid(number, country):
-        raise SystemExit(f"stafett node init: --org-number {number!r} is not a valid "
-                         f"{register_name(country)} (format or check digit); copy it from the national "
-                         "register, or leave it out")
+        raise SystemExit(
+            f"stafett node init: --org-number {number!r} is not a valid "
+            f"{register_name(country)} (format or check digit); copy it from the national "
+            "register, or leave it out"
+        )
     return number
 
 
@@ -90,15 +99,27 @@ def run_init(args) -> int:
     from stafett.node.bootstrap import init_node
     from stafett.node.settings import coerce
 
-    values = ask_missing({"base_url": args.base_url, "org_name": args.org_name,
-                          "org_number": args.org_number, "country": args.country,
-                          "languages": args.languages})
+    values = ask_missing(
+        {
+            "base_url": args.base_url,
+            "org_name": args.org_name,
+            "org_number": args.org_number,
+            "country": args.country,
+            "languages": args.languages,
+        }
+    )
     data_dir = args.data_dir or Path(".")
     settings, _, token = init_node(
-        data_dir, values["base_url"], coerce("org_name", values["org_name"]),
+        data_dir,
+        values["base_url"],
+        coerce("org_name", values["org_name"]),
         checked_org_number(values["org_number"], values["country"].upper()),
-        values["country"].upper(), coerce("languages", values["languages"]),
-        contact_email=args.contact_email, token_name=args.token_name, force=args.force)
+        values["country"].upper(),
+        coerce("languages", values["languages"]),
+        contact_email=args.contact_email,
+        token_name=args.token_name,
+        force=args.force,
+    )
     print(f"node created in {settings.data_dir} for {settings.base_url}")
     print(f"settings: {settings.config_path}")
     print("editor token (shown only now; store it safely):")
@@ -120,15 +141,15 @@ def add_serve(commands) -> None:
 def run_serve(args) -> int:
     from stafett.node.app import create_app
     from stafett.node.publish import warm_up
-
     from stafett.serving import bind, serve_forever, url_of
 
     settings = load(args, host=args.host, port=args.port, base_url=args.base_url)
     warm_up(settings)
     sock = bind(settings.host, settings.port)
     print(f"stafett node: {settings.base_url} listening on {url_of(sock)}", flush=True)
-    serve_forever(create_app(settings), sock, log_level=args.log_level,
-                  trusted_proxies=settings.trusted_proxies)
+    serve_forever(
+        create_app(settings), sock, log_level=args.log_level, trusted_proxies=settings.trusted_proxies
+    )
     return 0
 
 
@@ -137,9 +158,11 @@ def add_token(commands) -> None:
     p = commands.add_parser("token", help="add, list or revoke write-API tokens")
     actions = p.add_subparsers(dest="token_command", metavar="ACTION")
     p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
-    for action, helptext in (("add", "create a named token and print it once"),
-                             ("list", "list token names (never the tokens)"),
-                             ("revoke", "revoke a token by name")):
+    for action, helptext in (
+        ("add", "create a named token and print it once"),
+        ("list", "list token names (never the tokens)"),
+        ("revoke", "revoke a token by name"),
+    ):
         sub = actions.add_parser(action, help=helptext)
         data_dir_arg(sub)
         if action != "list":
@@ -157,8 +180,10 @@ def run_token(args) -> int:
         return 0
     if args.token_action == "list":  # noqa: S105
         for token in store.list_tokens():
-            print(f"{token.name}\tcreated {token.created}" + (f"\trevoked {token.revoked}" if token.revoked
-                                                             else ""))
+            print(
+                f"{token.name}\tcreated {token.created}"
+                + (f"\trevoked {token.revoked}" if token.revoked else "")
+            )
         return 0
     if store.revoke_token(args.name):
         print(f"revoked {args.name}")
@@ -180,15 +205,30 @@ def add_import(commands) -> None:
     data_dir_arg(p)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
-    p.add_argument("--rebase", action="append", type=rebase_pair, default=[], metavar="OLD=NEW",
-                   help="rewrite IRIs starting with OLD to start with NEW (repeatable)")
+    p.add_argument(
+        "--rebase",
+        action="append",
+        type=rebase_pair,
+        default=[],
+        metavar="OLD=NEW",
+        help="rewrite IRIs starting with OLD to start with NEW (repeatable)",
+    )
     state = p.add_mutually_exclusive_group()
-    state.add_argument("--publish", dest="state", action="store_const", const="published",
-                       help="publish every imported case (default, unless the file says draft)")
-    state.add_argument("--draft", dest="state", action="store_const", const="draft",
-                       help="import every case as a draft")
-    p.add_argument("--only-own", action="store_true",
-                   help="skip cases whose id (after --rebase) is not under this node's base URL")
+    state.add_argument(
+        "--publish",
+        dest="state",
+        action="store_const",
+        const="published",
+        help="publish every imported case (default, unless the file says draft)",
+    )
+    state.add_argument(
+        "--draft", dest="state", action="store_const", const="draft", help="import every case as a draft"
+    )
+    p.add_argument(
+        "--only-own",
+        action="store_true",
+        help="skip cases whose id (after --rebase) is not under this node's base URL",
+    )
     p.add_argument("--lang", default="en", help="language of validation messages (default: en)")
     p.set_defaults(handler=run_import)
 
@@ -198,8 +238,16 @@ def run_import(args) -> int:
     from stafett.node.store import NodeStore
 
     settings = load(args)
-    report = import_paths(NodeStore(settings.database_path), settings, args.paths, rebases=args.rebase,
-                          state=args.state, dry_run=args.dry_run, only_own=args.only_own, lang=args.lang)
+    report = import_paths(
+        NodeStore(settings.database_path),
+        settings,
+        args.paths,
+        rebases=args.rebase,
+        state=args.state,
+        dry_run=args.dry_run,
+        only_own=args.only_own,
+        lang=args.lang,
+    )
     print(report.text())
     return 0 if report.ok else 1
 
@@ -226,17 +274,23 @@ def run_export(args) -> int:
 
 
 def add_import_notice(commands) -> None:
-    p = commands.add_parser("import-notice",
-                            help="write a draft case pre-filled from an eForms notice or an OCDS release")
-    p.add_argument("file", type=Path, metavar="FILE",
-                   help="eForms XML (prior information, contract or contract award notice) or OCDS JSON "
-                        "(a release or a release package)")
+    p = commands.add_parser(
+        "import-notice", help="write a draft case pre-filled from an eForms notice or an OCDS release"
+    )
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="eForms XML (prior information, contract or contract award notice) or OCDS JSON "
+        "(a release or a release package)",
+    )
     p.add_argument("--out", type=Path, help="JSON-LD file to write (default: standard output)")
     p.set_defaults(handler=run_import_notice)
 
 
 def run_import_notice(args) -> int:
     import orjson
+
     from stafett.node.notice_import import draft_case, still_to_complete
 
     draft = draft_case(args.file)
@@ -245,8 +299,10 @@ def run_import_notice(args) -> int:
         sys.stdout.buffer.write(body)
     else:
         args.out.write_bytes(body)
-    print(f"draft case from {draft.source} {args.file}" + (f" written to {args.out}" if args.out else ""),
-          file=sys.stderr)
+    print(
+        f"draft case from {draft.source} {args.file}" + (f" written to {args.out}" if args.out else ""),
+        file=sys.stderr,
+    )
     for line in [*draft.notes, *(f"to complete: {v}" for v in still_to_complete(draft.case))]:
         print(f"  - {line}", file=sys.stderr)
     return 0

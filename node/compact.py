@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 
 import pyoxigraph as ox
+
 from stafett.node.vocab import Term, context_terms, terms_by_iri
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from stafett.vocabulary.terms import RDF_TYPE, XSD
@@ -83,15 +84,24 @@ def fits(term: Term, value, by_subject) -> bool:
         return isinstance(value, ox.Literal) and bool(value.language)
     if term.vocab is not None or term.coerce_id:
         return isinstance(value, ox.NamedNode) and value not in by_subject
-    if term.datatype == XSD + "date" and isinstance(value, ox.Literal) \
-            and value.datatype.value in PARTIAL_DATES:
+    if (
+        term.datatype == XSD + "date"
+        and isinstance(value, ox.Literal)
+        and value.datatype.value in PARTIAL_DATES
+    ):
         return True
     if term.datatype:
-        return isinstance(value, ox.Literal) and value.datatype.value == term.datatype and (
-            term.datatype != XSD + "boolean" or value.value in ("true", "false"))
+        return (
+            isinstance(value, ox.Literal)
+            and value.datatype.value == term.datatype
+            and (term.datatype != XSD + "boolean" or value.value in ("true", "false"))
+        )
     if isinstance(value, ox.Literal):
-        return not value.language and value.datatype.value in (XSD + "string", XSD + "integer",
-                                                                 XSD + "boolean")
+        return not value.language and value.datatype.value in (
+            XSD + "string",
+            XSD + "integer",
+            XSD + "boolean",
+        )
     return True
 
 
@@ -111,8 +121,11 @@ def compact_values(term: Term, values, by_subject, trail):
 
 def compact_value(term: Term, value, by_subject, trail):
     if term.vocab is not None:
-        return value.value.removeprefix(term.vocab) if value.value.startswith(term.vocab) and \
-            value.value != term.vocab else value.value
+        return (
+            value.value.removeprefix(term.vocab)
+            if value.value.startswith(term.vocab) and value.value != term.vocab
+            else value.value
+        )
     if term.coerce_id:
         return value.value
     if isinstance(value, ox.Literal):

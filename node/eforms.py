@@ -19,17 +19,41 @@ NS = {
     "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
     "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
 }
-ROOTS = {"PriorInformationNotice": "prior information notice", "ContractNotice": "contract notice",
-         "ContractAwardNotice": "contract award notice"}
+ROOTS = {
+    "PriorInformationNotice": "prior information notice",
+    "ContractNotice": "contract notice",
+    "ContractAwardNotice": "contract award notice",
+}
 # eForms writes languages as ISO 639-2/B-like EU codes; cases use BCP 47 tags (the Nordic ones and
 # English are the ones the shapes accept; others are kept so the publisher sees what to translate).
-LANGUAGE_TAGS = {"SWE": "sv", "NOB": "nb", "NNO": "nn", "NOR": "no", "DAN": "da", "FIN": "fi", "ISL": "is",
-                 "ENG": "en", "SME": "se", "DEU": "de", "FRA": "fr", "ITA": "it", "SPA": "es", "NLD": "nl",
-                 "ELL": "el", "POL": "pl", "POR": "pt", "EST": "et", "LAV": "lv", "LIT": "lt"}
+LANGUAGE_TAGS = {
+    "SWE": "sv",
+    "NOB": "nb",
+    "NNO": "nn",
+    "NOR": "no",
+    "DAN": "da",
+    "FIN": "fi",
+    "ISL": "is",
+    "ENG": "en",
+    "SME": "se",
+    "DEU": "de",
+    "FRA": "fr",
+    "ITA": "it",
+    "SPA": "es",
+    "NLD": "nl",
+    "ELL": "el",
+    "POL": "pl",
+    "POR": "pt",
+    "EST": "et",
+    "LAV": "lv",
+    "LIT": "lt",
+}
 LEGAL_TYPE = "cac:ContractingPartyType/cbc:PartyTypeCode[@listName='buyer-legal-type']"  # BT-11
 PROCEDURE_TYPE = "cac:TenderingProcess/cbc:ProcedureCode[@listName='procurement-procedure-type']"  # BT-105
-INNOVATIVE_ACQUISITION = (".//cac:ProcurementAdditionalType/cbc:ProcurementTypeCode"  # BT-776
-                          "[@listName='innovative-acquisition']")
+INNOVATIVE_ACQUISITION = (
+    ".//cac:ProcurementAdditionalType/cbc:ProcurementTypeCode"  # BT-776
+    "[@listName='innovative-acquisition']"
+)
 DATE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})")
 UBL = re.compile(r"^\{urn:oasis:names:specification:ubl:schema:xsd:([A-Za-z]+)-2\}([A-Za-z]+)$")
 
@@ -42,8 +66,10 @@ def parse(data: bytes) -> Element:
     root = ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     match = UBL.match(root.tag)
     if not match or match.group(2) not in ROOTS:
-        raise NotEforms(f"root element {root.tag} is not a PriorInformationNotice, ContractNotice or "
-                        "ContractAwardNotice of eForms")
+        raise NotEforms(
+            f"root element {root.tag} is not a PriorInformationNotice, ContractNotice or "
+            "ContractAwardNotice of eForms"
+        )
     return root
 
 
@@ -127,14 +153,20 @@ def winners(root: Element, orgs: dict[str, dict]) -> list[dict]:
     result = root.find(".//efac:NoticeResult", NS)
     if result is None:
         return []
-    won = {first_text(lot_tender, "cbc:ID")
-           for lot in result.iterfind("efac:LotResult", NS)
-           if first_text(lot, "cbc:TenderResultCode") == "selec-w"
-           for lot_tender in lot.iterfind("efac:LotTender", NS)}
-    parties = {first_text(t, "cbc:ID"): first_text(t, "efac:TenderingParty/cbc:ID")
-               for t in result.iterfind("efac:LotTender", NS)}
-    tenderers = {first_text(p, "cbc:ID"): [first_text(t, "cbc:ID") for t in p.iterfind("efac:Tenderer", NS)]
-                 for p in result.iterfind("efac:TenderingParty", NS)}
+    won = {
+        first_text(lot_tender, "cbc:ID")
+        for lot in result.iterfind("efac:LotResult", NS)
+        if first_text(lot, "cbc:TenderResultCode") == "selec-w"
+        for lot_tender in lot.iterfind("efac:LotTender", NS)
+    }
+    parties = {
+        first_text(t, "cbc:ID"): first_text(t, "efac:TenderingParty/cbc:ID")
+        for t in result.iterfind("efac:LotTender", NS)
+    }
+    tenderers = {
+        first_text(p, "cbc:ID"): [first_text(t, "cbc:ID") for t in p.iterfind("efac:Tenderer", NS)]
+        for p in result.iterfind("efac:TenderingParty", NS)
+    }
     seen: dict[str, None] = {}
     for tender in sorted(t for t in won if t):
         for org_id in tenderers.get(parties.get(tender), []):
@@ -163,22 +195,29 @@ def case_fields(root: Element) -> dict:
         if "country" in buyer_list[0]:
             case["country"] = buyer_list[0]["country"]
     cpv = codes(root, ".//cac:MainCommodityClassification/cbc:ItemClassificationCode[@listName='cpv']")
-    cpv += [c for c in codes(root, ".//cac:AdditionalCommodityClassification/cbc:ItemClassificationCode"
-                                   "[@listName='cpv']") if c not in cpv]
+    cpv += [
+        c
+        for c in codes(
+            root, ".//cac:AdditionalCommodityClassification/cbc:ItemClassificationCode[@listName='cpv']"
+        )
+        if c not in cpv
+    ]
     if cpv:
         case["cpv"] = cpv
     places = codes(root, ".//cac:RealizedLocation/cac:Address/cbc:CountrySubentityCode[@listName='nuts']")
     if places:
         case["nuts"] = places
     value = amount(root.find(".//efac:NoticeResult/cbc:TotalAmount", NS)) or amount(
-        root.find("cac:ProcurementProject/cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", NS))
+        root.find("cac:ProcurementProject/cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", NS)
+    )
     if value:
         case["cost"] = value
     procedure = first_text(root, PROCEDURE_TYPE)
     innovative = innovative_acquisition(root)
     if procedure or innovative:
         case["procedure"] = ({"procedureType": procedure} if procedure else {}) | (
-            {"innovativeAcquisition": innovative} if innovative else {})
+            {"innovativeAcquisition": innovative} if innovative else {}
+        )
     period = root.find(".//cac:ProcurementProject/cac:PlannedPeriod", NS)
     if period is not None:
         for key, path in (("startDate", "cbc:StartDate"), ("endDate", "cbc:EndDate")):

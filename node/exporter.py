@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+
 from stafett.node.importer import DELETED_KEY, EXPORT_KEY, STATE_KEY
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, format_time
@@ -30,17 +31,26 @@ def export_document(store: NodeStore, settings: NodeSettings, *, history: bool =
         entry = {k: v for k, v in record.document.items() if k != "@context"}
         entry[STATE_KEY] = record.state
         if history:
-            entry[HISTORY_KEY] = [{"version": v.version, "state": v.state, "modified": v.modified,
-                                   "document": v.document} for v in store.history(record.iri)[:-1]]
+            entry[HISTORY_KEY] = [
+                {"version": v.version, "state": v.state, "modified": v.modified, "document": v.document}
+                for v in store.history(record.iri)[:-1]
+            ]
         graph.append(entry)
-    return {"@context": CONTEXT_URL,
-            EXPORT_KEY: {"node": settings.base_url, "exported": format_time(datetime.now(UTC)),
-                         "cases": len(graph)},
-            "@graph": graph, DELETED_KEY: deleted}
+    return {
+        "@context": CONTEXT_URL,
+        EXPORT_KEY: {
+            "node": settings.base_url,
+            "exported": format_time(datetime.now(UTC)),
+            "cases": len(graph),
+        },
+        "@graph": graph,
+        DELETED_KEY: deleted,
+    }
 
 
-def write_export(store: NodeStore, settings: NodeSettings, out: Path | None, *,
-                 history: bool = False) -> bytes:
+def write_export(
+    store: NodeStore, settings: NodeSettings, out: Path | None, *, history: bool = False
+) -> bytes:
     body = orjson.dumps(export_document(store, settings, history=history), option=orjson.OPT_INDENT_2)
     if out is not None:
         out.write_bytes(body + b"\n")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import orjson
 import pyoxigraph as ox
+
 from stafett.node import publish, sheet
 from stafett.node.normalise import rebase_iri
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
+from stafett.problems import Finding, Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL, SUFFIX_MEDIA_TYPES, Limits, load_json
 from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
-
-from stafett.problems import Finding, Problem
 
 IMPORT_SUFFIXES = (*SUFFIX_MEDIA_TYPES, ".csv")
 STATE_KEY = "stafettState"  # in export files; not a context term, so JSON-LD ignores it
@@ -77,9 +77,17 @@ class ImportReport:
         return "\n".join([*(i.line() for i in self.items), f"import: {summary}"])
 
 
-def import_paths(store: NodeStore, settings: NodeSettings, paths: Iterable[Path | str], *,
-                 rebases: Iterable[tuple[str, str]] = (), state: str | None = None,
-                 dry_run: bool = False, only_own: bool = False, lang: str = "en") -> ImportReport:
+def import_paths(
+    store: NodeStore,
+    settings: NodeSettings,
+    paths: Iterable[Path | str],
+    *,
+    rebases: Iterable[tuple[str, str]] = (),
+    state: str | None = None,
+    dry_run: bool = False,
+    only_own: bool = False,
+    lang: str = "en",
+) -> ImportReport:
     """Import every case under `paths`. `state` overrides the per-case state (default published)."""
     rebases = list(rebases)
     report = ImportReport()
@@ -90,8 +98,11 @@ def import_paths(store: NodeStore, settings: NodeSettings, paths: Iterable[Path 
             report.items.append(ImportItem(str(path), None, "failed", problem.findings, problem.detail))
             continue
         for entry in entries:
-            report.items.append(import_entry(store, settings, entry, state=state, dry_run=dry_run,
-                                             only_own=only_own, lang=lang))
+            report.items.append(
+                import_entry(
+                    store, settings, entry, state=state, dry_run=dry_run, only_own=only_own, lang=lang
+                )
+            )
         for iri in deleted:
             report.items.append(delete_entry(store, settings, str(path), rebase_iri(iri, rebases), dry_run))
     return report
@@ -115,8 +126,12 @@ def read_file(path: Path, settings: NodeSettings, rebases) -> tuple[list[Entry],
         return csv_entries(raw, source, settings, rebases), []
     media_type = SUFFIX_MEDIA_TYPES.get(path.suffix)
     if media_type is None:
-        raise Problem(415, "unsupported-media-type", "Unsupported file type",
-                      f"{source}: import reads {', '.join(IMPORT_SUFFIXES)} files")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported file type",
+            f"{source}: import reads {', '.join(IMPORT_SUFFIXES)} files",
+        )
     if media_type == "application/ld+json":
         return json_entries(raw, source, settings, rebases)
     triples = publish.parse(raw, media_type, settings, source=source, rebases=rebases)
@@ -126,8 +141,9 @@ def read_file(path: Path, settings: NodeSettings, rebases) -> tuple[list[Entry],
 def json_entries(raw: bytes, source: str, settings: NodeSettings, rebases) -> tuple[list[Entry], list[str]]:
     # An export file holds many cases, so the whole-file caps are wider; each case is then
     # checked against the normal per-case limits when it is parsed on its own.
-    file_limits = Limits(max_bytes=settings.max_body_bytes * 200, max_depth=settings.max_depth + 2,
-                         max_nodes=5_000_000)
+    file_limits = Limits(
+        max_bytes=settings.max_body_bytes * 200, max_depth=settings.max_depth + 2, max_nodes=5_000_000
+    )
     data = load_json(raw, file_limits, source)
     if isinstance(data, dict) and isinstance(data.get("@graph"), list):
         context = data.get("@context", CONTEXT_URL)
@@ -142,13 +158,15 @@ def json_entries(raw: bytes, source: str, settings: NodeSettings, rebases) -> tu
     return entries, deleted
 
 
-def document_entry(document, label: str, settings: NodeSettings, rebases, key: str | None = None,
-                   state: str | None = None) -> Entry:
+def document_entry(
+    document, label: str, settings: NodeSettings, rebases, key: str | None = None, state: str | None = None
+) -> Entry:
     if isinstance(document, dict):
         state = document.pop(STATE_KEY, None) or state
     try:
-        triples = publish.parse(orjson.dumps(document), "application/ld+json", settings, source=label,
-                                rebases=rebases)
+        triples = publish.parse(
+            orjson.dumps(document), "application/ld+json", settings, source=label, rebases=rebases
+        )
     except Problem as problem:
         return Entry(label, None, problem=problem)
     return Entry(label, triples, key, state)
@@ -171,8 +189,7 @@ def csv_entries(raw: bytes, source: str, settings: NodeSettings, rebases) -> lis
 
 def split_cases(triples: list[ox.Triple], source: str) -> list[Entry]:
     """One entry per Case subject, with everything reachable from it (other cases excluded)."""
-    roots = sorted({t.subject for t in triples if t.predicate == RDF_TYPE
-                    and t.object == STF_CASE}, key=str)
+    roots = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == STF_CASE}, key=str)
     if len(roots) <= 1:
         return [Entry(source, triples)]
     by_subject: dict = {}
@@ -198,8 +215,16 @@ def entry_slug(entry: Entry, settings: NodeSettings) -> str:
     return (publish.key_slug(iri, settings) if iri else None) or publish.title_slug(entry.triples, settings)
 
 
-def import_entry(store: NodeStore, settings: NodeSettings, entry: Entry, *, state: str | None,
-                 dry_run: bool, only_own: bool, lang: str) -> ImportItem:
+def import_entry(
+    store: NodeStore,
+    settings: NodeSettings,
+    entry: Entry,
+    *,
+    state: str | None,
+    dry_run: bool,
+    only_own: bool,
+    lang: str,
+) -> ImportItem:
     if entry.problem:
         return ImportItem(entry.source, None, "failed", entry.problem.findings, entry.problem.detail)
     iri = publish.case_subject_iri(entry.triples)

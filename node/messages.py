@@ -48,51 +48,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "orphans": {
         "en": "the document describes things not attached to the case ({shown}); "
-              "nest every object inside the case or remove it",
+        "nest every object inside the case or remove it",
         "sv": "dokumentet beskriver saker som inte hör till ärendet ({shown}); "
-              "lägg varje objekt inuti ärendet eller ta bort det",
+        "lägg varje objekt inuti ärendet eller ta bort det",
         "nb": "dokumentet beskriver ting som ikke hører til saken ({shown}); "
-              "legg hvert objekt inni saken eller fjern det",
+        "legg hvert objekt inni saken eller fjern det",
         "nn": "dokumentet skildrar ting som ikkje høyrer til saka ({shown}); "
-              "legg kvart objekt inni saka eller fjern det",
+        "legg kvart objekt inni saka eller fjern det",
         "da": "dokumentet beskriver ting, der ikke hører til sagen ({shown}); "
-              "læg hvert objekt ind i sagen eller fjern det",
+        "læg hvert objekt ind i sagen eller fjern det",
         "fi": "asiakirja kuvaa asioita, jotka eivät kuulu tapaukseen ({shown}); "
-              "sijoita jokainen objekti tapauksen sisään tai poista se",
+        "sijoita jokainen objekti tapauksen sisään tai poista se",
         "is": "skjalið lýsir hlutum sem tilheyra ekki málinu ({shown}); "
-              "settu hvern hlut inn í málið eða fjarlægðu hann",
+        "settu hvern hlut inn í málið eða fjarlægðu hann",
     },
     "foreign-iri": {
         "en": 'a nested object carries its own IRI {iri} outside this case; remove its "id" '
-              "(the node names nested objects <case>#...)",
+        "(the node names nested objects <case>#...)",
         "sv": 'ett inbäddat objekt har en egen IRI {iri} utanför ärendet; ta bort dess "id" '
-              "(noden namnger inbäddade objekt <ärende>#...)",
+        "(noden namnger inbäddade objekt <ärende>#...)",
         "nb": 'et innebygd objekt har en egen IRI {iri} utenfor saken; fjern "id" '
-              "(noden navngir innebygde objekter <sak>#...)",
+        "(noden navngir innebygde objekter <sak>#...)",
         "nn": 'eit innebygd objekt har ein eigen IRI {iri} utanfor saka; fjern "id" '
-              "(noden namngjev innebygde objekt <sak>#...)",
+        "(noden namngjev innebygde objekt <sak>#...)",
         "da": 'et indlejret objekt har sin egen IRI {iri} uden for sagen; fjern dets "id" '
-              "(noden navngiver indlejrede objekter <sag>#...)",
+        "(noden navngiver indlejrede objekter <sag>#...)",
         "fi": 'sisäkkäisellä objektilla on oma IRI {iri} tapauksen ulkopuolella; poista sen "id" '
-              "(solmu nimeää sisäkkäiset objektit <tapaus>#...)",
+        "(solmu nimeää sisäkkäiset objektit <tapaus>#...)",
         "is": 'innfelldur hlutur ber eigið IRI {iri} utan málsins; fjarlægðu "id" hans '
-              "(hnúturinn nefnir innfellda hluti <mál>#...)",
+        "(hnúturinn nefnir innfellda hluti <mál>#...)",
     },
     "too-deep": {
         "en": "the case nests objects more than {limit} levels deep once stored (a long @list or a "
-              "chain of blank nodes); flatten it or link the objects by IRI",
+        "chain of blank nodes); flatten it or link the objects by IRI",
         "sv": "ärendet nästlar objekt mer än {limit} nivåer djupt när det lagras (en lång @list eller "
-              "en kedja av tomma noder); platta till det eller länka objekten med IRI",
+        "en kedja av tomma noder); platta till det eller länka objekten med IRI",
         "nb": "saken nøster objekter mer enn {limit} nivåer dypt når den lagres (en lang @list eller "
-              "en kjede av blanke noder); flat den ut eller lenk objektene med IRI",
+        "en kjede av blanke noder); flat den ut eller lenk objektene med IRI",
         "nn": "saka nøstar objekt meir enn {limit} nivå djupt når ho blir lagra (ei lang @list eller "
-              "ei kjede av blanke nodar); flat henne ut eller lenk objekta med IRI",
+        "ei kjede av blanke nodar); flat henne ut eller lenk objekta med IRI",
         "da": "sagen indlejrer objekter mere end {limit} niveauer dybt, når den gemmes (en lang @list "
-              "eller en kæde af blanke knuder); gør den flad eller link objekterne med IRI",
+        "eller en kæde af blanke knuder); gør den flad eller link objekterne med IRI",
         "fi": "tapaus sisäkkäistää objekteja yli {limit} tason syvyyteen tallennettuna (pitkä @list tai "
-              "tyhjien solmujen ketju); litistä se tai linkitä objektit IRI-osoitteilla",
+        "tyhjien solmujen ketju); litistä se tai linkitä objektit IRI-osoitteilla",
         "is": "málið hreiðrar hluti meira en {limit} stig niður þegar það er vistað (langur @list eða "
-              "keðja auðra hnúta); flettu því út eða tengdu hlutina með IRI",
+        "keðja auðra hnúta); flettu því út eða tengdu hlutina með IRI",
     },
     "violations": {
         "en": "{n} violation(s); fix them and send the case again",

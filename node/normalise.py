@@ -15,11 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
 from stafett.node.messages import message
 from stafett.node.vocab import NODE_SET_PREDICATES, term_for
-from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
-
 from stafett.problems import Finding, Problem, too_large
+from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
 
 Subject = ox.NamedNode | ox.BlankNode
 
@@ -32,15 +32,20 @@ class Normalised:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def unprocessable(detail: str, *, field_name: str | None = None, focus: str | None = None,
-                  rule: str = "case-structure", source: str | None = None) -> Problem:
+def unprocessable(
+    detail: str,
+    *,
+    field_name: str | None = None,
+    focus: str | None = None,
+    rule: str = "case-structure",
+    source: str | None = None,
+) -> Problem:
     finding = Finding("Violation", detail, focus_node=focus, field=field_name, rule=rule, source=source)
     return Problem(422, "validation-failed", "The case is not valid", detail, [finding])
 
 
 def find_case_subject(triples: list[ox.Triple], source: str | None = None, lang: str = "en") -> Subject:
-    cases = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == STF_CASE},
-                   key=str)
+    cases = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == STF_CASE}, key=str)
     if not cases:
         raise unprocessable(message("no-case", lang), field_name="type", source=source)
     if len(cases) > 1:
@@ -51,7 +56,7 @@ def find_case_subject(triples: list[ox.Triple], source: str | None = None, lang:
 def rebase_iri(iri: str, rebases: list[tuple[str, str]]) -> str:
     for old, new in rebases:
         if iri.startswith(old):
-            return new + iri[len(old):]
+            return new + iri[len(old) :]
     return iri
 
 
@@ -66,11 +71,13 @@ def rebase_triples(triples: list[ox.Triple], rebases: list[tuple[str, str]]) -> 
     return [ox.Triple(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
 
 
-def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "en",
-              max_depth: int = 24) -> Normalised:
+def normalise(
+    quads, case_iri: str, *, source: str | None = None, lang: str = "en", max_depth: int = 24
+) -> Normalised:
     """The authored graph (default graph only) renamed, skolemised and stripped of node-set fields."""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
-               if q.graph_name == ox.DefaultGraph()]
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name == ox.DefaultGraph()
+    ]
     root = find_case_subject(triples, source, lang)
     old_iri = root.value if isinstance(root, ox.NamedNode) else None
     new_root = ox.NamedNode(case_iri)
@@ -81,14 +88,17 @@ def normalise(quads, case_iri: str, *, source: str | None = None, lang: str = "e
     check_nesting(by_subject, new_root, max_depth, source, lang)
     nested = nested_namespaces(old_iri, case_iri)
     names = mint_names(by_subject, new_root, nested, source, lang)
-    triples = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
-               for t in triples]
+    triples = [
+        ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
+        for t in triples
+    ]
     return Normalised(case_iri, dedupe(triples), old_iri, warnings)
 
 
 def rename(t: ox.Triple, old, new) -> ox.Triple:
-    return ox.Triple(new if t.subject == old else t.subject, t.predicate,
-                     new if t.object == old else t.object)
+    return ox.Triple(
+        new if t.subject == old else t.subject, t.predicate, new if t.object == old else t.object
+    )
 
 
 def dedupe(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -103,9 +113,17 @@ def drop_node_set(triples, root, source, lang: str = "en") -> tuple[list[ox.Trip
     warnings = []
     for predicate in sorted({t.predicate for t in dropped}, key=str):
         name = term_for(predicate)
-        warnings.append(Finding(
-            "Warning", message("node-set", lang, field=name),
-            focus_node=root.value, path=predicate.value, field=name, rule="node-set", source=source))
+        warnings.append(
+            Finding(
+                "Warning",
+                message("node-set", lang, field=name),
+                focus_node=root.value,
+                path=predicate.value,
+                field=name,
+                rule="node-set",
+                source=source,
+            )
+        )
     dropped_set = set(dropped)
     kept = [t for t in triples if t not in dropped_set]
     reachable = reachable_from(group_by_subject(kept), root)
@@ -133,8 +151,9 @@ def reachable_from(by_subject, root) -> set:
 def check_attached(by_subject, root, source, lang: str = "en") -> None:
     orphans = set(by_subject) - reachable_from(by_subject, root)
     if orphans:
-        shown = ", ".join(sorted(o.value if isinstance(o, ox.NamedNode) else "a nested object"
-                                 for o in orphans)[:3])
+        shown = ", ".join(
+            sorted(o.value if isinstance(o, ox.NamedNode) else "a nested object" for o in orphans)[:3]
+        )
         raise unprocessable(message("orphans", lang, shown=shown), source=source)
 
 
@@ -158,13 +177,22 @@ def nesting_depth(by_subject, root, stop_after: int) -> int:
     on_path = {root}
     while path:
         node, edges = path[-1]
-        child = next((t.object for t in edges if t.object in by_subject and t.object not in on_path
-                      and t.predicate != RDF_TYPE), None)
+        child = next(
+            (
+                t.object
+                for t in edges
+                if t.object in by_subject and t.object not in on_path and t.predicate != RDF_TYPE
+            ),
+            None,
+        )
         if child is None:
             path.pop()
             on_path.discard(node)
-            below = [height[t.object] for t in by_subject.get(node, ())
-                     if t.object in height and t.predicate != RDF_TYPE]
+            below = [
+                height[t.object]
+                for t in by_subject.get(node, ())
+                if t.object in height and t.predicate != RDF_TYPE
+            ]
             height[node] = 1 + max(below, default=0)
         elif child in height:
             if len(path) + height[child] > stop_after:
@@ -186,7 +214,8 @@ def nested_namespaces(old_iri: str | None, case_iri: str) -> tuple[str, ...]:
 
 def is_nested(node, nested: tuple[str, ...]) -> bool:
     return isinstance(node, ox.BlankNode) or (
-        isinstance(node, ox.NamedNode) and node.value.startswith(nested))
+        isinstance(node, ox.NamedNode) and node.value.startswith(nested)
+    )
 
 
 def mint_names(by_subject, root, nested, source, lang: str = "en") -> dict:

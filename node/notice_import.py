@@ -13,11 +13,11 @@ from xml.etree.ElementTree import ParseError
 
 import orjson
 from defusedxml import DefusedXmlException
+
 from stafett.node import eforms, ocds
+from stafett.problems import Problem
 from stafett.shapes import spec, validate_document
 from stafett.vocabulary.jsonld import CONTEXT_URL, Limits, load_json
-
-from stafett.problems import Problem
 
 MAX_BYTES = 5_000_000  # the maximal eForms SDK example is 110 kB; OCDS packages of one process are small
 JSON_LIMITS = Limits(max_bytes=MAX_BYTES, max_depth=32, max_nodes=200_000)
@@ -31,9 +31,13 @@ class Draft:
 
 
 def unreadable(path: Path, why: str) -> Problem:
-    return Problem(400, "unreadable-input", "Unreadable notice",
-                   f"{path}: {why}. import-notice reads eForms XML (PIN, CN, CAN) or an OCDS release or "
-                   "release package as JSON.")
+    return Problem(
+        400,
+        "unreadable-input",
+        "Unreadable notice",
+        f"{path}: {why}. import-notice reads eForms XML (PIN, CN, CAN) or an OCDS release or "
+        "release package as JSON.",
+    )
 
 
 def read_capped(path: Path) -> bytes:
@@ -42,8 +46,12 @@ def read_capped(path: Path) -> bytes:
     with path.open("rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise Problem(413, "too-large", "Notice too large",
-                      f"{path} is over {MAX_BYTES:,} bytes; a notice of one procedure is far smaller")
+        raise Problem(
+            413,
+            "too-large",
+            "Notice too large",
+            f"{path} is over {MAX_BYTES:,} bytes; a notice of one procedure is far smaller",
+        )
     return data
 
 
@@ -54,8 +62,10 @@ def from_eforms(path: Path, data: bytes) -> Draft:
         raise unreadable(path, str(err) or type(err).__name__) from None
     draft = Draft(eforms.case_fields(root), f"eForms {eforms.kind(root)}")
     if eforms.innovative_acquisition(root):
-        draft.notes.append("the notice states an innovative acquisition (BT-776): say how the innovation "
-                           "was bought in `innovationApproach` (e.g. pcp, ppi)")
+        draft.notes.append(
+            "the notice states an innovative acquisition (BT-776): say how the innovation "
+            "was bought in `innovationApproach` (e.g. pcp, ppi)"
+        )
     return draft
 
 
@@ -98,8 +108,11 @@ def language_notes(case: dict) -> list[str]:
                     stack.append(inner)
         elif isinstance(value, list):
             stack.extend(value)
-    return [f"texts in `{lang}` are kept as the notice wrote them: translate them to one of "
-            f"{', '.join(spec.TEXT_LANGUAGES)}" for lang in sorted(found)]
+    return [
+        f"texts in `{lang}` are kept as the notice wrote them: translate them to one of "
+        f"{', '.join(spec.TEXT_LANGUAGES)}"
+        for lang in sorted(found)
+    ]
 
 
 def still_to_complete(case: dict) -> list[str]:

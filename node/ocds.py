@@ -11,8 +11,17 @@ CPV_DIGITS = re.compile(r"^([0-9]{8})(?:[.-].*)?$")  # "45233130.0", "45233162-2
 # OCDS procurementMethod -> EU procurement-procedure-type, only where the meaning is the same.
 PROCEDURES = {"open": "open", "selective": "restricted"}
 # OCDS `language` is ISO 639-1; the case key `language` takes the EU language table's codes.
-EU_LANGUAGES = {"sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN", "fi": "FIN", "is": "ISL",
-                "en": "ENG", "se": "SME"}
+EU_LANGUAGES = {
+    "sv": "SWE",
+    "nb": "NOB",
+    "nn": "NNO",
+    "no": "NOR",
+    "da": "DAN",
+    "fi": "FIN",
+    "is": "ISL",
+    "en": "ENG",
+    "se": "SME",
+}
 
 
 class NotOcds(ValueError):
@@ -106,8 +115,10 @@ def case_fields(release: dict) -> dict:
     method = PROCEDURES.get(str(tender.get("procurementMethod")))
     if method:
         case["procedure"] = {"procedureType": method}
-    period = next((a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), dict)),
-                  tender.get("contractPeriod"))
+    period = next(
+        (a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), dict)),
+        tender.get("contractPeriod"),
+    )
     if isinstance(period, dict):
         for key, field in (("startDate", "startDate"), ("endDate", "endDate")):
             if day(period.get(field)):

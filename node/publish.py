@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from typing import cast
 
 import pyoxigraph as ox
+
 from stafett.node.compact import compact_case
 from stafett.node.messages import message
 from stafett.node.normalise import normalise, rebase_iri, rebase_triples
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult, format_time
+from stafett.problems import Finding, Problem
 from stafett.shapes import validate_quads
 from stafett.vocabulary.jsonld import Limits, parse_document
 from stafett.vocabulary.languages import with_derived_language
@@ -40,8 +42,6 @@ from stafett.vocabulary.terms import (
     XSD_DATETIME,
     term,
 )
-
-from stafett.problems import Finding, Problem
 
 FOAF_NAME = term(FOAF, "name")
 DCT_IDENTIFIER = term(DCT, "identifier")
@@ -73,23 +73,38 @@ def limits_for(settings: NodeSettings) -> Limits:
     return Limits(max_bytes=settings.max_body_bytes, max_depth=settings.max_depth)
 
 
-def parse(raw: bytes, media_type: str, settings: NodeSettings, *, source: str | None = None,
-          rebases: Sequence[tuple[str, str]] = ()) -> list[ox.Triple]:
-    quads = parse_document(raw, media_type, base_iri=settings.base_url, limits=limits_for(settings),
-                           source=source)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
-               if q.graph_name == ox.DefaultGraph()]
+def parse(
+    raw: bytes,
+    media_type: str,
+    settings: NodeSettings,
+    *,
+    source: str | None = None,
+    rebases: Sequence[tuple[str, str]] = (),
+) -> list[ox.Triple]:
+    quads = parse_document(
+        raw, media_type, base_iri=settings.base_url, limits=limits_for(settings), source=source
+    )
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name == ox.DefaultGraph()
+    ]
     return rebase_triples(triples, list(rebases))
 
 
-def prepare(triples: list[ox.Triple], settings: NodeSettings, slug: str, *,
-            source: str | None = None, lang: str = "en") -> Prepared:
+def prepare(
+    triples: list[ox.Triple],
+    settings: NodeSettings,
+    slug: str,
+    *,
+    source: str | None = None,
+    lang: str = "en",
+) -> Prepared:
     case_iri = settings.case_iri(slug)
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     norm = normalise(quads, case_iri, source=source, lang=lang, max_depth=settings.max_depth)
     body = canonical_ntriples(norm.triples)
-    return Prepared(case_iri, slug, norm.triples, hashlib.sha256(body).hexdigest(), norm.warnings,
-                    norm.old_case_iri)
+    return Prepared(
+        case_iri, slug, norm.triples, hashlib.sha256(body).hexdigest(), norm.warnings, norm.old_case_iri
+    )
 
 
 def canonical_ntriples(triples) -> bytes:
@@ -99,8 +114,9 @@ def canonical_ntriples(triples) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def stamp(triples, settings: NodeSettings, case_iri: str, issued: str, modified: str,
-          version: int) -> list[ox.Triple]:
+def stamp(
+    triples, settings: NodeSettings, case_iri: str, issued: str, modified: str, version: int
+) -> list[ox.Triple]:
     """Add the node-set fields and the publisher's description (all in the node's namespace)."""
     case = ox.NamedNode(case_iri)
     publisher = ox.NamedNode(settings.publisher_iri)
@@ -114,49 +130,77 @@ def stamp(triples, settings: NodeSettings, case_iri: str, issued: str, modified:
     ]
     if settings.org_number:  # optional: never a placeholder on every public case page
         added.append(ox.Triple(publisher, DCT_IDENTIFIER, ox.Literal(settings.org_number)))
-    added += [ox.Triple(publisher, FOAF_NAME, ox.Literal(name, language=lang))
-              for lang, name in settings.org_name.items()]
+    added += [
+        ox.Triple(publisher, FOAF_NAME, ox.Literal(name, language=lang))
+        for lang, name in settings.org_name.items()
+    ]
     # 1.1: `language` is optional; derived from the texts' tags before the publisher's name is added
     return with_derived_language(list(triples), case) + added
 
 
-def validate(prepared: Prepared, settings: NodeSettings, *, lang: str, version: int,
-             source: str | None = None) -> list[Finding]:
+def validate(
+    prepared: Prepared, settings: NodeSettings, *, lang: str, version: int, source: str | None = None
+) -> list[Finding]:
     """Validate the stamped graph; violations -> 422 Problem, otherwise the non-violations."""
     now = format_time(datetime.now(UTC))
     stamped = stamp(prepared.triples, settings, prepared.case_iri, now, now, version)
-    report = validate_quads([ox.Quad(t.subject, t.predicate, t.object) for t in stamped], lang=lang,
-                            source=source)
+    report = validate_quads(
+        [ox.Quad(t.subject, t.predicate, t.object) for t in stamped], lang=lang, source=source
+    )
     findings = prepared.warnings + list(report.findings)
     if not report.conforms:
         violations = sum(1 for f in findings if f.severity == "Violation")
-        raise Problem(422, "validation-failed", "The case is not valid",
-                      message("violations", lang, n=violations), findings)
+        raise Problem(
+            422,
+            "validation-failed",
+            "The case is not valid",
+            message("violations", lang, n=violations),
+            findings,
+        )
     return findings
 
 
-def commit(store: NodeStore, settings: NodeSettings, prepared: Prepared, *, state: str = "published",
-           lang: str = "en", if_match: str | None = None, must_exist: bool = False,
-           create_only: bool = False, source: str | None = None) -> Outcome:
+def commit(
+    store: NodeStore,
+    settings: NodeSettings,
+    prepared: Prepared,
+    *,
+    state: str = "published",
+    lang: str = "en",
+    if_match: str | None = None,
+    must_exist: bool = False,
+    create_only: bool = False,
+    source: str | None = None,
+) -> Outcome:
     current = store.get_case(prepared.case_iri)
-    findings = validate(prepared, settings, lang=lang, version=(current.version + 1) if current else 1,
-                        source=source)
+    findings = validate(
+        prepared, settings, lang=lang, version=(current.version + 1) if current else 1, source=source
+    )
 
     def render(issued: str, modified: str, version: int) -> tuple[dict, bytes]:
         stamped = stamp(prepared.triples, settings, prepared.case_iri, issued, modified, version)
         return compact_case(stamped, prepared.case_iri), canonical_ntriples(stamped)
 
-    result = store.save_case(iri=prepared.case_iri, slug=prepared.slug, state=state,
-                             content_hash=prepared.content_hash, render=render, if_match=if_match,
-                             must_exist=must_exist, create_only=create_only)
+    result = store.save_case(
+        iri=prepared.case_iri,
+        slug=prepared.slug,
+        state=state,
+        content_hash=prepared.content_hash,
+        render=render,
+        if_match=if_match,
+        must_exist=must_exist,
+        create_only=create_only,
+    )
     return Outcome(result, findings)
 
 
 def warm_up(settings: NodeSettings) -> None:
     """Validate one tiny case so the validator's start-up cost is not paid by the first client."""
     case = ox.NamedNode(settings.case_iri("warm-up"))
-    triples = [ox.Triple(case, RDF_TYPE, STF_CASE),
-               ox.Triple(case, DCT_TITLE, ox.Literal("warm-up", language="en"))]
+    triples = [
+        ox.Triple(case, RDF_TYPE, STF_CASE),
+        ox.Triple(case, DCT_TITLE, ox.Literal("warm-up", language="en")),
+    ]
     prepared = Prepared(case.value, "warm-up", triples, "")
     try:
         validate(prepared, settings, lang="en", version=1)
@@ -175,9 +219,14 @@ def slugify(text: str) -> str:
 def title_slug(triples, settings: NodeSettings) -> str:
     """A slug from the case's own title, preferring the node's languages, then English."""
     root = case_subject(triples)
-    titles = {t.object.language: t.object.value for t in triples
-              if t.predicate == DCT_TITLE and t.subject == root
-              and isinstance(t.object, ox.Literal) and t.object.language}
+    titles = {
+        t.object.language: t.object.value
+        for t in triples
+        if t.predicate == DCT_TITLE
+        and t.subject == root
+        and isinstance(t.object, ox.Literal)
+        and t.object.language
+    }
     for lang in (*settings.languages, "en"):
         if lang in titles:
             return slugify(titles[lang])
@@ -215,6 +264,10 @@ def case_subject_iri(triples) -> str | None:
 
 def check_slug(slug: str) -> str:
     if not SLUG.match(slug):
-        raise Problem(404, "not-found", "No such case",
-                      f"{slug!r} is not a case address (lowercase letters, digits and '-')")
+        raise Problem(
+            404,
+            "not-found",
+            "No such case",
+            f"{slug!r} is not a case address (lowercase letters, digits and '-')",
+        )
     return slug

@@ -70,7 +70,7 @@ class NodeSettings:
         prefix = f"{self.base_url}case/"
         if not iri.startswith(prefix):
             return None
-        slug = iri[len(prefix):]
+        slug = iri[len(prefix) :]
         return slug if slug and "/" not in slug and "#" not in slug else None
 
     def replace(self, **changes) -> NodeSettings:
@@ -81,18 +81,22 @@ SETTING_DOCS = {
     "base_url": "Public base URL, ending with '/'; case IRIs are <base_url>case/<slug>. Required.",
     "data_dir": "Folder holding node.sqlite3 and node.toml. Default: current folder.",
     "org_name": "Publishing organisation's name per language, e.g. {sv = 'Växjö kommun'}. Required.",
-    "org_number": ("The organisation's national registration number (SE organisationsnummer, NO "
-                   "organisasjonsnummer, DK CVR, FI Y-tunnus, IS kennitala; `stafett node init` checks "
-                   "its check digit). Default: none (leave it out rather than type a placeholder)."),
+    "org_number": (
+        "The organisation's national registration number (SE organisationsnummer, NO "
+        "organisasjonsnummer, DK CVR, FI Y-tunnus, IS kennitala; `stafett node init` checks "
+        "its check digit). Default: none (leave it out rather than type a placeholder)."
+    ),
     "country": "EU authority-table country code of the organisation, e.g. SWE. Required.",
     "languages": "BCP 47 tags the node publishes in, e.g. ['sv', 'en']. Required.",
     "contact_email": "Contact address shown in the catalogue. Default: none.",
     "page_size": "Cases per page in lists and the catalogue. Default: 50.",
     "feed_page_size": "Changes per LDES feed page. Default: 100.",
     "max_body_bytes": "Largest accepted request body or imported file, in bytes. Default: 1000000.",
-    "max_depth": ("Deepest accepted JSON nesting in a case document, and deepest nesting of objects "
-                  "once stored (each item of a JSON-LD @list or of a blank-node chain is one level). "
-                  "Default: 24."),
+    "max_depth": (
+        "Deepest accepted JSON nesting in a case document, and deepest nesting of objects "
+        "once stored (each item of a JSON-LD @list or of a blank-node chain is one level). "
+        "Default: 24."
+    ),
     "host": "Address `stafett node serve` listens on. Default: 127.0.0.1.",
     "port": "Port `stafett node serve` listens on (0 picks a free one). Default: 8100.",
     "polling_interval": "Seconds suggested to feed followers (ldes:pollingInterval). Default: 60.",
@@ -100,9 +104,11 @@ SETTING_DOCS = {
     "auth_failure_window": "Seconds of the failed-authentication window. Default: 60.",
     "feed_burst": "Feed requests (root and open page) one client may make at once before 429. Default: 60.",
     "feed_rate": "Feed requests per second refilled to each client's budget. Default: 5.0.",
-    "trusted_proxies": ("Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
-                        "and X-Forwarded-Proto are believed; from anyone else they are ignored. "
-                        "Default: empty (no forwarded headers are trusted, not even from 127.0.0.1)."),
+    "trusted_proxies": (
+        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed; from anyone else they are ignored. "
+        "Default: empty (no forwarded headers are trusted, not even from 127.0.0.1)."
+    ),
     "extra": "Unknown keys from node.toml kept for other parts of the node. Default: empty.",
 }
 
@@ -111,41 +117,69 @@ REQUIRED = ("base_url", "org_name", "country", "languages")
 
 def settings_error(key: str, expected: str, got=None) -> Problem:
     detail = f"setting {key!r} must be {expected}" + (f"; got {got!r}" if got is not None else "")
-    return Problem(400, "bad-settings", "The node settings are not valid", detail,
-                   [Finding("Violation", detail, field=key, rule="settings")])
+    return Problem(
+        400,
+        "bad-settings",
+        "The node settings are not valid",
+        detail,
+        [Finding("Violation", detail, field=key, rule="settings")],
+    )
 
 
 def check_settings(s: NodeSettings) -> None:
     if not isinstance(s.base_url, str) or not re.match(r"^https?://[^/]+/(.*/)?$", s.base_url):
         raise settings_error("base_url", "an http(s) URL ending with '/'", s.base_url)
-    if not isinstance(s.org_name, dict) or not s.org_name or not all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in s.org_name.items()):
+    if (
+        not isinstance(s.org_name, dict)
+        or not s.org_name
+        or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in s.org_name.items())
+    ):
         raise settings_error("org_name", "a table of language tag -> non-empty name", s.org_name)
     if s.org_number is not None and (not isinstance(s.org_number, str) or not s.org_number.strip()):
         raise settings_error("org_number", "a non-empty string, or left out", s.org_number)
     if not isinstance(s.country, str) or not re.fullmatch(r"[A-Z]{3}", s.country):
         raise settings_error("country", "a 3-letter EU country code such as SWE", s.country)
     if not s.languages or not all(isinstance(t, str) and LANGUAGE_TAG.match(t) for t in s.languages):
-        raise settings_error("languages", "a non-empty list of BCP 47 tags such as ['sv', 'en']",
-                             list(s.languages) if s.languages else s.languages)
-    for key in ("page_size", "feed_page_size", "max_body_bytes", "max_depth", "polling_interval",
-                "auth_failures_allowed", "auth_failure_window"):
+        raise settings_error(
+            "languages",
+            "a non-empty list of BCP 47 tags such as ['sv', 'en']",
+            list(s.languages) if s.languages else s.languages,
+        )
+    for key in (
+        "page_size",
+        "feed_page_size",
+        "max_body_bytes",
+        "max_depth",
+        "polling_interval",
+        "auth_failures_allowed",
+        "auth_failure_window",
+    ):
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise settings_error(key, "a positive integer", value)
     try:
         trusted_proxy_list(s.trusted_proxies)
     except (ValueError, AttributeError) as err:
-        raise settings_error("trusted_proxies", f"comma-separated IP addresses or networks ({err})",
-                             s.trusted_proxies) from None
+        raise settings_error(
+            "trusted_proxies", f"comma-separated IP addresses or networks ({err})", s.trusted_proxies
+        ) from None
     if not isinstance(s.port, int) or not 0 <= s.port <= 65535:
         raise settings_error("port", "an integer 0-65535", s.port)
 
 
 def coerce(key: str, raw: str):
     """Turn an environment/flag string into the field's type."""
-    if key in ("page_size", "feed_page_size", "max_body_bytes", "max_depth", "port",
-               "polling_interval", "auth_failures_allowed", "auth_failure_window", "feed_burst"):
+    if key in (
+        "page_size",
+        "feed_page_size",
+        "max_body_bytes",
+        "max_depth",
+        "port",
+        "polling_interval",
+        "auth_failures_allowed",
+        "auth_failure_window",
+        "feed_burst",
+    ):
         try:
             return int(raw)
         except ValueError:
@@ -184,12 +218,14 @@ def read_toml(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as err:
-        raise Problem(400, "bad-settings", "The node settings are not valid",
-                      f"{path} is not valid TOML: {err}") from None
+        raise Problem(
+            400, "bad-settings", "The node settings are not valid", f"{path} is not valid TOML: {err}"
+        ) from None
 
 
-def load_settings(data_dir: Path | str | None = None, overrides: dict | None = None,
-                  environ: dict | None = None) -> NodeSettings:
+def load_settings(
+    data_dir: Path | str | None = None, overrides: dict | None = None, environ: dict | None = None
+) -> NodeSettings:
     """Defaults < node.toml < STAFETT_NODE_* env < overrides (CLI flags, None values skipped)."""
     environ = os.environ if environ is None else environ
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -209,8 +245,11 @@ def load_settings(data_dir: Path | str | None = None, overrides: dict | None = N
         values["languages"] = tuple(values["languages"])
     missing = [k for k in REQUIRED if k not in values]
     if missing:
-        raise settings_error(missing[0], f"set in {data_dir / CONFIG_FILE} (run `stafett node init`), "
-                             f"or as {ENV_PREFIX}{missing[0].upper()}")
+        raise settings_error(
+            missing[0],
+            f"set in {data_dir / CONFIG_FILE} (run `stafett node init`), "
+            f"or as {ENV_PREFIX}{missing[0].upper()}",
+        )
     values.setdefault("extra", extra)
     values.setdefault("org_number", None)
     return NodeSettings(**values)

@@ -18,14 +18,25 @@ import io
 import re
 
 from stafett.node.vocab import context_terms
+from stafett.problems import Finding, Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL
 
-from stafett.problems import Finding, Problem
-
 META_COLUMNS = ("key", "state")
-BOOLEAN_WORDS = {"true": True, "yes": True, "ja": True, "kyllä": True, "já": True, "1": True,
-                 "false": False, "no": False, "nej": False, "nei": False, "ei": False, "nei.": False,
-                 "0": False}
+BOOLEAN_WORDS = {
+    "true": True,
+    "yes": True,
+    "ja": True,
+    "kyllä": True,
+    "já": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "nej": False,
+    "nei": False,
+    "ei": False,
+    "nei.": False,
+    "0": False,
+}
 LANG_SUFFIX = re.compile(r"^(?P<field>[A-Za-z]+)_(?P<lang>[a-z]{2,3})$")
 NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
@@ -35,8 +46,12 @@ def read_rows(raw: bytes, source: str) -> list[dict[str, str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Problem(400, "unreadable-input", "The input could not be read",
-                      f"{source} is not UTF-8 text; save the sheet as 'CSV UTF-8'") from None
+        raise Problem(
+            400,
+            "unreadable-input",
+            "The input could not be read",
+            f"{source} is not UTF-8 text; save the sheet as 'CSV UTF-8'",
+        ) from None
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -69,8 +84,13 @@ def convert(field: str, text: str, source: str):
 
 def cell_problem(field: str, text: str, fix: str, source: str) -> Problem:
     detail = f"{source}: column {field!r} has {text!r}; {fix}"
-    return Problem(422, "validation-failed", "The case is not valid", detail,
-                   [Finding("Violation", detail, field=field, value=text, rule="csv", source=source)])
+    return Problem(
+        422,
+        "validation-failed",
+        "The case is not valid",
+        detail,
+        [Finding("Violation", detail, field=field, value=text, rule="csv", source=source)],
+    )
 
 
 def put_value(target: dict, column: str, cell: str, source: str) -> None:
@@ -80,8 +100,9 @@ def put_value(target: dict, column: str, cell: str, source: str) -> None:
     field, lang = (match["field"], match["lang"]) if match and match["field"] in terms else (column, None)
     term = terms.get(field)
     if term is None:
-        raise cell_problem(column, cell, "rename the column to a field of the case (see the template)",
-                           source)
+        raise cell_problem(
+            column, cell, "rename the column to a field of the case (see the template)", source
+        )
     if lang:
         if not term.language_map:
             raise cell_problem(column, cell, f"{field!r} takes no language suffix", source)
@@ -107,7 +128,7 @@ def put_nested(document: dict, path: list[str], cell: str, source: str) -> None:
         objects = document.setdefault(head, [])
         while len(objects) < len(parts):
             objects.append({})
-        targets = objects[:len(parts)]
+        targets = objects[: len(parts)]
     else:
         targets = [document.setdefault(head, {})]
     for target, part in zip(targets, parts, strict=False):

@@ -46,19 +46,25 @@ CREATE TABLE IF NOT EXISTS tokens (
 STATES = ("draft", "published", "deleted")
 
 # Whole named queries (no SQL assembled from input).
-CASE_BY_IRI = ("SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
-               "FROM cases WHERE iri = ?")
-CASE_BY_SLUG = ("SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
-                "FROM cases WHERE slug = ?")
-PUBLISHED_PAGE = ("SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
-                  "FROM cases WHERE state = 'published' "
-                  "ORDER BY modified DESC, iri LIMIT ? OFFSET ?")
-ALL_CASES = ("SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
-             "FROM cases ORDER BY issued, iri")
-FIRST_CHANGE = ("SELECT seq, published, kind, case_iri, version, ntriples "
-                "FROM changes ORDER BY seq LIMIT 1")
-LAST_CHANGE = ("SELECT seq, published, kind, case_iri, version, ntriples "
-               "FROM changes ORDER BY seq DESC LIMIT 1")
+CASE_BY_IRI = (
+    "SELECT iri, slug, state, version, etag, issued, modified, document, ntriples FROM cases WHERE iri = ?"
+)
+CASE_BY_SLUG = (
+    "SELECT iri, slug, state, version, etag, issued, modified, document, ntriples FROM cases WHERE slug = ?"
+)
+PUBLISHED_PAGE = (
+    "SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
+    "FROM cases WHERE state = 'published' "
+    "ORDER BY modified DESC, iri LIMIT ? OFFSET ?"
+)
+ALL_CASES = (
+    "SELECT iri, slug, state, version, etag, issued, modified, document, ntriples "
+    "FROM cases ORDER BY issued, iri"
+)
+FIRST_CHANGE = "SELECT seq, published, kind, case_iri, version, ntriples FROM changes ORDER BY seq LIMIT 1"
+LAST_CHANGE = (
+    "SELECT seq, published, kind, case_iri, version, ntriples FROM changes ORDER BY seq DESC LIMIT 1"
+)
 
 
 @dataclass(frozen=True)
@@ -178,8 +184,9 @@ class NodeStore:
     @staticmethod
     def _record(row) -> CaseRecord:
         iri, slug, state, version, etag, issued, modified, document, ntriples = row
-        return CaseRecord(iri, slug, state, version, etag, issued, modified,
-                          orjson.loads(document), bytes(ntriples))
+        return CaseRecord(
+            iri, slug, state, version, etag, issued, modified, orjson.loads(document), bytes(ntriples)
+        )
 
     @staticmethod
     def _change(row) -> Change:
@@ -195,8 +202,7 @@ class NodeStore:
         return self._record(row) if row else None
 
     def list_published(self, offset: int, limit: int) -> list[CaseRecord]:
-        rows = self._db().execute(
-PUBLISHED_PAGE, (limit, offset)).fetchall()
+        rows = self._db().execute(PUBLISHED_PAGE, (limit, offset)).fetchall()
         return [self._record(r) for r in rows]
 
     def count_published(self) -> int:
@@ -208,18 +214,30 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         return [r for r in map(self._record, rows) if r.state in states]
 
     def history(self, iri: str) -> list[CaseRecord]:
-        rows = self._db().execute(
-            "SELECT iri, (SELECT slug FROM cases c WHERE c.iri = v.iri), state, version, etag, issued, "
-            "modified, document, ntriples FROM versions v WHERE iri = ? ORDER BY version", (iri,)).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT iri, (SELECT slug FROM cases c WHERE c.iri = v.iri), state, version, etag, issued, "
+                "modified, document, ntriples FROM versions v WHERE iri = ? ORDER BY version",
+                (iri,),
+            )
+            .fetchall()
+        )
         return [self._record(r) for r in rows]
 
     def changes_between(self, start: str | None, end: str | None, limit: int) -> list[Change]:
         """Changes with start <= published < end (either bound may be None), ascending."""
         start, end = normalise_time(start), normalise_time(end)
-        rows = self._db().execute(
-            "SELECT seq, published, kind, case_iri, version, ntriples FROM changes "
-            "WHERE (? IS NULL OR published >= ?) AND (? IS NULL OR published < ?) "
-            "ORDER BY published LIMIT ?", (start, start, end, end, limit)).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT seq, published, kind, case_iri, version, ntriples FROM changes "
+                "WHERE (? IS NULL OR published >= ?) AND (? IS NULL OR published < ?) "
+                "ORDER BY published LIMIT ?",
+                (start, start, end, end, limit),
+            )
+            .fetchall()
+        )
         return [self._change(r) for r in rows]
 
     def change_bounds(self) -> tuple[Change | None, Change | None]:
@@ -229,18 +247,27 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         return (self._change(first) if first else None, self._change(last) if last else None)
 
     def changes_after(self, seq: int, limit: int) -> list[Change]:
-        rows = self._db().execute(
-            "SELECT seq, published, kind, case_iri, version, ntriples FROM changes "
-            "WHERE seq > ? "
-            "ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT seq, published, kind, case_iri, version, ntriples FROM changes "
+                "WHERE seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (seq, limit),
+            )
+            .fetchall()
+        )
         return [self._change(r) for r in rows]
 
     def count_changes(self) -> int:
         return self._db().execute("SELECT count(*) FROM changes").fetchone()[0]
 
     def current_state(self) -> list[tuple[str, str]]:
-        rows = self._db().execute(
-            "SELECT iri, ntriples FROM cases WHERE state = 'published' ORDER BY iri").fetchall()
+        rows = (
+            self._db()
+            .execute("SELECT iri, ntriples FROM cases WHERE state = 'published' ORDER BY iri")
+            .fetchall()
+        )
         return [(iri, sha256_hex(bytes(nt))) for iri, nt in rows]
 
     def last_modified(self) -> str | None:
@@ -272,9 +299,18 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
                 now = parse_time(previous) + timedelta(milliseconds=1)
         return format_time(now)
 
-    def save_case(self, *, iri: str, slug: str, state: str, content_hash: str, render: Render,
-                  if_match: str | None = None, must_exist: bool = False,
-                  create_only: bool = False) -> WriteResult:
+    def save_case(
+        self,
+        *,
+        iri: str,
+        slug: str,
+        state: str,
+        content_hash: str,
+        render: Render,
+        if_match: str | None = None,
+        must_exist: bool = False,
+        create_only: bool = False,
+    ) -> WriteResult:
         """Store a new version unless content and state are unchanged (then nothing happens).
 
         `create_only` refuses (409 "case-exists") when the IRI is already used, so two clients
@@ -286,24 +322,41 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
             current = self._current(db, iri)
             self._check_precondition(current, if_match, must_exist, iri)
             if create_only and current is not None:
-                raise Problem(409, "case-exists", "That case address is already used",
-                              f"a case {iri} exists already")
+                raise Problem(
+                    409, "case-exists", "That case address is already used", f"a case {iri} exists already"
+                )
             old_hash = db.execute("SELECT content_hash FROM cases WHERE iri = ?", (iri,)).fetchone()
             if current and current.state == state and old_hash and old_hash[0] == content_hash:
                 return WriteResult(current, False, None)
             if current is None and self._slug_owner(db, slug) not in (None, iri):
-                raise Problem(409, "slug-taken", "That case address is already used",
-                              f"the slug {slug!r} belongs to another case")
+                raise Problem(
+                    409,
+                    "slug-taken",
+                    "That case address is already used",
+                    f"the slug {slug!r} belongs to another case",
+                )
             modified = self._commit_time(db)
             issued = current.issued if current else modified
             version = current.version + 1 if current else 1
             document, ntriples = render(issued, modified, version)
-            record = CaseRecord(iri, slug if current is None else current.slug, state, version,
-                                make_etag(state, version, ntriples), issued, modified, document, ntriples)
+            record = CaseRecord(
+                iri,
+                slug if current is None else current.slug,
+                state,
+                version,
+                make_etag(state, version, ntriples),
+                issued,
+                modified,
+                document,
+                ntriples,
+            )
             self._write_record(db, record, content_hash)
             was_live = current is not None and current.state == "published"
-            kind = ("Update" if was_live else "Create") if state == "published" else (
-                "Delete" if was_live else None)
+            kind = (
+                ("Update" if was_live else "Create")
+                if state == "published"
+                else ("Delete" if was_live else None)
+            )
             change = self._append_change(db, kind, record) if kind else None
             return WriteResult(record, True, change)
 
@@ -318,9 +371,17 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
                 return WriteResult(current, False, None)
             modified = self._commit_time(db)
             version = current.version + 1
-            record = CaseRecord(iri, current.slug, "deleted", version,
-                                make_etag("deleted", version, current.ntriples), current.issued, modified,
-                                current.document, current.ntriples)
+            record = CaseRecord(
+                iri,
+                current.slug,
+                "deleted",
+                version,
+                make_etag("deleted", version, current.ntriples),
+                current.issued,
+                modified,
+                current.document,
+                current.ntriples,
+            )
             self._write_record(db, record, "")
             change = self._append_change(db, "Delete", record) if current.state == "published" else None
             return WriteResult(record, True, change)
@@ -335,8 +396,9 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         return row[0] if row else None
 
     @staticmethod
-    def _check_precondition(current: CaseRecord | None, if_match: str | None, must_exist: bool,
-                            iri: str) -> None:
+    def _check_precondition(
+        current: CaseRecord | None, if_match: str | None, must_exist: bool, iri: str
+    ) -> None:
         if must_exist and current is None:
             raise Problem(404, "not-found", "No such case", f"there is no case {iri}")
         if if_match is None or (if_match.strip() == "*" and current is not None):
@@ -345,7 +407,8 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
         if current is None or current.etag not in tags:
             raise precondition_failed(
                 f"If-Match {if_match} does not match the current ETag "
-                f"{current.etag if current else '(none)'}; GET the case again and retry your change")
+                f"{current.etag if current else '(none)'}; GET the case again and retry your change"
+            )
 
     @staticmethod
     def _write_record(db: sqlite3.Connection, r: CaseRecord, content_hash: str) -> None:
@@ -356,27 +419,48 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
             "state=excluded.state, version=excluded.version, etag=excluded.etag, issued=excluded.issued, "
             "modified=excluded.modified, document=excluded.document, ntriples=excluded.ntriples, "
             "content_hash=excluded.content_hash",
-            (r.iri, r.slug, r.state, r.version, r.etag, r.issued, r.modified, document, r.ntriples,
-             content_hash))
-        db.execute("INSERT INTO versions (iri, version, state, etag, issued, modified, document, ntriples) "
-                   "VALUES (?,?,?,?,?,?,?,?)",
-                   (r.iri, r.version, r.state, r.etag, r.issued, r.modified, document, r.ntriples))
+            (
+                r.iri,
+                r.slug,
+                r.state,
+                r.version,
+                r.etag,
+                r.issued,
+                r.modified,
+                document,
+                r.ntriples,
+                content_hash,
+            ),
+        )
+        db.execute(
+            "INSERT INTO versions (iri, version, state, etag, issued, modified, document, ntriples) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (r.iri, r.version, r.state, r.etag, r.issued, r.modified, document, r.ntriples),
+        )
 
     @staticmethod
     def _append_change(db: sqlite3.Connection, kind: str, r: CaseRecord) -> Change:
         payload = b"" if kind == "Delete" else r.ntriples
-        cur = db.execute("INSERT INTO changes (published, kind, case_iri, version, ntriples) "
-                         "VALUES (?,?,?,?,?)", (r.modified, kind, r.iri, r.version, payload))
+        cur = db.execute(
+            "INSERT INTO changes (published, kind, case_iri, version, ntriples) VALUES (?,?,?,?,?)",
+            (r.modified, kind, r.iri, r.version, payload),
+        )
         return Change(cur.lastrowid, r.modified, kind, r.iri, r.version, payload)
 
     # -- tokens (hashes only) ---------------------------------------------------------------
     def add_token(self, name: str, token_hash: str) -> None:
         with self._lock_and_begin() as db:
             if db.execute("SELECT 1 FROM tokens WHERE name = ?", (name,)).fetchone():
-                raise Problem(409, "token-exists", "A token with that name exists",
-                              f"token {name!r} exists; revoke it or choose another name")
-            db.execute("INSERT INTO tokens (name, token_hash, created) VALUES (?,?,?)",
-                       (name, token_hash, format_time(datetime.now(UTC))))
+                raise Problem(
+                    409,
+                    "token-exists",
+                    "A token with that name exists",
+                    f"token {name!r} exists; revoke it or choose another name",
+                )
+            db.execute(
+                "INSERT INTO tokens (name, token_hash, created) VALUES (?,?,?)",
+                (name, token_hash, format_time(datetime.now(UTC))),
+            )
 
     def list_tokens(self) -> list[Token]:
         rows = self._db().execute("SELECT name, created, revoked FROM tokens ORDER BY created").fetchall()
@@ -384,12 +468,17 @@ PUBLISHED_PAGE, (limit, offset)).fetchall()
 
     def revoke_token(self, name: str) -> bool:
         with self._lock_and_begin() as db:
-            cur = db.execute("UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL",
-                             (format_time(datetime.now(UTC)), name))
+            cur = db.execute(
+                "UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL",
+                (format_time(datetime.now(UTC)), name),
+            )
             return cur.rowcount > 0
 
     def token_name_for(self, token_hash: str) -> str | None:
         """The name of the live token with this hash, or None (unknown or revoked)."""
-        row = self._db().execute("SELECT name FROM tokens WHERE token_hash = ? AND revoked IS NULL",
-                                 (token_hash,)).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT name FROM tokens WHERE token_hash = ? AND revoked IS NULL", (token_hash,))
+            .fetchone()
+        )
         return row[0] if row else None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pyoxigraph as ox
+
 from stafett.vocabulary.jsonld import context_document
 from stafett.vocabulary.terms import DCAT_VERSION, DCT_ISSUED, DCT_MODIFIED, DCT_PUBLISHER
 
@@ -52,9 +53,15 @@ def context_terms() -> tuple[dict[str, Term], dict[str, str]]:
         container = [container] if isinstance(container, str) else container
         kind = definition.get("@type")
         vocab = definition.get("@context", {}).get("@vocab") if kind == "@vocab" else None
-        terms[name] = Term(name, expand(definition["@id"], prefixes), "@language" in container,
-                           "@set" in container, kind == "@id", vocab,
-                           expand(kind, prefixes) if kind and not kind.startswith("@") else None)
+        terms[name] = Term(
+            name,
+            expand(definition["@id"], prefixes),
+            "@language" in container,
+            "@set" in container,
+            kind == "@id",
+            vocab,
+            expand(kind, prefixes) if kind and not kind.startswith("@") else None,
+        )
     return terms, classes
 
 

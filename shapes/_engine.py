@@ -24,6 +24,7 @@ from typing import Protocol, cast
 
 import pyoxigraph as ox
 import rdflib
+
 from stafett.vocabulary import terms
 from stafett.vocabulary.rdflib_terms import graph_of
 
@@ -64,6 +65,7 @@ class Engine(Protocol):
 # ---------------------------------------------------------------- pyoxigraph -> rdflib
 
 # ---------------------------------------------------------------- pySHACL
+
 
 class FrozenGraph(rdflib.Graph):
     """A shapes graph that remembers every triple pattern it was asked once frozen.
@@ -172,12 +174,16 @@ def shape_messages(node, shapes: rdflib.Graph) -> dict[str, str]:
     of SPARQL-based results, so the tagged originals are looked up by the source shape's IRI."""
     if not isinstance(node, rdflib.URIRef):
         return {}
-    return {text.language: str(text) for text in shapes.objects(node, SH.message)
-            if isinstance(text, rdflib.Literal) and text.language}
+    return {
+        text.language: str(text)
+        for text in shapes.objects(node, SH.message)
+        if isinstance(text, rdflib.Literal) and text.language
+    }
 
 
-def read_report(report: rdflib.Graph, shapes: rdflib.Graph, *,
-                expand_details: bool = True) -> Iterable[EngineResult]:
+def read_report(
+    report: rdflib.Graph, shapes: rdflib.Graph, *, expand_details: bool = True
+) -> Iterable[EngineResult]:
     """Top-level results, with sh:node failures replaced by their sh:detail results (recursively)."""
     for top in report.objects(None, SH.result):
         focus = report.value(top, SH.focusNode)
@@ -188,8 +194,14 @@ def node_text(node) -> str:
     return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
 
-def expand(report: rdflib.Graph, shapes: rdflib.Graph, result, focus: str, parents: tuple[str, ...],
-           expand_details: bool) -> Iterable[EngineResult]:
+def expand(
+    report: rdflib.Graph,
+    shapes: rdflib.Graph,
+    result,
+    focus: str,
+    parents: tuple[str, ...],
+    expand_details: bool,
+) -> Iterable[EngineResult]:
     path = report.value(result, SH.resultPath)
     paths = parents + ((str(path),) if isinstance(path, rdflib.URIRef) else ())
     details = list(report.objects(result, SH.detail)) if expand_details else []
@@ -200,16 +212,20 @@ def expand(report: rdflib.Graph, shapes: rdflib.Graph, result, focus: str, paren
     value = report.value(result, SH.value)
     component = report.value(result, SH.sourceConstraintComponent)
     shape = report.value(result, SH.sourceShape)
-    messages = (shape_messages(report.value(result, SH.sourceConstraint), shapes)
-                or shape_messages(shape, shapes))
+    messages = shape_messages(report.value(result, SH.sourceConstraint), shapes) or shape_messages(
+        shape, shapes
+    )
     for text in report.objects(result, SH.resultMessage):
         messages.setdefault(getattr(text, "language", None) or "en", str(text))
     yield EngineResult(
         severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-        messages=messages, focus_node=focus, paths=paths,
+        messages=messages,
+        focus_node=focus,
+        paths=paths,
         value=None if value is None or isinstance(value, rdflib.BNode) else str(value),
         shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
-        component=str(component).rsplit("#", 1)[-1])
+        component=str(component).rsplit("#", 1)[-1],
+    )
 
 
 class TurboEngine:
@@ -246,8 +262,9 @@ class TurboEngine:
     def _report_text(self, ntriples: str) -> str:
         if self._native is not None:
             try:
-                return self._native.validate(ntriples, "nt", None, False, 100, 15, False, False, False,
-                                             False, [], [], [])[1]
+                return self._native.validate(
+                    ntriples, "nt", None, False, 100, 15, False, False, False, False, [], [], []
+                )[1]
             except TypeError:  # the private signature changed: use the public API from now on
                 self._native = None
         store = ox.Store()
@@ -300,16 +317,20 @@ class ReportReader:
             return
         value, shape = self._value(result, "value"), self._value(result, "sourceShape")
         constraint = self._value(result, "sourceConstraint")
-        messages = ((self._messages_of(constraint.value) if isinstance(constraint, ox.NamedNode) else {})
-                    or (self._messages_of(shape.value) if isinstance(shape, ox.NamedNode) else {}))
+        messages = (self._messages_of(constraint.value) if isinstance(constraint, ox.NamedNode) else {}) or (
+            self._messages_of(shape.value) if isinstance(shape, ox.NamedNode) else {}
+        )
         for text in props.get(SH_NS + "resultMessage", []):
             messages.setdefault(getattr(text, "language", None) or "en", text.value)
         yield EngineResult(
             severity=self._value(result, "resultSeverity").value.rsplit("#", 1)[-1],
-            messages=messages, focus_node=focus, paths=paths,
+            messages=messages,
+            focus_node=focus,
+            paths=paths,
             value=None if value is None or isinstance(value, ox.BlankNode) else value.value,
             shape=shape.value if isinstance(shape, ox.NamedNode) else None,
-            component=self._value(result, "sourceConstraintComponent").value.rsplit("#", 1)[-1])
+            component=self._value(result, "sourceConstraintComponent").value.rsplit("#", 1)[-1],
+        )
 
 
 def ntriples(quads: Iterable[ox.Quad]) -> str:

@@ -12,6 +12,7 @@ checks that the findings equal per-case validation.
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from stafett.shapes._engine import EngineResult, ntriples, term_text
 
 MAX_CASES_PER_CALL = 64  # one call for 1 or 300 cases costs the same per case (measured); bounds memory
@@ -37,8 +38,11 @@ def plan_batches(cases: list[list[ox.Quad]]) -> list[list[int]]:
         subjects = {q.subject for q in quads}
         nodes = subjects | {q.object for q in quads if not isinstance(q.object, ox.Literal)}
         for members, batch_subjects, batch_nodes in batches:
-            if (len(members) < MAX_CASES_PER_CALL and subjects.isdisjoint(batch_nodes)
-                    and nodes.isdisjoint(batch_subjects)):
+            if (
+                len(members) < MAX_CASES_PER_CALL
+                and subjects.isdisjoint(batch_nodes)
+                and nodes.isdisjoint(batch_subjects)
+            ):
                 members.append(index)
                 batch_subjects |= subjects
                 batch_nodes |= nodes

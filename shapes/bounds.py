@@ -15,28 +15,48 @@ from __future__ import annotations
 from collections import Counter
 
 import pyoxigraph as ox
-from stafett.shapes.findings import SHAPES_NS, field_name, node_id
-from stafett.shapes.messages import say
 
 from stafett.problems import Finding
+from stafett.shapes.findings import SHAPES_NS, field_name, node_id
+from stafett.shapes.messages import say
 
 MAX_VALUES_PER_PROPERTY = 200  # values one subject may have for one property
 MAX_LITERALS = 5_000  # literal values in one case document (texts, dates, numbers, ...)
 
 
-def bound_findings(quads: list[ox.Quad], lang: str, source: str | None, *,
-                   max_values: int = MAX_VALUES_PER_PROPERTY,
-                   max_literals: int = MAX_LITERALS) -> list[Finding]:
+def bound_findings(
+    quads: list[ox.Quad],
+    lang: str,
+    source: str | None,
+    *,
+    max_values: int = MAX_VALUES_PER_PROPERTY,
+    max_literals: int = MAX_LITERALS,
+) -> list[Finding]:
     """Violations for every subject/property over `max_values` and for a case over `max_literals`."""
     per_property = Counter((q.subject, q.predicate.value) for q in quads)
     findings = [
-        Finding("Violation", say("value_cap", lang, key=field_name([predicate]), n=count, limit=max_values),
-                focus_node=node_id(subject), path=predicate, field=field_name([predicate]), value=str(count),
-                rule=SHAPES_NS + "Document-value-count", source=source)
-        for (subject, predicate), count in per_property.items() if count > max_values]
+        Finding(
+            "Violation",
+            say("value_cap", lang, key=field_name([predicate]), n=count, limit=max_values),
+            focus_node=node_id(subject),
+            path=predicate,
+            field=field_name([predicate]),
+            value=str(count),
+            rule=SHAPES_NS + "Document-value-count",
+            source=source,
+        )
+        for (subject, predicate), count in per_property.items()
+        if count > max_values
+    ]
     literals = sum(1 for q in quads if isinstance(q.object, ox.Literal))
     if literals > max_literals:
-        findings.append(Finding("Violation", say("literal_cap", lang, n=literals, limit=max_literals),
-                                value=str(literals), rule=SHAPES_NS + "Document-literal-count",
-                                source=source))
+        findings.append(
+            Finding(
+                "Violation",
+                say("literal_cap", lang, n=literals, limit=max_literals),
+                value=str(literals),
+                rule=SHAPES_NS + "Document-literal-count",
+                source=source,
+            )
+        )
     return findings

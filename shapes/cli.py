@@ -12,9 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stafett.shapes.messages import LANGUAGES, say
-
 from stafett.problems import Finding, Problem, unreadable
+from stafett.shapes.messages import LANGUAGES, say
 
 SUFFIXES = (".jsonld", ".json", ".ttl", ".nt")
 EXPECTATION_SUFFIX = ".expected.json"  # the findings files beside tests/shapes/invalid/*.jsonld
@@ -22,14 +21,17 @@ EXPECTATION_SUFFIX = ".expected.json"  # the findings files beside tests/shapes/
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "validate", help="check case documents against the Stafett shapes",
+        "validate",
+        help="check case documents against the Stafett shapes",
         description="Check case documents (JSON-LD, Turtle, N-Triples; files, folders or - for stdin). "
-                    "Exit 0 when no violations, 1 with violations, 2 when input cannot be read.")
+        "Exit 0 when no violations, 1 with violations, 2 when input cannot be read.",
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or - for stdin")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report (default en)")
     parser.add_argument("--format", choices=("text", "json"), default="text", dest="output_format")
-    parser.add_argument("--media-type", default="application/ld+json",
-                        help="what stdin holds (default application/ld+json)")
+    parser.add_argument(
+        "--media-type", default="application/ld+json", help="what stdin holds (default application/ld+json)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -47,9 +49,13 @@ class Outcome:
         return sum(f.severity == "Violation" for f in self.findings)
 
     def as_dict(self) -> dict:
-        body = {"file": self.source, "readable": self.problem is None,
-                "conforms": self.problem is None and not self.violations, "cases": self.cases,
-                "findings": [f.as_dict() for f in self.findings]}
+        body = {
+            "file": self.source,
+            "readable": self.problem is None,
+            "conforms": self.problem is None and not self.violations,
+            "cases": self.cases,
+            "findings": [f.as_dict() for f in self.findings],
+        }
         if self.problem:
             body["problem"] = self.problem.as_dict()
         return body
@@ -61,8 +67,11 @@ def collect(paths: list[str]) -> list[str]:
     for name in paths:
         path = Path(name)
         if name != "-" and path.is_dir():
-            found += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                            and not p.name.endswith(EXPECTATION_SUFFIX))
+            found += sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix in SUFFIXES and not p.name.endswith(EXPECTATION_SUFFIX)
+            )
         else:
             found.append(name)
     return found
@@ -90,8 +99,9 @@ def check(name: str, lang: str, media_type: str) -> Outcome:
         if name != "-":
             by_suffix = SUFFIX_MEDIA_TYPES.get(Path(name).suffix.lower())
             if by_suffix is None:
-                raise unreadable(f"{name}: unknown file type; use one of " + ", ".join(SUFFIXES),
-                                 source=source)
+                raise unreadable(
+                    f"{name}: unknown file type; use one of " + ", ".join(SUFFIXES), source=source
+                )
             media_type = by_suffix
         raw = read_input(name, DEFAULT_LIMITS.max_bytes)
         quads, report = validate_document(raw, media_type, lang=lang, source=source)
@@ -129,10 +139,13 @@ def shorten(text: str, limit: int = 80) -> str:
 
 def summary(outcomes: list[Outcome]) -> dict[str, int]:
     every = [f for o in outcomes for f in o.findings]
-    return {"files": len(outcomes), "unreadable": sum(o.problem is not None for o in outcomes),
-            "violations": sum(f.severity == "Violation" for f in every),
-            "warnings": sum(f.severity == "Warning" for f in every),
-            "infos": sum(f.severity == "Info" for f in every)}
+    return {
+        "files": len(outcomes),
+        "unreadable": sum(o.problem is not None for o in outcomes),
+        "violations": sum(f.severity == "Violation" for f in every),
+        "warnings": sum(f.severity == "Warning" for f in every),
+        "infos": sum(f.severity == "Info" for f in every),
+    }
 
 
 def exit_status(outcomes: list[Outcome]) -> int:
@@ -148,8 +161,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     outcomes = [check(name, args.lang, args.media_type) for name in names]
     if args.output_format == "json":
-        body = {"files": [o.as_dict() for o in outcomes], "summary": summary(outcomes),
-                "exitStatus": exit_status(outcomes)}
+        body = {
+            "files": [o.as_dict() for o in outcomes],
+            "summary": summary(outcomes),
+            "exitStatus": exit_status(outcomes),
+        }
         print(json.dumps(body, ensure_ascii=False, indent=1))
     else:
         print(text_report(outcomes, args.lang))

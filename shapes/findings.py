@@ -14,13 +14,13 @@ from functools import cache
 from typing import cast
 
 import pyoxigraph as ox
+
+from stafett.problems import Finding
 from stafett.shapes._engine import EngineResult
 from stafett.shapes.messages import pick, say
 from stafett.shapes.orgnumbers import is_valid, register_name
 from stafett.vocabulary import terms
 from stafett.vocabulary.jsonld import context_document
-
-from stafett.problems import Finding
 
 RDF_TYPE = terms.RDF_TYPE.value
 CASE_CLASS = terms.STF_CASE.value
@@ -60,15 +60,25 @@ def field_name(paths: Iterable[str]) -> str | None:
 def to_finding(result: EngineResult, lang: str, source: str | None) -> Finding:
     message = pick(result.messages, lang) or result.component
     return Finding(
-        severity=result.severity, message=message, focus_node=result.focus_node,
-        path=result.paths[-1] if result.paths else None, field=field_name(result.paths),
-        value=result.value, rule=result.shape or result.component, source=source)
+        severity=result.severity,
+        message=message,
+        focus_node=result.focus_node,
+        path=result.paths[-1] if result.paths else None,
+        field=field_name(result.paths),
+        value=result.value,
+        rule=result.shape or result.component,
+        source=source,
+    )
 
 
 def case_nodes(quads: Iterable[ox.Quad]) -> list[str]:
-    nodes = {node_id(q.subject) for q in quads
-             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)
-             and q.object.value == CASE_CLASS}
+    nodes = {
+        node_id(q.subject)
+        for q in quads
+        if q.predicate.value == RDF_TYPE
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value == CASE_CLASS
+    }
     return sorted(nodes)
 
 
@@ -76,12 +86,26 @@ def document_findings(quads: list[ox.Quad], lang: str, source: str | None) -> li
     """Whole-document rules the shapes file cannot carry (see the header of case-shapes.ttl)."""
     cases = case_nodes(quads)
     if not cases:  # SHACL targets cannot say "no focus node at all"
-        return [Finding("Violation", say("no_case", lang), field="type", rule=SHAPES_NS + "Document-no-case",
-                        source=source)]
+        return [
+            Finding(
+                "Violation",
+                say("no_case", lang),
+                field="type",
+                rule=SHAPES_NS + "Document-no-case",
+                source=source,
+            )
+        ]
     findings = []
     if len(cases) > 1:
-        findings.append(Finding("Violation", say("many_cases", lang, n=len(cases)), field="type",
-                                rule=SHAPES_NS + "Document-many-cases", source=source))
+        findings.append(
+            Finding(
+                "Violation",
+                say("many_cases", lang, n=len(cases)),
+                field="type",
+                rule=SHAPES_NS + "Document-many-cases",
+                source=source,
+            )
+        )
     return findings + date_order_findings(quads, lang, source) + org_number_findings(quads, lang, source)
 
 
@@ -112,7 +136,7 @@ def date_span(literal) -> tuple[date, date] | None:
         return date(year, 1, 1), date(year, 12, 31)
     if not 1 <= month <= 12:
         return None
-    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution)
+    last = date(year + month // 12, month % 12 + 1, 1) - date.resolution
     return date(year, month, 1), last
 
 
@@ -123,14 +147,24 @@ def date_order_findings(quads: list[ox.Quad], lang: str, source: str | None) -> 
         if quad.predicate.value in (START_DATE, END_DATE) and (span := date_span(quad.object)):
             lexical = cast(ox.Literal, quad.object).value  # date_span is None for anything else
             spans.setdefault(node_id(quad.subject), {}).setdefault(quad.predicate.value, []).append(
-                (span, lexical))
+                (span, lexical)
+            )
     findings = []
     for subject, found in sorted(spans.items()):
         starts, ends = found.get(START_DATE, []), found.get(END_DATE, [])
         if starts and ends and min(s[0][0] for s in starts) > max(e[0][1] for e in ends):
-            findings.append(Finding("Violation", say("date_order", lang), focus_node=subject, path=START_DATE,
-                                    field="startDate", value=max(starts)[1],
-                                    rule=SHAPES_NS + "Case-startDate-order", source=source))
+            findings.append(
+                Finding(
+                    "Violation",
+                    say("date_order", lang),
+                    focus_node=subject,
+                    path=START_DATE,
+                    field="startDate",
+                    value=max(starts)[1],
+                    rule=SHAPES_NS + "Case-startDate-order",
+                    source=source,
+                )
+            )
     return findings
 
 
@@ -141,8 +175,11 @@ def org_number_findings(quads: list[ox.Quad], lang: str, source: str | None) -> 
     not a Violation: a 1.0 document with a mistyped number stays valid, and the JSON Schema (which
     cannot compute check digits) and SHACL keep giving one verdict."""
     parents = {q.object: q for q in quads if not isinstance(q.object, ox.Literal)}
-    countries = {q.subject: q.object.value.removeprefix(COUNTRY_BASE) for q in quads
-                 if q.predicate.value == DCT_SPATIAL and isinstance(q.object, ox.NamedNode)}
+    countries = {
+        q.subject: q.object.value.removeprefix(COUNTRY_BASE)
+        for q in quads
+        if q.predicate.value == DCT_SPATIAL and isinstance(q.object, ox.NamedNode)
+    }
     findings = []
     for quad in quads:
         if quad.predicate.value != DCT_IDENTIFIER or not isinstance(quad.object, ox.Literal):
@@ -154,11 +191,18 @@ def org_number_findings(quads: list[ox.Quad], lang: str, source: str | None) -> 
         register = register_name(country or "")
         if register and not is_valid(quad.object.value, country or ""):
             key = ".".join(k for k, _ in chain) + ".orgNumber"
-            findings.append(Finding("Warning", say("org_number", lang, key=key, value=quad.object.value,
-                                                   register=register),
-                                    focus_node=node_id(chain[0][1]), path=DCT_IDENTIFIER, field=key,
-                                    value=quad.object.value, rule=SHAPES_NS + "Organization-orgNumber-check",
-                                    source=source))
+            findings.append(
+                Finding(
+                    "Warning",
+                    say("org_number", lang, key=key, value=quad.object.value, register=register),
+                    focus_node=node_id(chain[0][1]),
+                    path=DCT_IDENTIFIER,
+                    field=key,
+                    value=quad.object.value,
+                    rule=SHAPES_NS + "Organization-orgNumber-check",
+                    source=source,
+                )
+            )
     return findings
 
 
@@ -182,5 +226,11 @@ def node_id(term) -> str:
 
 
 def sort_key(finding: Finding):
-    return (SEVERITY_ORDER.get(finding.severity, 9), finding.field or "", finding.rule or "",
-            finding.value or "", finding.message, finding.focus_node or "")
+    return (
+        SEVERITY_ORDER.get(finding.severity, 9),
+        finding.field or "",
+        finding.rule or "",
+        finding.value or "",
+        finding.message,
+        finding.focus_node or "",
+    )

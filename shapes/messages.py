@@ -72,32 +72,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "lang_text": {
         "en": '"{key}" must be a language map of non-empty texts, one per language, '
-              'e.g. "{key}": {{"en": "…"}}.',
+        'e.g. "{key}": {{"en": "…"}}.',
         "sv": '"{key}" ska vara en språkkarta med icke-tomma texter, en per språk, '
-              't.ex. "{key}": {{"sv": "…"}}.',
+        't.ex. "{key}": {{"sv": "…"}}.',
         "nb": '"{key}" må være et språkkart med tekster som ikke er tomme, én per språk, '
-              'f.eks. "{key}": {{"nb": "…"}}.',
+        'f.eks. "{key}": {{"nb": "…"}}.',
         "nn": '"{key}" må vere eit språkkart med tekstar som ikkje er tomme, éin per språk, '
-              't.d. "{key}": {{"nn": "…"}}.',
+        't.d. "{key}": {{"nn": "…"}}.',
         "da": '"{key}" skal være et sprogkort med ikke-tomme tekster, én pr. sprog, '
-              'f.eks. "{key}": {{"da": "…"}}.',
+        'f.eks. "{key}": {{"da": "…"}}.',
         "fi": 'Kentän "{key}" on oltava kielikartta, jossa on yksi ei-tyhjä teksti kieltä kohden, '
-              'esim. "{key}": {{"fi": "…"}}.',
+        'esim. "{key}": {{"fi": "…"}}.',
         "is": '"{key}" verður að vera tungumálakort með texta sem er ekki tómur, einn á hvert tungumál, '
-              't.d. "{key}": {{"is": "…"}}.',
+        't.d. "{key}": {{"is": "…"}}.',
     },
     "keyword_text": {
         "en": '"{key}" must be a language map of lists of non-empty words, e.g. "{key}": {{"sv": ["elbuss"]}}.',
         "sv": '"{key}" ska vara en språkkarta med listor av icke-tomma ord, t.ex. "{key}": {{"sv": ["elbuss"]}}.',
         "nb": '"{key}" må være et språkkart med lister av ord som ikke er tomme, '
-              'f.eks. "{key}": {{"nb": ["elbuss"]}}.',
+        'f.eks. "{key}": {{"nb": ["elbuss"]}}.',
         "nn": '"{key}" må vere eit språkkart med lister av ord som ikkje er tomme, '
-              't.d. "{key}": {{"nn": ["elbuss"]}}.',
+        't.d. "{key}": {{"nn": ["elbuss"]}}.',
         "da": '"{key}" skal være et sprogkort med lister af ikke-tomme ord, f.eks. "{key}": {{"da": ["elbus"]}}.',
         "fi": 'Kentän "{key}" on oltava kielikartta, jossa on luetteloita ei-tyhjistä sanoista, '
-              'esim. "{key}": {{"fi": ["sähköbussi"]}}.',
+        'esim. "{key}": {{"fi": ["sähköbussi"]}}.',
         "is": '"{key}" verður að vera tungumálakort með listum af orðum sem eru ekki tóm, '
-              't.d. "{key}": {{"is": ["rafmagnsvagn"]}}.',
+        't.d. "{key}": {{"is": ["rafmagnsvagn"]}}.',
     },
     "lang_tag": {
         "en": '"{key}" uses a language tag that is not allowed; use sv, nb, nn, no, da, fi, is, en or se.',
@@ -106,7 +106,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nn": '"{key}" brukar ein språkkode som ikkje er tillaten; bruk sv, nb, nn, no, da, fi, is, en eller se.',
         "da": '"{key}" bruger en sprogkode, der ikke er tilladt; brug sv, nb, nn, no, da, fi, is, en eller se.',
         "fi": 'Kentässä "{key}" on kielikoodi, joka ei ole sallittu; käytä koodia sv, nb, nn, no, da, fi, is, '
-              'en tai se.',
+        "en tai se.",
         "is": '"{key}" notar tungumálakóða sem er ekki leyfður; notaðu sv, nb, nn, no, da, fi, is, en eða se.',
     },
     "code": {
@@ -156,19 +156,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "amount": {
         "en": '"{key}" must be an amount of 0 or more: an integer like 1200000 or a decimal string '
-              'like "1500.50" (not a JSON fraction).',
+        'like "1500.50" (not a JSON fraction).',
         "sv": '"{key}" ska vara ett belopp på 0 eller mer: ett heltal som 1200000 eller en decimalsträng '
-              'som "1500.50" (inte ett JSON-decimaltal).',
+        'som "1500.50" (inte ett JSON-decimaltal).',
         "nb": '"{key}" må være et beløp på 0 eller mer: et heltall som 1200000 eller en desimalstreng '
-              'som "1500.50" (ikke et JSON-desimaltall).',
+        'som "1500.50" (ikke et JSON-desimaltall).',
         "nn": '"{key}" må vere eit beløp på 0 eller meir: eit heiltal som 1200000 eller ein desimalstreng '
-              'som "1500.50" (ikkje eit JSON-desimaltal).',
+        'som "1500.50" (ikkje eit JSON-desimaltal).',
         "da": '"{key}" skal være et beløb på 0 eller mere: et heltal som 1200000 eller en decimalstreng '
-              'som "1500.50" (ikke et JSON-decimaltal).',
+        'som "1500.50" (ikke et JSON-decimaltal).',
         "fi": 'Kentän "{key}" on oltava vähintään 0 oleva summa: kokonaisluku kuten 1200000 tai '
-              'desimaalimerkkijono kuten "1500.50" (ei JSON-desimaalilukua).',
+        'desimaalimerkkijono kuten "1500.50" (ei JSON-desimaalilukua).',
         "is": '"{key}" verður að vera upphæð 0 eða meira: heiltala eins og 1200000 eða tugabrotsstrengur '
-              'eins og "1500.50" (ekki JSON-tugabrot).',
+        'eins og "1500.50" (ekki JSON-tugabrot).',
     },
     "boolean": {
         "en": '"{key}" must be true or false.',
@@ -263,13 +263,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # ---- vocabulary 1.1: at least one of several keys ----
     "one_of": {
-        "en": 'Give at least one of {keys}; none of them is there.',
-        "sv": 'Ange minst ett av {keys}; inget av dem finns.',
-        "nb": 'Oppgi minst ett av {keys}; ingen av dem finnes.',
-        "nn": 'Oppgje minst eitt av {keys}; ingen av dei finst.',
-        "da": 'Angiv mindst ét af {keys}; ingen af dem findes.',
-        "fi": 'Anna vähintään yksi kentistä {keys}; yhtäkään ei ole.',
-        "is": 'Gefðu að minnsta kosti eitt af {keys}; ekkert þeirra er til staðar.',
+        "en": "Give at least one of {keys}; none of them is there.",
+        "sv": "Ange minst ett av {keys}; inget av dem finns.",
+        "nb": "Oppgi minst ett av {keys}; ingen av dem finnes.",
+        "nn": "Oppgje minst eitt av {keys}; ingen av dei finst.",
+        "da": "Angiv mindst ét af {keys}; ingen af dem findes.",
+        "fi": "Anna vähintään yksi kentistä {keys}; yhtäkään ei ole.",
+        "is": "Gefðu að minnsta kosti eitt af {keys}; ekkert þeirra er til staðar.",
     },
     "stage_tip": {
         "en": 'The case says nothing about how far it has come; add "status" (the stage it is at) or "milestone" (stages with their dates, e.g. {{"status": "contract-awarded", "date": "2023-05"}}).',
@@ -328,29 +328,96 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "is": "Málið inniheldur {n} gildi (texta, dagsetningar, tölur); að hámarki {limit} eru tekin við, svo það var ekki athugað frekar. Styttu málið og sendu það aftur.",
     },
     # ---- the CLI's own words ----
-    "file": {"en": "file", "sv": "fil", "nb": "fil", "nn": "fil", "da": "fil", "fi": "tiedosto", "is": "skrá"},
-    "case": {"en": "case", "sv": "ärende", "nb": "sak", "nn": "sak", "da": "sag", "fi": "tapaus", "is": "mál"},
-    "field": {"en": "field", "sv": "fält", "nb": "felt", "nn": "felt", "da": "felt", "fi": "kenttä",
-              "is": "reitur"},
-    "value": {"en": "value", "sv": "värde", "nb": "verdi", "nn": "verdi", "da": "værdi", "fi": "arvo",
-              "is": "gildi"},
-    "Violation": {"en": "error", "sv": "fel", "nb": "feil", "nn": "feil", "da": "fejl", "fi": "virhe",
-                  "is": "villa"},
-    "Warning": {"en": "warning", "sv": "varning", "nb": "advarsel", "nn": "åtvaring", "da": "advarsel",
-                "fi": "varoitus", "is": "viðvörun"},
-    "Info": {"en": "tip", "sv": "tips", "nb": "tips", "nn": "tips", "da": "tip", "fi": "vinkki",
-             "is": "ábending"},
-    "ok": {"en": "no problems found", "sv": "inga problem hittades", "nb": "ingen problemer funnet",
-           "nn": "ingen problem funne", "da": "ingen problemer fundet", "fi": "ongelmia ei löytynyt",
-           "is": "engin vandamál fundust"},
-    "unreadable": {"en": "cannot be read", "sv": "kan inte läsas", "nb": "kan ikke leses",
-                   "nn": "kan ikkje lesast", "da": "kan ikke læses", "fi": "ei voi lukea",
-                   "is": "ekki hægt að lesa"},
-    "no_files": {"en": "no .jsonld, .json, .ttl or .nt files found", "sv": "inga .jsonld-, .json-, .ttl- "
-                 "eller .nt-filer hittades", "nb": "fant ingen .jsonld-, .json-, .ttl- eller .nt-filer",
-                 "nn": "fann ingen .jsonld-, .json-, .ttl- eller .nt-filer", "da": "ingen .jsonld-, .json-, "
-                 ".ttl- eller .nt-filer fundet", "fi": ".jsonld-, .json-, .ttl- tai .nt-tiedostoja ei löytynyt",
-                 "is": "engar .jsonld-, .json-, .ttl- eða .nt-skrár fundust"},
+    "file": {
+        "en": "file",
+        "sv": "fil",
+        "nb": "fil",
+        "nn": "fil",
+        "da": "fil",
+        "fi": "tiedosto",
+        "is": "skrá",
+    },
+    "case": {
+        "en": "case",
+        "sv": "ärende",
+        "nb": "sak",
+        "nn": "sak",
+        "da": "sag",
+        "fi": "tapaus",
+        "is": "mál",
+    },
+    "field": {
+        "en": "field",
+        "sv": "fält",
+        "nb": "felt",
+        "nn": "felt",
+        "da": "felt",
+        "fi": "kenttä",
+        "is": "reitur",
+    },
+    "value": {
+        "en": "value",
+        "sv": "värde",
+        "nb": "verdi",
+        "nn": "verdi",
+        "da": "værdi",
+        "fi": "arvo",
+        "is": "gildi",
+    },
+    "Violation": {
+        "en": "error",
+        "sv": "fel",
+        "nb": "feil",
+        "nn": "feil",
+        "da": "fejl",
+        "fi": "virhe",
+        "is": "villa",
+    },
+    "Warning": {
+        "en": "warning",
+        "sv": "varning",
+        "nb": "advarsel",
+        "nn": "åtvaring",
+        "da": "advarsel",
+        "fi": "varoitus",
+        "is": "viðvörun",
+    },
+    "Info": {
+        "en": "tip",
+        "sv": "tips",
+        "nb": "tips",
+        "nn": "tips",
+        "da": "tip",
+        "fi": "vinkki",
+        "is": "ábending",
+    },
+    "ok": {
+        "en": "no problems found",
+        "sv": "inga problem hittades",
+        "nb": "ingen problemer funnet",
+        "nn": "ingen problem funne",
+        "da": "ingen problemer fundet",
+        "fi": "ongelmia ei löytynyt",
+        "is": "engin vandamál fundust",
+    },
+    "unreadable": {
+        "en": "cannot be read",
+        "sv": "kan inte läsas",
+        "nb": "kan ikke leses",
+        "nn": "kan ikkje lesast",
+        "da": "kan ikke læses",
+        "fi": "ei voi lukea",
+        "is": "ekki hægt að lesa",
+    },
+    "no_files": {
+        "en": "no .jsonld, .json, .ttl or .nt files found",
+        "sv": "inga .jsonld-, .json-, .ttl- eller .nt-filer hittades",
+        "nb": "fant ingen .jsonld-, .json-, .ttl- eller .nt-filer",
+        "nn": "fann ingen .jsonld-, .json-, .ttl- eller .nt-filer",
+        "da": "ingen .jsonld-, .json-, .ttl- eller .nt-filer fundet",
+        "fi": ".jsonld-, .json-, .ttl- tai .nt-tiedostoja ei löytynyt",
+        "is": "engar .jsonld-, .json-, .ttl- eða .nt-skrár fundust",
+    },
     "summary": {
         "en": "{files} file(s): {violations} error(s), {warnings} warning(s), {infos} tip(s)",
         "sv": "{files} fil(er): {violations} fel, {warnings} varning(ar), {infos} tips",

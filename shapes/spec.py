@@ -35,46 +35,130 @@ PLAIN_TEXT_MAX = 300
 # The project's own schemes (fixed codes shared by all helpers).
 STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
     # 1.1 adds contract-awarded and completed (codes are only ever added, never renamed).
-    "case-status": ("needs-analysis", "market-dialogue", "tendering", "development", "pilot",
-                    "implemented", "scaled-up", "adopted-by-others", "discontinued",
-                    "contract-awarded", "completed"),
-    "innovation-approach": ("pcp", "ppi", "innovation-partnership", "competitive-dialogue",
-                            "competitive-negotiation", "market-dialogue", "functional-requirements",
-                            "design-contest", "innovation-competition", "testbed"),
-    "sector": ("health-social-care", "education", "it-digitalisation", "environment-climate", "transport",
-               "energy", "construction-housing", "public-administration", "water-waste", "culture-leisure",
-               "public-safety", "food-meals", "transport-infrastructure", "research"),
-    "outcome-type": ("cost-savings", "quality-improvement", "time-savings", "environmental-benefit",
-                     "work-environment", "accessibility", "new-market", "scaled-solution", "knowledge-gained",
-                     "no-measurable-effect"),
-    "funding-type": ("own-budget", "national-innovation-agency", "eu-programme", "regional-fund",
-                     "research-council", "nordic-cooperation", "private-co-funding", "other"),
-    "adoption-route": ("framework-call-off", "join-next-procurement", "open-source", "licence-agreement",
-                       "reuse-documents", "new-procurement"),
+    "case-status": (
+        "needs-analysis",
+        "market-dialogue",
+        "tendering",
+        "development",
+        "pilot",
+        "implemented",
+        "scaled-up",
+        "adopted-by-others",
+        "discontinued",
+        "contract-awarded",
+        "completed",
+    ),
+    "innovation-approach": (
+        "pcp",
+        "ppi",
+        "innovation-partnership",
+        "competitive-dialogue",
+        "competitive-negotiation",
+        "market-dialogue",
+        "functional-requirements",
+        "design-contest",
+        "innovation-competition",
+        "testbed",
+    ),
+    "sector": (
+        "health-social-care",
+        "education",
+        "it-digitalisation",
+        "environment-climate",
+        "transport",
+        "energy",
+        "construction-housing",
+        "public-administration",
+        "water-waste",
+        "culture-leisure",
+        "public-safety",
+        "food-meals",
+        "transport-infrastructure",
+        "research",
+    ),
+    "outcome-type": (
+        "cost-savings",
+        "quality-improvement",
+        "time-savings",
+        "environmental-benefit",
+        "work-environment",
+        "accessibility",
+        "new-market",
+        "scaled-solution",
+        "knowledge-gained",
+        "no-measurable-effect",
+    ),
+    "funding-type": (
+        "own-budget",
+        "national-innovation-agency",
+        "eu-programme",
+        "regional-fund",
+        "research-council",
+        "nordic-cooperation",
+        "private-co-funding",
+        "other",
+    ),
+    "adoption-route": (
+        "framework-call-off",
+        "join-next-procurement",
+        "open-source",
+        "licence-agreement",
+        "reuse-documents",
+        "new-procurement",
+    ),
     # 1.1: what an organisation did in the case (see vocabulary/concepts/participant-role.ttl)
-    "participant-role": ("lead-buyer", "participating-buyer", "follower", "awarded-supplier", "subcontractor",
-                         "coordinator", "research-partner", "legal-adviser", "facilitator", "partner"),
-    "document-type": ("notice", "tender-documents", "specification", "report", "evaluation", "contract",
-                      "presentation", "video", "web-page"),
+    "participant-role": (
+        "lead-buyer",
+        "participating-buyer",
+        "follower",
+        "awarded-supplier",
+        "subcontractor",
+        "coordinator",
+        "research-partner",
+        "legal-adviser",
+        "facilitator",
+        "partner",
+    ),
+    "document-type": (
+        "notice",
+        "tender-documents",
+        "specification",
+        "report",
+        "evaluation",
+        "contract",
+        "presentation",
+        "video",
+        "web-page",
+    ),
 }
 # EU authority tables used as-is (codes read from the shipped vocabulary/reference tables by build.py).
-AUTHORITY_SCHEMES = ("procurement-procedure-type", "country", "language", "currency", "eu-programme",
-                     "buyer-legal-type")
+AUTHORITY_SCHEMES = (
+    "procurement-procedure-type",
+    "country",
+    "language",
+    "currency",
+    "eu-programme",
+    "buyer-legal-type",
+)
 
 
 # ---- places and notices (issue 12, items 4 and 5) ----
 # Place codes are read from the shipped vocabulary/reference/places-*.ttl and nuts*.ttl by build.py
 # (each scheme's concepts are `<base><code>`).
-PLACE_SCHEMES = {"municipality": terms.STF_PLACE + "municipality/",
-                 "region": terms.STF_PLACE + "region/",
-                 "nuts": terms.NUTS}
+PLACE_SCHEMES = {
+    "municipality": terms.STF_PLACE + "municipality/",
+    "region": terms.STF_PLACE + "region/",
+    "nuts": terms.NUTS,
+}
 # Municipality codes of the countries whose list is not shipped (no openly licensed source with codes
 # and names was found): accepted by the documented format of the official code, without a name.
 MUNICIPALITY_FORMATS = {"DK": "[0-9]{3}", "FI": "[0-9]{3}", "IS": "[0-9]{4}"}
 # eForms BT-776 on `procedure` (issue 12): the EU table is shipped in vocabulary/reference already.
 MORE_AUTHORITY_SCHEMES = ("innovative-acquisition",)
-PLACE_HINTS = {"region": "SE-01, NO-03, DK-1084, FI-18, IS-1 … (Nordic regions)",
-               "nuts": "SE110, NO081, DK011, FI1B1, IS001 … (NUTS 2021 and 2024, Nordic countries)"}
+PLACE_HINTS = {
+    "region": "SE-01, NO-03, DK-1084, FI-18, IS-1 … (Nordic regions)",
+    "nuts": "SE110, NO081, DK011, FI1B1, IS001 … (NUTS 2021 and 2024, Nordic countries)",
+}
 
 
 def scheme_base(scheme: str) -> str:
@@ -239,8 +323,10 @@ class OneOf:
 
 # Per object (`Case` or a NODES name). Nested objects hold Violation-level rules only (see NODES).
 ONE_OF: dict[str, tuple[OneOf, ...]] = {
-    "Case": (OneOf(("summary", "need"), "Violation", "one_of"),
-             OneOf(("status", "milestone"), "Warning", "stage_tip")),
+    "Case": (
+        OneOf(("summary", "need"), "Violation", "one_of"),
+        OneOf(("status", "milestone"), "Warning", "stage_tip"),
+    ),
     "Contact": (OneOf(("email", "phone"), "Violation", "reachable"),),
     "Funding": (OneOf(("fundingType", "funder", "amount", "programme"), "Violation", "one_of"),),
     "Solution": (OneOf(("name", "summary", "url", "supplier"), "Violation", "one_of"),),

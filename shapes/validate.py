@@ -20,10 +20,10 @@ import os
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from stafett.shapes.messages import LANGUAGES
-from stafett.vocabulary.jsonld import DEFAULT_LIMITS, Limits, parse_document
 
 from stafett.problems import Finding
+from stafett.shapes.messages import LANGUAGES
+from stafett.vocabulary.jsonld import DEFAULT_LIMITS, Limits, parse_document
 
 __all__ = ["LANGUAGES", "Report", "validate_document", "validate_many", "validate_quads", "warm_up"]
 
@@ -55,8 +55,9 @@ def warm_up(engine: str | None = None) -> None:
     get_engine(engine or default_engine())
 
 
-def validate_quads(quads: list[ox.Quad], *, lang: str = "en", source: str | None = None,
-                   engine: str | None = None) -> Report:
+def validate_quads(
+    quads: list[ox.Quad], *, lang: str = "en", source: str | None = None, engine: str | None = None
+) -> Report:
     from stafett.shapes._engine import engine as get_engine  # the engine is private and swappable
 
     quads = list(quads)
@@ -88,8 +89,13 @@ def make_report(quads: list[ox.Quad], results, lang: str, source: str | None) ->
     return Report(sorted(set(findings), key=sort_key))
 
 
-def validate_many(cases: list[list[ox.Quad]], *, lang: str = "en", sources: list[str | None] | None = None,
-                  engine: str | None = None) -> list[Report]:
+def validate_many(
+    cases: list[list[ox.Quad]],
+    *,
+    lang: str = "en",
+    sources: list[str | None] | None = None,
+    engine: str | None = None,
+) -> list[Report]:
     """One Report per case, in order, the same as `validate_quads` on each case alone.
 
     With the turbo engine, cases that cannot see each other (no node of one is a subject in
@@ -106,12 +112,21 @@ def validate_many(cases: list[list[ox.Quad]], *, lang: str = "en", sources: list
     over = [bounded(quads, lang, label) for quads, label in zip(cases, labels, strict=True)]
     within = [index for index, report in enumerate(over) if report is None]
     per_case = results_many(get_engine(engine or default_engine()), [cases[i] for i in within])
-    checked = {index: make_report(cases[index], results, lang, labels[index])
-               for index, results in zip(within, per_case, strict=True)}
+    checked = {
+        index: make_report(cases[index], results, lang, labels[index])
+        for index, results in zip(within, per_case, strict=True)
+    }
     return [report if report is not None else checked[index] for index, report in enumerate(over)]
 
 
-def validate_document(raw: bytes, media_type: str, *, lang: str = "en", source: str | None = None,
-                      base_iri: str | None = None, limits: Limits = DEFAULT_LIMITS):
+def validate_document(
+    raw: bytes,
+    media_type: str,
+    *,
+    lang: str = "en",
+    source: str | None = None,
+    base_iri: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+):
     quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
     return quads, validate_quads(quads, lang=lang, source=source)

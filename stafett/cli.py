@@ -25,8 +25,8 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="stafett",
-        description="Stafett: a federated registry of Nordic innovation-procurement cases.")
+        prog="stafett", description="Stafett: a federated registry of Nordic innovation-procurement cases."
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

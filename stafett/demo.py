@@ -29,13 +29,23 @@ DEFAULT_FEDERATION = REPO / "examples" / "federation" / "federation.toml"
 
 def register(subparsers) -> None:
     demo = subparsers.add_parser(
-        "demo", help="run a small Nordic federation on loopback",
+        "demo",
+        help="run a small Nordic federation on loopback",
         description="Start example publisher nodes, a national aggregator and the Nordic registry "
-                    "on 127.0.0.1, harvest, print a first SPARQL answer, then keep serving.")
-    demo.add_argument("--data-dir", type=Path, default=None,
-                      help="where nodes and registries keep data (default: a temp dir, removed on exit)")
-    demo.add_argument("--federation", type=Path, default=DEFAULT_FEDERATION,
-                      help="federation layout TOML (default: examples/federation/federation.toml)")
+        "on 127.0.0.1, harvest, print a first SPARQL answer, then keep serving.",
+    )
+    demo.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where nodes and registries keep data (default: a temp dir, removed on exit)",
+    )
+    demo.add_argument(
+        "--federation",
+        type=Path,
+        default=DEFAULT_FEDERATION,
+        help="federation layout TOML (default: examples/federation/federation.toml)",
+    )
     demo.add_argument("--once", action="store_true", help="exit after printing the first answer")
     demo.set_defaults(handler=run_demo)
 
@@ -78,8 +88,13 @@ class Federation:
 
 
 def layout_problem(path: Path, detail: str) -> Problem:
-    return Problem(400, "bad-federation", "The federation file is invalid", f"{path}: {detail}",
-                   [Finding("Violation", detail, source=str(path), rule="federation")])
+    return Problem(
+        400,
+        "bad-federation",
+        "The federation file is invalid",
+        f"{path}: {detail}",
+        [Finding("Violation", detail, source=str(path), rule="federation")],
+    )
 
 
 def load_federation(path: Path = DEFAULT_FEDERATION) -> Federation:
@@ -88,28 +103,51 @@ def load_federation(path: Path = DEFAULT_FEDERATION) -> Federation:
     except (OSError, tomllib.TOMLDecodeError) as err:
         raise layout_problem(path, f"cannot read it ({err})") from None
     try:
-        nodes = {name: NodeSpec(name, n["origin"], dict(n["org_name"]), n["org_number"], n["country"],
-                                tuple(n["languages"]), tuple(n["cases"]))
-                 for name, n in data["nodes"].items()}
-        aggregators = {name: AggregatorSpec(name, a.get("title", name), tuple(a["sources"]))
-                       for name, a in data["aggregators"].items()}
+        nodes = {
+            name: NodeSpec(
+                name,
+                n["origin"],
+                dict(n["org_name"]),
+                n["org_number"],
+                n["country"],
+                tuple(n["languages"]),
+                tuple(n["cases"]),
+            )
+            for name, n in data["nodes"].items()
+        }
+        aggregators = {
+            name: AggregatorSpec(name, a.get("title", name), tuple(a["sources"]))
+            for name, a in data["aggregators"].items()
+        }
     except (KeyError, TypeError) as err:
         raise layout_problem(path, f"missing or wrong key {err}; see the comments at its top") from None
     first_query = (path.parent / data.get("first_query", "first-query.rq")).read_text(encoding="utf-8")
     cases_dir = (path.parent / data["cases_dir"]).resolve()
-    return Federation(nodes, _start_order(path, nodes, aggregators), cases_dir, first_query,
-                      int(data.get("harvest_interval", 30)))
+    return Federation(
+        nodes,
+        _start_order(path, nodes, aggregators),
+        cases_dir,
+        first_query,
+        int(data.get("harvest_interval", 30)),
+    )
 
 
 def _start_order(path: Path, nodes: dict, aggregators: dict) -> dict[str, AggregatorSpec]:
     ordered: dict[str, AggregatorSpec] = {}
     while len(ordered) < len(aggregators):
-        ready = [a for a in aggregators.values() if a.name not in ordered
-                 and all(s in nodes or s in ordered for s in a.sources)]
+        ready = [
+            a
+            for a in aggregators.values()
+            if a.name not in ordered and all(s in nodes or s in ordered for s in a.sources)
+        ]
         if not ready:
             unknown = {s for a in aggregators.values() for s in a.sources} - set(nodes) - set(aggregators)
-            raise layout_problem(path, f"unknown sources {sorted(unknown)}" if unknown
-                                 else "aggregators harvest each other in a cycle")
+            raise layout_problem(
+                path,
+                f"unknown sources {sorted(unknown)}"
+                if unknown
+                else "aggregators harvest each other in a cycle",
+            )
         ordered.update((a.name, a) for a in ready)
     return ordered
 
@@ -202,13 +240,21 @@ def _start_node(federation: Federation, spec: NodeSpec, sock, rebases, data_dir:
     from stafett.node.importer import import_paths
     from stafett.serving import url_of
 
-    settings, store, token = init_node(data_dir / "nodes" / spec.name, url_of(sock), spec.org_name,
-                                       spec.org_number, spec.country, spec.languages, force=True)
+    settings, store, token = init_node(
+        data_dir / "nodes" / spec.name,
+        url_of(sock),
+        spec.org_name,
+        spec.org_number,
+        spec.country,
+        spec.languages,
+        force=True,
+    )
     report = import_paths(store, settings, federation.case_files(spec), rebases=rebases, only_own=True)
     if not report.ok:
         print(report.text(), file=sys.stderr)
-    imported = sum(1 for item in report.items if item.action in ("created", "updated", "published",
-                                                                  "unchanged"))
+    imported = sum(
+        1 for item in report.items if item.action in ("created", "updated", "published", "unchanged")
+    )
     return RunningNode(spec, settings, store, token, start_node(settings, store, sock), imported)
 
 
@@ -228,11 +274,22 @@ def _start_aggregator(running: RunningFederation, spec: AggregatorSpec, data_dir
             sources.append(Source(name, base, (base,), interval=interval))
         else:
             relayed = tuple(running.nodes[n].base_url for n in running.federation.nodes_behind(name))
-            sources.append(Source(name, running.aggregators[name].base_url, aggregator=True, relay=relayed,
-                                  interval=interval))
+            sources.append(
+                Source(
+                    name,
+                    running.aggregators[name].base_url,
+                    aggregator=True,
+                    relay=relayed,
+                    interval=interval,
+                )
+            )
     sock = bind()
-    settings = RegistrySettings(data_dir=data_dir / "registries" / spec.name, base_url=url_of(sock),
-                                allow_loopback=True, title=spec.title)
+    settings = RegistrySettings(
+        data_dir=data_dir / "registries" / spec.name,
+        base_url=url_of(sock),
+        allow_loopback=True,
+        title=spec.title,
+    )
     registry = Registry(settings, sources)
     sparql = SparqlSettings.from_env(snapshot_dir=settings.data_dir / "sparql-snapshots", workers=1)
     app = create_app(sparql, registry)
@@ -244,11 +301,16 @@ def ask(sparql_url: str, query: str) -> tuple[list[str], list[dict]]:
     """Run a SELECT over HTTP (as any client would) and return variables and plain-value rows."""
     import httpx
 
-    response = httpx.post(sparql_url, data={"query": query},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = httpx.post(
+        sparql_url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+    )
     if response.status_code != 200:
-        raise Problem(502, "demo-query-failed", "The first query failed",
-                      f"{sparql_url} answered {response.status_code}: {response.text[:300]}")
+        raise Problem(
+            502,
+            "demo-query-failed",
+            "The first query failed",
+            f"{sparql_url} answered {response.status_code}: {response.text[:300]}",
+        )
     body = response.json()
     rows = [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
     return body["head"]["vars"], rows
@@ -264,14 +326,18 @@ def print_summary(running: RunningFederation, reports: dict[str, list[dict]], ou
     print("Stafett demo federation on 127.0.0.1", file=out)
     print("\nPublisher nodes:", file=out)
     for node in running.nodes.values():
-        print(f"  {node.spec.name:<15} {node.spec.country}  {node.base_url:<28} {node.imported} cases",
-              file=out)
+        print(
+            f"  {node.spec.name:<15} {node.spec.country}  {node.base_url:<28} {node.imported} cases", file=out
+        )
     print("\nAggregators:", file=out)
     for agg in running.aggregators.values():
         accepted = sum(r.get("accepted", 0) for r in reports.get(agg.spec.name, []))
         print(f"  {agg.spec.name:<15} {agg.base_url}  harvests {', '.join(agg.spec.sources)}", file=out)
-        print(f"  {'':<15} SPARQL {agg.sparql_url}   query page {agg.base_url}query"
-              f"   feed {agg.base_url}feed   ({accepted} cases accepted)", file=out)
+        print(
+            f"  {'':<15} SPARQL {agg.sparql_url}   query page {agg.base_url}query"
+            f"   feed {agg.base_url}feed   ({accepted} cases accepted)",
+            file=out,
+        )
 
 
 def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[dict], out=None) -> None:
@@ -284,8 +350,11 @@ def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[d
         print("    " + "  ".join(f"{short(row.get(v, '')):<10}" for v in variables), file=out)
     total = sum(int(row.get("cases", 0)) for row in rows)
     print(f"\n    {total} cases from {len(rows)} countries", file=out)
-    print(f"\nTry it yourself:\n    curl -H 'Accept: text/csv' --data-urlencode 'query@examples/federation/"
-          f"first-query.rq' {sparql_url}", file=out)
+    print(
+        f"\nTry it yourself:\n    curl -H 'Accept: text/csv' --data-urlencode 'query@examples/federation/"
+        f"first-query.rq' {sparql_url}",
+        file=out,
+    )
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -297,8 +366,11 @@ def run_demo(args: argparse.Namespace) -> int:
     data_dir, running = args.data_dir, None
     try:
         data_dir = data_dir or Path(tempfile.mkdtemp(prefix="stafett-demo-"))
-        print(f"Starting {len(federation.nodes)} nodes and {len(federation.aggregators)} aggregators "
-              f"(data in {data_dir}) ...", file=sys.stderr)
+        print(
+            f"Starting {len(federation.nodes)} nodes and {len(federation.aggregators)} aggregators "
+            f"(data in {data_dir}) ...",
+            file=sys.stderr,
+        )
         running = start_federation(federation, data_dir)
         reports = running.harvest()
         print_summary(running, reports)
@@ -307,8 +379,9 @@ def run_demo(args: argparse.Namespace) -> int:
         if args.once:
             return 0
         running.start_schedules()
-        print(f"\nServing; harvesting every {federation.harvest_interval} s. Press Ctrl-C to stop.",
-              flush=True)
+        print(
+            f"\nServing; harvesting every {federation.harvest_interval} s. Press Ctrl-C to stop.", flush=True
+        )
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

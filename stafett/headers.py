@@ -15,8 +15,11 @@ def weighted_values(header: str | None) -> list[tuple[str, float]]:
 
     A malformed q counts as 0 (not acceptable) rather than as the default 1.
     """
-    ranked = [(-quality, position, value)
-              for position, (value, quality) in enumerate(_entries(header)) if quality > 0]
+    ranked = [
+        (-quality, position, value)
+        for position, (value, quality) in enumerate(_entries(header))
+        if quality > 0
+    ]
     return [(value, -negative_q) for negative_q, _, value in sorted(ranked)]
 
 
@@ -67,8 +70,9 @@ def quality_of(media_type: str, accept: str | None) -> tuple[float, int]:
 CACHED_HEADER_CHARS = 1024  # longer Accept headers are rare; they are read but not kept
 
 
-def best_media_type(accept: str | None, offered: Sequence[str],
-                    ties: Sequence[str] | None = None) -> str | None:
+def best_media_type(
+    accept: str | None, offered: Sequence[str], ties: Sequence[str] | None = None
+) -> str | None:
     """The offered media type a client prefers, or None when none is acceptable.
 
     `offered` is the server's order; its first entry answers a request without Accept. Highest q
@@ -83,8 +87,9 @@ def best_media_type(accept: str | None, offered: Sequence[str],
 
 
 @lru_cache(maxsize=512)  # clients repeat the same few headers
-def _best_media_type(accept: str | None, offered: tuple[str, ...],
-                     ties: tuple[str, ...] | None) -> str | None:
+def _best_media_type(
+    accept: str | None, offered: tuple[str, ...], ties: tuple[str, ...] | None
+) -> str | None:
     if not (accept or "").strip():
         return offered[0] if offered else None
     order = list(ties or offered)

@@ -28,8 +28,13 @@ def candidates(tag: str) -> list[str]:
     return found
 
 
-def pick(header: str | None, supported: Container[str] = SUPPORTED, *,
-         requested: str | None = None, default: str = "en") -> str:
+def pick(
+    header: str | None,
+    supported: Container[str] = SUPPORTED,
+    *,
+    requested: str | None = None,
+    default: str = "en",
+) -> str:
     """The first supported language: an explicit request (e.g. `?lang=`), then the header."""
     wishes = ([requested.lower()] if requested else []) + ranked_tags(header)
     for tag in wishes:

@@ -65,8 +65,9 @@ def just_after(published: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def relation_quads(page: str, relation: ox.NamedNode | ox.BlankNode, kind: ox.NamedNode,
-                   value: str, target: str) -> list[ox.Quad]:
+def relation_quads(
+    page: str, relation: ox.NamedNode | ox.BlankNode, kind: ox.NamedNode, value: str, target: str
+) -> list[ox.Quad]:
     """`page` links to `target` for members whose `as:published` is `kind` (>= or <) `value`.
 
     The caller names the relation node: a stable name keeps a page's bytes, and so its ETag,

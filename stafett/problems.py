@@ -64,11 +64,21 @@ class Problem(Exception):
 
 def unreadable(detail: str, *, source: str | None = None) -> Problem:
     """Input that cannot be parsed at all (CLI exit status 2, HTTP 400)."""
-    return Problem(400, "unreadable-input", "The input could not be read", detail,
-                   [Finding("Violation", detail, source=source, rule="parse")])
+    return Problem(
+        400,
+        "unreadable-input",
+        "The input could not be read",
+        detail,
+        [Finding("Violation", detail, source=source, rule="parse")],
+    )
 
 
 def too_large(detail: str, *, source: str | None = None) -> Problem:
     """Input over a size, depth or count limit (HTTP 413)."""
-    return Problem(413, "too-large", "The input is over a limit", detail,
-                   [Finding("Violation", detail, source=source, rule="limits")])
+    return Problem(
+        413,
+        "too-large",
+        "The input is over a limit",
+        detail,
+        [Finding("Violation", detail, source=source, rule="limits")],
+    )

@@ -46,8 +46,9 @@ def trusted_proxy_list(text: str) -> list[str]:
         try:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
-            raise ValueError(f"{proxy!r} is not an IP address or network such as 10.0.0.5 or "
-                             "10.0.0.0/8") from None
+            raise ValueError(
+                f"{proxy!r} is not an IP address or network such as 10.0.0.5 or 10.0.0.0/8"
+            ) from None
     return proxies
 
 
@@ -75,10 +76,12 @@ class BackgroundServer:
         self.thread.join(timeout)
 
 
-def serve_in_thread(app, sock: socket.socket, *, log_level: str = "warning",
-                    trusted_proxies: str = "") -> BackgroundServer:
-    config = uvicorn.Config(app, log_level=log_level, lifespan="auto", access_log=False,
-                            **proxy_options(trusted_proxies))
+def serve_in_thread(
+    app, sock: socket.socket, *, log_level: str = "warning", trusted_proxies: str = ""
+) -> BackgroundServer:
+    config = uvicorn.Config(
+        app, log_level=log_level, lifespan="auto", access_log=False, **proxy_options(trusted_proxies)
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()

@@ -24,8 +24,12 @@ PREFLIGHT_MAX_AGE = "86400"  # a day: preflight answers change only with a softw
 
 def problem_response(problem: Problem, headers: Mapping[str, str] | None = None) -> Response:
     """The problem as problem+json; its own headers win over the route's `headers`."""
-    return Response(orjson.dumps(problem.as_dict()), status_code=problem.status,
-                    media_type=PROBLEM_MEDIA_TYPE, headers={**(headers or {}), **problem.headers})
+    return Response(
+        orjson.dumps(problem.as_dict()),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={**(headers or {}), **problem.headers},
+    )
 
 
 def cors_headers(expose: Iterable[str] = ()) -> dict[str, str]:
@@ -34,11 +38,16 @@ def cors_headers(expose: Iterable[str] = ()) -> dict[str, str]:
     return {**ALLOW_ANY_ORIGIN, **({"Access-Control-Expose-Headers": exposed} if exposed else {})}
 
 
-def preflight_headers(methods: Iterable[str], allow: Iterable[str],
-                      expose: Iterable[str] = ()) -> dict[str, str]:
+def preflight_headers(
+    methods: Iterable[str], allow: Iterable[str], expose: Iterable[str] = ()
+) -> dict[str, str]:
     """The answer to a CORS preflight (OPTIONS) for routes with these methods and request headers."""
-    return {**cors_headers(expose), "Access-Control-Allow-Methods": ", ".join(methods),
-            "Access-Control-Allow-Headers": ", ".join(allow), "Access-Control-Max-Age": PREFLIGHT_MAX_AGE}
+    return {
+        **cors_headers(expose),
+        "Access-Control-Allow-Methods": ", ".join(methods),
+        "Access-Control-Allow-Headers": ", ".join(allow),
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+    }
 
 
 def http_problem(request: Request, exc: HTTPException, hint: str) -> Problem:
@@ -47,9 +56,13 @@ def http_problem(request: Request, exc: HTTPException, hint: str) -> Problem:
         return Problem(404, "not-found", "Nothing here", f"nothing at {request.url.path}; {hint}")
     if exc.status_code == 405:
         allow = (exc.headers or {}).get("Allow", "")
-        return Problem(405, "method-not-allowed", "Method not allowed",
-                       f"{request.method} is not allowed on {request.url.path}; {hint}",
-                       headers={"Allow": allow} if allow else {})
+        return Problem(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            f"{request.method} is not allowed on {request.url.path}; {hint}",
+            headers={"Allow": allow} if allow else {},
+        )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     return Problem(exc.status_code, "http-error", detail, detail, headers=dict(exc.headers or {}))
 
@@ -61,6 +74,7 @@ def exception_handlers(log: logging.Logger, hint: str, headers: Mapping[str, str
     on every such answer (e.g. CORS on the registry). A bug is logged and answered as a 500
     problem, never as a traceback.
     """
+
     async def on_problem(request: Request, problem: Exception) -> Response:
         assert isinstance(problem, Problem)
         return problem_response(problem, headers)
@@ -77,5 +91,9 @@ def exception_handlers(log: logging.Logger, hint: str, headers: Mapping[str, str
 
 
 def internal_error() -> Problem:
-    return Problem(500, "internal-error", "Internal error",
-                   "the server failed to handle this request; the error is logged")
+    return Problem(
+        500,
+        "internal-error",
+        "Internal error",
+        "the server failed to handle this request; the error is logged",
+    )

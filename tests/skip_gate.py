@@ -57,11 +57,16 @@ class SkipGate:
         judged = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
         if exitstatus not in judged:
             return  # interrupted or a usage error: the run says nothing about skips
-        self.offences = [f"{test_id}: {what}, and it is not listed" for test_id, what in self.skipped.items()
-                         if test_id not in self.allowed or what.startswith("xpassed")]
-        self.offences += [f"{test_id}: listed ({reason}) but it ran and did not skip or xfail"
-                          for test_id, reason in self.allowed.items()
-                          if test_id in self.ran and test_id not in self.skipped]
+        self.offences = [
+            f"{test_id}: {what}, and it is not listed"
+            for test_id, what in self.skipped.items()
+            if test_id not in self.allowed or what.startswith("xpassed")
+        ]
+        self.offences += [
+            f"{test_id}: listed ({reason}) but it ran and did not skip or xfail"
+            for test_id, reason in self.allowed.items()
+            if test_id in self.ran and test_id not in self.skipped
+        ]
         if self.offences:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import html5lib
 import httpx
 import pytest
-from stafett.harvester.web.text import API_TEXT
-from stafett.node.web.html import UI_STRINGS
 
 from stafett.apidoc import METHODS
+from stafett.harvester.web.text import API_TEXT
+from stafett.node.web.html import UI_STRINGS
 from stafett.serving import bind, serve_in_thread, url_of
 
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
@@ -51,8 +51,9 @@ def node_url(tmp_path):
     from stafett.node.bootstrap import init_node, start_node
 
     sock = bind()
-    settings, store, _ = init_node(tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"}, "212000-0689",
-                                   "SWE", ("sv", "en"))
+    settings, store, _ = init_node(
+        tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+    )
     server = start_node(settings, store, sock)
     yield settings.base_url
     server.stop()

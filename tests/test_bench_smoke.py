@@ -20,8 +20,13 @@ if str(ROOT) not in sys.path:
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bench")
-    run = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--workdir", str(workdir)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=170)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--smoke", "--workdir", str(workdir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads((workdir / "run-20.json").read_text())
     return run.stdout, result
@@ -76,10 +81,9 @@ def test_generator_is_deterministic_and_covers_every_language():
 
 
 def test_generated_cases_are_valid_and_40_to_120_triples():
+    from bench.generate import generate
     from stafett.shapes import validate_quads
     from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
-
-    from bench.generate import generate
 
     for case in generate(12, seed=5).cases:
         quads = json_ld_to_quads(load_json(case.to_bytes()))

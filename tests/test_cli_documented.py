@@ -36,8 +36,15 @@ def test_command_is_documented(words):
     assert f"stafett {' '.join(words)}" in DOCS, f"`stafett {' '.join(words)}` is not in README.md or docs/"
 
 
-OPTIONS = sorted({(" ".join(words), opt) for words, sub in ALL for action in sub._actions
-                  for opt in action.option_strings if opt.startswith("--") and opt != "--help"})
+OPTIONS = sorted(
+    {
+        (" ".join(words), opt)
+        for words, sub in ALL
+        for action in sub._actions
+        for opt in action.option_strings
+        if opt.startswith("--") and opt != "--help"
+    }
+)
 
 
 @pytest.mark.parametrize(("command", "option"), OPTIONS, ids=lambda v: v)

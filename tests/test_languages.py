@@ -26,5 +26,7 @@ def test_weighted_values_rank_by_q_then_order_and_drop_unacceptable():
     from stafett.headers import weighted_values
 
     assert weighted_values("text/turtle;q=0.5, Application/LD+JSON, */*;q=0, text/html;q=bad") == [
-        ("application/ld+json", 1.0), ("text/turtle", 0.5)]
+        ("application/ld+json", 1.0),
+        ("text/turtle", 0.5),
+    ]
     assert weighted_values(None) == []

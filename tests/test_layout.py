@@ -73,9 +73,11 @@ def offenders(rule) -> list[str]:
 FORBIDDEN = [
     ("stafett.node", "stafett.harvester"),
     ("stafett.harvester", "stafett.node"),
-    ("stafett.vocabulary", "stafett.node"), ("stafett.vocabulary", "stafett.harvester"),
+    ("stafett.vocabulary", "stafett.node"),
+    ("stafett.vocabulary", "stafett.harvester"),
     ("stafett.vocabulary", "stafett.shapes"),
-    ("stafett.shapes", "stafett.node"), ("stafett.shapes", "stafett.harvester"),
+    ("stafett.shapes", "stafett.node"),
+    ("stafett.shapes", "stafett.harvester"),
 ]
 COMPOSITION_ROOTS = {"stafett.cli", "stafett.demo", "stafett.__main__"}
 # The vocabulary's documentation generator documents the rules too (their version, the change log),
@@ -91,6 +93,7 @@ def test_folders_import_one_way():
                     yield line, f"{m.name} imports {name}"
             if _in_shared_core(m.name) and (under(name, "stafett.node") or under(name, "stafett.harvester")):
                 yield line, f"the shared core module {m.name} imports the server module {name}"
+
     assert offenders(rule) == []
 
 
@@ -101,8 +104,11 @@ def _allowed(importer: str, imported: str) -> bool:
 def _in_shared_core(name: str) -> bool:
     """A module of stafett/ itself (not a server, not a composition root)."""
     parts = name.split(".")
-    return len(parts) == 2 and parts[1] not in {"node", "harvester", "vocabulary", "shapes"} and (
-        name not in COMPOSITION_ROOTS)
+    return (
+        len(parts) == 2
+        and parts[1] not in {"node", "harvester", "vocabulary", "shapes"}
+        and (name not in COMPOSITION_ROOTS)
+    )
 
 
 # Inside each server: pages for people beside the protocol, never inside it; the harvester's steps
@@ -114,8 +120,22 @@ INSIDE = [
     ("stafett.harvester.sparql", "stafett.harvester.api", "sparql/ is the protocol only"),
     ("stafett.harvester.web", "stafett.harvester.api", "web/ uses the protocol, not the other routes"),
 ]
-BELOW_THE_REGISTRY = ["db", "settings", "sources", "terms", "fetch", "parse", "admit", "quadstore",
-                      "cases", "checkpoint", "reports", "feed", "load", "pipeline"]
+BELOW_THE_REGISTRY = [
+    "db",
+    "settings",
+    "sources",
+    "terms",
+    "fetch",
+    "parse",
+    "admit",
+    "quadstore",
+    "cases",
+    "checkpoint",
+    "reports",
+    "feed",
+    "load",
+    "pipeline",
+]
 
 
 def test_inside_each_server_pages_sit_beside_the_protocol():
@@ -124,10 +144,14 @@ def test_inside_each_server_pages_sit_beside_the_protocol():
             for importer, imported, why in INSIDE:
                 if under(m.name, importer) and under(name, imported):
                     yield line, f"{m.name} imports {name} ({why})"
-            core = m.name.startswith("stafett.node.") and m.name.count(".") == 2 and m.name not in {
-                "stafett.node.app", "stafett.node.cli", "stafett.node.bootstrap"}
+            core = (
+                m.name.startswith("stafett.node.")
+                and m.name.count(".") == 2
+                and m.name not in {"stafett.node.app", "stafett.node.cli", "stafett.node.bootstrap"}
+            )
             if core and any(under(name, f"stafett.node.{part}") for part in ("api", "web", "app")):
                 yield line, f"the node's core module {m.name} imports {name}"
+
     assert offenders(rule) == []
 
 
@@ -140,12 +164,14 @@ def test_no_harvest_step_imports_the_registry():
             for name, line in imports(m):
                 if under(name, "stafett.harvester.registry"):
                     yield line, f"{m.name} imports the Registry"
+
     assert {m.name for m in modules()} >= steps, "a step was renamed: update BELOW_THE_REGISTRY"
     assert offenders(rule) == []
 
 
 def test_only_the_web_edge_builds_problem_responses():
     """problem+json leaves through stafett.web.problem_response, so headers and shape are the same."""
+
     def rule(m: Module):
         if m.name in {"stafett.web", "stafett.problems"}:
             return
@@ -153,18 +179,22 @@ def test_only_the_web_edge_builds_problem_responses():
             if isinstance(node, ast.FunctionDef) and node.name == "problem_response":
                 yield node.lineno, "defines its own problem_response"
             if isinstance(node, ast.Call) and any(
-                    kw.arg == "media_type" and _mentions_problem_type(kw.value) for kw in node.keywords):
+                kw.arg == "media_type" and _mentions_problem_type(kw.value) for kw in node.keywords
+            ):
                 yield node.lineno, "builds a problem+json response itself"
+
     assert offenders(rule) == []
 
 
 def _mentions_problem_type(value: ast.expr) -> bool:
     return (isinstance(value, ast.Name) and value.id == "PROBLEM_MEDIA_TYPE") or (
-        isinstance(value, ast.Constant) and value.value == "application/problem+json")
+        isinstance(value, ast.Constant) and value.value == "application/problem+json"
+    )
 
 
 def test_headers_of_a_refusal_travel_in_the_problem():
     """Retry-After and friends are `Problem(headers=...)`, not attributes stuck onto the object."""
+
     def rule(m: Module):
         for node in ast.walk(m.tree):
             if isinstance(node, ast.Assign | ast.AugAssign):
@@ -172,6 +202,7 @@ def test_headers_of_a_refusal_travel_in_the_problem():
                 for target in targets:
                     if isinstance(target, ast.Attribute) and target.attr in {"retry_after", "allow"}:
                         yield node.lineno, f"sets .{target.attr} on an object"
+
     assert offenders(rule) == []
 
 
@@ -180,19 +211,28 @@ def test_the_seven_languages_are_listed_once():
         if m.name == "stafett.languages":
             return
         for node in ast.walk(m.tree):
-            if isinstance(node, ast.Tuple | ast.List | ast.Set) and node.elts and all(
-                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            if (
+                isinstance(node, ast.Tuple | ast.List | ast.Set)
+                and node.elts
+                and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+            ):
                 if {e.value for e in node.elts} == SEVEN:  # type: ignore[attr-defined]
                     yield node.lineno, "lists the seven languages; use stafett.languages.SUPPORTED"
+
     assert offenders(rule) == []
 
 
 @cache
 def namespaces() -> tuple[str, ...]:
     tree = next(m.tree for m in modules() if m.name == "stafett.vocabulary.terms")
-    values = [node.value.value for node in tree.body
-              if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-              and isinstance(node.value.value, str) and node.value.value.startswith("http")]
+    values = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and node.value.value.startswith("http")
+    ]
     return tuple(sorted(values, key=len, reverse=True))
 
 
@@ -200,29 +240,40 @@ def test_namespace_iris_are_written_only_in_the_vocabulary_terms():
     def rule(m: Module):
         if m.name == "stafett.vocabulary.terms":
             return
-        docstrings = {id(n.body[0].value) for n in ast.walk(m.tree)
-                      if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-                      and n.body and isinstance(n.body[0], ast.Expr)
-                      and isinstance(n.body[0].value, ast.Constant)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(m.tree)
+            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
         for node in ast.walk(m.tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 for ns in namespaces():
-                    local = node.value[len(ns):]
+                    local = node.value[len(ns) :]
                     if node.value.startswith(ns) and (local == "" or local.replace("-", "").isalnum()):
                         yield node.lineno, f"writes {node.value!r}; use stafett.vocabulary.terms"
                         break
+
     assert offenders(rule) == []
 
 
 def test_only_the_feed_format_builds_page_links():
     """A `tree:relation` quad is made by stafett.ldes.relation_quads, for node, registry and tests."""
+
     def rule(m: Module):
         if m.name == "stafett.ldes":
             return
         for node in ast.walk(m.tree):
-            if isinstance(node, ast.Call) and _called(node) == "Quad" and len(node.args) >= 2 and (
-                    _named(node.args[1]) in {"TREE_RELATION"}):
+            if (
+                isinstance(node, ast.Call)
+                and _called(node) == "Quad"
+                and len(node.args) >= 2
+                and (_named(node.args[1]) in {"TREE_RELATION"})
+            ):
                 yield node.lineno, "builds a tree:relation quad; use stafett.ldes.relation_quads"
+
     assert offenders(rule) == []
     support = (ROOT / "tests" / "harvester" / "harvest_support.py").read_text("utf-8")
     assert "TREE_RELATION," not in support, "test support builds page links with stafett.ldes too"

@@ -25,9 +25,14 @@ from stafett.serving import bind, serve_in_thread, url_of
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "cases"
 QUERIES = ROOT / "harvester" / "sparql" / "examples"
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_headers_conformance, checks.response_schema_conformance,
-          checks.positive_data_acceptance]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+    checks.positive_data_acceptance,
+]
 MAX_EXAMPLES = 25
 MAX_COVERAGE = 60  # boundary cases per operation
 # The SPARQL endpoint raises the recursion limit for deeply nested queries (gate.py); hypothesis only
@@ -39,6 +44,7 @@ def turtle_bodies() -> list[bytes]:
     """Real cases as Turtle and N-Triples, so generated RDF bodies include valid ones too."""
     import pyoxigraph as ox
     from pyld import jsonld
+
     from stafett.vocabulary.jsonld import context_document
 
     context = context_document()
@@ -61,15 +67,20 @@ def register_rdf_media_types() -> None:
         schemathesis.openapi.media_type(media_type, st.sampled_from(samples))
 
 
-def fuzz(base_url: str, accepted: list, headers: dict[str, str] | None = None,
-         path_parameters: dict[str, list[str]] | None = None) -> dict[str, dict[int, int]]:
+def fuzz(
+    base_url: str,
+    accepted: list,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, list[str]] | None = None,
+) -> dict[str, dict[int, int]]:
     """Run every operation of the server's description; per operation, how many answers of each status.
 
     `accepted`: the statuses a request that fits the description may get (anything else, e.g. a 400
     or 415 for a well-formed request, fails positive_data_acceptance). `path_parameters`: values that
     name things the server has (generated ones mostly name nothing), drawn half of the time."""
-    config = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
-        "expected-statuses": [str(s) for s in accepted]}}})
+    config = schemathesis.Config.from_dict(
+        {"checks": {"positive_data_acceptance": {"expected-statuses": [str(s) for s in accepted]}}}
+    )
     schema = schemathesis.openapi.from_url(base_url + "openapi.json", config=config)
     calls: dict[str, dict[int, int]] = {}
     for result in schema.get_all_operations():
@@ -84,12 +95,14 @@ def coverage(schema, operation, base_url: str, headers) -> list[int]:
     """schemathesis' coverage phase: boundary values of every parameter (an empty If-Match, the
     shortest and longest strings, each enum value), as the command-line run does; valid ones only."""
     config = schema.config.generation_for(operation=operation)
-    cases = schema.iter_coverage_cases(operation, generation_modes=[schemathesis.GenerationMode.POSITIVE],
-                                       generation_config=config)
+    cases = schema.iter_coverage_cases(
+        operation, generation_modes=[schemathesis.GenerationMode.POSITIVE], generation_config=config
+    )
     statuses = []
     for case in itertools.islice(cases, MAX_COVERAGE):
-        response = case.call_and_validate(base_url=base_url.rstrip("/"), headers=headers, checks=CHECKS,
-                                          timeout=30)
+        response = case.call_and_validate(
+            base_url=base_url.rstrip("/"), headers=headers, checks=CHECKS, timeout=30
+        )
         statuses.append(response.status_code)
     return statuses
 
@@ -99,16 +112,22 @@ def fuzz_operation(operation, base_url: str, headers, path_parameters: dict) -> 
     for name, values in path_parameters.items():
         if f"{{{name}}}" in operation.path:
             strategy = strategy | st.sampled_from(values).flatmap(
-                lambda value, name=name: operation.as_strategy(path_parameters={name: value}))
+                lambda value, name=name: operation.as_strategy(path_parameters={name: value})
+            )
     statuses: dict[int, int] = {}
 
     @hypothesis.given(case=strategy)
-    @hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-                         phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-                         suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
     def run(case):
-        response = case.call_and_validate(base_url=base_url.rstrip("/"), headers=headers, checks=CHECKS,
-                                          timeout=30)
+        response = case.call_and_validate(
+            base_url=base_url.rstrip("/"), headers=headers, checks=CHECKS, timeout=30
+        )
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
     run()
@@ -118,8 +137,12 @@ def fuzz_operation(operation, base_url: str, headers, path_parameters: dict) -> 
 def publish_examples(base_url: str, auth: dict, count: int) -> list[str]:
     slugs = []
     for path in sorted(EXAMPLES.glob("*.jsonld"))[:count]:
-        written = httpx.post(base_url + "cases", content=path.read_bytes(), timeout=30,
-                             headers={**auth, "Content-Type": "application/ld+json"})
+        written = httpx.post(
+            base_url + "cases",
+            content=path.read_bytes(),
+            timeout=30,
+            headers={**auth, "Content-Type": "application/ld+json"},
+        )
         assert written.status_code == 201, written.text
         slugs.append(written.json()["slug"])
     return slugs
@@ -130,8 +153,9 @@ def node(tmp_path):
     from stafett.node.bootstrap import init_node, start_node
 
     sock = bind()
-    settings, store, token = init_node(tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"},
-                                       "212000-0689", "SWE", ("sv", "en"))
+    settings, store, token = init_node(
+        tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+    )
     server = start_node(settings, store, sock)
     yield settings.base_url, token
     server.stop()
@@ -161,8 +185,9 @@ def registry(tmp_path, node):
     node_url, token = node
     publish_examples(node_url, {"Authorization": f"Bearer {token}"}, 1)
     sock = bind()
-    settings = RegistrySettings(data_dir=tmp_path / "registry", base_url=url_of(sock), allow_loopback=True,
-                                feed_page_size=2)
+    settings = RegistrySettings(
+        data_dir=tmp_path / "registry", base_url=url_of(sock), allow_loopback=True, feed_page_size=2
+    )
     registry = Registry(settings, [Source(name="n", url=node_url, namespaces=(node_url,))])
     registry.harvest()
     server = serve_in_thread(create_app(registry=registry), sock)
@@ -173,23 +198,38 @@ def registry(tmp_path, node):
 
 def test_schemathesis_finds_nothing_on_the_registry(registry):
     queries = [path.read_text("utf-8") for path in sorted(QUERIES.glob("*.rq"))[:4]]
-    schemathesis.openapi.media_type("application/sparql-query",
-                                    st.sampled_from([q.encode() for q in queries]))
+    schemathesis.openapi.media_type(
+        "application/sparql-query", st.sampled_from([q.encode() for q in queries])
+    )
     # 400: a generated string is rarely SPARQL; 404: no such feed page or source; 406: a format the
     # query form cannot be written in (csv for CONSTRUCT).
     calls = fuzz(registry, ["2XX", 303, 304, 400, 404, 406], path_parameters={"source": ["n"], "k": [0]})
-    assert {"GET /sparql", "POST /sparql", "GET /feed", "GET /feed/page/{k}", "GET /feed/state",
-            "GET /reports", "GET /reports/{source}", "GET /"} == set(calls)
+    assert {
+        "GET /sparql",
+        "POST /sparql",
+        "GET /feed",
+        "GET /feed/page/{k}",
+        "GET /feed/state",
+        "GET /reports",
+        "GET /reports/{source}",
+        "GET /",
+    } == set(calls)
     assert all(calls.values()), calls  # an operation without parameters has a single request
-    assert all(sum(calls[op].values()) >= 5 for op in ("GET /sparql", "POST /sparql", "GET /feed/page/{k}",
-                                                       "GET /reports/{source}")), calls
+    assert all(
+        sum(calls[op].values()) >= 5
+        for op in ("GET /sparql", "POST /sparql", "GET /feed/page/{k}", "GET /reports/{source}")
+    ), calls
     assert calls["POST /sparql"].get(200) and calls["GET /reports/{source}"].get(200), calls
 
 
 def test_registry_refuses_unknown_paths_and_methods_as_problems(registry):
     """schemathesis' negative mode found `/feed/page/-1` answered as plain text; now problem+json."""
-    for method, path, status in (("GET", "feed/page/-1", 404), ("GET", "feed/page/abc", 404),
-                                 ("GET", "no/such/thing", 404), ("POST", "feed", 405)):
+    for method, path, status in (
+        ("GET", "feed/page/-1", 404),
+        ("GET", "feed/page/abc", 404),
+        ("GET", "no/such/thing", 404),
+        ("POST", "feed", 405),
+    ):
         answer = httpx.request(method, registry + path, timeout=30)
         assert answer.status_code == status
         assert answer.headers["content-type"] == "application/problem+json"

@@ -20,7 +20,7 @@ def folder(package: str) -> Path:
     """Where a package's files are, by the longest `package-dir` prefix (as setuptools resolves it)."""
     mapping = SETUPTOOLS["package-dir"]
     parent = max((p for p in mapping if package == p or package.startswith(p + ".")), key=len)
-    return ROOT / mapping[parent] / Path(*package[len(parent):].split(".")[1:])
+    return ROOT / mapping[parent] / Path(*package[len(parent) :].split(".")[1:])
 
 
 def files(directory: Path) -> list[Path]:
@@ -35,7 +35,12 @@ def test_every_subfolder_of_a_package_is_a_listed_package():
 
 def test_every_data_file_is_matched_by_its_package_data():
     patterns = SETUPTOOLS["package-data"]
-    unshipped = [str(path.relative_to(ROOT)) for package in PACKAGES for path in files(folder(package))
-                 if path.parent == folder(package) and path.suffix != ".py"
-                 and not any(fnmatch.fnmatch(path.name, p) for p in patterns.get(package, []))]
+    unshipped = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in files(folder(package))
+        if path.parent == folder(package)
+        and path.suffix != ".py"
+        and not any(fnmatch.fnmatch(path.name, p) for p in patterns.get(package, []))
+    ]
     assert unshipped == [], "add a [tool.setuptools.package-data] pattern for these"

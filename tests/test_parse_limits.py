@@ -3,9 +3,9 @@
 import time
 
 import pytest
-from stafett.vocabulary.jsonld import Limits, parse_document
 
 from stafett.problems import Problem
+from stafett.vocabulary.jsonld import Limits, parse_document
 
 LIMITS = Limits(max_bytes=10_000_000, max_depth=8)  # refuses more than 32 nested brackets
 DEEP = 200  # well over the limit, far below what crashes the parser

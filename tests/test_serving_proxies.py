@@ -16,8 +16,9 @@ def client_address(request):
 
 
 def seen_address(trusted_proxies: str, **headers) -> str:
-    server = serve_in_thread(Starlette(routes=[Route("/", client_address)]), bind(),
-                             trusted_proxies=trusted_proxies)
+    server = serve_in_thread(
+        Starlette(routes=[Route("/", client_address)]), bind(), trusted_proxies=trusted_proxies
+    )
     try:
         return httpx.get(server.base_url, headers=headers, timeout=10).text
     finally:

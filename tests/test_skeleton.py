@@ -5,6 +5,8 @@ import json
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
+
+from stafett.problems import Problem
 from stafett.vocabulary.jsonld import (
     CONTEXT_URL,
     frozen_document_loader,
@@ -12,11 +14,12 @@ from stafett.vocabulary.jsonld import (
     load_json,
 )
 
-from stafett.problems import Problem
-
 DOC = {
-    "@context": CONTEXT_URL, "id": "https://node.example/case/1", "type": "Case",
-    "title": {"sv": "Trygghetslarm", "fi": "Turvahälytin"}, "status": "pilot",
+    "@context": CONTEXT_URL,
+    "id": "https://node.example/case/1",
+    "type": "Case",
+    "title": {"sv": "Trygghetslarm", "fi": "Turvahälytin"},
+    "status": "pilot",
     "cost": {"amount": 100, "currency": "SEK"},
 }
 
@@ -29,8 +32,10 @@ def canonical(quads):
 
 def test_pyoxigraph_and_pyld_agree_on_the_context():
     ours = json_ld_to_quads(json.loads(json.dumps(DOC)))
-    nq = jsonld.to_rdf(json.loads(json.dumps(DOC)),
-                       {"format": "application/n-quads", "documentLoader": frozen_document_loader})
+    nq = jsonld.to_rdf(
+        json.loads(json.dumps(DOC)),
+        {"format": "application/n-quads", "documentLoader": frozen_document_loader},
+    )
     theirs = list(ox.parse(nq.encode(), ox.RdfFormat.N_QUADS))
     assert len(ours) == 7
     assert canonical(ours) == canonical(theirs)

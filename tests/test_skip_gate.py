@@ -55,8 +55,9 @@ def test_listed_skip_and_xfail_pass(gated):
 def test_unlisted_skip_fails_the_run_and_is_named(gated):
     result = gated(entry("test_known_bug"))
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*skip gate*",
-                                 "test_gated.py::test_skips: skipped: no printer attached, and it is not*"])
+    result.stdout.fnmatch_lines(
+        ["*skip gate*", "test_gated.py::test_skips: skipped: no printer attached, and it is not*"]
+    )
 
 
 def test_unlisted_xfail_fails_the_run(gated):
@@ -72,8 +73,11 @@ def test_listed_test_that_now_passes_fails_the_run(gated):
 
 
 def test_listed_tests_that_did_not_run_are_not_judged(gated):
-    result = gated(entry("test_skips") + entry("test_known_bug") + entry("test_was_skipped_once"),
-                   "-k", "not test_was_skipped_once")
+    result = gated(
+        entry("test_skips") + entry("test_known_bug") + entry("test_was_skipped_once"),
+        "-k",
+        "not test_was_skipped_once",
+    )
     assert result.ret == pytest.ExitCode.OK
 
 

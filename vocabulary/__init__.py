@@ -22,9 +22,9 @@ from importlib import resources
 from types import MappingProxyType
 
 import pyoxigraph as ox
-from stafett.vocabulary import terms
 
 from stafett.languages import SUPPORTED
+from stafett.vocabulary import terms
 
 STF = terms.STF
 ONTOLOGY_IRI = "https://w3id.org/stafett/ns"
@@ -40,35 +40,48 @@ LANGUAGES = SUPPORTED
 
 # JSON key -> SKOS concept scheme IRI. A key's scoped `@vocab` in the context is this IRI plus "/"
 # (tests/vocabulary keep the two in agreement), so a code `c` under key `k` is SCHEMES[k] + "/" + c.
-SCHEMES = MappingProxyType({
-    "status": CONCEPT_BASE + "case-status",
-    "innovationApproach": CONCEPT_BASE + "innovation-approach",
-    "sector": CONCEPT_BASE + "sector",
-    "effect": CONCEPT_BASE + "outcome-type",
-    "fundingType": CONCEPT_BASE + "funding-type",
-    "adoptionRoute": CONCEPT_BASE + "adoption-route",
-    "documentType": CONCEPT_BASE + "document-type",
-    "role": CONCEPT_BASE + "participant-role",
-    "procedureType": EU_AUTHORITY + "procurement-procedure-type",
-    "country": EU_AUTHORITY + "country",
-    "language": EU_AUTHORITY + "language",
-    "currency": EU_AUTHORITY + "currency",
-    "programme": EU_AUTHORITY + "eu-programme",
-    "legalType": EU_AUTHORITY + "buyer-legal-type",
-    "cpv": CPV_SCHEME,
-    # places (issue 12): Stafett's union schemes of the official Nordic codes, and NUTS
-    "municipality": PLACE_BASE + "municipality",
-    "region": PLACE_BASE + "region",
-    "nuts": NUTS_SCHEME,
-    "innovativeAcquisition": EU_AUTHORITY + "innovative-acquisition",  # eForms BT-776, on `procedure`
-})
+SCHEMES = MappingProxyType(
+    {
+        "status": CONCEPT_BASE + "case-status",
+        "innovationApproach": CONCEPT_BASE + "innovation-approach",
+        "sector": CONCEPT_BASE + "sector",
+        "effect": CONCEPT_BASE + "outcome-type",
+        "fundingType": CONCEPT_BASE + "funding-type",
+        "adoptionRoute": CONCEPT_BASE + "adoption-route",
+        "documentType": CONCEPT_BASE + "document-type",
+        "role": CONCEPT_BASE + "participant-role",
+        "procedureType": EU_AUTHORITY + "procurement-procedure-type",
+        "country": EU_AUTHORITY + "country",
+        "language": EU_AUTHORITY + "language",
+        "currency": EU_AUTHORITY + "currency",
+        "programme": EU_AUTHORITY + "eu-programme",
+        "legalType": EU_AUTHORITY + "buyer-legal-type",
+        "cpv": CPV_SCHEME,
+        # places (issue 12): Stafett's union schemes of the official Nordic codes, and NUTS
+        "municipality": PLACE_BASE + "municipality",
+        "region": PLACE_BASE + "region",
+        "nuts": NUTS_SCHEME,
+        "innovativeAcquisition": EU_AUTHORITY + "innovative-acquisition",  # eForms BT-776, on `procedure`
+    }
+)
 # The schemes Stafett defines itself (one file each in vocabulary/concepts/).
 PROJECT_SCHEMES = MappingProxyType({k: v for k, v in SCHEMES.items() if v.startswith(CONCEPT_BASE)})
 
 __all__ = [
-    "CONCEPT_BASE", "LANGUAGES", "ONTOLOGY_IRI", "PROJECT_SCHEMES", "REGISTRY_ONTOLOGY_IRI", "SCHEMES",
-    "STF", "all_vocabulary_quads", "as_rdflib", "concept_iri", "concept_quads", "ontology_quads",
-    "reference_quads", "registry_ontology_quads",
+    "CONCEPT_BASE",
+    "LANGUAGES",
+    "ONTOLOGY_IRI",
+    "PROJECT_SCHEMES",
+    "REGISTRY_ONTOLOGY_IRI",
+    "SCHEMES",
+    "STF",
+    "all_vocabulary_quads",
+    "as_rdflib",
+    "concept_iri",
+    "concept_quads",
+    "ontology_quads",
+    "reference_quads",
+    "registry_ontology_quads",
 ]
 
 

@@ -10,10 +10,15 @@ def register(subparsers) -> None:
     vocab = subparsers.add_parser("vocab", help="the shared vocabulary (ontology, concept schemes)")
     commands = vocab.add_subparsers(dest="vocab_command", metavar="COMMAND")
     docs = commands.add_parser("docs", help="generate docs/vocabulary.md and .html from the vocabulary files")
-    docs.add_argument("--check", action="store_true",
-                      help="do not write; exit 1 if the file is missing or stale (for CI)")
-    docs.add_argument("--out", type=Path, default=None,
-                      help="where the Markdown goes (default: docs/vocabulary.md in the repository)")
+    docs.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if the file is missing or stale (for CI)"
+    )
+    docs.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the Markdown goes (default: docs/vocabulary.md in the repository)",
+    )
     docs.set_defaults(handler=run_docs)
     vocab.set_defaults(handler=lambda args: vocab.print_help() or 2)
 

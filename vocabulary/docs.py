@@ -58,12 +58,12 @@ STANDARD_KEYS = {
     "keyword": "Search words, a list per language.",
     "status": "How far the case has come (optional since 1.1; on a `milestone`, the stage it reached).",
     "date": "When a `milestone` was reached or a `participant` joined: YYYY-MM-DD, or YYYY-MM or YYYY when "
-            "that is all that is known.",
+    "that is all that is known.",
     "documentType": "What kind of document a `document` entry is.",
     "procedureType": "The legal procurement procedure used (EU code, on `procedure`).",
     "country": "Country of the case or of an organisation (EU code, e.g. `SWE`).",
     "language": "Languages the case documents are written in (EU codes, e.g. `SWE`, `ENG`); optional since "
-                "1.1: when absent, the languages of the texts' tags are meant.",
+    "1.1: when absent, the languages of the texts' tags are meant.",
     "currency": "Currency of an amount (EU code, e.g. `SEK`, `EUR`).",
     "programme": "The EU programme of an `eu-programme` funding (EU code, e.g. `HORIZONEU`).",
     "legalType": "The legal type of a buying organisation (EU code, e.g. `la` for local authority).",
@@ -71,10 +71,10 @@ STANDARD_KEYS = {
     "publisher": "The organisation publishing the case.",
     "name": "The name of an organisation or a solution, one per language.",
     "orgNumber": "An organisation's national registration number (optional; in SE, NO, DK, FI and IS checked "
-                 "for format and check digit).",
+    "for format and check digit).",
     "jointProcurement": "`true` when several buyers procured together in one procedure.",
     "cost": "The total value of the case: an object with `amount` and `currency`.",
-    "amount": "A sum of money: an integer, or a decimal written as a string (\"1200000.50\").",
+    "amount": 'A sum of money: an integer, or a decimal written as a string ("1200000.50").',
     "startDate": "When the case started (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
     "endDate": "When the case ended or is planned to end (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
     "relatedCase": "IRIs of other cases worth reading alongside this one.",
@@ -91,12 +91,12 @@ STANDARD_KEYS = {
     "Procedure": "A procurement procedure (eProcurement Ontology).",
     "MonetaryValue": "An amount of money in a currency (eProcurement Ontology).",
     "Document": "A document about the case.",
-    "participant": "An organisation that took part, with its `role`s (1.1): `{\"organization\": {…}, "
-                   "\"role\": [\"lead-buyer\"]}`; `date` says when it joined.",
+    "participant": 'An organisation that took part, with its `role`s (1.1): `{"organization": {…}, '
+    '"role": ["lead-buyer"]}`; `date` says when it joined.',
     "organization": "The organisation of a `participant`.",
     "role": "What a `participant` did in the case (codes of `participant-role`).",
     "partOf": "Projects or programmes the case belongs to (1.1): objects with `name`, `url`, `summary` and "
-              "their own `funding`, shared by all their cases.",
+    "their own `funding`, shared by all their cases.",
     "Participant": "An organisation in a role in the case (PROV qualified attribution).",
     "Project": "A project or programme that several cases can be part of (eProcurement Ontology).",
     "Contact": "A contact point (vCard).",
@@ -104,10 +104,10 @@ STANDARD_KEYS = {
     "nuts": "NUTS regions (2021 or 2024 edition) the case concerns, e.g. `SE110` (ePO).",
     "Identifier": "An identifier in a named scheme (ADMS).",
     "noticeIdentifier": "Official notices of the case's procurement: objects with `identifierScheme`, "
-                        "`notation` and optionally `url` "
-                        "(see [Official notice identifiers](#notice-identifiers)).",
+    "`notation` and optionally `url` "
+    "(see [Official notice identifiers](#notice-identifiers)).",
     "identifierScheme": "The scheme of a `noticeIdentifier`: `ted`, `eforms-procedure`, `doffin`, `hilma`, "
-                        "`se-annonsdatabas` or `ocds` (ePO).",
+    "`se-annonsdatabas` or `ocds` (ePO).",
     "notation": "The identifier itself, as the scheme writes it (e.g. `00123456-2024`).",
 }
 
@@ -312,11 +312,11 @@ def versions_section(ontology: dict) -> str:
 
 
 def keys_section(context: dict, ontology: dict) -> list[str]:
-    lines = ["## JSON keys", "",
-             "| Key | IRI | Value | Meaning |", "|---|---|---|---|"]
+    lines = ["## JSON keys", "", "| Key | IRI | Value | Meaning |", "|---|---|---|---|"]
     for key, definition in context.items():
-        if key.startswith("@") or (isinstance(definition, str) and not definition.startswith("@")
-                                   and key[0].islower()):
+        if key.startswith("@") or (
+            isinstance(definition, str) and not definition.startswith("@") and key[0].islower()
+        ):
             continue  # context keywords and namespace prefixes
         iri = key_iri(key, definition, context)
         meaning = key_meaning(key, iri, ontology)
@@ -333,31 +333,47 @@ def _anchor(key: str) -> str:
 
 
 def classes_and_properties_section(ontology: dict) -> list[str]:
-    lines = ["## Stafett classes and properties", "",
-             "Defined in `vocabulary/ontology.ttl` with labels and definitions in all seven languages.", ""]
+    lines = [
+        "## Stafett classes and properties",
+        "",
+        "Defined in `vocabulary/ontology.ttl` with labels and definitions in all seven languages.",
+        "",
+    ]
     owl = ns.OWL
-    for kind, title in ((owl + "Class", "Classes"), (owl + "ObjectProperty", "Object properties"),
-                        (owl + "DatatypeProperty", "Datatype properties")):
+    for kind, title in (
+        (owl + "Class", "Classes"),
+        (owl + "ObjectProperty", "Object properties"),
+        (owl + "DatatypeProperty", "Datatype properties"),
+    ):
         terms = sorted(s for s, p in ontology.items() if (kind, None) in p[RDF_TYPE])
-        lines += [f"### {title}", "", "| Term | " + " | ".join(LANGUAGES) + " |",
-                  "|---|" + "---|" * len(LANGUAGES)]
+        lines += [
+            f"### {title}",
+            "",
+            "| Term | " + " | ".join(LANGUAGES) + " |",
+            "|---|" + "---|" * len(LANGUAGES),
+        ]
         for iri in terms:
             labels = [_in_lang(ontology[iri][RDFS + "label"], lang) for lang in LANGUAGES]
-            lines.append(f"| `stf:{iri[len(STF):]}` | " + " | ".join(labels) + " |")
+            lines.append(f"| `stf:{iri[len(STF) :]}` | " + " | ".join(labels) + " |")
         lines.append("")
     return lines
 
 
 # Namespaces shown as prefixes in the registry section (the module's own prefixes).
 DISPLAY_PREFIXES = {
-    "stf": STF, "prov": ns.PROV, "dct": ns.DCT, "xsd": ns.XSD, "rdf": ns.RDF, "as": ns.AS,
+    "stf": STF,
+    "prov": ns.PROV,
+    "dct": ns.DCT,
+    "xsd": ns.XSD,
+    "rdf": ns.RDF,
+    "as": ns.AS,
 }
 
 
 def _compact(iri: str) -> str:
     for prefix, namespace in DISPLAY_PREFIXES.items():
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -376,27 +392,40 @@ def _class_expression(value: str, graph: dict) -> str:
 def registry_section(registry: dict) -> list[str]:
     """The terms a registry writes about its harvests (vocabulary/registry-ontology.ttl)."""
     owl = ns.OWL
-    lines = ['## Registry bookkeeping terms <a id="registry-terms"></a>', "",
-             "Publishers never write these. A Stafett registry (the harvester) uses them in its "
-             "provenance and reports graphs to record where each case came from, the routes that carried "
-             "it, the health of each source and what every harvest run did (docs/harvester.md shows the "
-             "triples). Defined in `vocabulary/registry-ontology.ttl`, a module of the same `stf:` "
-             "namespace, with labels and definitions in all seven languages.", ""]
-    for kind, title in ((owl + "Class", "Classes"), (owl + "ObjectProperty", "Object properties"),
-                        (owl + "DatatypeProperty", "Datatype properties")):
+    lines = [
+        '## Registry bookkeeping terms <a id="registry-terms"></a>',
+        "",
+        "Publishers never write these. A Stafett registry (the harvester) uses them in its "
+        "provenance and reports graphs to record where each case came from, the routes that carried "
+        "it, the health of each source and what every harvest run did (docs/harvester.md shows the "
+        "triples). Defined in `vocabulary/registry-ontology.ttl`, a module of the same `stf:` "
+        "namespace, with labels and definitions in all seven languages.",
+        "",
+    ]
+    for kind, title in (
+        (owl + "Class", "Classes"),
+        (owl + "ObjectProperty", "Object properties"),
+        (owl + "DatatypeProperty", "Datatype properties"),
+    ):
         terms = sorted(s for s, p in registry.items() if s.startswith(STF) and (kind, None) in p[RDF_TYPE])
         is_class = kind == owl + "Class"
-        head = "| Term | Label | Subclass of | Definition |" if is_class else \
-            "| Term | Label | Domain | Range | Sub-property of | Definition |"
+        head = (
+            "| Term | Label | Subclass of | Definition |"
+            if is_class
+            else "| Term | Label | Domain | Range | Sub-property of | Definition |"
+        )
         lines += [f"### {title}", "", head, "|---|" + "---|" * (3 if is_class else 5)]
         for iri in terms:
             node = registry[iri]
-            parents = ", ".join(f"`{_compact(v)}`" for v, _ in
-                                node[RDFS + ("subClassOf" if is_class else "subPropertyOf")])
+            parents = ", ".join(
+                f"`{_compact(v)}`" for v, _ in node[RDFS + ("subClassOf" if is_class else "subPropertyOf")]
+            )
             cells = [f"`{_compact(iri)}`", _in_lang(node[RDFS + "label"])]
             if not is_class:
-                cells += [" or ".join(_class_expression(v, registry) for v, _ in node[RDFS + "domain"]),
-                          " or ".join(_class_expression(v, registry) for v, _ in node[RDFS + "range"])]
+                cells += [
+                    " or ".join(_class_expression(v, registry) for v, _ in node[RDFS + "domain"]),
+                    " or ".join(_class_expression(v, registry) for v, _ in node[RDFS + "range"]),
+                ]
             cells += [parents, _in_lang(node[SKOS + "definition"]).replace("|", "\\|")]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -405,27 +434,43 @@ def registry_section(registry: dict) -> list[str]:
 
 def project_scheme_section(key: str, scheme: str, concepts: dict) -> list[str]:
     head = concepts[scheme]
-    lines = [f"### {_in_lang(head[SKOS + 'prefLabel'])} (`{key}`)" + f' <a id="{_anchor(key)}"></a>', "",
-             f"Scheme `{scheme}`. {_in_lang(head[SKOS + 'definition'])}", "",
-             "| Code | " + " | ".join(LANGUAGES) + " | Definition | EU match |",
-             "|---|" + "---|" * (len(LANGUAGES) + 2)]
-    members = sorted((s for s, p in concepts.items() if (scheme, None) in p[SKOS + "inScheme"]),
-                     key=lambda s: list(head[SKOS + "hasTopConcept"]).index((s, None))
-                     if (s, None) in head[SKOS + "hasTopConcept"] else 999)
+    lines = [
+        f"### {_in_lang(head[SKOS + 'prefLabel'])} (`{key}`)" + f' <a id="{_anchor(key)}"></a>',
+        "",
+        f"Scheme `{scheme}`. {_in_lang(head[SKOS + 'definition'])}",
+        "",
+        "| Code | " + " | ".join(LANGUAGES) + " | Definition | EU match |",
+        "|---|" + "---|" * (len(LANGUAGES) + 2),
+    ]
+    members = sorted(
+        (s for s, p in concepts.items() if (scheme, None) in p[SKOS + "inScheme"]),
+        key=lambda s: (
+            list(head[SKOS + "hasTopConcept"]).index((s, None))
+            if (s, None) in head[SKOS + "hasTopConcept"]
+            else 999
+        ),
+    )
     for iri in members:
         node = concepts[iri]
         labels = [_in_lang(node[SKOS + "prefLabel"], lang) for lang in LANGUAGES]
-        matches = ", ".join(f"{m} `{v.replace(ns.EU_AUTHORITY, 'at:')}`"
-                            for m in MATCHES for v, _ in node[SKOS + m])
-        lines.append(f"| `{_in_lang(node[SKOS + 'notation'], None)}` | " + " | ".join(labels)
-                     + f" | {_in_lang(node[SKOS + 'definition'])} | {matches} |")
+        matches = ", ".join(
+            f"{m} `{v.replace(ns.EU_AUTHORITY, 'at:')}`" for m in MATCHES for v, _ in node[SKOS + m]
+        )
+        lines.append(
+            f"| `{_in_lang(node[SKOS + 'notation'], None)}` | "
+            + " | ".join(labels)
+            + f" | {_in_lang(node[SKOS + 'definition'])} | {matches} |"
+        )
     return [*lines, ""]
 
 
 def reference_scheme_section(key: str, scheme: str, reference: dict) -> list[str]:
     members = sorted(s for s, p in reference.items() if (scheme, None) in p[SKOS + "inScheme"])
-    lines = [f"### EU table `{scheme.rsplit('/', 1)[-1]}` (`{key}`)" + f' <a id="{_anchor(key)}"></a>', "",
-             f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/`."]
+    lines = [
+        f"### EU table `{scheme.rsplit('/', 1)[-1]}` (`{key}`)" + f' <a id="{_anchor(key)}"></a>',
+        "",
+        f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/`.",
+    ]
     langs: tuple[str, ...] = ("en", "sv", "nb")
     if len(members) >= LIST_ALL_BELOW:
         lines += ["All codes with their labels are in the file; the ones used most in the Nordic countries:"]
@@ -443,30 +488,35 @@ def reference_scheme_section(key: str, scheme: str, reference: dict) -> list[str
 PLACE_KEYS = frozenset({"municipality", "region", "nuts"})
 PLACE_NOTES = {
     "municipality": "Codes are the official municipality codes with the ISO 3166-1 country prefix: "
-                    "Swedish kommunkod (`SE-0180`, 290 shipped), Norwegian kommunenummer of the 2024 "
-                    "division (`NO-0301`, 357 shipped), Icelandic sveitarfélög by their ISO 3166-2 code "
-                    "(`IS-RKV`, 64 shipped). No openly licensed list with names was found for Danish "
-                    "kommunekoder, Finnish kuntanumerot or Icelandic sveitarfélagsnúmer: those are accepted "
-                    "by their format only (`DK-` + 3 digits, e.g. `DK-101`; `FI-` + 3 digits, e.g. `FI-091`; "
-                    "`IS-` + 4 digits, e.g. `IS-0000`), with no name, and the shapes cannot tell a retired "
-                    "or unused number from a real one. Each municipality has `skos:broader` its region.",
+    "Swedish kommunkod (`SE-0180`, 290 shipped), Norwegian kommunenummer of the 2024 "
+    "division (`NO-0301`, 357 shipped), Icelandic sveitarfélög by their ISO 3166-2 code "
+    "(`IS-RKV`, 64 shipped). No openly licensed list with names was found for Danish "
+    "kommunekoder, Finnish kuntanumerot or Icelandic sveitarfélagsnúmer: those are accepted "
+    "by their format only (`DK-` + 3 digits, e.g. `DK-101`; `FI-` + 3 digits, e.g. `FI-091`; "
+    "`IS-` + 4 digits, e.g. `IS-0000`), with no name, and the shapes cannot tell a retired "
+    "or unused number from a real one. Each municipality has `skos:broader` its region.",
     "region": "Swedish län (`SE-01`, länskod), Norwegian fylker of 2024 (`NO-03`, fylkesnummer), Danish "
-              "regions (`DK-1084`, regionskode), Finnish maakunnat (`FI-18`, maakuntanumero; Finnish "
-              "names only, the source has no Swedish ones) and Icelandic landshlutar (`IS-1`). Each "
-              "region says its NUTS unit with `skos:exactMatch` (or `skos:broadMatch` where the NUTS "
-              "unit is larger).",
+    "regions (`DK-1084`, regionskode), Finnish maakunnat (`FI-18`, maakuntanumero; Finnish "
+    "names only, the source has no Swedish ones) and Icelandic landshlutar (`IS-1`). Each "
+    "region says its NUTS unit with `skos:exactMatch` (or `skos:broadMatch` where the NUTS "
+    "unit is larger).",
     "nuts": "NUTS 2021 and 2024, levels 0–3, of SE, NO, DK, FI and IS (the EU IRIs "
-            "`http://data.europa.eu/nuts/code/<code>`), with `skos:broader`. Codes of other countries "
-            "are refused.",
+    "`http://data.europa.eu/nuts/code/<code>`), with `skos:broader`. Codes of other countries "
+    "are refused.",
 }
 
 
 def place_scheme_section(key: str, scheme: str, reference: dict) -> list[str]:
     members = sorted(s for s, p in reference.items() if (scheme, None) in p[SKOS + "inScheme"])
-    lines = [f"### Places: `{key}`" + f' <a id="{_anchor(key)}"></a>', "",
-             f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/` (sources and "
-             f"licences in its README). {PLACE_NOTES[key]} Some codes:", "",
-             "| Code | Name |", "|---|---|"]
+    lines = [
+        f"### Places: `{key}`" + f' <a id="{_anchor(key)}"></a>',
+        "",
+        f"Scheme `{scheme}`, {len(members):,} codes, shipped in `vocabulary/reference/` (sources and "
+        f"licences in its README). {PLACE_NOTES[key]} Some codes:",
+        "",
+        "| Code | Name |",
+        "|---|---|",
+    ]
     for iri in (f"{scheme}/{code}" for code in COMMON_CODES[key]):
         names = ", ".join(f"{v} ({lang})" for v, lang in reference[iri][SKOS + "prefLabel"])
         lines.append(f"| `{_in_lang(reference[iri][SKOS + 'notation'], None)}` | {names} |")
@@ -476,13 +526,17 @@ def place_scheme_section(key: str, scheme: str, reference: dict) -> list[str]:
 def notice_section() -> list[str]:
     from stafett.vocabulary.notices import NOTICE_SCHEMES
 
-    lines = ['### Official notice identifiers <a id="notice-identifiers"></a>', "",
-             "A `noticeIdentifier` is an `adms:Identifier` with `identifierScheme` (`epo:hasScheme`) and "
-             "`notation` (`skos:notation`); the shapes check the notation's format for its scheme. The "
-             "node's case page links each one: to the address below, or to the identifier's own `url` "
-             "where no address can be made from the identifier alone.", "",
-             "| `identifierScheme` | What | Format (regular expression) | Example | Link |",
-             "|---|---|---|---|---|"]
+    lines = [
+        '### Official notice identifiers <a id="notice-identifiers"></a>',
+        "",
+        "A `noticeIdentifier` is an `adms:Identifier` with `identifierScheme` (`epo:hasScheme`) and "
+        "`notation` (`skos:notation`); the shapes check the notation's format for its scheme. The "
+        "node's case page links each one: to the address below, or to the identifier's own `url` "
+        "where no address can be made from the identifier alone.",
+        "",
+        "| `identifierScheme` | What | Format (regular expression) | Example | Link |",
+        "|---|---|---|---|---|",
+    ]
     for name, scheme in NOTICE_SCHEMES.items():
         link = f"`{scheme.link}`" if scheme.link else "the identifier's `url`"
         pattern = scheme.pattern.replace("|", "\\|")
@@ -510,29 +564,45 @@ PLACES_AND_NOTICES_EXAMPLE = """\
    {"identifierScheme": "eforms-procedure", "notation": "1e86a664-ae3c-41eb-8529-0242ac130003"}]}
 """
 HOWTO_ROWS = (
-    ("which municipalities it concerns",
-     '`"municipality": ["SE-0780"]`: the official code with its country prefix'),
+    (
+        "which municipalities it concerns",
+        '`"municipality": ["SE-0780"]`: the official code with its country prefix',
+    ),
     ("which region (län, fylke, region, maakunta, landshluti)", '`"region": ["SE-07"]`'),
     ("the NUTS region of the notice (place of performance)", '`"nuts": ["SE212"]`'),
     ("its TED notice", '`"noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456-2024"}]`'),
-    ("its eForms procedure identifier (BT-04)",
-     '`{"identifierScheme": "eforms-procedure", "notation": "<uuid>"}`'),
-    ("its Doffin, Hilma or Swedish advertising database notice",
-     '`{"identifierScheme": "doffin", "notation": "2024-012345"}`; `hilma` and `se-annonsdatabas` '
-     'likewise, with the notice\'s `url`'),
+    (
+        "its eForms procedure identifier (BT-04)",
+        '`{"identifierScheme": "eforms-procedure", "notation": "<uuid>"}`',
+    ),
+    (
+        "its Doffin, Hilma or Swedish advertising database notice",
+        '`{"identifierScheme": "doffin", "notation": "2024-012345"}`; `hilma` and `se-annonsdatabas` '
+        "likewise, with the notice's `url`",
+    ),
     ("its OCDS process", '`{"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001"}`'),
-    ("what made it innovative, as the notice says (BT-776)",
-     '`"procedure": {"innovativeAcquisition": ["rd-act"]}`'),
-    ("everything a notice already says", "`stafett node import-notice notice.xml --out case.jsonld` "
-                                         "(docs/node.md lists every mapped field)"),
+    (
+        "what made it innovative, as the notice says (BT-776)",
+        '`"procedure": {"innovativeAcquisition": ["rd-act"]}`',
+    ),
+    (
+        "everything a notice already says",
+        "`stafett node import-notice notice.xml --out case.jsonld` (docs/node.md lists every mapped field)",
+    ),
 )
 
 
 def places_and_notices_howto() -> list[str]:
-    lines = ['### How to say it: places and official notices <a id="howto-places-notices"></a>', "",
-             "Before vocabulary 1.1 a case could name neither the official notice of its procurement (TED, "
-             "Doffin, Hilma, the Swedish advertising databases) nor the municipality or region it concerns "
-             "beyond the country. Now:", "", "| The record says | Write |", "|---|---|"]
+    lines = [
+        '### How to say it: places and official notices <a id="howto-places-notices"></a>',
+        "",
+        "Before vocabulary 1.1 a case could name neither the official notice of its procurement (TED, "
+        "Doffin, Hilma, the Swedish advertising databases) nor the municipality or region it concerns "
+        "beyond the country. Now:",
+        "",
+        "| The record says | Write |",
+        "|---|---|",
+    ]
     lines += [f"| {what} | {how} |" for what, how in HOWTO_ROWS]
     return [*lines, "", "```json", PLACES_AND_NOTICES_EXAMPLE.rstrip(), "```", ""]
 
@@ -540,11 +610,20 @@ def places_and_notices_howto() -> list[str]:
 def render() -> str:
     """The whole of docs/vocabulary.md as text (deterministic, so --check can compare it)."""
     context = context_document()["@context"]
-    ontology, concepts, reference = (_index(ontology_quads()), _index(concept_quads()),
-                                     _index(reference_quads()))
-    parts = [INTRO.format(example=MINIMAL_CASE.rstrip()), versions_section(ontology),
-             *keys_section(context, ontology), "## Codes", "",
-             "Write only the code; the context turns it into the concept IRI.", ""]
+    ontology, concepts, reference = (
+        _index(ontology_quads()),
+        _index(concept_quads()),
+        _index(reference_quads()),
+    )
+    parts = [
+        INTRO.format(example=MINIMAL_CASE.rstrip()),
+        versions_section(ontology),
+        *keys_section(context, ontology),
+        "## Codes",
+        "",
+        "Write only the code; the context turns it into the concept IRI.",
+        "",
+    ]
     for key, scheme in SCHEMES.items():
         if scheme.startswith(CONCEPT_BASE):
             parts += project_scheme_section(key, scheme, concepts)
@@ -578,5 +657,8 @@ def write(path: Path = DOCS_PATH) -> list[Path]:
 
 def stale(path: Path = DOCS_PATH) -> list[Path]:
     """The generated files that are missing or differ from what the sources produce now."""
-    return [target for target, text in outputs(path).items()
-            if not target.exists() or target.read_text(encoding="utf-8") != text]
+    return [
+        target
+        for target, text in outputs(path).items()
+        if not target.exists() or target.read_text(encoding="utf-8") != text
+    ]

@@ -41,7 +41,7 @@ def inline(text: str) -> str:
     """Escape text, then turn `code`, *emphasis* and [links](#anchor) into HTML."""
     out, last = [], 0
     for match in INLINE.finditer(text):
-        out.append(html.escape(text[last:match.start()]))
+        out.append(html.escape(text[last : match.start()]))
         code, emphasis, label, href = match.groups()
         if code is not None:
             out.append(f"<code>{html.escape(code)}</code>")
@@ -60,7 +60,7 @@ def heading(line: str) -> str:
     anchor = HEADING_ANCHOR.search(text)
     ident = f' id="{anchor.group(1)}"' if anchor else ""
     if anchor:
-        text = text[:anchor.start()]
+        text = text[: anchor.start()]
     return f"<h{level}{ident}>{inline(text)}</h{level}>"
 
 
@@ -80,7 +80,7 @@ def blocks(text: str):
         line = lines[i]
         if line.startswith("```"):
             end = lines.index("```", i + 1)
-            yield "code", lines[i + 1:end]
+            yield "code", lines[i + 1 : end]
             i = end + 1
             continue
         if line.startswith("<!--"):
@@ -95,8 +95,15 @@ def blocks(text: str):
             i += 1
             continue
         chunk = lines[start:i]
-        kind = ("heading" if chunk[0].startswith("#") else "table" if chunk[0].startswith("|")
-                else "list" if re.match(r"\d+\. ", chunk[0]) else "para")
+        kind = (
+            "heading"
+            if chunk[0].startswith("#")
+            else "table"
+            if chunk[0].startswith("|")
+            else "list"
+            if re.match(r"\d+\. ", chunk[0])
+            else "para"
+        )
         yield kind, chunk
 
 

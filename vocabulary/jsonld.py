@@ -73,21 +73,21 @@ def frozen_document_loader(url: str, options: dict | None = None) -> dict:
     """A pyld document loader that knows only the shared context and refuses everything else."""
     if url not in KNOWN_CONTEXT_URLS:
         raise unknown_context(url)
-    return {"contentType": JSON_LD, "contextUrl": None, "documentUrl": url,
-            "document": context_document()}
+    return {"contentType": JSON_LD, "contextUrl": None, "documentUrl": url, "document": context_document()}
 
 
 def unknown_context(url: str, source: str | None = None) -> Problem:
     return unreadable(
         f"unknown JSON-LD context {url!r}: Stafett never loads remote contexts; "
-        f"use \"@context\": \"{CONTEXT_URL}\"", source=source)
+        f'use "@context": "{CONTEXT_URL}"',
+        source=source,
+    )
 
 
 def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS, source: str | None = None):
     """Parse JSON bytes after the byte cap, then check depth and size before anything else."""
     if len(raw) > limits.max_bytes:
-        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}",
-                        source=source)
+        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}", source=source)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
@@ -153,8 +153,10 @@ def coerced_keys() -> tuple[frozenset[str], frozenset[str]]:
     return dates, codes
 
 
-PARTIAL_DATE_TYPES = ((re.compile(r"[0-9]{4}"), "xsd:gYear"),
-                      (re.compile(r"[0-9]{4}-[0-9]{2}"), "xsd:gYearMonth"))
+PARTIAL_DATE_TYPES = (
+    (re.compile(r"[0-9]{4}"), "xsd:gYear"),
+    (re.compile(r"[0-9]{4}-[0-9]{2}"), "xsd:gYearMonth"),
+)
 # Characters an IRI may not hold; a JSON-LD processor silently drops a value that would contain one.
 NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
@@ -204,19 +206,26 @@ def json_ld_to_quads(data, *, base_iri: str | None = None, source: str | None = 
         raise unreadable(f"not valid JSON-LD: {err}", source=source) from None
 
 
-def parse_document(raw: bytes, media_type: str, *, base_iri: str | None = None,
-                   limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> list[ox.Quad]:
+def parse_document(
+    raw: bytes,
+    media_type: str,
+    *,
+    base_iri: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    source: str | None = None,
+) -> list[ox.Quad]:
     """Parse one document of any supported media type into quads, within the limits."""
     media_type = media_type.split(";")[0].strip().lower()
     fmt = MEDIA_TYPES.get(media_type)
     if fmt is None:
-        raise unreadable(f"unsupported media type {media_type!r}; use one of "
-                         + ", ".join(sorted(MEDIA_TYPES)), source=source)
+        raise unreadable(
+            f"unsupported media type {media_type!r}; use one of " + ", ".join(sorted(MEDIA_TYPES)),
+            source=source,
+        )
     if fmt == ox.RdfFormat.JSON_LD:
         return json_ld_to_quads(load_json(raw, limits, source), base_iri=base_iri, source=source)
     if len(raw) > limits.max_bytes:
-        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}",
-                        source=source)
+        raise too_large(f"document is {len(raw):,} bytes; the limit is {limits.max_bytes:,}", source=source)
     check_bracket_depth(raw, limits, source, fmt)
     try:
         return list(ox.parse(raw, fmt, base_iri=base_iri))

@@ -10,13 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
+
 from stafett.vocabulary.terms import DCT, EU_AUTHORITY, term
 
 LANGUAGE_BASE = EU_AUTHORITY + "language/"
 DCT_LANGUAGE = term(DCT, "language")
 # Primary subtag of the text languages (shapes/spec.py TEXT_LANGUAGES) -> EU language table code.
-TAG_TO_CODE = {"sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN", "fi": "FIN", "is": "ISL",
-               "en": "ENG", "se": "SME"}
+TAG_TO_CODE = {
+    "sv": "SWE",
+    "nb": "NOB",
+    "nn": "NNO",
+    "no": "NOR",
+    "da": "DAN",
+    "fi": "FIN",
+    "is": "ISL",
+    "en": "ENG",
+    "se": "SME",
+}
 
 
 def derived_languages(triples: Iterable[ox.Triple], case: ox.NamedNode) -> list[ox.NamedNode]:

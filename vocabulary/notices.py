@@ -21,24 +21,45 @@ class NoticeScheme:
     link: str | None  # address template, `{id}` = the notation as the link wants it
 
 
-NOTICE_SCHEMES = MappingProxyType({
-    # ePO's epo:hasNoticePublicationNumber: "The format of this identifier is XXXXXXXX-YYYY".
-    "ted": NoticeScheme("TED publication number", r"^[0-9]{8}-[0-9]{4}$", "00123456-2024",
-                        "https://ted.europa.eu/en/notice/-/detail/{id}"),
-    # eForms BT-04 Procedure Identifier: a UUID in lower case.
-    "eforms-procedure": NoticeScheme("eForms procedure identifier (BT-04)",
-                                     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-                                     "1e86a664-ae3c-41eb-8529-0242ac130003", None),
-    "doffin": NoticeScheme("Doffin reference (Norway)", r"^[0-9]{4}-[0-9]{6}$", "2024-012345",
-                           "https://doffin.no/notices/{id}"),
-    # Hilma's notice number is year-id; its public page also needs the procurement project's id.
-    "hilma": NoticeScheme("Hilma notice number (Finland)", r"^[0-9]{4}-[0-9]{6}$", "2024-012345", None),
-    # Sweden has several registered advertising databases, each with its own reference format.
-    "se-annonsdatabas": NoticeScheme("Swedish advertising database procurement id",
-                                     r"^[A-Za-z0-9][A-Za-z0-9._/:-]{1,79}$", "UH-2024-1234", None),
-    "ocds": NoticeScheme("OCDS open contracting id (ocid)", r"^ocds-[a-z0-9]{6}-[^\s]{1,100}$",
-                         "ocds-213czf-000-00001", None),
-})
+NOTICE_SCHEMES = MappingProxyType(
+    {
+        # ePO's epo:hasNoticePublicationNumber: "The format of this identifier is XXXXXXXX-YYYY".
+        "ted": NoticeScheme(
+            "TED publication number",
+            r"^[0-9]{8}-[0-9]{4}$",
+            "00123456-2024",
+            "https://ted.europa.eu/en/notice/-/detail/{id}",
+        ),
+        # eForms BT-04 Procedure Identifier: a UUID in lower case.
+        "eforms-procedure": NoticeScheme(
+            "eForms procedure identifier (BT-04)",
+            r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            "1e86a664-ae3c-41eb-8529-0242ac130003",
+            None,
+        ),
+        "doffin": NoticeScheme(
+            "Doffin reference (Norway)",
+            r"^[0-9]{4}-[0-9]{6}$",
+            "2024-012345",
+            "https://doffin.no/notices/{id}",
+        ),
+        # Hilma's notice number is year-id; its public page also needs the procurement project's id.
+        "hilma": NoticeScheme("Hilma notice number (Finland)", r"^[0-9]{4}-[0-9]{6}$", "2024-012345", None),
+        # Sweden has several registered advertising databases, each with its own reference format.
+        "se-annonsdatabas": NoticeScheme(
+            "Swedish advertising database procurement id",
+            r"^[A-Za-z0-9][A-Za-z0-9._/:-]{1,79}$",
+            "UH-2024-1234",
+            None,
+        ),
+        "ocds": NoticeScheme(
+            "OCDS open contracting id (ocid)",
+            r"^ocds-[a-z0-9]{6}-[^\s]{1,100}$",
+            "ocds-213czf-000-00001",
+            None,
+        ),
+    }
+)
 
 
 def notice_link(scheme: str, notation: str) -> str | None:

@@ -40,9 +40,26 @@ CPV = "http://data.europa.eu/cpv/cpv/"
 NUTS = "http://data.europa.eu/nuts/code/"
 
 PREFIXES = {
-    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "sh": SH, "dct": DCT,
-    "dcat": DCAT, "adms": ADMS, "foaf": FOAF, "vcard": VCARD, "org": ORG, "prov": PROV, "epo": EPO,
-    "hydra": HYDRA, "sd": SD, "tree": TREE, "ldes": LDES, "as": AS, "stf": STF,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "sh": SH,
+    "dct": DCT,
+    "dcat": DCAT,
+    "adms": ADMS,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "org": ORG,
+    "prov": PROV,
+    "epo": EPO,
+    "hydra": HYDRA,
+    "sd": SD,
+    "tree": TREE,
+    "ldes": LDES,
+    "as": AS,
+    "stf": STF,
 }
 
 

@@ -15,8 +15,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
 from stafett.harvester.api.responses import SHORT, negotiate, rdf_response, read_route
 from stafett.harvester.reports import source_iri
+from stafett.ldes import FEED_FORMATS
 from stafett.vocabulary.terms import (
     DCAT,
     DCT,
@@ -28,11 +33,6 @@ from stafett.vocabulary.terms import (
     RDFS,
     term,
 )
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
-
-from stafett.ldes import FEED_FORMATS
 
 if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
@@ -45,7 +45,9 @@ LDES_SPEC = "https://w3id.org/ldes/specification"
 TRIG = "https://www.iana.org/assignments/media-types/application/trig"
 # The description has no named graphs, so the triple formats DCAT tools expect serve it too.
 DESCRIPTION_RDF = {
-    **FEED_FORMATS, "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES
+    **FEED_FORMATS,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
 DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
 
@@ -65,8 +67,11 @@ def catalogue_quads(registry: Registry, stream_quads: list[ox.Quad]) -> list[ox.
     dct = lambda local: term(DCT, local)  # noqa: E731
     # DCAT-AP's range shapes want the class of every linked resource stated, even rdfs:Resource.
     typed = [
-        (publisher, term(FOAF, "Agent")), (sparql, RDFS_RESOURCE), (feed, RDFS_RESOURCE),
-        (ox.NamedNode(SPARQL_PROTOCOL), DCT_STANDARD), (ox.NamedNode(LDES_SPEC), DCT_STANDARD),
+        (publisher, term(FOAF, "Agent")),
+        (sparql, RDFS_RESOURCE),
+        (feed, RDFS_RESOURCE),
+        (ox.NamedNode(SPARQL_PROTOCOL), DCT_STANDARD),
+        (ox.NamedNode(LDES_SPEC), DCT_STANDARD),
         (ox.NamedNode(TRIG), DCT_MEDIA_TYPE),
     ]
     triples = [

@@ -8,18 +8,20 @@ schemathesis against a real registry with this description.
 from __future__ import annotations
 
 import orjson
-from stafett.harvester.sparql.endpoint import DIRECT, FORM
-from stafett.harvester.sparql.negotiate import FORMAT_NAMES
-from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett.apidoc import ENTITY_TAGS, problem, problem_components
+from stafett.harvester.sparql.endpoint import DIRECT, FORM
+from stafett.harvester.sparql.negotiate import FORMAT_NAMES
+from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.ldes import FEED_FORMATS
 from stafett.web import cors_headers
 
 RESULT_TYPES = sorted({media.split(";")[0] for media in MEDIA_TYPES.values()})
+
+
 def body(media_type: str) -> dict:
     """JSON media types hold a JSON value (JSON-LD: an object or an array); the others are text."""
     json_value = media_type.endswith("json")
@@ -27,35 +29,65 @@ def body(media_type: str) -> dict:
 
 
 GRAPH_IRIS = {"type": "array", "items": {"type": "string", "format": "iri"}}
-IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
-                 "description": "An ETag from an earlier answer: 304 while nothing changed",
-                 "schema": {"type": "string", "pattern": ENTITY_TAGS}}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag from an earlier answer: 304 while nothing changed",
+    "schema": {"type": "string", "pattern": ENTITY_TAGS},
+}
 CACHE = {"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}}}
 
 
 def sparql_parameters() -> list[dict]:
     return [
-        {"name": "default-graph-uri", "in": "query", "required": False, "style": "form", "explode": True,
-         "description": "IRI of a graph to use as the default graph (repeatable)", "schema": GRAPH_IRIS},
-        {"name": "named-graph-uri", "in": "query", "required": False, "style": "form", "explode": True,
-         "description": "IRI of a named graph the query may use (repeatable)", "schema": GRAPH_IRIS},
-        {"name": "format", "in": "query", "required": False,
-         "description": "Result format, overrides Accept: " + ", ".join(sorted(FORMAT_NAMES)),
-         "schema": {"type": "string", "enum": sorted(FORMAT_NAMES)}},
+        {
+            "name": "default-graph-uri",
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": True,
+            "description": "IRI of a graph to use as the default graph (repeatable)",
+            "schema": GRAPH_IRIS,
+        },
+        {
+            "name": "named-graph-uri",
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": True,
+            "description": "IRI of a named graph the query may use (repeatable)",
+            "schema": GRAPH_IRIS,
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "Result format, overrides Accept: " + ", ".join(sorted(FORMAT_NAMES)),
+            "schema": {"type": "string", "enum": sorted(FORMAT_NAMES)},
+        },
     ]
 
 
 def sparql_answers() -> dict:
     limit = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}}
     return {
-        "200": {"description": "The results (SELECT, ASK) or the graph (CONSTRUCT, DESCRIBE); without "
-                               "a query, the SPARQL Service Description",
-                "headers": {**CACHE, TRUNCATION_HEADER: {
+        "200": {
+            "description": "The results (SELECT, ASK) or the graph (CONSTRUCT, DESCRIBE); without "
+            "a query, the SPARQL Service Description",
+            "headers": {
+                **CACHE,
+                TRUNCATION_HEADER: {
                     "description": "true when the rows were cut at the endpoint's row limit",
-                    "schema": {"type": "string", "enum": ["true"]}}},
-                "content": {media: body(media) for media in RESULT_TYPES}},
-        "303": {"description": "A browser asking for HTML without a query is sent to the query page",
-                "headers": {"Location": {"schema": {"type": "string"}, "required": True}}},
+                    "schema": {"type": "string", "enum": ["true"]},
+                },
+            },
+            "content": {media: body(media) for media in RESULT_TYPES},
+        },
+        "303": {
+            "description": "A browser asking for HTML without a query is sent to the query page",
+            "headers": {"Location": {"schema": {"type": "string"}, "required": True}},
+        },
         "304": {"description": "Not modified since the ETag in If-None-Match"},
         "400": problem("Not a SPARQL 1.1 query, an update, SERVICE, a bad graph IRI or too deeply nested"),
         "406": problem("No result format both asked for (format or Accept) and possible for this query"),
@@ -67,78 +99,178 @@ def sparql_answers() -> dict:
 
 
 def sparql_path() -> dict:
-    query = {"name": "query", "in": "query", "required": False,
-             "description": "A SPARQL 1.1 query; without it GET answers the Service Description",
-             "schema": {"type": "string"}}
-    form = {"type": "object", "required": ["query"], "properties": {
-        "query": {"type": "string"}, "default-graph-uri": GRAPH_IRIS, "named-graph-uri": GRAPH_IRIS}}
+    query = {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "description": "A SPARQL 1.1 query; without it GET answers the Service Description",
+        "schema": {"type": "string"},
+    }
+    form = {
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": {"type": "string"},
+            "default-graph-uri": GRAPH_IRIS,
+            "named-graph-uri": GRAPH_IRIS,
+        },
+    }
     return {
-        "get": {"summary": "Ask a SPARQL query (SPARQL 1.1 Protocol, query via GET)",
-                "parameters": [query, *sparql_parameters(), IF_NONE_MATCH],
-                "responses": sparql_answers()},
-        "post": {"summary": "Ask a SPARQL query in the body (form or application/sparql-query)",
-                 "parameters": [*sparql_parameters(), IF_NONE_MATCH],
-                 "requestBody": {"required": True, "content": {
-                     FORM: {"schema": form}, DIRECT: {"schema": {"type": "string"}}}},
-                 "responses": {k: v for k, v in sparql_answers().items() if k not in ("303",)}},
+        "get": {
+            "summary": "Ask a SPARQL query (SPARQL 1.1 Protocol, query via GET)",
+            "parameters": [query, *sparql_parameters(), IF_NONE_MATCH],
+            "responses": sparql_answers(),
+        },
+        "post": {
+            "summary": "Ask a SPARQL query in the body (form or application/sparql-query)",
+            "parameters": [*sparql_parameters(), IF_NONE_MATCH],
+            "requestBody": {
+                "required": True,
+                "content": {FORM: {"schema": form}, DIRECT: {"schema": {"type": "string"}}},
+            },
+            "responses": {k: v for k, v in sparql_answers().items() if k not in ("303",)},
+        },
     }
 
 
 def rdf(description: str) -> dict:
-    return {"description": description, "headers": CACHE,
-            "content": {media: body(media) for media in FEED_FORMATS}}
+    return {
+        "description": description,
+        "headers": CACHE,
+        "content": {media: body(media) for media in FEED_FORMATS},
+    }
 
 
 def feed_paths() -> dict:
     not_modified = {"304": {"description": "Not modified since the ETag in If-None-Match"}}
     return {
-        "/": {"get": {"summary": "The registry as a DCAT catalogue (browsers asking for HTML: 303 to /query)",
-                      "parameters": [IF_NONE_MATCH],
-                      "responses": {"200": rdf("The catalogue description"), **not_modified,
-                                    "303": {"description": "To the query page"}}}},
-        "/feed": {"get": {"summary": "The root of the registry's LDES change feed",
-                          "parameters": [IF_NONE_MATCH],
-                          "responses": {"200": rdf("The feed's root: the view and its first page"),
-                                        **not_modified}}},
-        "/feed/page/{k}": {"get": {
-            "summary": "One page of the feed (closed pages are immutable)",
-            "parameters": [{"name": "k", "in": "path", "required": True,
-                            "schema": {"type": "integer", "minimum": 0}}, IF_NONE_MATCH],
-            "responses": {"200": rdf("The page's members"), **not_modified,
-                          "404": problem("No page with that number")}}},
-        "/feed/state": {"get": {"summary": "Every live case with the SHA-256 of its snapshot",
-                                "responses": {"200": {"description": "The feed's current state",
-                                                      "content": {"application/json": {"schema": {
-                                                          "$ref": "#/components/schemas/FeedState"}}}}}}},
-        "/reports": {"get": {"summary": "Each source's harvest summary",
-                             "responses": {"200": {"description": "One summary per source",
-                                                   "content": {"application/json": {"schema": {
-                                                       "$ref": "#/components/schemas/Reports"}}}}}}},
-        "/reports/{source}": {"get": {
-            "summary": "One source's summary and its latest runs",
-            "parameters": [{"name": "source", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "The summary with its runs", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/SourceReport"}}}},
-                          "404": problem("No source with that name")}}},
+        "/": {
+            "get": {
+                "summary": "The registry as a DCAT catalogue (browsers asking for HTML: 303 to /query)",
+                "parameters": [IF_NONE_MATCH],
+                "responses": {
+                    "200": rdf("The catalogue description"),
+                    **not_modified,
+                    "303": {"description": "To the query page"},
+                },
+            }
+        },
+        "/feed": {
+            "get": {
+                "summary": "The root of the registry's LDES change feed",
+                "parameters": [IF_NONE_MATCH],
+                "responses": {"200": rdf("The feed's root: the view and its first page"), **not_modified},
+            }
+        },
+        "/feed/page/{k}": {
+            "get": {
+                "summary": "One page of the feed (closed pages are immutable)",
+                "parameters": [
+                    {
+                        "name": "k",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0},
+                    },
+                    IF_NONE_MATCH,
+                ],
+                "responses": {
+                    "200": rdf("The page's members"),
+                    **not_modified,
+                    "404": problem("No page with that number"),
+                },
+            }
+        },
+        "/feed/state": {
+            "get": {
+                "summary": "Every live case with the SHA-256 of its snapshot",
+                "responses": {
+                    "200": {
+                        "description": "The feed's current state",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/FeedState"}}
+                        },
+                    }
+                },
+            }
+        },
+        "/reports": {
+            "get": {
+                "summary": "Each source's harvest summary",
+                "responses": {
+                    "200": {
+                        "description": "One summary per source",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reports"}}},
+                    }
+                },
+            }
+        },
+        "/reports/{source}": {
+            "get": {
+                "summary": "One source's summary and its latest runs",
+                "parameters": [
+                    {"name": "source", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The summary with its runs",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/SourceReport"}}
+                        },
+                    },
+                    "404": problem("No source with that name"),
+                },
+            }
+        },
     }
 
 
 def schemas() -> dict:
-    summary = {"type": "object", "required": ["name", "url", "cases", "stale"], "properties": {
-        "name": {"type": "string"}, "url": {"type": "string"}, "cases": {"type": "integer"},
-        "stale": {"type": "boolean"}, "latest_run": {"type": ["object", "null"]}}}
+    summary = {
+        "type": "object",
+        "required": ["name", "url", "cases", "stale"],
+        "properties": {
+            "name": {"type": "string"},
+            "url": {"type": "string"},
+            "cases": {"type": "integer"},
+            "stale": {"type": "boolean"},
+            "latest_run": {"type": ["object", "null"]},
+        },
+    }
     return {
-        "FeedState": {"type": "object", "required": ["stream", "cases"], "properties": {
-            "stream": {"type": "string"},
-            "cases": {"type": "array", "items": {"type": "object", "required": ["id", "sha256"],
-                                                 "properties": {"id": {"type": "string"},
-                                                                "sha256": {"type": "string"}}}}}},
+        "FeedState": {
+            "type": "object",
+            "required": ["stream", "cases"],
+            "properties": {
+                "stream": {"type": "string"},
+                "cases": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "sha256"],
+                        "properties": {"id": {"type": "string"}, "sha256": {"type": "string"}},
+                    },
+                },
+            },
+        },
         "SourceSummary": summary,
-        "Reports": {"type": "object", "required": ["sources"], "properties": {
-            "sources": {"type": "array", "items": {"$ref": "#/components/schemas/SourceSummary"}}}},
-        "SourceReport": {"allOf": [{"$ref": "#/components/schemas/SourceSummary"},
-                                   {"type": "object", "required": ["runs"],
-                                    "properties": {"runs": {"type": "array", "items": {"type": "object"}}}}]},
+        "Reports": {
+            "type": "object",
+            "required": ["sources"],
+            "properties": {
+                "sources": {"type": "array", "items": {"$ref": "#/components/schemas/SourceSummary"}}
+            },
+        },
+        "SourceReport": {
+            "allOf": [
+                {"$ref": "#/components/schemas/SourceSummary"},
+                {
+                    "type": "object",
+                    "required": ["runs"],
+                    "properties": {"runs": {"type": "array", "items": {"type": "object"}}},
+                },
+            ]
+        },
         **problem_components()["schemas"],
     }
 
@@ -147,10 +279,13 @@ def openapi_document(base_url: str, title: str, *, with_feed: bool = True) -> di
     """`with_feed`: False for an endpoint served without a registry (only /sparql)."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"{title} API", "version": "1",
-                 "description": "A Stafett registry: the harvested cases through SPARQL 1.1 (read-only), "
-                                "the registry's own LDES feed and its harvest reports. No authentication; "
-                                "CORS is open. Every error is application/problem+json."},
+        "info": {
+            "title": f"{title} API",
+            "version": "1",
+            "description": "A Stafett registry: the harvested cases through SPARQL 1.1 (read-only), "
+            "the registry's own LDES feed and its harvest reports. No authentication; "
+            "CORS is open. Every error is application/problem+json.",
+        },
         "servers": [{"url": base_url}],
         "paths": {"/sparql": sparql_path(), **(feed_paths() if with_feed else {})},
         "components": {"schemas": schemas()},

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stafett.harvester.api.responses import json_response, read_route
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett.harvester.api.responses import json_response, read_route
 from stafett.problems import Problem
 from stafett.web import problem_response
 

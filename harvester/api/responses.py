@@ -23,8 +23,9 @@ SHORT = "public, max-age=5"  # root, open page, state and description change wit
 JSON = "application/json"
 EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary")
 CORS_HEADERS = cors_headers(EXPOSED)
-PREFLIGHT_HEADERS = preflight_headers(["GET", "HEAD", "OPTIONS"],
-                                      ["Accept", "If-None-Match", "If-Modified-Since"], EXPOSED)
+PREFLIGHT_HEADERS = preflight_headers(
+    ["GET", "HEAD", "OPTIONS"], ["Accept", "If-None-Match", "If-Modified-Since"], EXPOSED
+)
 
 
 def negotiate(request: Request, offered: list[str]) -> str | None:
@@ -34,8 +35,12 @@ def negotiate(request: Request, offered: list[str]) -> str | None:
 
 def not_acceptable(what: str, offered: list[str]) -> Response:
     return problem_response(
-        Problem(406, "not-acceptable", "No acceptable format",
-                f"{what} is served as {', '.join(offered)}; send one of them in Accept")
+        Problem(
+            406,
+            "not-acceptable",
+            "No acceptable format",
+            f"{what} is served as {', '.join(offered)}; send one of them in Accept",
+        )
     )
 
 

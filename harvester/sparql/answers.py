@@ -37,8 +37,15 @@ class AnswerKey:
 
     @property
     def etag(self) -> str:
-        parts = [self.version, self.query, self.format, *self.default_graphs, "|", *self.named_graphs,
-                 self.base_iri or ""]
+        parts = [
+            self.version,
+            self.query,
+            self.format,
+            *self.default_graphs,
+            "|",
+            *self.named_graphs,
+            self.base_iri or "",
+        ]
         digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
         return f'W/"{digest}"'
 

@@ -13,15 +13,15 @@ import logging
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
 from stafett.harvester.sparql.negotiate import choose, format_hints
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
-
 from stafett.headers import weighted_values
 from stafett.problems import Problem
 from stafett.web import cors_headers, preflight_headers, problem_response
@@ -39,6 +39,7 @@ UPDATE = "application/sparql-update"
 
 def routes(service: SparqlService, html_page: str | None = None) -> list[Route]:
     """`html_page`: where a browser asking for HTML without a query is sent (the query page)."""
+
     async def sparql(request: Request) -> Response:
         try:
             if html_page and _wants_html_page(request):
@@ -48,13 +49,21 @@ def routes(service: SparqlService, html_page: str | None = None) -> list[Route]:
             return problem_response(problem, CORS_HEADERS)
         except Exception:  # never a traceback to the client; the log has it
             log.exception("SPARQL request failed")
-            return problem_response(refused("internal-error", "The query could not be answered",
-                                            "Something failed inside the endpoint; the error is logged.",
-                                            status=500), CORS_HEADERS)
+            return problem_response(
+                refused(
+                    "internal-error",
+                    "The query could not be answered",
+                    "Something failed inside the endpoint; the error is logged.",
+                    status=500,
+                ),
+                CORS_HEADERS,
+            )
 
     methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
-    return [Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),
-            Route("/sparql/", sparql, methods=methods)]
+    return [
+        Route("/sparql", sparql, methods=methods, name="sparql_endpoint"),
+        Route("/sparql/", sparql, methods=methods),
+    ]
 
 
 def _wants_html_page(request: Request) -> bool:
@@ -69,9 +78,13 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers=PREFLIGHT_HEADERS)
     if request.method not in ("GET", "HEAD", "POST"):
-        raise refused("method-not-allowed", "Use GET or POST",
-                      f"{request.method} is not a SPARQL query operation; send the query with GET or POST.",
-                      status=405, headers=ALLOWED)
+        raise refused(
+            "method-not-allowed",
+            "Use GET or POST",
+            f"{request.method} is not a SPARQL query operation; send the query with GET or POST.",
+            status=405,
+            headers=ALLOWED,
+        )
     params = await read_params(request, settings.max_body_bytes)
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise _update_refused()
@@ -79,9 +92,11 @@ async def _handle(request: Request, service: SparqlService) -> Response:
     if not queries and request.method in ("GET", "HEAD"):
         return _description(request, service, params)
     if len(queries) != 1:
-        raise refused("multiple-queries" if queries else "missing-query",
-                      "Exactly one query is needed",
-                      f"The request carries {len(queries)} `query` parameters; send exactly one.")
+        raise refused(
+            "multiple-queries" if queries else "missing-query",
+            "Exactly one query is needed",
+            f"The request carries {len(queries)} `query` parameters; send exactly one.",
+        )
     default_graphs = _graph_iris(params, "default-graph-uri")
     named_graphs = _graph_iris(params, "named-graph-uri")
     # The service-defined base IRI for relative IRIs in queries is the endpoint itself.
@@ -94,8 +109,11 @@ async def _handle(request: Request, service: SparqlService) -> Response:
         if key is not None and _etag_matches(request.headers.get("if-none-match"), key.etag):
             return Response(status_code=304, headers={**CORS_HEADERS, **_validator_headers(key.etag)})
         answer = await service.answer(gated, fmt, default_graphs, named_graphs, base_iri, client=client)
-    headers = {**CORS_HEADERS, **_validator_headers(answer.etag),
-               ANSWER_CACHE_HEADER: "hit" if answer.cached else "miss"}
+    headers = {
+        **CORS_HEADERS,
+        **_validator_headers(answer.etag),
+        ANSWER_CACHE_HEADER: "hit" if answer.cached else "miss",
+    }
     if answer.truncated:
         headers[TRUNCATION_HEADER] = "true"
     body = b"" if request.method == "HEAD" else answer.body
@@ -137,12 +155,20 @@ async def read_params(request: Request, max_body_bytes: int) -> dict[str, list[s
     if media_type == UPDATE:
         raise _update_refused()
     if media_type not in (FORM, DIRECT):
-        raise refused("unsupported-media-type", "Send the query as a form or as application/sparql-query",
-                      f"A POST body of type {media_type or '(none)'} is not a SPARQL query request. Use "
-                      f"Content-Type: {DIRECT} (the query as the body) or {FORM} (query=...).", status=415)
+        raise refused(
+            "unsupported-media-type",
+            "Send the query as a form or as application/sparql-query",
+            f"A POST body of type {media_type or '(none)'} is not a SPARQL query request. Use "
+            f"Content-Type: {DIRECT} (the query as the body) or {FORM} (query=...).",
+            status=415,
+        )
     if charset not in (None, "utf-8", "utf8"):
-        raise refused("unsupported-charset", "Send the query in UTF-8",
-                      f"The body is declared as {charset}; SPARQL requests must be UTF-8.", status=415)
+        raise refused(
+            "unsupported-charset",
+            "Send the query in UTF-8",
+            f"The body is declared as {charset}; SPARQL requests must be UTF-8.",
+            status=415,
+        )
     text = _utf8(await _body(request, max_body_bytes))
     if media_type == DIRECT:
         params.setdefault("query", []).append(text)
@@ -163,9 +189,12 @@ def _content_type(header: str) -> tuple[str, str | None]:
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    too_big = refused("request-too-large", "The request body is too large",
-                      f"The body is over {limit} bytes, the most this endpoint reads. Shorten the query.",
-                      status=413)
+    too_big = refused(
+        "request-too-large",
+        "The request body is too large",
+        f"The body is over {limit} bytes, the most this endpoint reads. Shorten the query.",
+        status=413,
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_big
@@ -182,8 +211,12 @@ def _utf8(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise refused("unsupported-charset", "Send the query in UTF-8",
-                      "The body is not valid UTF-8; SPARQL requests must be UTF-8.", status=415) from None
+        raise refused(
+            "unsupported-charset",
+            "Send the query in UTF-8",
+            "The body is not valid UTF-8; SPARQL requests must be UTF-8.",
+            status=415,
+        ) from None
 
 
 def _graph_iris(params: dict, name: str) -> list[str]:
@@ -192,12 +225,18 @@ def _graph_iris(params: dict, name: str) -> list[str]:
         try:
             ox.NamedNode(iri)
         except ValueError:
-            raise refused("bad-graph-iri", "A graph IRI is not valid",
-                          f"{name}={iri[:200]!r} is not an absolute IRI; give the full IRI.") from None
+            raise refused(
+                "bad-graph-iri",
+                "A graph IRI is not valid",
+                f"{name}={iri[:200]!r} is not an absolute IRI; give the full IRI.",
+            ) from None
     return iris
 
 
 def _update_refused() -> Problem:
-    return refused("update-refused", "This endpoint is read-only",
-                   "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted here: this public "
-                   "endpoint answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+    return refused(
+        "update-refused",
+        "This endpoint is read-only",
+        "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted here: this public "
+        "endpoint answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE).",
+    )

@@ -15,11 +15,15 @@ from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
+
 from stafett.harvester.sparql import worker
 from stafett.harvester.sparql.pool import limit_problem
 
-UPSTREAM_ACCEPT = {"select": "application/sparql-results+json", "ask": "application/sparql-results+json",
-                   "graph": "application/n-triples"}
+UPSTREAM_ACCEPT = {
+    "select": "application/sparql-results+json",
+    "ask": "application/sparql-results+json",
+    "graph": "application/n-triples",
+}
 
 
 # Virtuoso 7.2 answers ASK in SPARQL JSON as a table with this one variable holding 1 or 0.
@@ -54,32 +58,53 @@ async def forward(endpoint: str, request: dict, *, timeout: float, max_bytes: in
     data = [("query", with_base(request["query"], request.get("base_iri")))]
     data += [("default-graph-uri", g) for g in request.get("default_graphs") or []]
     data += [("named-graph-uri", g) for g in request.get("named_graphs") or []]
-    headers = {"Accept": UPSTREAM_ACCEPT[request["form"]], "Accept-Encoding": "identity",
-               "Content-Type": "application/x-www-form-urlencoded"}
+    headers = {
+        "Accept": UPSTREAM_ACCEPT[request["form"]],
+        "Accept-Encoding": "identity",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
     try:
         status, body = await asyncio.wait_for(_post(endpoint, data, headers, max_bytes), timeout)
     except TimeoutError:
-        raise limit_problem(504, "query-timeout", "The query ran out of time",
-                            f"The store did not answer within the time limit of {timeout:g} seconds. "
-                            "Make the query more selective or add a LIMIT.") from None
+        raise limit_problem(
+            504,
+            "query-timeout",
+            "The query ran out of time",
+            f"The store did not answer within the time limit of {timeout:g} seconds. "
+            "Make the query more selective or add a LIMIT.",
+        ) from None
     except httpx.HTTPError as err:
-        raise limit_problem(502, "store-unreachable", "The store could not be reached",
-                            f"The registry's store did not answer ({type(err).__name__}).") from None
+        raise limit_problem(
+            502,
+            "store-unreachable",
+            "The store could not be reached",
+            f"The registry's store did not answer ({type(err).__name__}).",
+        ) from None
     if status >= 400:
-        raise limit_problem(502 if status >= 500 else 400, "store-refused", "The store refused the query",
-                            f"The registry's store answered {status}: {body[:300].decode(errors='replace')}")
+        raise limit_problem(
+            502 if status >= 500 else 400,
+            "store-refused",
+            "The store refused the query",
+            f"The registry's store answered {status}: {body[:300].decode(errors='replace')}",
+        )
     return await asyncio.to_thread(_reserialise, body, request)
 
 
 async def _post(endpoint: str, data, headers: dict, max_bytes: int) -> tuple[int, bytes]:
-    async with httpx.AsyncClient(follow_redirects=False) as client, client.stream(
-            "POST", endpoint, content=urlencode(data).encode(), headers=headers) as response:
+    async with (
+        httpx.AsyncClient(follow_redirects=False) as client,
+        client.stream("POST", endpoint, content=urlencode(data).encode(), headers=headers) as response,
+    ):
         chunks, size = [], 0
         async for chunk in response.aiter_raw():
             size += len(chunk)
             if size > max_bytes:
-                raise limit_problem(502, "store-answer-too-large", "The store's answer is too large",
-                                    f"The store's answer is over {max_bytes} bytes. Add a LIMIT.")
+                raise limit_problem(
+                    502,
+                    "store-answer-too-large",
+                    "The store's answer is too large",
+                    f"The store's answer is over {max_bytes} bytes. Add a LIMIT.",
+                )
             chunks.append(chunk)
         return response.status_code, b"".join(chunks)
 
@@ -98,5 +123,8 @@ def _reserialise(body: bytes, request: dict) -> dict:
 
 def _boolean_from_row(solutions) -> bool:
     """An ASK answered as rows (Virtuoso): true when a row's `__ASK_RETVAL` is not 0."""
-    return any(row[ASK_AS_ROW] is not None and row[ASK_AS_ROW].value not in ("0", "false")
-               for row in solutions if ASK_AS_ROW in [v.value for v in solutions.variables])
+    return any(
+        row[ASK_AS_ROW] is not None and row[ASK_AS_ROW].value not in ("0", "false")
+        for row in solutions
+        if ASK_AS_ROW in [v.value for v in solutions.variables]
+    )

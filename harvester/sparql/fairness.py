@@ -49,9 +49,12 @@ class FairTurns:
             self._forget(client, future)
             if isinstance(err, asyncio.CancelledError):
                 raise
-            raise limit_problem(503, "queue-timeout", "The query waited too long",
-                                f"No worker was free for this client within {timeout:g} s. "
-                                "Try again later.") from None
+            raise limit_problem(
+                503,
+                "queue-timeout",
+                "The query waited too long",
+                f"No worker was free for this client within {timeout:g} s. Try again later.",
+            ) from None
 
     def release(self, client: str) -> None:
         with self._lock:
@@ -68,8 +71,9 @@ class FairTurns:
     def _dispatch(self) -> None:
         """Hand free workers to waiting clients in rotation (the lock is held)."""
         while self.free > 0:
-            client = next((c for c, queue in self._waiting.items()
-                           if queue and self.running[c] < self.per_client), None)
+            client = next(
+                (c for c, queue in self._waiting.items() if queue and self.running[c] < self.per_client), None
+            )
             if client is None:
                 return
             queue = self._waiting.pop(client)

@@ -37,8 +37,12 @@ _parse_lock = threading.Lock()
 CHANGING_FUNCTIONS = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
 
 # rdflib's parse-tree names for the four query forms, and what the endpoint calls them.
-QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask",
-               "ConstructQuery": "graph", "DescribeQuery": "graph"}
+QUERY_FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "graph",
+    "DescribeQuery": "graph",
+}
 
 
 @dataclass(frozen=True)
@@ -93,26 +97,43 @@ def _gate_on_thread(text: str, max_chars: int) -> GatedQuery:
     return outcome["query"]
 
 
-def refused(slug: str, title: str, detail: str, status: int = 400,
-            headers: dict[str, str] | None = None) -> Problem:
-    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-gate")],
-                   headers=dict(headers or {}))
+def refused(
+    slug: str, title: str, detail: str, status: int = 400, headers: dict[str, str] | None = None
+) -> Problem:
+    return Problem(
+        status,
+        slug,
+        title,
+        detail,
+        [Finding("Violation", detail, rule="sparql-gate")],
+        headers=dict(headers or {}),
+    )
 
 
 def gate(text: str, *, max_chars: int) -> GatedQuery:
     """Parse `text`; return what it is, or raise a `Problem` naming why it is refused."""
     if len(text) > max_chars:
-        raise refused("query-too-long", "The query is too long",
-                      f"The query has {len(text)} characters; this endpoint accepts at most {max_chars}. "
-                      "Shorten it, e.g. move long VALUES lists into several queries.", status=413)
+        raise refused(
+            "query-too-long",
+            "The query is too long",
+            f"The query has {len(text)} characters; this endpoint accepts at most {max_chars}. "
+            "Shorten it, e.g. move long VALUES lists into several queries.",
+            status=413,
+        )
     if not text.strip():
-        raise refused("missing-query", "No query was given",
-                      "Send a SPARQL query in the `query` parameter or as an application/sparql-query body.")
+        raise refused(
+            "missing-query",
+            "No query was given",
+            "Send a SPARQL query in the `query` parameter or as an application/sparql-query body.",
+        )
     tree, names = _parse(text)
     if "ServiceGraphPattern" in names:
-        raise refused("service-refused", "SERVICE is not allowed",
-                      "This endpoint does not run federated queries: remove the SERVICE clause and send "
-                      "the query to each endpoint yourself.")
+        raise refused(
+            "service-refused",
+            "SERVICE is not allowed",
+            "This endpoint does not run federated queries: remove the SERVICE clause and send "
+            "the query to each endpoint yourself.",
+        )
     form = next(QUERY_FORMS[name] for name in QUERY_FORMS if name in {n.name for n in _top(tree)})
     return GatedQuery(text, form, "DatasetClause" in names, not names & CHANGING_FUNCTIONS)
 
@@ -124,15 +145,24 @@ def _parse(text: str) -> tuple[ParseResults, set[str]]:
         translateQuery(tree)  # undefined prefixes, bad GROUP BY scoping, ...
         return tree, names
     except RecursionError:
-        raise refused("query-too-complex", "The query is nested too deeply",
-                      "The query nests groups or expressions too deeply to be read; flatten it.") from None
+        raise refused(
+            "query-too-complex",
+            "The query is nested too deeply",
+            "The query nests groups or expressions too deeply to be read; flatten it.",
+        ) from None
     except Exception as query_error:
         if _is_update(text):
-            raise refused("update-refused", "This endpoint is read-only",
-                          "The text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...). This public "
-                          "endpoint answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE).") from None
-        raise refused("query-syntax", "The query is not valid SPARQL 1.1",
-                      f"{_first_line(query_error)}. Fix the query and try again.") from None
+            raise refused(
+                "update-refused",
+                "This endpoint is read-only",
+                "The text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...). This public "
+                "endpoint answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE).",
+            ) from None
+        raise refused(
+            "query-syntax",
+            "The query is not valid SPARQL 1.1",
+            f"{_first_line(query_error)}. Fix the query and try again.",
+        ) from None
 
 
 def _is_update(text: str) -> bool:

@@ -17,20 +17,44 @@ from stafett.problems import Finding, Problem
 
 # Per query form: accepted media types (and aliases) -> our format key; the first is the default.
 FORMATS = {
-    "select": {"application/sparql-results+json": "json", "application/json": "json",
-               "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-               "text/csv": "csv", "text/tab-separated-values": "tsv"},
-    "ask": {"application/sparql-results+json": "json", "application/json": "json",
-            "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml"},
-    "graph": {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
-              "text/n3": "turtle", "text/rdf+n3": "turtle", "application/n3": "turtle",
-              "application/n-triples": "ntriples", "text/plain": "ntriples",
-              "application/ld+json": "jsonld", "application/x-json+ld": "jsonld",
-              "application/json": "jsonld",
-              "application/rdf+xml": "rdfxml", "application/xml": "rdfxml"},
-    "description": {"text/turtle": "turtle", "application/ld+json": "jsonld",
-                    "application/json": "jsonld", "application/n-triples": "ntriples",
-                    "application/rdf+xml": "rdfxml"},
+    "select": {
+        "application/sparql-results+json": "json",
+        "application/json": "json",
+        "application/sparql-results+xml": "xml",
+        "application/xml": "xml",
+        "text/xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
+    },
+    "ask": {
+        "application/sparql-results+json": "json",
+        "application/json": "json",
+        "application/sparql-results+xml": "xml",
+        "application/xml": "xml",
+        "text/xml": "xml",
+    },
+    "graph": {
+        "text/turtle": "turtle",
+        "application/x-turtle": "turtle",
+        "application/turtle": "turtle",
+        "text/n3": "turtle",
+        "text/rdf+n3": "turtle",
+        "application/n3": "turtle",
+        "application/n-triples": "ntriples",
+        "text/plain": "ntriples",
+        "application/ld+json": "jsonld",
+        "application/x-json+ld": "jsonld",
+        "application/json": "jsonld",
+        "application/rdf+xml": "rdfxml",
+        "application/xml": "rdfxml",
+    },
+    "description": {
+        "text/turtle": "turtle",
+        "application/ld+json": "jsonld",
+        "application/json": "jsonld",
+        "application/n-triples": "ntriples",
+        "application/rdf+xml": "rdfxml",
+    },
 }
 # Results types a client asks for by habit with graph queries (rdflib's SPARQLStore sends only
 # application/sparql-results+json for returnFormat "json"): answered with the graph form of that
@@ -38,10 +62,24 @@ FORMATS = {
 # rather than answer 406).
 HABITS = {"graph": {"application/sparql-results+json": "jsonld", "application/sparql-results+xml": "rdfxml"}}
 # Short names for the format hints (what people type in an address bar, what clients send).
-FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle",
-                "ttl": "turtle", "n3": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-                "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "ld+json": "jsonld",
-                "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml"}
+FORMAT_NAMES = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "n3": "turtle",
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "ld+json": "jsonld",
+    "rdfxml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "rdf": "rdfxml",
+}
 # What the short names mean for graph results.
 GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml"}
 HINT_PARAMETERS = ("format", "output", "results")
@@ -90,8 +128,11 @@ def _best_key(table: dict[str, str], accept: str | None) -> tuple[str | None, bo
         if seen is None or (specificity, quality) > (seen[1], seen[0]):
             judged[key] = (quality, specificity)
     order = list(judged)
-    ranked = [(quality, specificity > 0, -order.index(key), key)
-              for key, (quality, specificity) in judged.items() if quality > 0]
+    ranked = [
+        (quality, specificity > 0, -order.index(key), key)
+        for key, (quality, specificity) in judged.items()
+        if quality > 0
+    ]
     if not ranked:
         return None, False
     _, named, _, key = max(ranked)
@@ -114,9 +155,20 @@ def _not_acceptable(form: str, asked: str, keys: list[str]) -> Problem:
     from stafett.harvester.sparql.results import MEDIA_TYPES
 
     offered = ", ".join(MEDIA_TYPES[k].split(";")[0] for k in keys)
-    kind = {"select": "a SELECT query", "ask": "an ASK query", "graph": "a CONSTRUCT or DESCRIBE query",
-            "description": "the service description"}[form]
-    detail = (f"This endpoint cannot write {kind} in the format asked for ({asked[:200]}). "
-              f"Ask for one of: {offered} (or use the format parameter: {', '.join(keys)}).")
-    return Problem(406, "not-acceptable", "No acceptable result format", detail,
-                   [Finding("Violation", detail, rule="content-negotiation")])
+    kind = {
+        "select": "a SELECT query",
+        "ask": "an ASK query",
+        "graph": "a CONSTRUCT or DESCRIBE query",
+        "description": "the service description",
+    }[form]
+    detail = (
+        f"This endpoint cannot write {kind} in the format asked for ({asked[:200]}). "
+        f"Ask for one of: {offered} (or use the format parameter: {', '.join(keys)})."
+    )
+    return Problem(
+        406,
+        "not-acceptable",
+        "No acceptable result format",
+        detail,
+        [Finding("Violation", detail, rule="content-negotiation")],
+    )

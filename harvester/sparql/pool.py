@@ -27,17 +27,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stafett.harvester.sparql.worker import HEADER, write_message
-
 from stafett.problems import Finding, Problem
 
 # A fresh interpreter, not fork: forking a process that runs uvicorn's loop and RocksDB threads is unsafe.
 WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
 
 
-def limit_problem(status: int, slug: str, title: str, detail: str,
-                  headers: dict[str, str] | None = None) -> Problem:
-    return Problem(status, slug, title, detail, [Finding("Violation", detail, rule="sparql-limits")],
-                   headers=dict(headers or {}))
+def limit_problem(
+    status: int, slug: str, title: str, detail: str, headers: dict[str, str] | None = None
+) -> Problem:
+    return Problem(
+        status,
+        slug,
+        title,
+        detail,
+        [Finding("Violation", detail, rule="sparql-limits")],
+        headers=dict(headers or {}),
+    )
 
 
 class Worker:
@@ -45,8 +51,9 @@ class Worker:
 
     def __init__(self, memory_mb: int = 0) -> None:
         command = [*WORKER_COMMAND, "--memory-mb", str(memory_mb)]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        close_fds=True)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+        )
         self.snapshot: Path | None = None  # what it has open (kept until its next query)
 
     @property
@@ -110,14 +117,22 @@ class Admission:
         with self._lock:
             if self.by_client[client] >= self.per_client:
                 raise limit_problem(
-                    429, "client-over-share", "Too many queries from this client",
+                    429,
+                    "client-over-share",
+                    "Too many queries from this client",
                     f"This client has {self.per_client} queries running or waiting, its share of this "
-                    "endpoint. Retry after the time in the Retry-After header.", self.retry_headers)
+                    "endpoint. Retry after the time in the Retry-After header.",
+                    self.retry_headers,
+                )
             if self.active >= self.running + self.waiting:
                 raise limit_problem(
-                    429, "too-many-queries", "Too many queries at once",
+                    429,
+                    "too-many-queries",
+                    "Too many queries at once",
                     f"{self.running} queries are running and {self.waiting} are waiting, the most this "
-                    "endpoint accepts. Retry after the time in the Retry-After header.", self.retry_headers)
+                    "endpoint accepts. Retry after the time in the Retry-After header.",
+                    self.retry_headers,
+                )
             self.active += 1
             self.by_client[client] += 1
         try:
@@ -159,8 +174,12 @@ class WorkerPool:
         try:
             current = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise limit_problem(503, "queue-timeout", "The query waited too long",
-                                f"No worker was free within {self.timeout:g} s. Try again later.") from None
+            raise limit_problem(
+                503,
+                "queue-timeout",
+                "The query waited too long",
+                f"No worker was free within {self.timeout:g} s. Try again later.",
+            ) from None
         if current.process.poll() is not None:  # died while idle (OOM killer, operator): replace it
             current = self._replace(current)
         if self.lease is not None:
@@ -175,9 +194,12 @@ class WorkerPool:
             self.killed += 1
             self._idle.put(current)
             raise limit_problem(
-                503, "query-timeout", "The query ran out of time",
+                503,
+                "query-timeout",
+                "The query ran out of time",
                 f"The query was stopped after the time limit of {self.timeout:g} seconds. Make it more "
-                "selective (add patterns, FILTERs or a LIMIT) or ask for fewer results.")
+                "selective (add patterns, FILTERs or a LIMIT) or ask for fewer results.",
+            )
         self._idle.put(current)
         return answer
 
@@ -187,11 +209,19 @@ class WorkerPool:
         except subprocess.TimeoutExpired:
             code = None
         if self.memory_mb and code == -signal.SIGABRT:  # Rust aborts when an allocation fails
-            return {"ok": False, "status": 503, "slug": "query-memory-limit",
-                    "detail": f"The query needed more than the memory limit of {self.memory_mb} MB and "
-                              "was stopped. Make it more selective or ask for fewer results."}
-        return {"ok": False, "status": 500, "slug": "worker-crashed",
-                "detail": "The query process stopped while running the query; the query was not answered."}
+            return {
+                "ok": False,
+                "status": 503,
+                "slug": "query-memory-limit",
+                "detail": f"The query needed more than the memory limit of {self.memory_mb} MB and "
+                "was stopped. Make it more selective or ask for fewer results.",
+            }
+        return {
+            "ok": False,
+            "status": 500,
+            "slug": "worker-crashed",
+            "detail": "The query process stopped while running the query; the query was not answered.",
+        }
 
     def _replace(self, dead: Worker) -> Worker:
         dead.kill()

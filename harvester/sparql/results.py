@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 import pyoxigraph as ox
-from stafett.vocabulary.terms import RDF, XSD
 
 from stafett.problems import PROBLEM_TYPE_BASE
+from stafett.vocabulary.terms import RDF, XSD
 
 TRUNCATION_HEADER = "Stafett-Results-Truncated"
 TRUNCATION_LINK = PROBLEM_TYPE_BASE + "results-truncated"
@@ -36,8 +36,12 @@ MEDIA_TYPES = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-               "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def capped(items: Iterable, max_rows: int) -> tuple[list, bool]:
@@ -54,8 +58,10 @@ def write_solutions(variables: list[str], rows: list, fmt: str, truncated: bool)
 
 def write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
     return orjson.dumps({"head": {}, "boolean": bool(value)})
 
 
@@ -88,9 +94,14 @@ def term_json(term) -> dict:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": term_json(term.subject),
-                                            "predicate": term_json(term.predicate),
-                                            "object": term_json(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
     return {"type": "literal", "value": str(term)}
 
 
@@ -114,8 +125,10 @@ def _term_xml(term) -> str:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_term_xml(term.subject)}</subject><predicate>"
-                f"{_term_xml(term.predicate)}</predicate><object>{_term_xml(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_term_xml(term.subject)}</subject><predicate>"
+            f"{_term_xml(term.predicate)}</predicate><object>{_term_xml(term.object)}</object></triple>"
+        )
     return f"<literal>{escape(str(term))}</literal>"
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from stafett.harvester.sparql.answers import AnswerCache, AnswerKey
 from stafett.harvester.sparql.external import forward
 from stafett.harvester.sparql.fairness import FairTurns
@@ -32,16 +33,24 @@ class SparqlService:
         self.settings = settings
         self.pool: WorkerPool | None = None
         self.snapshots: Snapshots | None = None
-        self.admission = Admission(settings.workers, settings.queue_size, settings.timeout_seconds,
-                                   per_client=settings.client_running + settings.client_queue)
+        self.admission = Admission(
+            settings.workers,
+            settings.queue_size,
+            settings.timeout_seconds,
+            per_client=settings.client_running + settings.client_queue,
+        )
         self.turns = FairTurns(settings.workers, settings.client_running)
         self.answers = AnswerCache(settings.cache_bytes)
         if settings.external_endpoint:
             return
-        self.pool = WorkerPool(settings.workers, settings.queue_size, settings.timeout_seconds,
-                               settings.worker_memory_mb)
-        self.snapshots = Snapshots(store if store is not None else ox.Store(), settings.snapshot_dir,
-                                   in_use=self.pool.snapshots_in_use)
+        self.pool = WorkerPool(
+            settings.workers, settings.queue_size, settings.timeout_seconds, settings.worker_memory_mb
+        )
+        self.snapshots = Snapshots(
+            store if store is not None else ox.Store(),
+            settings.snapshot_dir,
+            in_use=self.pool.snapshots_in_use,
+        )
         self.snapshots.refresh()
         self.pool.lease = self.snapshots.lease
 
@@ -59,21 +68,35 @@ class SparqlService:
         if self.snapshots is not None:
             self.snapshots.refresh()
 
-    def answer_key(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
-                   named_graphs: list[str], base_iri: str | None) -> AnswerKey | None:
+    def answer_key(
+        self,
+        gated: GatedQuery,
+        fmt: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        base_iri: str | None,
+    ) -> AnswerKey | None:
         """Where this query's answer is kept for the current snapshot (None: it is never kept)."""
         if self.snapshots is None or not gated.repeatable:
             return None
-        return AnswerKey(self.snapshots.version, gated.text, fmt, tuple(default_graphs),
-                         tuple(named_graphs), base_iri)
+        return AnswerKey(
+            self.snapshots.version, gated.text, fmt, tuple(default_graphs), tuple(named_graphs), base_iri
+        )
 
     def kept(self, key: AnswerKey | None) -> Answer | None:
         found = self.answers.get(key) if key is not None else None
         return None if found is None else Answer(found[0], found[1], key.etag, cached=True)
 
-    async def answer(self, gated: GatedQuery, fmt: str, default_graphs: list[str],
-                     named_graphs: list[str], base_iri: str | None = None, *,
-                     client: str = "unknown") -> Answer:
+    async def answer(
+        self,
+        gated: GatedQuery,
+        fmt: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        base_iri: str | None = None,
+        *,
+        client: str = "unknown",
+    ) -> Answer:
         key = self.answer_key(gated, fmt, default_graphs, named_graphs, base_iri)
         kept = self.kept(key)
         if kept is not None:
@@ -81,21 +104,39 @@ class SparqlService:
         async with self.turns.turn(client, self.settings.timeout_seconds):  # round robin over clients
             return await self._run(gated, fmt, default_graphs, named_graphs, base_iri, key)
 
-    async def _run(self, gated: GatedQuery, fmt: str, default_graphs: list[str], named_graphs: list[str],
-                   base_iri: str | None, key: AnswerKey | None) -> Answer:
-        request = {"query": gated.text, "form": gated.form, "format": fmt,
-                   "has_dataset_clause": gated.has_dataset_clause, "max_rows": self.settings.max_rows,
-                   "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
+    async def _run(
+        self,
+        gated: GatedQuery,
+        fmt: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        base_iri: str | None,
+        key: AnswerKey | None,
+    ) -> Answer:
+        request = {
+            "query": gated.text,
+            "form": gated.form,
+            "format": fmt,
+            "has_dataset_clause": gated.has_dataset_clause,
+            "max_rows": self.settings.max_rows,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
+            "base_iri": base_iri,
+        }
         if self.settings.external_endpoint:
-            result = await forward(self.settings.external_endpoint, request,
-                                   timeout=self.settings.timeout_seconds,
-                                   max_bytes=self.settings.max_external_bytes)
+            result = await forward(
+                self.settings.external_endpoint,
+                request,
+                timeout=self.settings.timeout_seconds,
+                max_bytes=self.settings.max_external_bytes,
+            )
         else:
             result = await self.pool.run(request)  # the pool leases the current snapshot
             self.snapshots.collect()
         if not result["ok"]:
-            raise limit_problem(result["status"], result["slug"], "The query could not be answered",
-                                result["detail"])
+            raise limit_problem(
+                result["status"], result["slug"], "The query could not be answered", result["detail"]
+            )
         if key is not None:
             self.answers.put(key, result["body"], result["truncated"])
         return Answer(result["body"], result["truncated"], key and key.etag)

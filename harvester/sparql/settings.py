@@ -73,8 +73,13 @@ def _convert(name: str, type_name, raw: str):
             return int(raw)
     except ValueError:
         detail = f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number; give a {kind.split()[0]}."
-        raise Problem(400, "bad-setting", "A setting has the wrong type", detail,
-                      [Finding("Violation", detail, field=name, rule="settings")]) from None
+        raise Problem(
+            400,
+            "bad-setting",
+            "A setting has the wrong type",
+            detail,
+            [Finding("Violation", detail, field=name, rule="settings")],
+        ) from None
     if kind.startswith("Path"):
         return Path(raw)
     return raw

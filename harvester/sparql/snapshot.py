@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 class Snapshots:
     """The current snapshot directory of one store, refreshed on demand."""
 
-    def __init__(self, store: ox.Store, root: Path | None = None,
-                 in_use: Callable[[], set[Path]] = set) -> None:
+    def __init__(
+        self, store: ox.Store, root: Path | None = None, in_use: Callable[[], set[Path]] = set
+    ) -> None:
         self._store = store
         self._owns_root = root is None
         self._root = Path(tempfile.mkdtemp(prefix="stafett-sparql-")) if root is None else Path(root)

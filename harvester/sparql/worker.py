@@ -18,6 +18,7 @@ import struct
 import sys
 
 import pyoxigraph as ox
+
 from stafett.harvester.sparql import results
 
 HEADER = struct.Struct("!I")
@@ -27,7 +28,7 @@ def write_message(fd: int, message: dict) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(HEADER.pack(len(data)) + data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def read_message(fd: int) -> dict | None:
@@ -88,11 +89,19 @@ def serve(requests_fd: int, answers_fd: int) -> None:
                 opened = request["snapshot"]
             answer = run(store, request)
         except SyntaxError as err:
-            answer = {"ok": False, "status": 400, "slug": "query-syntax",
-                      "detail": f"The query engine could not read the query: {str(err)[:300]}"}
+            answer = {
+                "ok": False,
+                "status": 400,
+                "slug": "query-syntax",
+                "detail": f"The query engine could not read the query: {str(err)[:300]}",
+            }
         except Exception as err:
-            answer = {"ok": False, "status": 500, "slug": "query-failed",
-                      "detail": f"The query failed in the engine: {type(err).__name__}: {str(err)[:300]}"}
+            answer = {
+                "ok": False,
+                "status": 500,
+                "slug": "query-failed",
+                "detail": f"The query failed in the engine: {type(err).__name__}: {str(err)[:300]}",
+            }
         write_message(answers_fd, answer)
 
 
@@ -100,8 +109,10 @@ def dataset_options(request: dict) -> dict:
     """Protocol dataset (default-graph-uri / named-graph-uri) > FROM in the query > union of all graphs."""
     defaults, named = request.get("default_graphs") or [], request.get("named_graphs") or []
     if defaults or named:
-        return {"default_graph": [ox.NamedNode(g) for g in defaults],
-                "named_graphs": [ox.NamedNode(g) for g in named]}
+        return {
+            "default_graph": [ox.NamedNode(g) for g in defaults],
+            "named_graphs": [ox.NamedNode(g) for g in named],
+        }
     if request.get("has_dataset_clause"):
         return {}
     return {"use_default_graph_as_union": True}

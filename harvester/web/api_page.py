@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, pick_language
-from stafett.harvester.web.text import TEXT as QUERY_PAGE_TEXT
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from stafett.apidoc import page_rows
+from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, pick_language
+from stafett.harvester.web.text import TEXT as QUERY_PAGE_TEXT
 from stafett.languages import SUPPORTED
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -27,10 +27,17 @@ def routes(document: dict, title: str) -> list[Route]:
         lang = pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
         strings = API_TEXT[lang]
         html = template.render(
-            lang=lang, t=strings.__getitem__, rows=rows, title=title, openapi_url="/openapi.json",
-            api_url="/api", query_url="/query", query_title=QUERY_PAGE_TEXT[lang]["title"],
+            lang=lang,
+            t=strings.__getitem__,
+            rows=rows,
+            title=title,
+            openapi_url="/openapi.json",
+            api_url="/api",
+            query_url="/query",
+            query_title=QUERY_PAGE_TEXT[lang]["title"],
             language_label=QUERY_PAGE_TEXT[lang]["language"],
-            languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED])
+            languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
+        )
         return HTMLResponse(html, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     return [Route("/api", page, methods=["GET", "HEAD"])]

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from stafett.harvester import sparql
-from stafett.harvester.sparql.settings import SparqlSettings
-from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, TEXT, pick_language
-from stafett.vocabulary.terms import DCT, STF
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from stafett.harvester import sparql
+from stafett.harvester.sparql.settings import SparqlSettings
+from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, TEXT, pick_language
 from stafett.languages import SUPPORTED
+from stafett.vocabulary.terms import DCT, STF
 
 HERE = Path(__file__).parent
 EXAMPLES_DIR = Path(sparql.__file__).parent / "examples"
@@ -30,8 +30,10 @@ SELECT ?case ?title WHERE {{
   ?case a stafett:Case ; dct:title ?title .
 }} LIMIT 20
 """
-CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 # "# Title (en): ..." / "# Titel (sv): ..." header lines of the example files.
@@ -69,17 +71,29 @@ def routes(settings: SparqlSettings, examples_dir: Path = EXAMPLES_DIR) -> list[
         chosen = next((e for e in examples if e.name == request.query_params.get("example")), None)
         t = TEXT[lang]
         html = template.render(
-            lang=lang, t=t, languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
-            examples=[(e.name, e.title(lang)) for e in examples], example_name=chosen.name if chosen else "",
+            lang=lang,
+            t=t,
+            languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
+            examples=[(e.name, e.title(lang)) for e in examples],
+            example_name=chosen.name if chosen else "",
             query=chosen.text if chosen else (examples[0].text if examples else DEFAULT_QUERY),
             limits=t["limits"].format(timeout=f"{settings.timeout_seconds:g}", rows=settings.max_rows),
-            endpoint=str(request.url_for("sparql_endpoint")), endpoint_path="/sparql",
-            script_url="/query.js", api_url="/api", api_label=API_TEXT[lang]["api_title"])
-        return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "Content-Language": lang,
-                                           "Vary": "Accept-Language"})
+            endpoint=str(request.url_for("sparql_endpoint")),
+            endpoint_path="/sparql",
+            script_url="/query.js",
+            api_url="/api",
+            api_label=API_TEXT[lang]["api_title"],
+        )
+        return HTMLResponse(
+            html,
+            headers={"Content-Security-Policy": CSP, "Content-Language": lang, "Vary": "Accept-Language"},
+        )
 
     def query_script(request: Request) -> Response:
-        return Response(script, media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=300"})
+        return Response(
+            script,
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     return [Route("/query", page, methods=["GET"]), Route("/query.js", query_script, methods=["GET"])]

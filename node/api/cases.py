@@ -12,6 +12,11 @@ import hashlib
 
 import orjson
 import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from stafett.lru import LRU
 from stafett.node.api.handoff import HtmlPages
 from stafett.node.api.http import (
     FORMAT_ALIASES,
@@ -25,17 +30,18 @@ from stafett.node.api.http import (
     refusal,
 )
 from stafett.node.messages import ui_language
+from stafett.problems import Problem
 from stafett.vocabulary.jsonld import context_bytes, context_document
 from stafett.vocabulary.terms import prefixes
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from stafett.lru import LRU
-from stafett.problems import Problem
-
-CASE_FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html",
-                "application/json", "text/plain"]  # text/plain: N-Triples' old type (rdflib's "nt" asks it)
+CASE_FORMATS = [
+    "application/ld+json",
+    "text/turtle",
+    "application/n-triples",
+    "text/html",
+    "application/json",
+    "text/plain",
+]  # text/plain: N-Triples' old type (rdflib's "nt" asks it)
 LIST_FORMATS = ["application/ld+json", "text/turtle", "text/html", "application/json"]
 # Equal-q types a client names (rdflib lists every parser it has at q=1): RDF that stands alone first.
 CASE_TIES = ("text/turtle", "application/n-triples", "application/ld+json", "text/html", "application/json")
@@ -48,8 +54,9 @@ RENDERED_CASES = 1024  # case bodies kept rendered (per format and language)
 
 
 def turtle_of(ntriples: bytes) -> bytes:
-    return ox.serialize(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                        prefixes=TURTLE_PREFIXES)
+    return ox.serialize(
+        ox.parse(ntriples, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES
+    )
 
 
 # -- cases ----------------------------------------------------------------------------------
@@ -80,19 +87,31 @@ def case_body(record, media_type: str, request: Request, pages: HtmlPages) -> tu
     return pages.case(record.document, request).encode(), "text/html; charset=utf-8"
 
 
-def case_response(request: Request, settings, record, pages: HtmlPages,
-                  cache: LRU | None = None) -> Response:
+def case_response(request: Request, settings, record, pages: HtmlPages, cache: LRU | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES, CASE_TIES)
     if media_type is None:
-        return refusal(Problem(406, "not-acceptable", "No acceptable format",
-                               "a case is served as " + ", ".join(CASE_FORMATS)
-                               + " (or ?format=jsonld|ttl|nt|html)"))
+        return refusal(
+            Problem(
+                406,
+                "not-acceptable",
+                "No acceptable format",
+                "a case is served as " + ", ".join(CASE_FORMATS) + " (or ?format=jsonld|ttl|nt|html)",
+            )
+        )
     language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
-    etag = record.etag if media_type == "application/ld+json" else etag_of(
-        f"{record.etag}|{media_type}|{language}")
+    etag = (
+        record.etag
+        if media_type == "application/ld+json"
+        else etag_of(f"{record.etag}|{media_type}|{language}")
+    )
     last_modified = http_date(record.modified)
-    headers = {**READ_HEADERS, "ETag": etag, "Last-Modified": last_modified,
-               "Vary": "Accept, Accept-Language", "Cache-Control": CASE_CACHE}
+    headers = {
+        **READ_HEADERS,
+        "ETag": etag,
+        "Last-Modified": last_modified,
+        "Vary": "Accept, Accept-Language",
+        "Cache-Control": CASE_CACHE,
+    }
     if media_type == "application/json":  # JSON-LD 1.1 section 6.1: how plain JSON names its context
         headers["Link"] = context_link(settings)
     if not_modified(request, etag, last_modified):
@@ -108,19 +127,23 @@ def case_response(request: Request, settings, record, pages: HtmlPages,
 
 
 def gone_response(request: Request, settings, record, pages: HtmlPages) -> Response:
-    detail = (f"the case {record.iri} was deleted at {record.modified}; "
-              f"its tombstone stays in the change feed at {settings.base_url}feed")
+    detail = (
+        f"the case {record.iri} was deleted at {record.modified}; "
+        f"its tombstone stays in the change feed at {settings.base_url}feed"
+    )
     headers = {"Vary": "Accept, Accept-Language", "Last-Modified": http_date(record.modified)}
     if negotiate(request, ["application/problem+json", "text/html"], FORMAT_ALIASES) == "text/html":
         page = pages.gone(record.iri, record.modified, request)
-        return Response(page, status_code=410, media_type="text/html",
-                        headers={**READ_HEADERS, **headers})
+        return Response(page, status_code=410, media_type="text/html", headers={**READ_HEADERS, **headers})
     return refusal(Problem(410, "gone", "This case has been deleted", detail, headers=headers))
 
 
 def not_found(what: str) -> Response:
-    return refusal(Problem(404, "not-found", "No such case",
-                           f"there is no published case at {what}; see the list at /cases"))
+    return refusal(
+        Problem(
+            404, "not-found", "No such case", f"there is no published case at {what}; see the list at /cases"
+        )
+    )
 
 
 # -- the paged list -------------------------------------------------------------------------
@@ -130,19 +153,28 @@ def list_document(settings, store, page: int) -> dict:
     last = max(1, -(-total // size))
     records = store.list_published((page - 1) * size, size)
     base = f"{settings.base_url}cases"
-    view = {"@id": f"{base}?page={page}", "@type": "hydra:PartialCollectionView",
-            "hydra:first": {"@id": f"{base}?page=1"}, "hydra:last": {"@id": f"{base}?page={last}"}}
+    view = {
+        "@id": f"{base}?page={page}",
+        "@type": "hydra:PartialCollectionView",
+        "hydra:first": {"@id": f"{base}?page=1"},
+        "hydra:last": {"@id": f"{base}?page={last}"},
+    }
     if page > 1:
         view["hydra:previous"] = {"@id": f"{base}?page={page - 1}"}
     if page < last:
         view["hydra:next"] = {"@id": f"{base}?page={page + 1}"}
     return {
-        "@context": {**prefixes("hydra", "dct", "xsd"),
-                     "title": {"@id": "dct:title", "@container": "@language"},
-                     "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"}},
-        "@id": base, "@type": "hydra:Collection", "hydra:totalItems": total,
-        "hydra:member": [{"@id": r.iri, "title": r.document.get("title", {}), "modified": r.modified}
-                         for r in records],
+        "@context": {
+            **prefixes("hydra", "dct", "xsd"),
+            "title": {"@id": "dct:title", "@container": "@language"},
+            "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"},
+        },
+        "@id": base,
+        "@type": "hydra:Collection",
+        "hydra:totalItems": total,
+        "hydra:member": [
+            {"@id": r.iri, "title": r.document.get("title", {}), "modified": r.modified} for r in records
+        ],
         "hydra:view": view,
     }
 
@@ -166,18 +198,34 @@ def routes(settings, store, pages: HtmlPages, cache: LRU | None = None) -> list[
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
         if not raw.isdigit() or not 1 <= int(raw) <= 10**9:
-            return refusal(Problem(400, "bad-page", "Bad page number",
-                                   f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}"))
+            return refusal(
+                Problem(
+                    400,
+                    "bad-page",
+                    "Bad page number",
+                    f"page must be a whole number from 1 to 10^9; got {raw[:20]!r}",
+                )
+            )
         page = int(raw)
         media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES, LIST_TIES)
         if media_type is None:
-            return refusal(Problem(406, "not-acceptable", "No acceptable format",
-                                   "the list is served as " + ", ".join(LIST_FORMATS)))
+            return refusal(
+                Problem(
+                    406,
+                    "not-acceptable",
+                    "No acceptable format",
+                    "the list is served as " + ", ".join(LIST_FORMATS),
+                )
+            )
         document = list_document(settings, store, page)
         lang = ui_language(request.headers.get("accept-language"), settings.languages)
         etag = etag_of(f"{store.last_modified()}|{page}|{media_type}|{lang}")
-        headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
-                   "Cache-Control": CASE_CACHE}
+        headers = {
+            **READ_HEADERS,
+            "ETag": etag,
+            "Vary": "Accept, Accept-Language",
+            "Cache-Control": CASE_CACHE,
+        }
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media_type == "text/html":

@@ -14,6 +14,10 @@ import hashlib
 
 import orjson
 import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
 from stafett.node.api.handoff import HtmlPages
 from stafett.node.api.http import (
     FORMAT_ALIASES,
@@ -26,20 +30,24 @@ from stafett.node.api.http import (
     refusal,
 )
 from stafett.node.messages import best_language, ui_language
+from stafett.problems import Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from stafett.problems import Problem
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
 IANA = "https://www.iana.org/assignments/media-types/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 # BCP 47 language tags -> EU language authority codes (the seven first-class languages + Norwegian).
-LANGUAGE_CODES = {"en": "ENG", "sv": "SWE", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN",
-                  "fi": "FIN", "is": "ISL"}
+LANGUAGE_CODES = {
+    "en": "ENG",
+    "sv": "SWE",
+    "nb": "NOB",
+    "nn": "NNO",
+    "no": "NOR",
+    "da": "DAN",
+    "fi": "FIN",
+    "is": "ISL",
+}
 TITLES = {
     "en": ("Innovation procurement cases", "Public-sector innovation procurement cases published by {org}."),
     "sv": ("Innovationsupphandlingar", "Offentliga innovationsupphandlingar publicerade av {org}."),
@@ -72,42 +80,68 @@ def media_type(name: str) -> dict:
 
 
 def distribution(iri: str, url: str, titles: dict[str, str], media: str, conforms: str) -> dict:
-    return {"@id": iri, "@type": "dcat:Distribution", "dct:title": tagged(titles),
-            "dcat:accessURL": {"@id": url}, "dcat:mediaType": media_type(media),
-            "dct:conformsTo": {"@id": conforms, "@type": "dct:Standard"}}
+    return {
+        "@id": iri,
+        "@type": "dcat:Distribution",
+        "dct:title": tagged(titles),
+        "dcat:accessURL": {"@id": url},
+        "dcat:mediaType": media_type(media),
+        "dct:conformsTo": {"@id": conforms, "@type": "dct:Standard"},
+    }
 
 
 def catalogue_document(settings, store) -> dict:
     base = settings.base_url
     feed, cases = f"{base}feed", f"{base}cases"
     titles, descriptions = texts(settings, 0), texts(settings, 1)
-    codes = dict.fromkeys(LANGUAGE_CODES[t.split("-")[0]] for t in settings.languages
-                          if t.split("-")[0] in LANGUAGE_CODES)
+    codes = dict.fromkeys(
+        LANGUAGE_CODES[t.split("-")[0]] for t in settings.languages if t.split("-")[0] in LANGUAGE_CODES
+    )
     languages = [{"@id": f"{EU_AUTHORITY}language/{code}", "@type": "dct:LinguisticSystem"} for code in codes]
-    publisher = {"@id": settings.publisher_iri, "@type": "foaf:Agent", "foaf:name": tagged(settings.org_name),
-                 "dct:identifier": settings.org_number,
-                 "dct:spatial": {"@id": EU_COUNTRY + settings.country, "@type": "dct:Location"}}
-    contact = {"@id": f"{base}#contact", "@type": ["vcard:Kind", "vcard:Organization"],
-               "vcard:fn": next(iter(settings.org_name.values()))}
+    publisher = {
+        "@id": settings.publisher_iri,
+        "@type": "foaf:Agent",
+        "foaf:name": tagged(settings.org_name),
+        "dct:identifier": settings.org_number,
+        "dct:spatial": {"@id": EU_COUNTRY + settings.country, "@type": "dct:Location"},
+    }
+    contact = {
+        "@id": f"{base}#contact",
+        "@type": ["vcard:Kind", "vcard:Organization"],
+        "vcard:fn": next(iter(settings.org_name.values())),
+    }
     if settings.contact_email:
         email = settings.contact_email
         contact["vcard:hasEmail"] = {"@id": email if email.startswith("mailto:") else f"mailto:{email}"}
     modified = store.last_modified()
     dataset = {
-        "@id": f"{base}#cases", "@type": "dcat:Dataset", "dct:title": tagged(titles),
-        "dct:description": tagged(descriptions), "dct:publisher": {"@id": settings.publisher_iri},
-        "dcat:contactPoint": {"@id": contact["@id"]}, "dct:language": [{"@id": x["@id"]} for x in languages],
-        "dct:conformsTo": [{"@id": CONTEXT_URL, "@type": "dct:Standard"},
-                           {"@id": f"{base}shapes/case-shapes.ttl", "@type": "dct:Standard"}],
+        "@id": f"{base}#cases",
+        "@type": "dcat:Dataset",
+        "dct:title": tagged(titles),
+        "dct:description": tagged(descriptions),
+        "dct:publisher": {"@id": settings.publisher_iri},
+        "dcat:contactPoint": {"@id": contact["@id"]},
+        "dct:language": [{"@id": x["@id"]} for x in languages],
+        "dct:conformsTo": [
+            {"@id": CONTEXT_URL, "@type": "dct:Standard"},
+            {"@id": f"{base}shapes/case-shapes.ttl", "@type": "dct:Standard"},
+        ],
         "dcat:distribution": [
-            distribution(f"{base}#cases-list", cases, {"en": "Paged list of cases (JSON-LD)"},
-                         "application/ld+json", CONTEXT_URL),
-            distribution(f"{base}#cases-feed", feed, {"en": "Change feed (LDES, TriG)"},
-                         "application/trig", LDES_SPEC),
+            distribution(
+                f"{base}#cases-list",
+                cases,
+                {"en": "Paged list of cases (JSON-LD)"},
+                "application/ld+json",
+                CONTEXT_URL,
+            ),
+            distribution(
+                f"{base}#cases-feed", feed, {"en": "Change feed (LDES, TriG)"}, "application/trig", LDES_SPEC
+            ),
         ],
     }
     service = {
-        "@id": f"{base}#feed-service", "@type": "dcat:DataService",
+        "@id": f"{base}#feed-service",
+        "@type": "dcat:DataService",
         "dct:title": tagged({"en": "Stafett change feed (Linked Data Event Stream)"}),
         # DCAT-AP's range shapes want the class of every linked resource stated, even rdfs:Resource.
         "dcat:endpointURL": {"@id": feed, "@type": "rdfs:Resource"},
@@ -116,11 +150,17 @@ def catalogue_document(settings, store) -> dict:
         "dct:conformsTo": {"@id": LDES_SPEC, "@type": "dct:Standard"},
     }
     doc = {
-        "@context": CONTEXT, "@id": base, "@type": "dcat:Catalog",
-        "dct:title": tagged(titles), "dct:description": tagged(descriptions),
-        "dct:publisher": publisher, "dct:language": languages, "dcat:contactPoint": contact,
+        "@context": CONTEXT,
+        "@id": base,
+        "@type": "dcat:Catalog",
+        "dct:title": tagged(titles),
+        "dct:description": tagged(descriptions),
+        "dct:publisher": publisher,
+        "dct:language": languages,
+        "dcat:contactPoint": contact,
         "dct:spatial": {"@id": publisher["dct:spatial"]["@id"]},
-        "dcat:dataset": dataset, "dcat:service": service,
+        "dcat:dataset": dataset,
+        "dcat:service": service,
         "rdfs:seeAlso": {"@id": f"{base}feed#stream", "@type": "ldes:EventStream"},
     }
     if modified:
@@ -140,16 +180,27 @@ def serialize(document: dict, media: str) -> bytes:
 
 def routes(settings, store, pages: HtmlPages) -> list[Route]:
     """The catalogue at `/`; `pages` renders it as the node's front page for people."""
+
     async def catalogue(request: Request) -> Response:
         media = negotiate(request, FORMATS, FORMAT_ALIASES)
         if media is None:
-            return refusal(Problem(406, "not-acceptable", "No acceptable format",
-                                   "the catalogue is served as " + ", ".join(FORMATS)))
+            return refusal(
+                Problem(
+                    406,
+                    "not-acceptable",
+                    "No acceptable format",
+                    "the catalogue is served as " + ", ".join(FORMATS),
+                )
+            )
         lang = ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
         etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)
-        headers = {**READ_HEADERS, "ETag": etag, "Vary": "Accept, Accept-Language",
-                   "Cache-Control": "public, max-age=60"}
+        headers = {
+            **READ_HEADERS,
+            "ETag": etag,
+            "Vary": "Accept, Accept-Language",
+            "Cache-Control": "public, max-age=60",
+        }
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media == "text/html":

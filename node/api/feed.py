@@ -23,20 +23,24 @@ from importlib import resources
 
 import orjson
 import pyoxigraph as ox
-from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
-from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import ldes
 from stafett.ldes import FEED_FORMATS, IMMUTABLE
+from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
 from stafett.problems import Problem
+from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
 
 # The inline context of a JSON-LD page and the prefixes of TriG ones.
 PREFIXES = prefixes("ldes", "tree", "as", "xsd", "dcat", "dct")
-FORMAT_ALIASES = {"trig": "application/trig", "nq": "application/n-quads",
-                  "jsonld": "application/ld+json", "json": "application/ld+json"}
+FORMAT_ALIASES = {
+    "trig": "application/trig",
+    "nq": "application/n-quads",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+}
 SHORT = "public, max-age={seconds}"
 SHAPES_FILE = "case-shapes.ttl"
 CLOSED_PAGES_CACHED = 64  # serialized closed pages kept in memory (per format)
@@ -147,8 +151,9 @@ class Feed:
             ox.Quad(s, ldes.LDES_CREATE, ldes.AS_CREATE),
             ox.Quad(s, ldes.LDES_UPDATE, ldes.AS_UPDATE),
             ox.Quad(s, ldes.LDES_DELETE, ldes.AS_DELETE),
-            ox.Quad(s, ldes.LDES_POLLING,
-                    ox.Literal(str(self.settings.polling_interval), datatype=XSD_INTEGER)),
+            ox.Quad(
+                s, ldes.LDES_POLLING, ox.Literal(str(self.settings.polling_interval), datatype=XSD_INTEGER)
+            ),
             ox.Quad(s, ldes.TREE_SHAPE, ox.NamedNode(self.shapes_iri)),
             ox.Quad(s, ldes.TREE_VIEW, ox.NamedNode(self.root_iri)),
         ]
@@ -206,14 +211,20 @@ class Feed:
             ox.Quad(activity, ldes.AS_PUBLISHED, ldes.timestamp(change.published)),
         ]
         if change.ntriples:
-            quads += [ox.Quad(t.subject, t.predicate, t.object, activity)
-                      for t in ox.parse(change.ntriples, ox.RdfFormat.N_TRIPLES)]
+            quads += [
+                ox.Quad(t.subject, t.predicate, t.object, activity)
+                for t in ox.parse(change.ntriples, ox.RdfFormat.N_TRIPLES)
+            ]
         return quads
 
     def state(self) -> dict:
         rows = self.store.current_state()
-        return {"stream": self.stream.value, "lastSeq": self.last_seq(), "count": len(rows),
-                "cases": [{"id": iri, "sha256": digest} for iri, digest in rows]}
+        return {
+            "stream": self.stream.value,
+            "lastSeq": self.last_seq(),
+            "count": len(rows),
+            "cases": [{"id": iri, "sha256": digest} for iri, digest in rows],
+        }
 
 
 def serialize(quads: list[ox.Quad], media_type: str) -> bytes:
@@ -240,10 +251,16 @@ def routes(settings, store) -> list[Route]:
         if not wait:
             return None
         retry = max(1, int(wait + 0.999))
-        return refusal(Problem(429, "too-many-requests", "Too many requests",
-                               f"this client polls the feed too often; retry after {retry} s "
-                               f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
-                               headers={"Retry-After": str(retry)}))
+        return refusal(
+            Problem(
+                429,
+                "too-many-requests",
+                "Too many requests",
+                f"this client polls the feed too often; retry after {retry} s "
+                f"(the stream suggests ldes:pollingInterval {settings.polling_interval} s)",
+                headers={"Retry-After": str(retry)},
+            )
+        )
 
     closed_bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # closed pages never change
 
@@ -265,11 +282,21 @@ def routes(settings, store) -> list[Route]:
     def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
         media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
         if media_type is None:
-            return refusal(Problem(406, "not-acceptable", "No acceptable format",
-                                   "the feed is served as " + ", ".join(FEED_FORMATS)))
+            return refusal(
+                Problem(
+                    406,
+                    "not-acceptable",
+                    "No acceptable format",
+                    "the feed is served as " + ", ".join(FEED_FORMATS),
+                )
+            )
         etag = etag_of(f"{tag}|{media_type}")
-        headers = {"ETag": etag, "Cache-Control": IMMUTABLE if closed else SHORT.format(seconds=max_age),
-                   "Vary": "Accept", **READ_HEADERS}
+        headers = {
+            "ETag": etag,
+            "Cache-Control": IMMUTABLE if closed else SHORT.format(seconds=max_age),
+            "Vary": "Accept",
+            **READ_HEADERS,
+        }
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body_of(build, media_type, tag, closed), media_type=media_type, headers=headers)
@@ -285,8 +312,14 @@ def routes(settings, store) -> list[Route]:
         index = request.path_params["index"]
         exists, closed, tag = feed.page_status(index)
         if not exists:
-            return refusal(Problem(404, "no-such-page", "No such feed page",
-                                   f"page {index} lies beyond the end of the feed; start at {feed.root_iri}"))
+            return refusal(
+                Problem(
+                    404,
+                    "no-such-page",
+                    "No such feed page",
+                    f"page {index} lies beyond the end of the feed; start at {feed.root_iri}",
+                )
+            )
         if not closed:
             limited = throttled(request)
             if limited:
@@ -299,8 +332,7 @@ def routes(settings, store) -> list[Route]:
             return limited
         body = orjson.dumps(feed.state(), option=orjson.OPT_INDENT_2)
         etag = etag_of(hashlib.sha256(body).hexdigest())
-        headers = {"ETag": etag, "Cache-Control": SHORT.format(seconds=max_age),
-                   **READ_HEADERS}
+        headers = {"ETag": etag, "Cache-Control": SHORT.format(seconds=max_age), **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
@@ -308,8 +340,7 @@ def routes(settings, store) -> list[Route]:
     async def shapes(request: Request) -> Response:
         body = resources.files("stafett.shapes").joinpath(SHAPES_FILE).read_bytes()
         etag = etag_of(hashlib.sha256(body).hexdigest())
-        headers = {"ETag": etag, "Cache-Control": "public, max-age=86400",
-                   **READ_HEADERS}
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=86400", **READ_HEADERS}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="text/turtle", headers=headers)
@@ -320,4 +351,3 @@ def routes(settings, store) -> list[Route]:
         read_route("/feed/{index:int}", page),
         read_route(f"/shapes/{SHAPES_FILE}", shapes),
     ]
-

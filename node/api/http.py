@@ -11,25 +11,32 @@ import hashlib
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 
-from stafett.node.store import parse_time
-from stafett.vocabulary.terms import prefixes
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett.headers import best_media_type
+from stafett.node.store import parse_time
 from stafett.problems import Problem
+from stafett.vocabulary.terms import prefixes
 from stafett.web import cors_headers, preflight_headers, problem_response
 
-FORMAT_ALIASES = {"jsonld": "application/ld+json", "json": "application/ld+json",
-                  "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-                  "ntriples": "application/n-triples", "html": "text/html"}
+FORMAT_ALIASES = {
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "html": "text/html",
+}
 TURTLE_PREFIXES = prefixes("stf", "dct", "dcat", "adms", "foaf", "org", "vcard", "epo", "xsd", "hydra")
 READ_HEADERS = cors_headers(("ETag", "Last-Modified", "Link"))
 
 
-def negotiate(request: Request, offered: list[str], aliases: dict[str, str],
-              ties: tuple[str, ...] | None = None) -> str | None:
+def negotiate(
+    request: Request, offered: list[str], aliases: dict[str, str], ties: tuple[str, ...] | None = None
+) -> str | None:
     """The offered media type the client prefers (`?format=` wins), None if none is acceptable.
 
     `offered[0]` answers no Accept and bare wildcards; `ties` orders equal-q types the client
@@ -73,14 +80,17 @@ def refusal(problem: Problem) -> Response:
     return problem_response(problem, READ_HEADERS)
 
 
-PREFLIGHT_HEADERS = preflight_headers(("GET", "HEAD"),
-                                      ("Accept", "Accept-Language", "If-None-Match", "If-Modified-Since"))
+PREFLIGHT_HEADERS = preflight_headers(
+    ("GET", "HEAD"), ("Accept", "Accept-Language", "If-None-Match", "If-Modified-Since")
+)
 
 
 def read_route(path: str, endpoint) -> Route:
     """A GET/HEAD route that also answers CORS preflight (OPTIONS) for cross-origin readers."""
+
     async def answer(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=PREFLIGHT_HEADERS)
         return await endpoint(request)
+
     return Route(path, answer, methods=["GET", "HEAD", "OPTIONS"])

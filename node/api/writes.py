@@ -12,17 +12,17 @@ client asks for with Accept-Language. See docs/node.md and /openapi.json.
 from __future__ import annotations
 
 import orjson
-from stafett.node import publish
-from stafett.node.auth import Authenticator
-from stafett.node.messages import message
-from stafett.node.settings import NodeSettings
-from stafett.node.store import NodeStore, WriteResult
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import languages
+from stafett.node import publish
+from stafett.node.auth import Authenticator
+from stafett.node.messages import message
+from stafett.node.settings import NodeSettings
+from stafett.node.store import NodeStore, WriteResult
 from stafett.problems import Finding, Problem
 
 WRITE_MEDIA_TYPES = ("application/ld+json", "application/json", "text/turtle", "application/n-triples")
@@ -35,15 +35,20 @@ def finding_language(header: str | None) -> str:
 
 
 def unsupported_media_type(got: str) -> Problem:
-    detail = (f"cannot read a case sent as {got or '(no Content-Type)'!r}; send it as "
-              + " or ".join(WRITE_MEDIA_TYPES))
-    return Problem(415, "unsupported-media-type", "Unsupported media type", detail,
-                   [Finding("Violation", detail, rule="content-type")])
+    detail = f"cannot read a case sent as {got or '(no Content-Type)'!r}; send it as " + " or ".join(
+        WRITE_MEDIA_TYPES
+    )
+    return Problem(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        detail,
+        [Finding("Violation", detail, rule="content-type")],
+    )
 
 
 def bad_state(value: str) -> Problem:
-    return Problem(400, "bad-state", "Bad state",
-                   f"state must be 'published' or 'draft'; got {value!r}")
+    return Problem(400, "bad-state", "Bad state", f"state must be 'published' or 'draft'; got {value!r}")
 
 
 async def read_body(request: Request, settings: NodeSettings) -> tuple[bytes, str]:
@@ -66,22 +71,39 @@ async def read_body(request: Request, settings: NodeSettings) -> tuple[bytes, st
 
 def too_large(size: int, limit: int) -> Problem:
     detail = f"the body is over {limit:,} bytes (got at least {size:,}); send one case per request"
-    return Problem(413, "too-large", "The input is over a limit", detail,
-                   [Finding("Violation", detail, rule="limits")])
+    return Problem(
+        413, "too-large", "The input is over a limit", detail, [Finding("Violation", detail, rule="limits")]
+    )
 
 
 def write_body(result: WriteResult, findings: list[Finding]) -> dict:
     r = result.record
-    return {"id": r.iri, "slug": r.slug, "state": r.state, "version": r.version, "etag": r.etag,
-            "changed": result.changed, "change": result.change.kind if result.change else None,
-            "findings": [f.as_dict() for f in findings], "document": r.document}
+    return {
+        "id": r.iri,
+        "slug": r.slug,
+        "state": r.state,
+        "version": r.version,
+        "etag": r.etag,
+        "changed": result.changed,
+        "change": result.change.kind if result.change else None,
+        "findings": [f.as_dict() for f in findings],
+        "document": r.document,
+    }
 
 
 def id_warning(old_iri: str | None, new_iri: str, lang: str = "en") -> list[Finding]:
     if old_iri is None or old_iri == new_iri:
         return []
-    return [Finding("Warning", message("id-set", lang, iri=new_iri),
-                    focus_node=new_iri, field="id", value=old_iri, rule="node-set")]
+    return [
+        Finding(
+            "Warning",
+            message("id-set", lang, iri=new_iri),
+            focus_node=new_iri,
+            field="id",
+            value=old_iri,
+            rule="node-set",
+        )
+    ]
 
 
 class WriteRoutes:
@@ -111,11 +133,11 @@ class WriteRoutes:
         triples = publish.parse(raw, media_type, self.settings)
         base = publish.title_slug(triples, self.settings)
         for _ in range(20):  # another client may take the same slug between the check and the write
-            prepared = publish.prepare(triples, self.settings, publish.free_slug(self.store, base),
-                                       lang=lang)
+            prepared = publish.prepare(triples, self.settings, publish.free_slug(self.store, base), lang=lang)
             try:
-                return publish.commit(self.store, self.settings, prepared, state=state, lang=lang,
-                                      create_only=True), prepared.old_case_iri
+                return publish.commit(
+                    self.store, self.settings, prepared, state=state, lang=lang, create_only=True
+                ), prepared.old_case_iri
             except Problem as problem:
                 if problem.slug != "case-exists":
                     raise
@@ -126,13 +148,18 @@ class WriteRoutes:
         slug = publish.check_slug(request.path_params["slug"])
         if_match = request.headers.get("if-match")
         if not if_match:
-            raise Problem(428, "precondition-required", "If-Match is required",
-                          "send If-Match with the ETag from your last GET /cases/{slug}, so you do not "
-                          "overwrite someone else's change")
+            raise Problem(
+                428,
+                "precondition-required",
+                "If-Match is required",
+                "send If-Match with the ETag from your last GET /cases/{slug}, so you do not "
+                "overwrite someone else's change",
+            )
         current = self.store.get_by_slug(slug)
         if current is None:
-            raise Problem(404, "not-found", "No such case",
-                          f"there is no case {slug!r}; create cases with POST /cases")
+            raise Problem(
+                404, "not-found", "No such case", f"there is no case {slug!r}; create cases with POST /cases"
+            )
         default = current.state if current.state != "deleted" else "published"
         state = self.state_of(request, default)
         raw, media_type = await read_body(request, self.settings)
@@ -141,8 +168,15 @@ class WriteRoutes:
         def work():
             triples = publish.parse(raw, media_type, self.settings)
             prepared = publish.prepare(triples, self.settings, slug, lang=lang)
-            return publish.commit(self.store, self.settings, prepared, state=state, lang=lang,
-                                  if_match=if_match, must_exist=True), prepared.old_case_iri
+            return publish.commit(
+                self.store,
+                self.settings,
+                prepared,
+                state=state,
+                lang=lang,
+                if_match=if_match,
+                must_exist=True,
+            ), prepared.old_case_iri
 
         outcome, old_iri = await run_in_threadpool(work)
         findings = id_warning(old_iri, outcome.result.record.iri, lang) + outcome.findings
@@ -151,8 +185,9 @@ class WriteRoutes:
     async def delete(self, request: Request) -> Response:
         self.authenticate(request)
         slug = publish.check_slug(request.path_params["slug"])
-        result = await run_in_threadpool(self.store.delete_case, self.settings.case_iri(slug),
-                                         if_match=request.headers.get("if-match"))
+        result = await run_in_threadpool(
+            self.store.delete_case, self.settings.case_iri(slug), if_match=request.headers.get("if-match")
+        )
         if result is None or (not result.changed and result.record.state == "deleted"):
             raise Problem(404, "not-found", "No such case", f"there is no live case {slug!r}")
         return Response(status_code=204, headers={**NO_STORE, "ETag": result.record.etag})
@@ -163,16 +198,30 @@ class WriteRoutes:
         record = self.store.get_by_slug(slug)
         if record is None:
             raise Problem(404, "not-found", "No such case", f"there is no case {slug!r}")
-        headers = {**NO_STORE, "ETag": record.etag, "Stafett-State": record.state,
-                   "Content-Location": record.iri}
-        return Response(orjson.dumps(record.document, option=orjson.OPT_INDENT_2),
-                        media_type="application/ld+json", headers=headers)
+        headers = {
+            **NO_STORE,
+            "ETag": record.etag,
+            "Stafett-State": record.state,
+            "Content-Location": record.iri,
+        }
+        return Response(
+            orjson.dumps(record.document, option=orjson.OPT_INDENT_2),
+            media_type="application/ld+json",
+            headers=headers,
+        )
 
     def written(self, result: WriteResult, findings: list[Finding], status: int) -> Response:
-        headers = {**NO_STORE, "ETag": result.record.etag,
-                   "Location": f"{self.settings.base_url}cases/{result.record.slug}"}
-        return Response(orjson.dumps(write_body(result, findings)), status_code=status,
-                        media_type="application/json", headers=headers)
+        headers = {
+            **NO_STORE,
+            "ETag": result.record.etag,
+            "Location": f"{self.settings.base_url}cases/{result.record.slug}",
+        }
+        return Response(
+            orjson.dumps(write_body(result, findings)),
+            status_code=status,
+            media_type="application/json",
+            headers=headers,
+        )
 
 
 def routes(settings: NodeSettings, store: NodeStore, auth: Authenticator | None = None) -> list[Route]:

@@ -14,26 +14,69 @@ from urllib.parse import urlsplit
 import jinja2
 import orjson
 import pyoxigraph as ox
+
+from stafett import vocabulary
+from stafett.apidoc import page_rows
 from stafett.node.messages import best_language
 from stafett.vocabulary.notices import notice_display
 from stafett.vocabulary.terms import SKOS, term
 
-from stafett import vocabulary
-from stafett.apidoc import page_rows
-
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-LINK_FIELDS = frozenset({"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy",
-                         "relatedCase", "id"})
+LINK_FIELDS = frozenset(
+    {"url", "email", "phone", "scaledUpFrom", "adoptedFrom", "adoptedBy", "relatedCase", "id"}
+)
 FIELD_ORDER = (  # names first, so nested objects (buyer, solution, ...) read naturally
-    "name", "fullName", "title", "summary", "need", "status", "innovationApproach", "sector",
-    "country", "language", "cpv",
-    "keyword", "buyer", "participant", "partOf", "procedure", "solution", "milestone", "startDate", "endDate",
-    "cost", "funding",
-    "outcome", "effect", "lessonsLearned", "risks", "riskSharing", "openForAdoption",
-    "openForPartners", "adoptionRoute", "adoptionNote", "scaledUpFrom", "adoptedFrom", "adoptedBy",
-    "relatedCase", "document", "contact", "orgNumber", "legalType", "procedureType",
-    "jointProcurement", "supplier", "amount", "currency", "funder", "programme",
-    "documentType", "publisher", "issued", "modified", "version",
+    "name",
+    "fullName",
+    "title",
+    "summary",
+    "need",
+    "status",
+    "innovationApproach",
+    "sector",
+    "country",
+    "language",
+    "cpv",
+    "keyword",
+    "buyer",
+    "participant",
+    "partOf",
+    "procedure",
+    "solution",
+    "milestone",
+    "startDate",
+    "endDate",
+    "cost",
+    "funding",
+    "outcome",
+    "effect",
+    "lessonsLearned",
+    "risks",
+    "riskSharing",
+    "openForAdoption",
+    "openForPartners",
+    "adoptionRoute",
+    "adoptionNote",
+    "scaledUpFrom",
+    "adoptedFrom",
+    "adoptedBy",
+    "relatedCase",
+    "document",
+    "contact",
+    "orgNumber",
+    "legalType",
+    "procedureType",
+    "jointProcurement",
+    "supplier",
+    "amount",
+    "currency",
+    "funder",
+    "programme",
+    "documentType",
+    "publisher",
+    "issued",
+    "modified",
+    "version",
 )
 _STRINGS = orjson.loads(resources.files("stafett.node.web").joinpath("templates/strings.json").read_bytes())
 UI_STRINGS: dict[str, dict[str, str]] = _STRINGS["ui"]
@@ -85,10 +128,19 @@ def concept_label(key: str, code: str, lang: str, fallback) -> str:
 
 
 def is_language_map(value) -> bool:
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(k, str) and not k.startswith("@") and 2 <= len(k) <= 12 and k.replace("-", "").isalnum()
-        and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)))
-        for k, v in value.items()) and not any(k in FIELD_LABELS for k in value)
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(
+            isinstance(k, str)
+            and not k.startswith("@")
+            and 2 <= len(k) <= 12
+            and k.replace("-", "").isalnum()
+            and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v)))
+            for k, v in value.items()
+        )
+        and not any(k in FIELD_LABELS for k in value)
+    )
 
 
 def item(key: str, value, ctx) -> dict:
@@ -138,9 +190,17 @@ def rows(document: dict, ctx) -> list[dict]:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         # The shared partials (the API page's operations) live with the stafett package.
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("stafett.node.web", "templates"),
-                                    jinja2.PackageLoader("stafett", "templates")]),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("stafett.node.web", "templates"),
+                jinja2.PackageLoader("stafett", "templates"),
+            ]
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["safe_href"] = safe_href
     return env
 
@@ -159,15 +219,28 @@ def render_case(document: dict, lang: str, settings, accept_language: str | None
     ctx = (accept_language or lang, tuple(settings.languages))
     titles = document.get("title") or {}
     chosen = best_language(titles, ctx[0], ctx[1])
-    return render("case.html", lang=lang, document=document, case_iri=document.get("id", ""),
-                  title=titles[chosen] if chosen else document.get("id", ""), title_lang=chosen,
-                  rows=rows({k: v for k, v in document.items() if k != "title"}, ctx),
-                  org=organisation(settings, lang), base_url=settings.base_url)
+    return render(
+        "case.html",
+        lang=lang,
+        document=document,
+        case_iri=document.get("id", ""),
+        title=titles[chosen] if chosen else document.get("id", ""),
+        title_lang=chosen,
+        rows=rows({k: v for k, v in document.items() if k != "title"}, ctx),
+        org=organisation(settings, lang),
+        base_url=settings.base_url,
+    )
 
 
 def render_gone(iri: str, deleted: str, lang: str, settings) -> str:
-    return render("gone.html", lang=lang, case_iri=iri, deleted=deleted,
-                  org=organisation(settings, lang), base_url=settings.base_url)
+    return render(
+        "gone.html",
+        lang=lang,
+        case_iri=iri,
+        deleted=deleted,
+        org=organisation(settings, lang),
+        base_url=settings.base_url,
+    )
 
 
 def render_list(document: dict, lang: str, settings, page: int, accept_language: str | None = None) -> str:
@@ -176,13 +249,27 @@ def render_list(document: dict, lang: str, settings, page: int, accept_language:
     for member in document["hydra:member"]:
         titles = member.get("title") or {}
         chosen = best_language(titles, accept_language or lang, fallback)
-        entries.append({"href": safe_href(member["@id"]), "iri": member["@id"], "lang": chosen,
-                        "title": titles[chosen] if chosen else member["@id"], "modified": member["modified"]})
+        entries.append(
+            {
+                "href": safe_href(member["@id"]),
+                "iri": member["@id"],
+                "lang": chosen,
+                "title": titles[chosen] if chosen else member["@id"],
+                "modified": member["modified"],
+            }
+        )
     view = document["hydra:view"]
-    return render("cases.html", lang=lang, entries=entries, total=document["hydra:totalItems"], page=page,
-                  next=(view.get("hydra:next") or {}).get("@id"),
-                  previous=(view.get("hydra:previous") or {}).get("@id"),
-                  org=organisation(settings, lang), base_url=settings.base_url)
+    return render(
+        "cases.html",
+        lang=lang,
+        entries=entries,
+        total=document["hydra:totalItems"],
+        page=page,
+        next=(view.get("hydra:next") or {}).get("@id"),
+        previous=(view.get("hydra:previous") or {}).get("@id"),
+        org=organisation(settings, lang),
+        base_url=settings.base_url,
+    )
 
 
 def render_catalogue(document: dict, lang: str, settings, accept_language: str | None = None) -> str:
@@ -190,11 +277,19 @@ def render_catalogue(document: dict, lang: str, settings, accept_language: str |
     names = settings.org_name
     description = {k: v for k, v in (document.get("description") or {}).items()}
     chosen = best_language(description, accept_language or lang, fallback)
-    return render("catalogue.html", lang=lang, document=document, org=organisation(settings, lang),
-                  org_lang=best_language(names, lang, fallback),
-                  description=description[chosen] if chosen else "", base_url=settings.base_url,
-                  org_number=settings.org_number, country=settings.country,
-                  languages=settings.languages, contact=contact_href(settings.contact_email))
+    return render(
+        "catalogue.html",
+        lang=lang,
+        document=document,
+        org=organisation(settings, lang),
+        org_lang=best_language(names, lang, fallback),
+        description=description[chosen] if chosen else "",
+        base_url=settings.base_url,
+        org_number=settings.org_number,
+        country=settings.country,
+        languages=settings.languages,
+        contact=contact_href(settings.contact_email),
+    )
 
 
 def contact_href(email: str | None) -> str | None:
@@ -205,6 +300,11 @@ def contact_href(email: str | None) -> str | None:
 
 def render_api(document: dict, lang: str, settings) -> str:
     """The API page: the operations of the node's OpenAPI description, for people."""
-    return render("api.html", lang=lang, rows=page_rows(document),
-                  openapi_url=f"{settings.base_url}openapi.json", org=organisation(settings, lang),
-                  base_url=settings.base_url)
+    return render(
+        "api.html",
+        lang=lang,
+        rows=page_rows(document),
+        openapi_url=f"{settings.base_url}openapi.json",
+        org=organisation(settings, lang),
+        base_url=settings.base_url,
+    )

@@ -8,12 +8,13 @@ renders the OpenAPI description that app.py passes in.
 
 from __future__ import annotations
 
-from stafett.node.messages import ui_language
-from stafett.node.settings import NodeSettings
-from stafett.node.web import html
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+
+from stafett.node.messages import ui_language
+from stafett.node.settings import NodeSettings
+from stafett.node.web import html
 
 
 class Pages:
@@ -26,19 +27,22 @@ class Pages:
         return ui_language(request.headers.get("accept-language"), self.settings.languages)
 
     def case(self, document: dict, request: Request) -> str:
-        return html.render_case(document, self.language(request), self.settings,
-                                request.headers.get("accept-language"))
+        return html.render_case(
+            document, self.language(request), self.settings, request.headers.get("accept-language")
+        )
 
     def gone(self, iri: str, deleted: str, request: Request) -> str:
         return html.render_gone(iri, deleted, self.language(request), self.settings)
 
     def cases(self, document: dict, page: int, request: Request) -> str:
-        return html.render_list(document, self.language(request), self.settings, page,
-                                request.headers.get("accept-language"))
+        return html.render_list(
+            document, self.language(request), self.settings, page, request.headers.get("accept-language")
+        )
 
     def catalogue(self, document: dict, request: Request) -> str:
-        return html.render_catalogue(document, self.language(request), self.settings,
-                                     request.headers.get("accept-language"))
+        return html.render_catalogue(
+            document, self.language(request), self.settings, request.headers.get("accept-language")
+        )
 
 
 def routes(settings: NodeSettings, openapi_document: dict) -> list[Route]:
@@ -47,7 +51,9 @@ def routes(settings: NodeSettings, openapi_document: dict) -> list[Route]:
 
     async def api_page(request: Request) -> Response:
         lang = pages.language(request)
-        return HTMLResponse(html.render_api(openapi_document, lang, settings),
-                            headers={"Content-Language": lang, "Vary": "Accept-Language"})
+        return HTMLResponse(
+            html.render_api(openapi_document, lang, settings),
+            headers={"Content-Language": lang, "Vary": "Accept-Language"},
+        )
 
     return [Route("/api", api_page, methods=["GET", "HEAD"])]

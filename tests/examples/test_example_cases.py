@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pyoxigraph as ox
 import pytest
+
 from stafett.shapes import validate_document
 from stafett.vocabulary import reference_quads
 from stafett.vocabulary.jsonld import CONTEXT_URL, parse_document
@@ -51,8 +52,11 @@ def nested_objects(value):
 
 def known_cpv_codes() -> set[str]:
     """The codes of the CPV table the package ships (vocabulary/reference/cpv.ttl)."""
-    return {q.subject.value.removeprefix(CPV_BASE) for q in reference_quads()
-            if q.subject.value.startswith(CPV_BASE)}
+    return {
+        q.subject.value.removeprefix(CPV_BASE)
+        for q in reference_quads()
+        if q.subject.value.startswith(CPV_BASE)
+    }
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
@@ -60,8 +64,11 @@ def test_case_parses_to_one_case_with_its_id(path: Path):
     doc = load(path)
     quads = parse_document(path.read_bytes(), "application/ld+json", source=path.name)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    cases = {q.subject for q in quads
-             if q.predicate == rdf_type and q.object == ox.NamedNode("https://w3id.org/stafett/ns#Case")}
+    cases = {
+        q.subject
+        for q in quads
+        if q.predicate == rdf_type and q.object == ox.NamedNode("https://w3id.org/stafett/ns#Case")
+    }
     assert cases == {ox.NamedNode(doc["id"])}
 
 
@@ -89,9 +96,25 @@ def test_case_is_complete(path: Path):
     doc = load(path)
     # 1.1: `status` and `language` are optional (a stage may be given as milestones; the language
     # follows from the text's tags), so the examples need not state them when a record does not.
-    for key in ("title", "summary", "need", "innovationApproach", "sector", "country",
-                "cpv", "buyer", "outcome", "effect", "lessonsLearned", "risks",
-                "riskSharing", "contact", "document", "funding", "cost"):
+    for key in (
+        "title",
+        "summary",
+        "need",
+        "innovationApproach",
+        "sector",
+        "country",
+        "cpv",
+        "buyer",
+        "outcome",
+        "effect",
+        "lessonsLearned",
+        "risks",
+        "riskSharing",
+        "contact",
+        "document",
+        "funding",
+        "cost",
+    ):
         assert doc.get(key), f"{path.name} lacks {key}"
     assert doc.get("status") or doc.get("milestone"), f"{path.name} says nothing of its stage"
     if current_stage(doc) not in ("needs-analysis", "market-dialogue", "tendering", "discontinued"):
@@ -150,8 +173,16 @@ def test_examples_cover_the_nordic_countries_languages_and_approaches(cases):
     programmes = {f.get("programme") for doc in docs for f in doc["funding"]}
     assert "HORIZONEU" in programmes
     sectors = {s for doc in docs for s in doc["sector"]}
-    assert {"health-social-care", "education", "environment-climate", "transport", "energy",
-            "it-digitalisation", "food-meals", "water-waste"} <= sectors
+    assert {
+        "health-social-care",
+        "education",
+        "environment-climate",
+        "transport",
+        "energy",
+        "it-digitalisation",
+        "food-meals",
+        "water-waste",
+    } <= sectors
 
 
 def test_examples_use_each_construct_of_vocabulary_1_1(cases):
@@ -165,11 +196,25 @@ def test_examples_use_each_construct_of_vocabulary_1_1(cases):
         return isinstance(value, str) and len(value) in (4, 7)
 
     assert count(lambda d: d.get("milestone")) >= 5
-    assert count(lambda d: any(partial(d.get(k)) for k in ("startDate", "endDate"))
-                 or any(partial(m.get("date")) for m in d.get("milestone", []))) >= 5
+    assert (
+        count(
+            lambda d: (
+                any(partial(d.get(k)) for k in ("startDate", "endDate"))
+                or any(partial(m.get("date")) for m in d.get("milestone", []))
+            )
+        )
+        >= 5
+    )
     assert count(lambda d: d.get("participant")) >= 5
-    assert count(lambda d: any(not s.get("name") for s in d.get("solution", []))
-                 or any("awarded-supplier" in p["role"] for p in d.get("participant", []))) >= 5
+    assert (
+        count(
+            lambda d: (
+                any(not s.get("name") for s in d.get("solution", []))
+                or any("awarded-supplier" in p["role"] for p in d.get("participant", []))
+            )
+        )
+        >= 5
+    )
     assert count(lambda d: "status" not in d) >= 4
     assert count(lambda d: "language" not in d) >= 4
     assert count(lambda d: d.get("partOf")) >= 5
@@ -179,8 +224,11 @@ def test_examples_use_each_construct_of_vocabulary_1_1(cases):
 
 
 def test_cross_border_adoption_exists(cases):
-    crossings = [(doc["country"], cases[origin]["country"])
-                 for doc in cases.values() for origin in doc.get("adoptedFrom", [])]
+    crossings = [
+        (doc["country"], cases[origin]["country"])
+        for doc in cases.values()
+        for origin in doc.get("adoptedFrom", [])
+    ]
     assert any(a != b for a, b in crossings)
 
 
@@ -219,10 +267,13 @@ def test_two_json_ld_processors_read_the_same_graph(path: Path):
     import rdflib
     from pyld import jsonld
     from rdflib.compare import isomorphic
+
     from stafett.vocabulary.jsonld import frozen_document_loader, type_partial_values
 
-    reference = jsonld.to_rdf(type_partial_values(load(path)), {"format": "application/n-quads",
-                                           "documentLoader": frozen_document_loader})
+    reference = jsonld.to_rdf(
+        type_partial_values(load(path)),
+        {"format": "application/n-quads", "documentLoader": frozen_document_loader},
+    )
     ours = ox.serialize(parse_document(path.read_bytes(), "application/ld+json"), format=ox.RdfFormat.N_QUADS)
     reference_graph = rdflib.Graph().parse(data=reference, format="nt")
     our_graph = rdflib.Graph().parse(data=ours.decode("utf-8"), format="nt")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from stafett.vocabulary import all_vocabulary_quads
 from stafett.vocabulary.jsonld import parse_document
 
@@ -33,8 +34,20 @@ VOCABULARY_GRAPH = ox.NamedNode("https://w3id.org/stafett/graph/vocabulary")
 STF_CASE = ox.NamedNode("https://w3id.org/stafett/ns#Case")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "short",
-                             "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))
 
 

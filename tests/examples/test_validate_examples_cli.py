@@ -8,8 +8,13 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_stafett_validate_examples_passes():
-    run = subprocess.run([sys.executable, "-m", "stafett", "validate", "examples/", "--format", "json"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "stafett", "validate", "examples/", "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert '"Violation"' not in run.stdout
     cases = sorted(p.name for p in (REPO / "examples" / "cases").glob("*.jsonld"))

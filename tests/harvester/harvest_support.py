@@ -13,8 +13,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
-from stafett.vocabulary.jsonld import CONTEXT_URL, json_ld_to_quads
-from stafett.vocabulary.terms import RDF_TYPE, XSD_BOOLEAN
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,6 +33,8 @@ from stafett.ldes import (
     timestamp,
 )
 from stafett.serving import bind, serve_in_thread, url_of
+from stafett.vocabulary.jsonld import CONTEXT_URL, json_ld_to_quads
+from stafett.vocabulary.terms import RDF_TYPE, XSD_BOOLEAN
 
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -218,10 +218,11 @@ def case_graph(store: ox.Store, case: str) -> list[ox.Quad]:
 
 def served_registry(tmp_path, name, sources, **settings):
     """A registry on its own loopback port, serving its feed/state/reports routes."""
+    from starlette.applications import Starlette
+
     from stafett.harvester.api import catalogue, feed, reports
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import RegistrySettings
-    from starlette.applications import Starlette
 
     sock = bind()
     settings = {"feed_page_size": 2, **settings}
@@ -234,11 +235,21 @@ def served_registry(tmp_path, name, sources, **settings):
     return registry, server
 
 
-def harvest_command(data_dir, sources_file, *, base_url: str | None = None,
-                    allow_loopback: bool = True) -> list[str]:
+def harvest_command(
+    data_dir, sources_file, *, base_url: str | None = None, allow_loopback: bool = True
+) -> list[str]:
     """`stafett harvest run` as a real subprocess command line."""
-    command = [sys.executable, "-m", "stafett", "harvest", "run", "--data-dir", str(data_dir),
-               "--sources", str(sources_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "stafett",
+        "harvest",
+        "run",
+        "--data-dir",
+        str(data_dir),
+        "--sources",
+        str(sources_file),
+    ]
     if base_url:
         command += ["--base-url", base_url]
     return command + (["--allow-loopback"] if allow_loopback else [])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
 from stafett.harvester.settings import RegistrySettings
 
 # The `oxigraph` wheel puts its binary beside the venv's python, which is not on PATH in tests.
@@ -136,17 +137,32 @@ def virtuoso_server(root: Path):
     ini = root / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(root=root, sql_port=sql_port, http_port=http_port), "utf-8")
     log = (root / "stdout.log").open("wb")
-    process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=root,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=root, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_until_answering(process, base + "/sparql", "virtuoso-t", seconds=60)
         password = secrets.token_hex(12)  # hex: nothing to quote in the SQL below
-        subprocess.run([ISQL, f"127.0.0.1:{sql_port}", *VIRTUOSO_DBA,
-                        "exec=" + GRANT_UPDATE.format(user=VIRTUOSO_USER, password=password)],
-                       check=True, capture_output=True, timeout=30)
-        yield ExternalServer("virtuoso", base + "/sparql", base + "/sparql-auth",
-                             base + "/sparql-graph-crud-auth", VIRTUOSO_USER, password)
+        subprocess.run(
+            [
+                ISQL,
+                f"127.0.0.1:{sql_port}",
+                *VIRTUOSO_DBA,
+                "exec=" + GRANT_UPDATE.format(user=VIRTUOSO_USER, password=password),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+        yield ExternalServer(
+            "virtuoso",
+            base + "/sparql",
+            base + "/sparql-auth",
+            base + "/sparql-graph-crud-auth",
+            VIRTUOSO_USER,
+            password,
+        )
     finally:
         stop(process)
         log.close()
@@ -154,5 +170,5 @@ def virtuoso_server(root: Path):
 
 @contextmanager
 def external_server(kind: str, root: Path):
-    with (oxigraph_server(root) if kind == "oxigraph" else virtuoso_server(root)) as server:
+    with oxigraph_server(root) if kind == "oxigraph" else virtuoso_server(root) as server:
         yield server

@@ -2,6 +2,7 @@
 
 import pyoxigraph as ox
 from harvest_support import case_doc, snapshot
+
 from stafett.harvester.admit import ACCEPT, DELETE, QUARANTINE, REFUSE, admit
 from stafett.harvester.parse import Member
 from stafett.harvester.sources import Source

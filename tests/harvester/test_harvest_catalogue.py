@@ -8,6 +8,7 @@ import pyshacl
 import pytest
 import rdflib
 from harvest_support import FeedServer, case_doc, served_registry
+
 from stafett.harvester.sources import Source
 
 DCAT_AP = pathlib.Path(__file__).resolve().parents[1] / "reference" / "dcat-ap-3.0.1"
@@ -15,17 +16,26 @@ SH = "http://www.w3.org/ns/shacl#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-FORMATS = {"application/trig": "trig", "application/n-quads": "nquads", "application/ld+json": "json-ld",
-           "text/turtle": "turtle", "application/n-triples": "nt"}
+FORMATS = {
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+    "application/ld+json": "json-ld",
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+}
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     node = FeedServer()
     node.publish("Create", case_doc(node.base, "c0"))
-    registry, server = served_registry(tmp_path_factory.mktemp("reg"), "reg",
-                                       [Source("n", node.base, (node.base,))],
-                                       publisher_name="Nordiska registret", title="Nordic registry")
+    registry, server = served_registry(
+        tmp_path_factory.mktemp("reg"),
+        "reg",
+        [Source("n", node.base, (node.base,))],
+        publisher_name="Nordiska registret",
+        title="Nordic registry",
+    )
     registry.harvest()
     yield registry, httpx.Client(base_url=registry.settings.base_url, timeout=10)
     server.stop()
@@ -66,8 +76,10 @@ def test_description_names_publisher_and_the_sparql_service(served):
     registry, http = served
     base = registry.settings.base_url
     answer = http.get("", headers={"Accept": "application/n-quads"})
-    triples = {(q.subject.value, q.predicate.value, q.object.value)
-               for q in ox.parse(answer.content, ox.RdfFormat.N_QUADS)}
+    triples = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in ox.parse(answer.content, ox.RdfFormat.N_QUADS)
+    }
     assert (base, DCT + "publisher", base + "#publisher") in triples
     assert (base + "#publisher", "http://xmlns.com/foaf/0.1/name", "Nordiska registret") in triples
     assert (base, DCT + "description", registry.settings.description) in triples

@@ -4,10 +4,10 @@ import time
 
 import pytest
 from harvest_support import FeedServer, case_doc, graph_names
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-
 from stafett.problems import Problem
 
 DELAY = 0.5  # seconds each feed root (and description) takes to answer

@@ -9,11 +9,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, harvest_command, member
+
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import load_sources, parse_sources
-
 from stafett.problems import Problem
 
 
@@ -77,8 +77,12 @@ def test_cli_harvest_run_reports_per_source(tmp_path):
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "n: ok, 1 new members, 1 accepted" in done.stdout
-        refused = subprocess.run(harvest_command(tmp_path / "r", sources, allow_loopback=False),
-                                 capture_output=True, text=True, timeout=60)
+        refused = subprocess.run(
+            harvest_command(tmp_path / "r", sources, allow_loopback=False),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert refused.returncode == 1 and "non-public address" in refused.stderr
     finally:
         node.stop()

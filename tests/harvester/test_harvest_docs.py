@@ -27,8 +27,13 @@ def test_every_route_is_documented(tmp_path):
     registry = Registry(RegistrySettings(data_dir=tmp_path), sources=[])
     try:
         document = openapi.openapi_document(registry.settings.base_url, "R")
-        routes = [*catalogue.routes(registry), *feed.routes(registry), *reports.routes(registry),
-                  *openapi.routes(document), *api_page.routes(document, "R")]
+        routes = [
+            *catalogue.routes(registry),
+            *feed.routes(registry),
+            *reports.routes(registry),
+            *openapi.routes(document),
+            *api_page.routes(document, "R"),
+        ]
         paths = [route.path.replace("{k:int}", "{k}") for route in routes]
     finally:
         registry.close()

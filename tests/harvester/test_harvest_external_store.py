@@ -13,11 +13,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc
+from store_support import ExternalServer, external_server, free_port, oxigraph_server, virtuoso_server
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from store_support import ExternalServer, external_server, free_port, oxigraph_server, virtuoso_server
-
 from stafett.problems import Problem
 
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -115,21 +115,26 @@ def test_an_oxigraph_without_union_default_graph_is_refused_at_start(tmp_path):
 def test_virtuoso_refuses_writes_without_credentials_and_takes_them_with(tmp_path, node):
     node.publish("Create", case_doc(node.base, "c0"))
     with virtuoso_server(tmp_path / "virtuoso") as server:
-        anonymous = ExternalServer(server.kind, server.query_url, server.query_url,
-                                   server.gsp_url.removesuffix("-auth"))
+        anonymous = ExternalServer(
+            server.kind, server.query_url, server.query_url, server.gsp_url.removesuffix("-auth")
+        )
         for nobody in (anonymous, ExternalServer(**{**vars(server), "user": "", "password": ""})):
             with pytest.raises(Problem) as refused:
                 Registry(nobody.settings(tmp_path / "registry"), [])
             assert refused.value.slug == "store-failed" and "external_user" in refused.value.detail
-        environment = {"STAFETT_REGISTRY_STORE": "external", "STAFETT_REGISTRY_ALLOW_LOOPBACK": "1",
-                       "STAFETT_REGISTRY_DATA_DIR": str(tmp_path / "registry"),
-                       "STAFETT_REGISTRY_EXTERNAL_QUERY_URL": server.query_url,
-                       "STAFETT_REGISTRY_EXTERNAL_UPDATE_URL": server.update_url,
-                       "STAFETT_REGISTRY_EXTERNAL_GSP_URL": server.gsp_url,
-                       "STAFETT_REGISTRY_EXTERNAL_USER": server.user}
+        environment = {
+            "STAFETT_REGISTRY_STORE": "external",
+            "STAFETT_REGISTRY_ALLOW_LOOPBACK": "1",
+            "STAFETT_REGISTRY_DATA_DIR": str(tmp_path / "registry"),
+            "STAFETT_REGISTRY_EXTERNAL_QUERY_URL": server.query_url,
+            "STAFETT_REGISTRY_EXTERNAL_UPDATE_URL": server.update_url,
+            "STAFETT_REGISTRY_EXTERNAL_GSP_URL": server.gsp_url,
+            "STAFETT_REGISTRY_EXTERNAL_USER": server.user,
+        }
         secret = "not-the-password"
         wrong_settings = RegistrySettings.from_env(
-            {**environment, "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret})
+            {**environment, "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret}
+        )
         assert secret not in repr(wrong_settings)
         with pytest.raises(Problem) as wrong:
             Registry(wrong_settings, [])
@@ -137,8 +142,12 @@ def test_virtuoso_refuses_writes_without_credentials_and_takes_them_with(tmp_pat
         password_file = tmp_path / "password"
         password_file.write_text(server.password + "\n", "utf-8")
         settings = RegistrySettings.from_env(
-            {**environment, "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret,  # the file wins
-             "STAFETT_REGISTRY_EXTERNAL_PASSWORD_FILE": str(password_file)})
+            {
+                **environment,
+                "STAFETT_REGISTRY_EXTERNAL_PASSWORD": secret,  # the file wins
+                "STAFETT_REGISTRY_EXTERNAL_PASSWORD_FILE": str(password_file),
+            }
+        )
         registry = Registry(settings, [Source("n", node.base, (node.base,))])
         try:
             [report] = registry.harvest()

@@ -7,6 +7,7 @@ stored once and the publisher's own copy wins over a relayed one.
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, case_graph, graph_names, served_registry
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source

@@ -6,12 +6,12 @@ import zlib
 
 import pytest
 from harvest_support import FeedServer, case_doc
+from starlette.responses import RedirectResponse, Response
+
 from stafett.harvester.fetch import Fetcher, address_allowed, inflate
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from starlette.responses import RedirectResponse, Response
-
 from stafett.problems import Problem
 
 

@@ -8,10 +8,11 @@ import time
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, case_graph
+from starlette.responses import Response, StreamingResponse
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from starlette.responses import Response, StreamingResponse
 
 TITLE = "http://purl.org/dc/terms/title"
 BUYER = "https://w3id.org/stafett/ns#buyer"
@@ -207,15 +208,20 @@ def relabel_blank_nodes(triples):
 def buyer_names(store, case):
     graph = case_graph(store, case)
     buyers = {q.object for q in graph if q.predicate.value == BUYER}
-    return {b: {q.object.value for q in graph if q.subject == b and q.predicate.value == FOAF_NAME}
-            for b in buyers}
+    return {
+        b: {q.object.value for q in graph if q.subject == b and q.predicate.value == FOAF_NAME}
+        for b in buyers
+    }
 
 
 def test_members_of_one_page_reusing_a_blank_node_label_are_each_stored(tmp_path, servers):
     feed = servers(page_size=10)
     for slug, buyer in (("b0", "Växjö kommun"), ("b1", "Lunds kommun")):
-        doc = case_doc(feed.base, slug, buyer=[{"name": {"sv": buyer}, "orgNumber": "212000-0689",
-                                                "country": "SWE", "legalType": "la"}])
+        doc = case_doc(
+            feed.base,
+            slug,
+            buyer=[{"name": {"sv": buyer}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}],
+        )
         feed.publish("Create", doc)
         feed.events[-1]["triples"] = relabel_blank_nodes(feed.events[-1]["triples"])
     page, _ = feed.page_quads(0)

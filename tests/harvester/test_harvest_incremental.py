@@ -3,6 +3,7 @@
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, case_graph
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source

@@ -8,6 +8,7 @@ trace hook), so a new query added anywhere in the run is checked too.
 import sqlite3
 
 from harvest_support import FeedServer, case_doc
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
@@ -28,8 +29,10 @@ def test_harvest_reads_use_indexes(tmp_path):
     node = FeedServer(page_size=2)
     for i in range(5):
         node.publish("Create", case_doc(node.base, f"c{i}"))
-    registry = Registry(RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/",
-                                         allow_loopback=True), [Source("n1", node.base, (node.base,))])
+    registry = Registry(
+        RegistrySettings(data_dir=tmp_path, base_url="http://registry.test/", allow_loopback=True),
+        [Source("n1", node.base, (node.base,))],
+    )
     seen: set[str] = set()
     for conn in (registry.db.conn, registry.db.reader):
         conn.set_trace_callback(seen.add)

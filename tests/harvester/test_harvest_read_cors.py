@@ -3,6 +3,7 @@
 import httpx
 import pytest
 from harvest_support import FeedServer, case_doc, served_registry
+
 from stafett.harvester.sources import Source
 
 ROUTES = ["", "feed", "feed/page/0", "feed/state", "reports", "reports/n"]
@@ -14,8 +15,9 @@ def http(tmp_path_factory):
     node = FeedServer()
     for i in range(3):
         node.publish("Create", case_doc(node.base, f"c{i}"))
-    registry, server = served_registry(tmp_path_factory.mktemp("reg"), "reg",
-                                       [Source("n", node.base, (node.base,))])
+    registry, server = served_registry(
+        tmp_path_factory.mktemp("reg"), "reg", [Source("n", node.base, (node.base,))]
+    )
     registry.harvest()
     yield httpx.Client(base_url=registry.settings.base_url, timeout=10)
     server.stop()
@@ -31,7 +33,8 @@ def test_unacceptable_format_gets_406_problem_listing_what_is_offered(http, path
     problem = answer.json()
     assert problem["status"] == 406
     offered = {"": [*RDF, "text/turtle", "application/n-triples"], "feed": RDF, "feed/page/0": RDF}.get(
-        path, ["application/json"])
+        path, ["application/json"]
+    )
     assert all(media in problem["detail"] for media in offered)
     assert answer.headers["access-control-allow-origin"] == "*"
 
@@ -43,9 +46,14 @@ def test_every_answer_carries_cors_headers_and_preflight_is_answered(http, path)
     assert answer.headers["access-control-allow-origin"] == "*"
     exposed = {h.strip() for h in answer.headers["access-control-expose-headers"].split(",")}
     assert {"ETag", "Link", "Retry-After"} <= exposed
-    preflight = http.options(path, headers={"Origin": "https://app.example",
-                                            "Access-Control-Request-Method": "GET",
-                                            "Access-Control-Request-Headers": "if-none-match"})
+    preflight = http.options(
+        path,
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "GET" in preflight.headers["access-control-allow-methods"]

@@ -7,12 +7,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import case_graph, graph_names, served_registry
+
 from stafett.harvester.fetch import Fetcher
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.node import bootstrap as node_bootstrap
-
 from stafett.serving import bind, url_of
 
 CASE = {

@@ -4,14 +4,14 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc, served_registry
+
 from stafett.harvester import terms as t
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-from stafett.vocabulary.terms import DCT_SOURCE
-
 from stafett.ldes import LDES_IMMUTABLE, TREE_MEMBER, TREE_VIEW
+from stafett.vocabulary.terms import DCT_SOURCE
 
 REPORTS_QUERY = """PREFIX stf: <https://w3id.org/stafett/ns#>
 SELECT ?run ?accepted ?quarantined ?reason WHERE { GRAPH ?g {

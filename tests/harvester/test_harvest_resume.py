@@ -8,6 +8,7 @@ import time
 
 import pytest
 from harvest_support import FeedServer, case_doc, graph_names, harvest_command
+
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import load_sources

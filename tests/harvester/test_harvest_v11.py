@@ -7,9 +7,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import case_graph, served_registry
+
 from stafett.harvester.sources import Source
 from stafett.node import bootstrap as node_bootstrap
-
 from stafett.serving import bind, url_of
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
@@ -24,8 +24,9 @@ CASE_1_1 = "region-vastmark-bridge-monitoring-pcp.jsonld"  # 1.1: milestones, pa
 @pytest.fixture
 def node(tmp_path):
     sock = bind()
-    settings, store, token = node_bootstrap.init_node(tmp_path / "node", url_of(sock),
-                                                       {"sv": "Region Västmark"}, None, "SWE", ("sv", "en"))
+    settings, store, token = node_bootstrap.init_node(
+        tmp_path / "node", url_of(sock), {"sv": "Region Västmark"}, None, "SWE", ("sv", "en")
+    )
     server = node_bootstrap.start_node(settings, store, sock)
     http = httpx.Client(base_url=settings.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     yield settings.base_url, http
@@ -38,8 +39,9 @@ def publish(http, name: str) -> str:
     doc.pop("id")
     for key in ("relatedCase", "scaledUpFrom", "adoptedFrom", "adoptedBy"):
         doc.pop(key, None)  # links to cases this node does not hold
-    response = http.post("cases", content=json.dumps(doc).encode(),
-                         headers={"Content-Type": "application/ld+json"})
+    response = http.post(
+        "cases", content=json.dumps(doc).encode(), headers={"Content-Type": "application/ld+json"}
+    )
     assert response.status_code == 201, response.text
     return base_of(http) + "case/" + response.headers["Location"].rsplit("/", 1)[1]  # the case IRI
 
@@ -60,8 +62,11 @@ def test_a_registry_accepts_1_0_and_1_1_cases_alike(tmp_path, node):
         [new_start] = [q.object for q in new_graph if q.predicate == START]
         assert (old_start.value, old_start.datatype.value) == ("2019-09-01", XSD + "date")
         assert (new_start.value, new_start.datatype.value) == ("2022", XSD + "gYear")
-        milestones = {q.object.value.rsplit("/", 1)[1] for q in new_graph
-                      if q.predicate == STAGE and q.subject.value != new}
+        milestones = {
+            q.object.value.rsplit("/", 1)[1]
+            for q in new_graph
+            if q.predicate == STAGE and q.subject.value != new
+        }
         assert milestones == {"market-dialogue", "tendering", "contract-awarded", "development", "pilot"}
         derived = {q.object.value.rsplit("/", 1)[1] for q in new_graph if q.predicate == LANGUAGE}
         assert derived == {"SWE", "ENG"}  # the node derived it from the texts' tags

@@ -13,6 +13,7 @@ from collections import Counter
 import httpx
 import pyoxigraph as ox
 from harvest_support import FeedServer, case_doc, served_registry
+
 from stafett.harvester.sources import Source
 
 JS = pathlib.Path(__file__).resolve().parents[1] / "js"
@@ -39,8 +40,11 @@ def replicate(feed_url: str, *args) -> set[tuple[str, str, str]]:
     quads = list(ox.parse(strict_nquads(run.stdout), ox.RdfFormat.N_QUADS))
     emitted = Counter(q.subject.value for q in quads if q.predicate.value == AS + "published")
     assert set(emitted.values()) <= {1}, "a member was emitted more than once"
-    kinds = {q.subject.value: q.object.value.removeprefix(AS) for q in quads
-             if q.predicate.value.endswith("#type") and q.subject.value in emitted}
+    kinds = {
+        q.subject.value: q.object.value.removeprefix(AS)
+        for q in quads
+        if q.predicate.value.endswith("#type") and q.subject.value in emitted
+    }
     objects = {q.subject.value: q.object.value for q in quads if q.predicate.value == AS + "object"}
     return {(m, kinds[m], objects[m]) for m in emitted}
 
@@ -57,12 +61,16 @@ def test_client_resumes_a_registry_feed_of_many_pages_with_exactly_the_new_chang
     try:
         for i in range(5):
             node.publish("Create", case_doc(node.base, f"c{i}", title=f"Fall {i}"))
-        national = served_registry(tmp_path, "national", [Source("n", node.base, (node.base,))],
-                                   feed_page_size=2)
+        national = served_registry(
+            tmp_path, "national", [Source("n", node.base, (node.base,))], feed_page_size=2
+        )
         running.append(national)
-        nordic = served_registry(tmp_path, "nordic", [Source("se", national[0].settings.base_url,
-                                                             aggregator=True, relay=(node.base,))],
-                                 feed_page_size=2)
+        nordic = served_registry(
+            tmp_path,
+            "nordic",
+            [Source("se", national[0].settings.base_url, aggregator=True, relay=(node.base,))],
+            feed_page_size=2,
+        )
         running.append(nordic)
         registries = [national[0], nordic[0]]
         for registry in registries:
@@ -85,8 +93,10 @@ def test_client_resumes_a_registry_feed_of_many_pages_with_exactly_the_new_chang
             registry.harvest()
             new = registry_members(registry) - seen
             assert {(kind, case) for _, kind, case in new} == {
-                ("Create", node.base + "case/c5"), ("Update", node.base + "case/c1"),
-                ("Delete", node.base + "case/c2")}
+                ("Create", node.base + "case/c5"),
+                ("Update", node.base + "case/c1"),
+                ("Delete", node.base + "case/c2"),
+            }
             assert httpx.get(feed + "/page/3").status_code == 200  # the new changes reach two more pages
             assert replicate(feed, "--save", state) == new
             assert replicate(feed, "--save", state) == set()  # nothing new: nothing emitted

@@ -75,8 +75,9 @@ def wait_for(condition, timeout: float, what: str):
 
 def start(command: list[str], tmp_path: Path, **env) -> tuple[subprocess.Popen, Path, Path]:
     out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    process = subprocess.Popen(command, stdout=out.open("w"), stderr=err.open("w"), start_new_session=True,
-                               env={**os.environ, **env})
+    process = subprocess.Popen(
+        command, stdout=out.open("w"), stderr=err.open("w"), start_new_session=True, env={**os.environ, **env}
+    )
     return process, out, err
 
 
@@ -124,8 +125,20 @@ def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, 
     node.publish("Create", case_doc(node.base, "c0"))
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[sources.n]\nurl = "{node.base}"\nnamespaces = ["{node.base}"]\n')
-    command = [sys.executable, "-m", "stafett", "registry", "serve", "--data-dir", str(tmp_path / "r"),
-               "--sources", str(sources), "--allow-loopback", "--port", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "stafett",
+        "registry",
+        "serve",
+        "--data-dir",
+        str(tmp_path / "r"),
+        "--sources",
+        str(sources),
+        "--allow-loopback",
+        "--port",
+        "0",
+    ]
     # every page through the parser worker, so that process exists to be stopped
     process, _out, err = start(command, tmp_path, STAFETT_REGISTRY_PARSER_ISOLATION="always")
 
@@ -136,8 +149,11 @@ def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, 
     line = wait_for(announced, 60, "the registry")
     assert process.poll() is None, err.read_text()[-2000:]
     base = line.split()[2]
-    wait_for(lambda: httpx.get(base + "reports", timeout=5).json()["sources"][0]["cases"] == 1, 60,
-             "the first harvest")
+    wait_for(
+        lambda: httpx.get(base + "reports", timeout=5).json()["sources"][0]["cases"] == 1,
+        60,
+        "the first harvest",
+    )
     assert httpx.post(base + "sparql", data={"query": "ASK {}"}, timeout=10).status_code == 200
     workers = descendants(process.pid)
     assert any(SPARQL_WORKER in x for x in workers.values()), workers

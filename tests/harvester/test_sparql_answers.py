@@ -7,13 +7,13 @@ from __future__ import annotations
 import httpx
 import pyoxigraph as ox
 import pytest
+
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sparql.answers import AnswerCache, AnswerKey
 from stafett.harvester.sparql.gate import gate
 from stafett.harvester.sparql.settings import SparqlSettings
-
 from stafett.serving import bind, serve_in_thread
 
 CASE = ox.NamedNode("https://w3id.org/stafett/ns#Case")
@@ -32,8 +32,9 @@ def serve(tmp_path, **sparql):
     sock = bind()
     host, port = sock.getsockname()[:2]
     registry = Registry(RegistrySettings(data_dir=tmp_path, base_url=f"http://{host}:{port}/"), sources=[])
-    app = create_app(SparqlSettings(timeout_seconds=5, snapshot_dir=tmp_path / "snapshots", **sparql),
-                     registry)
+    app = create_app(
+        SparqlSettings(timeout_seconds=5, snapshot_dir=tmp_path / "snapshots", **sparql), registry
+    )
     return serve_in_thread(app, sock), registry, app
 
 
@@ -48,8 +49,9 @@ def endpoint(tmp_path):
 
 
 def ask(url: str, query: str, **headers) -> httpx.Response:
-    return httpx.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json",
-                                                            **headers})
+    return httpx.get(
+        url, params={"query": query}, headers={"Accept": "application/sparql-results+json", **headers}
+    )
 
 
 def count_of(response: httpx.Response) -> int:
@@ -85,8 +87,11 @@ def test_formats_and_datasets_are_kept_apart(endpoint):
     as_json = ask(url, COUNT)
     as_csv = httpx.get(url, params={"query": COUNT}, headers={"Accept": "text/csv"})
     assert as_csv.headers["stafett-answer-cache"] == "miss" and as_csv.text.splitlines() == ["n", "3"]
-    one_graph = httpx.get(url, params={"query": COUNT, "named-graph-uri": "https://kommun.example/case/1"},
-                          headers={"Accept": "application/sparql-results+json"})
+    one_graph = httpx.get(
+        url,
+        params={"query": COUNT, "named-graph-uri": "https://kommun.example/case/1"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert one_graph.headers["stafett-answer-cache"] == "miss" and count_of(one_graph) == 1
     assert len({as_json.headers["etag"], as_csv.headers["etag"], one_graph.headers["etag"]}) == 3
 

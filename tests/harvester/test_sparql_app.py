@@ -11,14 +11,14 @@ from decimal import Decimal
 import httpx
 import pyoxigraph as ox
 import pytest
+from test_sparql_support import REPO, example_cases, fill
+
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sparql.settings import SparqlSettings
 from stafett.harvester.web.query_page import EXAMPLES_DIR, load_examples
 from stafett.harvester.web.text import TEXT
-from test_sparql_support import REPO, example_cases, fill
-
 from stafett.languages import SUPPORTED
 from stafett.serving import bind, serve_in_thread
 
@@ -69,16 +69,24 @@ def test_query_page_language_from_header_and_hostile_input(app_server):
     server, _ = app_server
     finnish = httpx.get(server.base_url + "query", headers={"Accept-Language": "fi-FI, en;q=0.5"})
     assert finnish.headers["content-language"] == "fi"
-    hostile = httpx.get(server.base_url + "query",
-                        params={"lang": "<script>alert(1)</script>", "example": "\"><script>x</script>"})
+    hostile = httpx.get(
+        server.base_url + "query",
+        params={"lang": "<script>alert(1)</script>", "example": '"><script>x</script>'},
+    )
     assert hostile.status_code == 200
     assert "<script>alert" not in hostile.text and "<script>x" not in hostile.text
     examples = load_examples()
     if examples:
         chosen = httpx.get(server.base_url + "query", params={"example": examples[-1].name})
         textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", chosen.text, re.S).group(1)
-        assert textarea.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace(
-            "&#39;", "'").replace("&amp;", "&") == examples[-1].text
+        assert (
+            textarea.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#34;", '"')
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            == examples[-1].text
+        )
     script = httpx.get(server.base_url + "query.js")
     assert script.headers["content-type"].startswith("text/javascript") and "textContent" in script.text
     assert "innerHTML" not in script.text
@@ -106,8 +114,20 @@ def test_shipped_example_queries_equal_the_repository_ones():
     assert shipped == repo, "copy examples/queries/*.rq to harvester/sparql/examples/"
 
 
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 
 
 def _text(term: dict) -> str:
@@ -128,8 +148,12 @@ def _rows(bindings: list[dict]) -> list[dict]:
 @pytest.mark.parametrize("path", sorted(EXAMPLE_QUERIES.glob("*.rq")), ids=lambda p: p.stem)
 def test_example_query_runs(app_server, path):
     server, _ = app_server
-    response = httpx.post(server.base_url + "sparql", data={"query": path.read_text(encoding="utf-8")},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = httpx.post(
+        server.base_url + "sparql",
+        data={"query": path.read_text(encoding="utf-8")},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     expected_path = path.with_suffix(".expected.json")
     if not expected_path.exists() or not example_cases():
@@ -148,6 +172,7 @@ def test_example_query_runs(app_server, path):
 def test_app_without_a_registry_serves_an_in_memory_store(tmp_path):
     """An in-memory store cannot be backed up; it is copied into a snapshot instead."""
     import pyoxigraph as ox
+
     from stafett.harvester.sparql.service import SparqlService
 
     store = ox.Store()

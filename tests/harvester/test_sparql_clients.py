@@ -25,7 +25,7 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 GRAPH = f"{SYNTHETIC}graph/1"
 SELECT = f"SELECT ?s ?label WHERE {{ GRAPH <{GRAPH}> {{ ?s <{LABEL}> ?label }} }} ORDER BY ?s"
 ASK_TRUE = f"ASK {{ GRAPH <{GRAPH}> {{ ?s <{LABEL}> ?label }} }}"
-ASK_FALSE = f"ASK {{ GRAPH <{GRAPH}> {{ ?s <{LABEL}> \"no such label\" }} }}"
+ASK_FALSE = f'ASK {{ GRAPH <{GRAPH}> {{ ?s <{LABEL}> "no such label" }} }}'
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 THING = f"{SYNTHETIC}thing/5"
 DESCRIBE = f"DESCRIBE <{THING}>"
@@ -35,15 +35,18 @@ MISMATCH = "has been returned by the endpoint"  # SPARQLWrapper's warning for a 
 
 def expected_rows(store: ox.Store) -> list[tuple[str, str]]:
     """(subject IRI, label text) straight from the store, in subject order."""
-    rows = [(q.subject.value, q.object.value)
-            for q in store.quads_for_pattern(None, ox.NamedNode(LABEL), None, ox.NamedNode(GRAPH))]
+    rows = [
+        (q.subject.value, q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(LABEL), None, ox.NamedNode(GRAPH))
+    ]
     return sorted(rows)
 
 
 def expected_graph(store: ox.Store, subject: str | None = None) -> rdflib.Graph:
     """The triples of GRAPH (or every triple about `subject`), parsed by rdflib from the store's N-Triples."""
-    pattern = ((ox.NamedNode(subject), None, None, None) if subject
-               else (None, None, None, ox.NamedNode(GRAPH)))
+    pattern = (
+        (ox.NamedNode(subject), None, None, None) if subject else (None, None, None, ox.NamedNode(GRAPH))
+    )
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(*pattern)]
     return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
@@ -67,8 +70,10 @@ def rows_of(return_format: str, converted) -> list[tuple[str, str]]:
     if return_format == XML:
         rows = []
         for result in converted.getElementsByTagName("result"):
-            values = {b.getAttribute("name"): b.firstChild.firstChild.data
-                      for b in result.getElementsByTagName("binding")}
+            values = {
+                b.getAttribute("name"): b.firstChild.firstChild.data
+                for b in result.getElementsByTagName("binding")
+            }
             rows.append((values["s"], values["label"]))
         return rows
     text = converted.decode() if isinstance(converted, bytes) else converted
@@ -97,16 +102,27 @@ def test_sparqlwrapper_ask_in_every_results_format(endpoint, return_format, meth
             assert converted.getElementsByTagName("boolean")[0].firstChild.data == str(truth).lower()
 
 
-GRAPH_FORMATS = {TURTLE: "text/turtle", N3: "text/turtle", XML: "application/rdf+xml",
-                 RDFXML: "application/rdf+xml", RDF: "application/rdf+xml",
-                 JSONLD: "application/ld+json", JSON: "application/ld+json"}
+GRAPH_FORMATS = {
+    TURTLE: "text/turtle",
+    N3: "text/turtle",
+    XML: "application/rdf+xml",
+    RDFXML: "application/rdf+xml",
+    RDF: "application/rdf+xml",
+    JSONLD: "application/ld+json",
+    JSON: "application/ld+json",
+}
 
 
 @pytest.mark.parametrize("method", [GET, POST])
 @pytest.mark.parametrize("query, subject", GRAPH_QUERIES, ids=["construct", "describe"])
 @pytest.mark.parametrize("return_format", list(GRAPH_FORMATS))
-def test_sparqlwrapper_graph_queries_in_every_rdf_format(endpoint, return_format, query, subject,  # noqa: F811
-                                                          method):
+def test_sparqlwrapper_graph_queries_in_every_rdf_format(
+    endpoint,  # noqa: F811 - the fixture, imported from test_sparql_support
+    return_format,
+    query,
+    subject,
+    method,
+):
     result, converted = ask(endpoint, query, return_format, method)
     assert result.info()["content-type"].startswith(GRAPH_FORMATS[return_format])
     if isinstance(converted, bytes):  # SPARQLWrapper hands Turtle back as text
@@ -115,8 +131,17 @@ def test_sparqlwrapper_graph_queries_in_every_rdf_format(endpoint, return_format
     assert len(converted) == (1 if subject else 15)
 
 
-@pytest.mark.parametrize("query, return_format", [(ASK_TRUE, CSV), (ASK_TRUE, TSV), (SELECT, TURTLE),
-                                                  (SELECT, JSONLD), (CONSTRUCT, CSV), (CONSTRUCT, TSV)])
+@pytest.mark.parametrize(
+    "query, return_format",
+    [
+        (ASK_TRUE, CSV),
+        (ASK_TRUE, TSV),
+        (SELECT, TURTLE),
+        (SELECT, JSONLD),
+        (CONSTRUCT, CSV),
+        (CONSTRUCT, TSV),
+    ],
+)
 def test_a_format_the_query_form_cannot_have_is_a_clear_406(endpoint, query, return_format):  # noqa: F811
     client = SPARQLWrapper(endpoint.url)
     client.setQuery(query)
@@ -153,30 +178,37 @@ def test_rdflib_sparqlstore_ask(endpoint):  # noqa: F811
         assert graph.query(ASK_FALSE).askAnswer is False
 
 
-@pytest.mark.parametrize("form, hints, accept, expected", [
-    ("select", ["csv"], "text/html", "csv"),  # a pasted ?format= link from a browser
-    ("graph", ["csv"], "text/turtle", "turtle"),  # a hint the form cannot have gives way to Accept
-    ("graph", ["json-ld", "application/ld+json,application/x-json+ld"], "application/ld+json", "jsonld"),
-    ("graph", [], "application/sparql-results+json, text/turtle;q=0.9", "turtle"),  # a graph type named
-    ("graph", [], "application/sparql-results+json", "jsonld"),  # only the results habit named
-    ("graph", [], "application/ld+json;q=0, */*", "turtle"),
-    ("graph", [], "text/turtle;q=0, */*", "ntriples"),
-    ("select", [], "application/sparql-results+json;q=0, */*", "xml"),
-    ("select", [], "text/html,application/xhtml+xml,*/*;q=0.8", "json"),
-    ("ask", [], None, "json"),
-])
+@pytest.mark.parametrize(
+    "form, hints, accept, expected",
+    [
+        ("select", ["csv"], "text/html", "csv"),  # a pasted ?format= link from a browser
+        ("graph", ["csv"], "text/turtle", "turtle"),  # a hint the form cannot have gives way to Accept
+        ("graph", ["json-ld", "application/ld+json,application/x-json+ld"], "application/ld+json", "jsonld"),
+        ("graph", [], "application/sparql-results+json, text/turtle;q=0.9", "turtle"),  # a graph type named
+        ("graph", [], "application/sparql-results+json", "jsonld"),  # only the results habit named
+        ("graph", [], "application/ld+json;q=0, */*", "turtle"),
+        ("graph", [], "text/turtle;q=0, */*", "ntriples"),
+        ("select", [], "application/sparql-results+json;q=0, */*", "xml"),
+        ("select", [], "text/html,application/xhtml+xml,*/*;q=0.8", "json"),
+        ("ask", [], None, "json"),
+    ],
+)
 def test_choose_reads_hints_then_accept(form, hints, accept, expected):
     from stafett.harvester.sparql.negotiate import choose
 
     assert choose(form, hints, accept) == expected
 
 
-@pytest.mark.parametrize("form, hints, accept", [
-    ("graph", ["csv"], "*/*"), ("ask", [], "text/csv"), ("select", [], "application/sparql-results+json;q=0"),
-])
+@pytest.mark.parametrize(
+    "form, hints, accept",
+    [
+        ("graph", ["csv"], "*/*"),
+        ("ask", [], "text/csv"),
+        ("select", [], "application/sparql-results+json;q=0"),
+    ],
+)
 def test_choose_refuses_with_a_problem(form, hints, accept):
     from stafett.harvester.sparql.negotiate import choose
-
     from stafett.problems import Problem
 
     with pytest.raises(Problem) as refused:

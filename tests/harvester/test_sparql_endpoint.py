@@ -16,7 +16,6 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from stafett.harvester.sparql.results import TRUNCATION_HEADER, TRUNCATION_LINK
 from test_sparql_support import (  # noqa: F401 - endpoint is a fixture
     MAX_ROWS,
     SYNTHETIC,
@@ -25,6 +24,8 @@ from test_sparql_support import (  # noqa: F401 - endpoint is a fixture
     endpoint,
     example_cases,
 )
+
+from stafett.harvester.sparql.results import TRUNCATION_HEADER, TRUNCATION_LINK
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 COUNT_THINGS = f"SELECT (COUNT(?s) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{SYNTHETIC}thing/')) }}"
@@ -44,18 +45,23 @@ def assert_problem(response, status, slug):
     return body
 
 
-@pytest.mark.parametrize(("query", "slug"), [
-    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "service-refused"),
-    ("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "service-refused"),
-    ("SELECT * { FILTER NOT EXISTS { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } } }",
-     "service-refused"),
-    ("LOAD <http://127.0.0.1:9/data.ttl>", "update-refused"),
-    ("INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }", "update-refused"),
-    ("\\u0049NSERT DATA { <http://e/s> <http://e/p> <http://e/o> }", "update-refused"),
-    ("DROP ALL", "update-refused"),
-    ("SELECT ?x WHERE { ?x undeclared:p ?y }", "query-syntax"),
-    ("SELECT * {", "query-syntax"),
-])
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "service-refused"),
+        ("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "service-refused"),
+        (
+            "SELECT * { FILTER NOT EXISTS { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+            "service-refused",
+        ),
+        ("LOAD <http://127.0.0.1:9/data.ttl>", "update-refused"),
+        ("INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }", "update-refused"),
+        ("\\u0049NSERT DATA { <http://e/s> <http://e/p> <http://e/o> }", "update-refused"),
+        ("DROP ALL", "update-refused"),
+        ("SELECT ?x WHERE { ?x undeclared:p ?y }", "query-syntax"),
+        ("SELECT * {", "query-syntax"),
+    ],
+)
 def test_gate_refuses_after_parsing(endpoint, query, slug):  # noqa: F811
     body = assert_problem(get(endpoint, query), 400, slug)
     assert body["findings"][0]["rule"] == "sparql-gate"
@@ -79,8 +85,9 @@ def test_a_worker_that_died_is_replaced(endpoint):  # noqa: F811
 def test_update_via_form_and_direct_post_is_refused(endpoint):  # noqa: F811
     form = httpx.post(endpoint.url, data={"update": "DROP ALL"})
     assert_problem(form, 400, "update-refused")
-    direct = httpx.post(endpoint.url, content=b"DROP ALL",
-                        headers={"Content-Type": "application/sparql-update"})
+    direct = httpx.post(
+        endpoint.url, content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
+    )
     assert_problem(direct, 400, "update-refused")
     assert get(endpoint, "ASK { ?s ?p ?o }").json()["boolean"] is True
 
@@ -123,21 +130,25 @@ def test_row_cap_is_signalled_in_header_and_head_link(endpoint):  # noqa: F811
 def test_size_limits(endpoint):  # noqa: F811
     long_query = "ASK {} #" + "x" * 6000
     assert_problem(get(endpoint, long_query), 413, "query-too-long")
-    big = httpx.post(endpoint.url, content=b"ASK {} #" + b"x" * 9000,
-                     headers={"Content-Type": "application/sparql-query"})
+    big = httpx.post(
+        endpoint.url, content=b"ASK {} #" + b"x" * 9000, headers={"Content-Type": "application/sparql-query"}
+    )
     assert_problem(big, 413, "request-too-large")
 
 
 def get_from(address, endpoint, query):  # noqa: F811
     """A query sent from another loopback address (Linux routes all of 127.0.0.0/8 to lo)."""
     with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30) as client:
-        return client.get(endpoint.url, params={"query": query},
-                          headers={"Accept": "application/sparql-results+json"})
+        return client.get(
+            endpoint.url, params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
 
 
 def flood(endpoint, address, count, results):  # noqa: F811
-    threads = [threading.Thread(target=lambda: results.append(get_from(address, endpoint, RUNAWAY)))
-               for _ in range(count)]
+    threads = [
+        threading.Thread(target=lambda: results.append(get_from(address, endpoint, RUNAWAY)))
+        for _ in range(count)
+    ]
     for thread in threads:
         thread.start()
     return threads
@@ -171,8 +182,12 @@ def test_one_client_flooding_gets_429_while_another_is_served_at_once(endpoint):
     admission, turns = endpoint.service.admission, endpoint.service.turns
     flooded: list[httpx.Response] = []
     threads = flood(endpoint, "127.0.0.1", admission.per_client + 3, flooded)
-    wait_until(lambda: admission.by_client["127.0.0.1"] >= admission.per_client
-               and turns.running["127.0.0.1"] >= turns.per_client)
+    wait_until(
+        lambda: (
+            admission.by_client["127.0.0.1"] >= admission.per_client
+            and turns.running["127.0.0.1"] >= turns.per_client
+        )
+    )
     started = time.monotonic()
     other = get_from("127.0.0.2", endpoint, COUNT_THINGS + " LIMIT 7")  # text no earlier test kept
     waited = time.monotonic() - started
@@ -192,8 +207,7 @@ def test_one_client_flooding_gets_429_while_another_is_served_at_once(endpoint):
 
 
 def test_result_formats(endpoint):  # noqa: F811
-    query = ("SELECT ?s ?label { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
-             "ORDER BY ?s LIMIT 4")
+    query = "SELECT ?s ?label { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s LIMIT 4"
     as_json = get(endpoint, query).json()
     labels = [b["label"] for b in as_json["results"]["bindings"]]
     assert all(label["xml:lang"] == "sv" for label in labels)
@@ -205,8 +219,12 @@ def test_result_formats(endpoint):  # noqa: F811
     by_param = get(endpoint, query, accept="text/html", format="csv")
     assert by_param.headers["content-type"].startswith("text/csv")
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SYNTHETIC}graph/1> {{ ?s ?p ?o }} }}"
-    for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                        ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")]:
+    for accept, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ]:
         response = get(endpoint, construct, accept=accept)
         assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
         graph = rdflib.Graph().parse(data=response.content, format=fmt)
@@ -227,9 +245,14 @@ def test_default_graph_is_the_union_and_graphs_are_named(endpoint):  # noqa: F81
 
 
 def test_cors_preflight_and_simple_requests(endpoint):  # noqa: F811
-    preflight = httpx.options(endpoint.url, headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    preflight = httpx.options(
+        endpoint.url,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "POST" in preflight.headers["access-control-allow-methods"]
@@ -270,8 +293,21 @@ def test_sparqlwrapper_select_and_construct(endpoint):  # noqa: F811
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_curl(endpoint):  # noqa: F811
-    out = subprocess.run(["curl", "-sS", "--fail", "-H", "Accept: text/csv", "--data-urlencode",
-                          f"query={COUNT_THINGS}", endpoint.url], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "--fail",
+            "-H",
+            "Accept: text/csv",
+            "--data-urlencode",
+            f"query={COUNT_THINGS}",
+            endpoint.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["n", str(SYNTHETIC_COUNT)]
 

@@ -13,22 +13,34 @@ from decimal import Decimal
 import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.applications import Starlette
+from store_support import OXIGRAPH, external_server
+from test_sparql_support import REPO, SYNTHETIC, SYNTHETIC_COUNT, example_cases, fill, vocabulary_quads
+
 from stafett.harvester.quadstore import ExternalStore
 from stafett.harvester.sparql.endpoint import routes
 from stafett.harvester.sparql.results import TRUNCATION_HEADER
 from stafett.harvester.sparql.service import SparqlService
 from stafett.harvester.sparql.settings import SparqlSettings
-from starlette.applications import Starlette
-from store_support import OXIGRAPH, external_server
-from test_sparql_support import REPO, SYNTHETIC, SYNTHETIC_COUNT, example_cases, fill, vocabulary_quads
-
 from stafett.serving import bind, serve_in_thread, url_of
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 EXAMPLE_QUERIES = sorted((REPO / "examples" / "queries").glob("*.rq"))
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
@@ -45,12 +57,26 @@ def external(tmp_path_factory):
     seed = ox.Store()
     fill(seed)
     (root / "data.nq").write_bytes(seed.dump(format=ox.RdfFormat.N_QUADS))
-    subprocess.run([OXIGRAPH, "load", "--location", str(root / "db"), "--file", str(root / "data.nq")],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", str(root / "db"), "--file", str(root / "data.nq")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     port = _free_port()
-    store = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(root / "db"), "--bind",
-                              f"127.0.0.1:{port}", "--union-default-graph"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = subprocess.Popen(
+        [
+            OXIGRAPH,
+            "serve-read-only",
+            "--location",
+            str(root / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     store_url = f"http://127.0.0.1:{port}/query"
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -97,15 +123,22 @@ def test_deadline_applies_to_the_store(external):
 
 def example_quads() -> list[ox.Quad]:
     """Every example case in its own named graph plus the vocabulary graph, as the registry holds them."""
-    quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri))
-             for iri, triples in example_cases().items() for q in triples]
+    quads = [
+        ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri))
+        for iri, triples in example_cases().items()
+        for q in triples
+    ]
     return quads + vocabulary_quads()
 
 
 def relative_marker(base: str) -> ox.Quad:
     """A triple about `<case/relative>` as seen from the endpoint `{base}sparql`."""
-    return ox.Quad(ox.NamedNode(base + "case/relative"), ox.NamedNode("http://purl.org/dc/terms/title"),
-                   ox.Literal("relativ", language="sv"), ox.NamedNode(base + "graph/relative"))
+    return ox.Quad(
+        ox.NamedNode(base + "case/relative"),
+        ox.NamedNode("http://purl.org/dc/terms/title"),
+        ox.Literal("relativ", language="sv"),
+        ox.NamedNode(base + "graph/relative"),
+    )
 
 
 def load(store: ExternalStore, quads: list[ox.Quad]) -> None:
@@ -135,8 +168,9 @@ def endpoint(request, tmp_path_factory):
         return
     with external_server(request.param, tmp_path_factory.mktemp(request.param)) as store_server:
         credentials = (store_server.user, store_server.password) if store_server.user else None
-        writer = ExternalStore(store_server.query_url, store_server.update_url, store_server.gsp_url,
-                               credentials=credentials)
+        writer = ExternalStore(
+            store_server.query_url, store_server.update_url, store_server.gsp_url, credentials=credentials
+        )
         load(writer, quads)
         writer.close()
         service = SparqlService(SparqlSettings(external_endpoint=store_server.query_url, timeout_seconds=30))
@@ -171,15 +205,21 @@ def boolean_columns(rows: list[dict]) -> set[str]:
 @pytest.mark.parametrize("path", EXAMPLE_QUERIES, ids=lambda p: p.stem)
 def test_example_queries_answer_the_same_on_every_store(endpoint, path):
     kind, endpoint = endpoint
-    response = httpx.post(endpoint, data={"query": path.read_text("utf-8")},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = httpx.post(
+        endpoint,
+        data={"query": path.read_text("utf-8")},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     expected = json.loads(path.with_suffix(".expected.json").read_text("utf-8"))
     answer = response.json()
     assert answer["head"]["vars"] == expected["variables"]
     booleans = set() if kind != "virtuoso" else boolean_columns(expected["rows"])
-    rows = [{name: text_of(term, name in booleans) for name, term in row.items()}
-            for row in answer["results"]["bindings"]]
+    rows = [
+        {name: text_of(term, name in booleans) for name, term in row.items()}
+        for row in answer["results"]["bindings"]
+    ]
     if expected["ordered"]:
         assert rows == expected["rows"]
     else:
@@ -202,8 +242,10 @@ def test_relative_iris_resolve_against_the_endpoint_on_every_store(endpoint):
     base = endpoint.removesuffix("sparql")
     query = "SELECT ?iri ?title { BIND(<case/relative> AS ?iri) OPTIONAL { <case/relative> ?p ?title } }"
     assert rows_of(endpoint, query) == [{"iri": base + "case/relative", "title": "relativ"}]
-    own_base = "# its own base (Virtuoso wants it before any PREFIX)\nbase <http://elsewhere.example/>\n" \
-               "PREFIX e: <http://e.example/> SELECT ?iri WHERE { BIND(<x> AS ?iri) }"
+    own_base = (
+        "# its own base (Virtuoso wants it before any PREFIX)\nbase <http://elsewhere.example/>\n"
+        "PREFIX e: <http://e.example/> SELECT ?iri WHERE { BIND(<x> AS ?iri) }"
+    )
     assert rows_of(endpoint, own_base) == [{"iri": "http://elsewhere.example/x"}]
     word = 'SELECT ?iri ?w WHERE { BIND("BASE <http://no.example/>" AS ?w) BIND(<x> AS ?iri) }'
     assert rows_of(endpoint, word) == [{"iri": base + "x", "w": "BASE <http://no.example/>"}]

@@ -19,15 +19,20 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
 
 def manifest_tests() -> list[tuple[str, list[dict]]]:
-    graph = rdflib.Graph().parse(PROTOCOL_TESTS / "manifest.ttl", format="turtle",
-                                 publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest")
+    graph = rdflib.Graph().parse(
+        PROTOCOL_TESTS / "manifest.ttl",
+        format="turtle",
+        publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest",
+    )
     entries = next(graph.objects(None, MF.entries))
     tests = []
     for test in rdflib.collection.Collection(graph, entries):
         assert (test, RDF.type, MF.ProtocolTest) in graph
         action = graph.value(test, MF.action)
-        requests = [_request(graph, node) for node in
-                    rdflib.collection.Collection(graph, graph.value(action, HT.requests))]
+        requests = [
+            _request(graph, node)
+            for node in rdflib.collection.Collection(graph, graph.value(action, HT.requests))
+        ]
         tests.append((str(test).rsplit("#", 1)[1], requests))
     return tests
 
@@ -46,10 +51,15 @@ def _request(graph, node) -> dict:
     response = graph.value(node, HT.resp)
     statuses = {str(s).rsplit("#", 1)[1] for s in graph.objects(response, MF.expectedStatus)}
     boolean = graph.value(response, MF.expectedBoolean)
-    return {"method": str(graph.value(node, HT.methodName)), "path": str(graph.value(node, HT.absolutePath)),
-            "headers": headers, "body": body, "statuses": statuses,
-            "boolean": None if boolean is None else boolean.toPython(),
-            "format": str(graph.value(response, MF.expectedFormat) or "")}
+    return {
+        "method": str(graph.value(node, HT.methodName)),
+        "path": str(graph.value(node, HT.absolutePath)),
+        "headers": headers,
+        "body": body,
+        "statuses": statuses,
+        "boolean": None if boolean is None else boolean.toPython(),
+        "format": str(graph.value(response, MF.expectedFormat) or ""),
+    }
 
 
 TESTS = manifest_tests()
@@ -71,15 +81,16 @@ def _send(base: str, request: dict) -> httpx.Response:
 
 
 def _expected_class(request: dict) -> set[int]:
-    return {int(code[len("StatusCode"):][0]) for code in request["statuses"]}
+    return {int(code[len("StatusCode") :][0]) for code in request["statuses"]}
 
 
 @pytest.mark.parametrize(("name", "requests"), TESTS, ids=[name for name, _ in TESTS])
 def test_protocol(endpoint, name, requests):  # noqa: F811 - fixture
     first = requests[0]
     response = _send(endpoint.url, first)
-    is_update = name.startswith("update_") or (first["headers"].get("content-type", "")
-                                                .startswith("application/sparql-update"))
+    is_update = name.startswith("update_") or (
+        first["headers"].get("content-type", "").startswith("application/sparql-update")
+    )
     if is_update or name.startswith("bad_"):
         # read-only endpoint: updates are refused (4xx), never performed
         assert 400 <= response.status_code < 500, (name, response.status_code, response.text)

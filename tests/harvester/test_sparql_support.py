@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from starlette.applications import Starlette
+
 from stafett.harvester.sparql.endpoint import routes
 from stafett.harvester.sparql.service import SparqlService
 from stafett.harvester.sparql.settings import SparqlSettings
-from stafett.vocabulary.jsonld import parse_document
-from starlette.applications import Starlette
-
 from stafett.serving import bind, serve_in_thread
+from stafett.vocabulary.jsonld import parse_document
 
 REPO = Path(__file__).resolve().parents[2]
 PROTOCOL_TESTS = REPO / "tests" / "reference" / "w3c-tests" / "sparql11-protocol"
@@ -31,8 +31,10 @@ TIMEOUT = 2.0
 
 def protocol_graphs() -> dict[str, Path]:
     """Graph IRI -> data file, from the manifest's `ut:graphData` (label = graph name)."""
-    return {f"http://kasei.us/2009/09/sparql/data/{name}.rdf": PROTOCOL_TESTS / f"{name}.nt"
-            for name in ("data1", "data2", "data3")}
+    return {
+        f"http://kasei.us/2009/09/sparql/data/{name}.rdf": PROTOCOL_TESTS / f"{name}.nt"
+        for name in ("data1", "data2", "data3")
+    }
 
 
 def example_cases() -> dict[str, list[ox.Quad]]:
@@ -85,8 +87,15 @@ def endpoint(tmp_path_factory):
     root = tmp_path_factory.mktemp("sparql")
     store = ox.Store(str(root / "store"))
     fill(store)
-    settings = SparqlSettings(timeout_seconds=TIMEOUT, max_rows=MAX_ROWS, workers=2, queue_size=2,
-                              snapshot_dir=root / "snapshots", max_query_chars=5000, max_body_bytes=8000)
+    settings = SparqlSettings(
+        timeout_seconds=TIMEOUT,
+        max_rows=MAX_ROWS,
+        workers=2,
+        queue_size=2,
+        snapshot_dir=root / "snapshots",
+        max_query_chars=5000,
+        max_body_bytes=8000,
+    )
     service = SparqlService(settings, store)
     server = serve_in_thread(Starlette(routes=routes(service)), bind())
     yield Endpoint(service, server, store)

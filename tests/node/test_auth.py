@@ -6,8 +6,9 @@ import hashlib
 import sqlite3
 
 import httpx
-from stafett.node.auth import issue_token
 from writer_support import case, make_node
+
+from stafett.node.auth import issue_token
 
 
 def test_missing_and_wrong_tokens_get_401_with_a_challenge(writer_node):
@@ -77,8 +78,12 @@ def test_a_spoofed_forwarded_for_does_not_change_the_counted_address(tmp_path):
     server, node = make_node(tmp_path, auth_failures_allowed=3, auth_failure_window=60)
     try:
         bad = {"Authorization": "Bearer stf_guess"}
-        statuses = [node.anonymous.post("cases", json=case(), headers=bad | {
-            "X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(4)]
+        statuses = [
+            node.anonymous.post(
+                "cases", json=case(), headers=bad | {"X-Forwarded-For": f"203.0.113.{n}"}
+            ).status_code
+            for n in range(4)
+        ]
         assert statuses == [401, 401, 401, 429]  # one real address, however many it claims
         aimed = node.post(case(), **{"X-Forwarded-For": "198.51.100.1"})
         assert aimed.status_code == 429  # still the loopback client, not the address it named
@@ -88,8 +93,9 @@ def test_a_spoofed_forwarded_for_does_not_change_the_counted_address(tmp_path):
 
 
 def test_forwarded_for_counts_only_from_a_named_proxy(tmp_path):
-    server, node = make_node(tmp_path, auth_failures_allowed=3, auth_failure_window=60,
-                             trusted_proxies="127.0.0.1")
+    server, node = make_node(
+        tmp_path, auth_failures_allowed=3, auth_failure_window=60, trusted_proxies="127.0.0.1"
+    )
     try:
         bad = {"Authorization": "Bearer stf_guess", "X-Forwarded-For": "203.0.113.7"}
         statuses = [node.anonymous.post("cases", json=case(), headers=bad).status_code for _ in range(4)]
@@ -104,7 +110,6 @@ def test_forwarded_for_counts_only_from_a_named_proxy(tmp_path):
 
 def test_trusted_proxies_must_be_addresses(tmp_path):
     from stafett.node.settings import load_settings
-
     from stafett.problems import Problem
 
     server, node = make_node(tmp_path)

@@ -9,9 +9,9 @@ import time
 
 import httpx
 import pytest
-from stafett.node.settings import ENV_PREFIX, SETTING_DOCS, NodeSettings, load_settings
 from writer_support import EXAMPLES, case
 
+from stafett.node.settings import ENV_PREFIX, SETTING_DOCS, NodeSettings, load_settings
 from stafett.problems import Problem
 from stafett.serving import bind, url_of
 
@@ -19,8 +19,13 @@ DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "node.md"
 
 
 def stafett(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "stafett", *args], capture_output=True, text=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "stafett", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -34,9 +39,22 @@ def free_base_url() -> str:
 
 
 def init(data_dir: pathlib.Path, base: str) -> str:
-    result = stafett("node", "init", "--data-dir", str(data_dir), "--base-url", base,
-                     "--org-name", "sv=Växjö kommun;en=Växjö Municipality", "--org-number", "212000-0688",
-                     "--country", "SWE", "--languages", "sv,en")
+    result = stafett(
+        "node",
+        "init",
+        "--data-dir",
+        str(data_dir),
+        "--base-url",
+        base,
+        "--org-name",
+        "sv=Växjö kommun;en=Växjö Municipality",
+        "--org-number",
+        "212000-0688",
+        "--country",
+        "SWE",
+        "--languages",
+        "sv,en",
+    )
     token = result.stdout.strip().splitlines()[-1]
     assert token.startswith("stf_")
     return token
@@ -46,16 +64,29 @@ def test_init_then_serve_answers_within_seconds(tmp_path):
     base = free_base_url()
     started = time.monotonic()
     token = init(tmp_path / "node", base)
-    process = subprocess.Popen([sys.executable, "-m", "stafett", "node", "serve", "--data-dir",
-                                str(tmp_path / "node"), "--log-level", "warning"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stafett",
+            "node",
+            "serve",
+            "--data-dir",
+            str(tmp_path / "node"),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             assert time.monotonic() - started < 15, "init + serve took too long"
             assert process.poll() is None
             try:
-                response = httpx.post(base + "cases", json=case(), timeout=10,
-                                      headers={"Authorization": f"Bearer {token}"})
+                response = httpx.post(
+                    base + "cases", json=case(), timeout=10, headers={"Authorization": f"Bearer {token}"}
+                )
                 break
             except httpx.TransportError:
                 time.sleep(0.05)
@@ -69,9 +100,21 @@ def test_init_then_serve_answers_within_seconds(tmp_path):
 
 def test_init_refuses_to_overwrite_and_needs_values_without_a_terminal(tmp_path):
     init(tmp_path / "node", "http://127.0.0.1:9/")
-    again = stafett("node", "init", "--data-dir", str(tmp_path / "node"), "--base-url", "http://127.0.0.1:9/",
-                    "--org-name", "sv=X", "--country", "SWE", "--languages", "sv",
-                    check=False)
+    again = stafett(
+        "node",
+        "init",
+        "--data-dir",
+        str(tmp_path / "node"),
+        "--base-url",
+        "http://127.0.0.1:9/",
+        "--org-name",
+        "sv=X",
+        "--country",
+        "SWE",
+        "--languages",
+        "sv",
+        check=False,
+    )
     assert again.returncode != 0 and "--force" in again.stderr
     missing = stafett("node", "init", "--data-dir", str(tmp_path / "other"), check=False)
     assert missing.returncode != 0 and "--base-url" in missing.stderr
@@ -114,7 +157,9 @@ def test_import_and_export_commands(tmp_path):
 def test_settings_precedence_file_then_env_then_flags(tmp_path):
     (tmp_path / "node.toml").write_text(
         'base_url = "http://127.0.0.1:9/"\norg_name = {sv = "Växjö kommun"}\norg_number = "1"\n'
-        'country = "SWE"\nlanguages = ["sv"]\npage_size = 10\nport = 8200\n', "utf-8")
+        'country = "SWE"\nlanguages = ["sv"]\npage_size = 10\nport = 8200\n',
+        "utf-8",
+    )
     from_file = load_settings(tmp_path, environ={})
     assert from_file.page_size == 10 and from_file.port == 8200 and from_file.languages == ("sv",)
     env = {ENV_PREFIX + "PAGE_SIZE": "20", ENV_PREFIX + "LANGUAGES": "sv,en"}
@@ -146,13 +191,28 @@ def test_every_setting_is_documented():
 def test_init_checks_a_given_org_number_and_does_without_one(tmp_path):
     """1.1: the number is optional; when given it must pass its register's check digit, so no
     placeholder ends up on every public case page."""
-    common = ("--base-url", "http://127.0.0.1:9/", "--org-name", "sv=X", "--country", "SWE",
-              "--languages", "sv")
-    bad = stafett("node", "init", "--data-dir", str(tmp_path / "bad"), *common, "--org-number", "212000-0000",
-                  check=False)
+    common = (
+        "--base-url",
+        "http://127.0.0.1:9/",
+        "--org-name",
+        "sv=X",
+        "--country",
+        "SWE",
+        "--languages",
+        "sv",
+    )
+    bad = stafett(
+        "node",
+        "init",
+        "--data-dir",
+        str(tmp_path / "bad"),
+        *common,
+        "--org-number",
+        "212000-0000",
+        check=False,
+    )
     assert bad.returncode != 0 and "organisationsnummer" in bad.stderr and "leave it out" in bad.stderr
     assert not (tmp_path / "bad" / "node.toml").exists() and "Traceback" not in bad.stderr
     stafett("node", "init", "--data-dir", str(tmp_path / "none"), *common)
     assert "org_number =" not in (tmp_path / "none" / "node.toml").read_text("utf-8")
     assert load_settings(tmp_path / "none").org_number is None
-

@@ -20,13 +20,13 @@ import time
 
 import httpx
 import pyoxigraph as ox
+from writer_support import case
+
 from stafett.node import publish
 from stafett.node.bootstrap import init_node
 from stafett.node.store import NodeStore
-from stafett.vocabulary.jsonld import json_ld_to_quads
-from writer_support import case
-
 from stafett.serving import bind, url_of
+from stafett.vocabulary.jsonld import json_ld_to_quads
 
 ROUNDS = 3
 STATUSES = ("pilot", "implemented", "scaled-up", "tendering")
@@ -42,8 +42,21 @@ def free_base_url() -> str:
 def start(data_dir) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "stafett", "node", "serve", "--data-dir", str(data_dir), "--log-level",
-         "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "stafett",
+            "node",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 20) -> None:
@@ -68,13 +81,16 @@ def writer(base: str, token: str, tag: str, seed: int, acks: list, stop: threadi
             try:
                 if not known or rng.random() < 0.5:
                     state = rng.choice(("published", "published", "draft"))
-                    response = http.post("cases", params={"state": state},
-                                         json=case(title={"sv": f"Fall {tag} {n}"}))
+                    response = http.post(
+                        "cases", params={"state": state}, json=case(title={"sv": f"Fall {tag} {n}"})
+                    )
                 else:
                     slug = rng.choice(sorted(known))
-                    response = http.put(f"cases/{slug}", json=case(title={"sv": f"Fall {tag} {slug}"},
-                                                                   status=rng.choice(STATUSES)),
-                                        headers={"If-Match": known[slug]})
+                    response = http.put(
+                        f"cases/{slug}",
+                        json=case(title={"sv": f"Fall {tag} {slug}"}, status=rng.choice(STATUSES)),
+                        headers={"If-Match": known[slug]},
+                    )
             except httpx.TransportError:
                 return  # killed mid-request: this write was never acknowledged
             if response.status_code in (200, 201):
@@ -111,8 +127,9 @@ def check_storage(data_dir, acks: list) -> int:
 
 def test_acknowledged_writes_survive_sigkill(tmp_path):
     base = free_base_url()
-    settings, store, token = init_node(tmp_path / "node", base, {"sv": "Växjö kommun"}, "212000-0689",
-                                       "SWE", ("sv",))
+    settings, store, token = init_node(
+        tmp_path / "node", base, {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv",)
+    )
     store.close()
     rng = random.Random(2026)
     acks: list = []
@@ -121,9 +138,12 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
         try:
             wait_until_up(base, process)
             stop = threading.Event()
-            threads = [threading.Thread(target=writer, args=(base, token, f"{round_no}-{w}",
-                                                              round_no * 10 + w, acks, stop))
-                       for w in range(2)]
+            threads = [
+                threading.Thread(
+                    target=writer, args=(base, token, f"{round_no}-{w}", round_no * 10 + w, acks, stop)
+                )
+                for w in range(2)
+            ]
             acked_before = len(acks)
             for t in threads:
                 t.start()

@@ -14,12 +14,16 @@ HERE = pathlib.Path(__file__).resolve().parent
 LDES, TREE = "https://w3id.org/ldes#", "https://w3id.org/tree#"
 AS = "https://www.w3.org/ns/activitystreams#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-FORMATS = {"application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
-           "application/ld+json": ox.RdfFormat.JSON_LD}
-RDFLIB_FORMATS = {"application/trig": "trig", "application/n-quads": "nquads",
-                  "application/ld+json": "json-ld"}
-
-
+FORMATS = {
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+RDFLIB_FORMATS = {
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+    "application/ld+json": "json-ld",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +49,11 @@ def quads_of(answer) -> list[ox.Quad]:
 
 
 def objects(quads, subject, predicate):
-    return [q.object for q in quads if q.subject.value == subject and q.predicate.value == predicate
-            and q.graph_name == ox.DefaultGraph()]
+    return [
+        q.object
+        for q in quads
+        if q.subject.value == subject and q.predicate.value == predicate and q.graph_name == ox.DefaultGraph()
+    ]
 
 
 def walk(node) -> list[tuple[str, object, list[ox.Quad]]]:
@@ -105,8 +112,10 @@ def test_pages_hold_every_change_once_in_strictly_increasing_time(node):
     assert [m[0] for m in members] == sorted({m[0] for m in members})  # strictly increasing
     assert [(m[0], m[1], m[2]) for m in members] == [(c.published, c.kind, c.case_iri) for c in changes]
     for (_, kind, _, graph), change in zip(members, changes, strict=True):
-        expected = {ox.Triple(q.subject, q.predicate, q.object)
-                    for q in ox.parse(change.ntriples, ox.RdfFormat.N_TRIPLES)}
+        expected = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(change.ntriples, ox.RdfFormat.N_TRIPLES)
+        }
         assert graph == expected  # complete snapshot; empty for the Delete tombstone
         assert bool(graph) == (kind != "Delete")
 

@@ -8,11 +8,12 @@ import json
 import re
 
 import pytest
+from writer_support import EXAMPLES, TEMPLATE
+
 from stafett.node.exporter import export_document, write_export
 from stafett.node.importer import import_paths
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-from writer_support import EXAMPLES, TEMPLATE
 
 VAXJO = "https://vaxjo.stafett.example/"
 BASE = "http://127.0.0.1:9/"
@@ -169,8 +170,9 @@ def test_export_moves_to_another_base_with_rebase(node, tmp_path):
     out = tmp_path / "export.json"
     write_export(store, settings, out)
     other = "http://127.0.0.1:10/"
-    settings2 = NodeSettings(other, tmp_path / "moved", {"sv": "Växjö kommun"}, "212000-0689", "SWE",
-                             ("sv", "en"))
+    settings2 = NodeSettings(
+        other, tmp_path / "moved", {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+    )
     store2 = NodeStore(settings2.database_path)
     report = import_paths(store2, settings2, [out], rebases=[(BASE, other)])
     assert report.ok, report.text()

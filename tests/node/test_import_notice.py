@@ -11,14 +11,14 @@ import json
 import pathlib
 
 import pytest
+
+from stafett.cli import main
 from stafett.node.importer import import_paths
 from stafett.node.notice_import import MAX_BYTES, draft_case
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-from stafett.shapes import validate_document
-
-from stafett.cli import main
 from stafett.problems import Problem
+from stafett.shapes import validate_document
 
 NOTICES = pathlib.Path(__file__).resolve().parents[1] / "reference" / "notices"
 # What the publisher adds that no notice says (the truthful minimum of vocabulary 1.0).
@@ -35,14 +35,21 @@ def test_norwegian_contract_notice_maps_every_field_it_has(capsys, tmp_path):
     case, report = run(capsys, "eforms-nor-cn-standard-nor-env.xml", tmp_path)
     assert case["@context"] == "https://w3id.org/stafett/context/v1" and case["type"] == "Case"
     assert case["title"] == {"no": "Rammeavtale", "en": "Framework"}  # BT-21 per languageID
-    assert case["buyer"] == [{"name": {"no": "Test", "en": "Oslo kommune v/ Sykehjemsetaten"},
-                              "orgNumber": "990612498", "country": "NOR", "legalType": "body-pl-la"}]
+    assert case["buyer"] == [
+        {
+            "name": {"no": "Test", "en": "Oslo kommune v/ Sykehjemsetaten"},
+            "orgNumber": "990612498",
+            "country": "NOR",
+            "legalType": "body-pl-la",
+        }
+    ]
     assert (case["country"], case["cpv"], case["nuts"]) == ("NOR", ["15810000"], ["NO081"])
     assert case["cost"] == {"amount": "22000000", "currency": "NOK"}  # BT-27
     assert case["procedure"] == {"procedureType": "open"}  # BT-105
     assert (case["startDate"], case["endDate"]) == ("2026-08-24", "2030-08-24")  # BT-536, BT-537
-    assert case["noticeIdentifier"] == [{"identifierScheme": "eforms-procedure",
-                                         "notation": "f79cb212-298d-4071-bd29-e21f7441f43c"}]  # BT-04
+    assert case["noticeIdentifier"] == [
+        {"identifierScheme": "eforms-procedure", "notation": "f79cb212-298d-4071-bd29-e21f7441f43c"}
+    ]  # BT-04
     assert "draft case from eForms contract notice" in report
     assert "to complete: status" not in report  # vocabulary 1.1: a stage is never required
     _, checked = validate_document(json.dumps(case | COMPLETION).encode(), "application/ld+json")
@@ -52,8 +59,9 @@ def test_norwegian_contract_notice_maps_every_field_it_has(capsys, tmp_path):
 def test_award_notice_names_the_winner_and_the_awarded_value(capsys, tmp_path):
     case, report = run(capsys, "eforms-can_24_minimal.xml", tmp_path)
     assert case["cost"] == {"amount": "390697.84", "currency": "EUR"}  # BT-161, not the estimate
-    assert case["solution"] == [{"supplier": [{"name": {"fr": "Espaces Verts Lemire"},
-                                               "orgNumber": "326 912 557", "country": "FRA"}]}]
+    assert case["solution"] == [
+        {"supplier": [{"name": {"fr": "Espaces Verts Lemire"}, "orgNumber": "326 912 557", "country": "FRA"}]}
+    ]
     assert "texts in `fr` are kept" in report  # kept for translation, never dropped
 
 
@@ -61,8 +69,10 @@ def test_innovative_acquisition_is_kept_and_the_maximal_notice_parses(capsys, tm
     case, report = run(capsys, "eforms-pin-rtl_24.xml", tmp_path)
     assert case["procedure"] == {"innovativeAcquisition": ["rd-act"]} and "BT-776" in report
     case, report = run(capsys, "eforms-cn_24_maximal.xml", tmp_path)
-    assert len(case["cpv"]) >= 2 and case["procedure"] == {"procedureType": "neg-w-call",
-                                                           "innovativeAcquisition": ["proc-innov"]}
+    assert len(case["cpv"]) >= 2 and case["procedure"] == {
+        "procedureType": "neg-w-call",
+        "innovativeAcquisition": ["proc-innov"],
+    }
 
 
 def test_ocds_award_release_package(capsys, tmp_path):
@@ -84,23 +94,29 @@ def test_completed_draft_imports_into_a_node(capsys, tmp_path):
     case, _ = run(capsys, "eforms-nor-cn-standard-nor-env.xml", tmp_path)
     completed = tmp_path / "case.jsonld"
     completed.write_text(json.dumps(case | COMPLETION | {"language": ["NOB"]}), "utf-8")
-    settings = NodeSettings("http://127.0.0.1:9/", tmp_path / "node", {"nb": "Oslo kommune"}, "990612498",
-                            "NOR", ("nb", "en"))
+    settings = NodeSettings(
+        "http://127.0.0.1:9/", tmp_path / "node", {"nb": "Oslo kommune"}, "990612498", "NOR", ("nb", "en")
+    )
     report = import_paths(NodeStore(settings.database_path), settings, [completed], state="draft")
     assert report.ok, report.text()
 
 
-@pytest.mark.parametrize(("body", "slug"), [
-    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><ContractNotice>&a;</ContractNotice>',
-     "unreadable-input"),
-    (b'<!DOCTYPE x SYSTEM "http://127.0.0.1:9/evil.dtd"><ContractNotice/>', "unreadable-input"),
-    (b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "unreadable-input"),
-    (b"<ContractNotice", "unreadable-input"),
-    (b'{"releases": []}', "unreadable-input"),
-    (b'{"title": "not ocds"}', "unreadable-input"),
-    (b"[" * 100 + b"]" * 100, "too-large"),  # nested deeper than the JSON limits
-    (b" " * (MAX_BYTES + 1), "too-large"),
-])
+@pytest.mark.parametrize(
+    ("body", "slug"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><ContractNotice>&a;</ContractNotice>',
+            "unreadable-input",
+        ),
+        (b'<!DOCTYPE x SYSTEM "http://127.0.0.1:9/evil.dtd"><ContractNotice/>', "unreadable-input"),
+        (b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "unreadable-input"),
+        (b"<ContractNotice", "unreadable-input"),
+        (b'{"releases": []}', "unreadable-input"),
+        (b'{"title": "not ocds"}', "unreadable-input"),
+        (b"[" * 100 + b"]" * 100, "too-large"),  # nested deeper than the JSON limits
+        (b" " * (MAX_BYTES + 1), "too-large"),
+    ],
+)
 def test_hostile_and_foreign_files_are_refused_with_a_problem(tmp_path, body, slug):
     path = tmp_path / "notice"
     path.write_bytes(body)

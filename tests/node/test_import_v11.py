@@ -7,10 +7,11 @@ import json
 import pathlib
 
 import pytest
+from writer_support import TEMPLATE
+
 from stafett.node.importer import import_paths
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-from writer_support import TEMPLATE
 
 BASE = "http://127.0.0.1:9/"
 SHEETS = pathlib.Path(__file__).resolve().parent / "sheets"
@@ -18,8 +19,9 @@ DCT_IDENTIFIER = b"<http://purl.org/dc/terms/identifier>"
 
 
 def make(tmp_path, org_number: str | None = "212000-0688"):
-    settings = NodeSettings(BASE, tmp_path / "node", {"sv": "Exempelby kommun"}, org_number, "SWE",
-                            ("sv", "en"))
+    settings = NodeSettings(
+        BASE, tmp_path / "node", {"sv": "Exempelby kommun"}, org_number, "SWE", ("sv", "en")
+    )
     return settings, NodeStore(settings.database_path)
 
 
@@ -45,9 +47,11 @@ def test_the_1_1_template_fills_milestones_participants_and_projects(tmp_path):
     doc = imported(store, settings, item)
     stages = {m["status"]: m.get("date") for m in doc["milestone"]}
     # a day stays a plain string; a year-month is written as its explicit value object
-    assert stages == {"market-dialogue": {"@value": "2023-09", "@type": "xsd:gYearMonth"},
-                      "contract-awarded": {"@value": "2023-12", "@type": "xsd:gYearMonth"},
-                      "pilot": "2024-01-15"}
+    assert stages == {
+        "market-dialogue": {"@value": "2023-09", "@type": "xsd:gYearMonth"},
+        "contract-awarded": {"@value": "2023-12", "@type": "xsd:gYearMonth"},
+        "pilot": "2024-01-15",
+    }
     roles = {p["organization"]["name"]["sv"]: p["role"] for p in doc["participant"]}
     assert roles == {"Exempelby kommun": ["lead-buyer"], "Matval AB": ["awarded-supplier"]}
     assert doc["partOf"][0]["name"]["sv"] == "Hållbara skolmåltider i länet"
@@ -56,8 +60,11 @@ def test_the_1_1_template_fills_milestones_participants_and_projects(tmp_path):
 def test_a_sector_written_as_its_label_is_refused_with_a_finding_not_dropped(tmp_path):
     settings, store = make(tmp_path)
     sheet = tmp_path / "cases.csv"
-    sheet.write_text("key,title_sv,summary_sv,country,buyer.name_sv,sector\n"
-                     "x,Titel,Kort,SWE,Kommunen,\"Hälsa, vård och omsorg\"\n", "utf-8")
+    sheet.write_text(
+        "key,title_sv,summary_sv,country,buyer.name_sv,sector\n"
+        'x,Titel,Kort,SWE,Kommunen,"Hälsa, vård och omsorg"\n',
+        "utf-8",
+    )
     report = import_paths(store, settings, [sheet])
     (item,) = report.items
     assert item.action == "failed" and "sector" in report.text()
@@ -65,9 +72,14 @@ def test_a_sector_written_as_its_label_is_refused_with_a_finding_not_dropped(tmp
 
 
 def write_case(tmp_path, **fields) -> pathlib.Path:
-    doc = {"@context": "https://w3id.org/stafett/context/v1", "type": "Case",
-           "title": {"sv": "Titel", "en": "Title"}, "need": {"sv": "Behov"}, "country": "SWE",
-           "buyer": [{"name": {"sv": "Kommunen"}}]} | fields
+    doc = {
+        "@context": "https://w3id.org/stafett/context/v1",
+        "type": "Case",
+        "title": {"sv": "Titel", "en": "Title"},
+        "need": {"sv": "Behov"},
+        "country": "SWE",
+        "buyer": [{"name": {"sv": "Kommunen"}}],
+    } | fields
     path = tmp_path / "case.jsonld"
     path.write_text(json.dumps(doc), "utf-8")
     return path

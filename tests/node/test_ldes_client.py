@@ -20,10 +20,10 @@ PUBLISHED = "https://www.w3.org/ns/activitystreams#published"
 OBJECT = "https://www.w3.org/ns/activitystreams#object"
 
 
-
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None or not CLIENT.exists(),
-    reason="needs Node.js and `npm install` in tests/js (scripts/setup does it)")
+    reason="needs Node.js and `npm install` in tests/js (scripts/setup does it)",
+)
 
 
 BARE_OBJECT = re.compile(r" (true|false|[+-]?\d+) (<[^>]*>) \.$", re.MULTILINE)
@@ -33,17 +33,20 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 def strict_nquads(text: str) -> bytes:
     """The client prints booleans and integers in Turtle shorthand (`false`, `1`), which is not
     N-Quads; spell them out so a strict parser reads the client's output."""
+
     def spell(match):
         value = match.group(1)
         kind = "boolean" if value in ("true", "false") else "integer"
         return f' "{value}"^^<{XSD}{kind}> {match.group(2)} .'
+
     return BARE_OBJECT.sub(spell, text).encode()
 
 
 def replicate(node, *args) -> tuple[set, list[ox.Quad]]:
     """Run the client to the end; return {(case IRI, as:published)} of the members it emitted."""
-    run = subprocess.run(["node", str(CLIENT), node.base + "feed", *args],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        ["node", str(CLIENT), node.base + "feed", *args], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     quads = list(ox.parse(strict_nquads(run.stdout), ox.RdfFormat.N_QUADS))
     emitted = Counter(q.subject for q in quads if q.predicate.value == PUBLISHED)
@@ -54,8 +57,11 @@ def replicate(node, *args) -> tuple[set, list[ox.Quad]]:
 
 
 def expected(node, after: str | None = None) -> set:
-    return {(c.case_iri, c.published) for c in node.store.changes_after(0, 10_000)
-            if after is None or c.published > after}
+    return {
+        (c.case_iri, c.published)
+        for c in node.store.changes_after(0, 10_000)
+        if after is None or c.published > after
+    }
 
 
 def test_replicates_every_member_with_its_snapshot():
@@ -68,13 +74,17 @@ def test_replicates_every_member_with_its_snapshot():
         assert members == expected(node)
         assert len(members) == 8  # 7 creates and one tombstone, over 3 pages of 3
         case = node.store.get_case(node.settings.case_iri(files[1].stem))
-        graph_of_case = {q.graph_name for q in quads if q.subject.value == case.iri and q.graph_name
-                         != ox.DefaultGraph()}
+        graph_of_case = {
+            q.graph_name for q in quads if q.subject.value == case.iri and q.graph_name != ox.DefaultGraph()
+        }
         assert len(graph_of_case) == 1  # one snapshot graph named by its activity
-        snapshot = {ox.Triple(q.subject, q.predicate, q.object) for q in quads
-                    if q.graph_name in graph_of_case}
-        assert snapshot == {ox.Triple(q.subject, q.predicate, q.object)
-                            for q in ox.parse(case.ntriples, ox.RdfFormat.N_TRIPLES)}
+        snapshot = {
+            ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graph_of_case
+        }
+        assert snapshot == {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(case.ntriples, ox.RdfFormat.N_TRIPLES)
+        }
 
 
 def test_resumes_from_saved_state_with_only_new_members(tmp_path):

@@ -7,11 +7,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import test_read_support as support
+
 from stafett.vocabulary.jsonld import context_bytes, context_document, json_ld_to_quads
 
 HERE = pathlib.Path(__file__).resolve().parent
-
-
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +42,25 @@ def slug_of(node, index=0):
     return support.example_files()[index].stem
 
 
-@pytest.mark.parametrize("accept, query", [
-    ("application/ld+json", None), ("text/turtle", None), ("application/n-triples", None),
-    (None, "jsonld"), (None, "ttl"), (None, "nt"),
-])
+@pytest.mark.parametrize(
+    "accept, query",
+    [
+        ("application/ld+json", None),
+        ("text/turtle", None),
+        ("application/n-triples", None),
+        (None, "jsonld"),
+        (None, "ttl"),
+        (None, "nt"),
+    ],
+)
 def test_every_rdf_format_equals_the_stored_graph_in_both_parsers(node, accept, query):
     slug = slug_of(node)
     record = stored(node, slug)
-    answer = node.http.get(f"/case/{slug}", headers={"Accept": accept} if accept else {},
-                           params={"format": query} if query else None)
+    answer = node.http.get(
+        f"/case/{slug}",
+        headers={"Accept": accept} if accept else {},
+        params={"format": query} if query else None,
+    )
     assert answer.status_code == 200
     media = answer.headers["content-type"].split(";")[0]
     expected = triples_of(record.ntriples)
@@ -59,20 +68,30 @@ def test_every_rdf_format_equals_the_stored_graph_in_both_parsers(node, accept, 
         document = json.loads(answer.content)
         assert document["@context"] == context_document()["@context"]  # inlined: stands alone
         assert {k: v for k, v in document.items() if k != "@context"} == {
-            k: v for k, v in record.document.items() if k != "@context"}
+            k: v for k, v in record.document.items() if k != "@context"
+        }
         ours = {ox.Triple(q.subject, q.predicate, q.object) for q in json_ld_to_quads(document)}
         theirs = rdflib_triples(rdflib.Graph().parse(data=answer.content, format="json-ld"))
     else:
         fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}[media]
         ours = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer.content, fmt)}
-        theirs = rdflib_triples(rdflib.Graph().parse(
-            data=answer.content, format={"text/turtle": "turtle", "application/n-triples": "nt"}[media]))
+        theirs = rdflib_triples(
+            rdflib.Graph().parse(
+                data=answer.content, format={"text/turtle": "turtle", "application/n-triples": "nt"}[media]
+            )
+        )
     assert ours == expected
     assert len(theirs) == len(expected)
     # rdflib rewrites some literal lexical forms (e.g. dateTime "Z"), so compare everything else exactly
-    assert {t for t in theirs if not isinstance(t.object, ox.Literal) or t.object.datatype.value.endswith(
-        ("string", "langString"))} == {t for t in expected if not isinstance(t.object, ox.Literal)
-                                       or t.object.datatype.value.endswith(("string", "langString"))}
+    assert {
+        t
+        for t in theirs
+        if not isinstance(t.object, ox.Literal) or t.object.datatype.value.endswith(("string", "langString"))
+    } == {
+        t
+        for t in expected
+        if not isinstance(t.object, ox.Literal) or t.object.datatype.value.endswith(("string", "langString"))
+    }
 
 
 def test_browsers_get_html_and_unknown_formats_get_406(node):
@@ -88,17 +107,21 @@ def test_browsers_get_html_and_unknown_formats_get_406(node):
 def test_conditional_get_headers_and_cors(node):
     slug = slug_of(node, 1)
     record = stored(node, slug)
-    first = node.http.get(f"/case/{slug}", headers={"Accept": "application/ld+json",
-                                                    "Origin": "https://elsewhere.example"})
+    first = node.http.get(
+        f"/case/{slug}", headers={"Accept": "application/ld+json", "Origin": "https://elsewhere.example"}
+    )
     assert first.headers["etag"] == record.etag
     assert first.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in first.headers
     assert set(first.headers["vary"].replace(" ", "").split(",")) == {"Accept", "Accept-Language"}
-    by_tag = node.http.get(f"/case/{slug}", headers={"Accept": "application/ld+json",
-                                                     "If-None-Match": first.headers["etag"]})
+    by_tag = node.http.get(
+        f"/case/{slug}", headers={"Accept": "application/ld+json", "If-None-Match": first.headers["etag"]}
+    )
     assert by_tag.status_code == 304 and by_tag.content == b""
-    by_date = node.http.get(f"/case/{slug}", headers={"Accept": "application/ld+json",
-                                                      "If-Modified-Since": first.headers["last-modified"]})
+    by_date = node.http.get(
+        f"/case/{slug}",
+        headers={"Accept": "application/ld+json", "If-Modified-Since": first.headers["last-modified"]},
+    )
     assert by_date.status_code == 304
     older = node.http.get(f"/case/{slug}", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
     assert older.status_code == 200
@@ -153,9 +176,14 @@ def test_context_is_served_with_long_cache(node, path):
 
 def test_cors_preflight_and_head(node):
     slug = slug_of(node)
-    preflight = node.http.options(f"/case/{slug}", headers={
-        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "if-none-match"})
+    preflight = node.http.options(
+        f"/case/{slug}",
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "If-None-Match" in preflight.headers["access-control-allow-headers"]

@@ -10,8 +10,9 @@ import rdflib
 import test_read_support as support
 from pyld import jsonld
 from pyld.documentloader.requests import RequestsDocumentLoader
-from stafett.vocabulary.jsonld import context_bytes
 from writer_support import case as writer_case
+
+from stafett.vocabulary.jsonld import context_bytes
 
 CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 
@@ -30,20 +31,29 @@ def case_iri(node, index=0):
 
 def stored_triples(node, iri) -> set:
     record = node.store.get_case(iri)
-    return {ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(record.ntriples, ox.RdfFormat.N_TRIPLES)}
+    return {
+        ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(record.ntriples, ox.RdfFormat.N_TRIPLES)
+    }
 
 
 def via_ntriples(data: str | bytes) -> set:
-    return {ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(data.encode() if isinstance(data, str) else data, ox.RdfFormat.N_TRIPLES)}
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(data.encode() if isinstance(data, str) else data, ox.RdfFormat.N_TRIPLES)
+    }
 
 
 def same_graph(ours: set, expected: set) -> bool:
     """rdflib and pyld rewrite some literal forms (dateTime "Z"); compare counts and the rest exactly."""
+
     def stable(triples):
-        return {t for t in triples if not isinstance(t.object, ox.Literal)
-                or t.object.datatype.value.endswith(("string", "langString"))}
+        return {
+            t
+            for t in triples
+            if not isinstance(t.object, ox.Literal)
+            or t.object.datatype.value.endswith(("string", "langString"))
+        }
+
     return len(ours) == len(expected) and stable(ours) == stable(expected)
 
 
@@ -82,7 +92,7 @@ def test_plain_json_names_its_context_in_a_link_header_that_pyld_follows(node):
     assert answer.headers["content-type"] == "application/json"
     assert "@context" not in answer.json()
     link = answer.headers["link"]
-    assert f'<{node.settings.base_url}context/v1>' in link and f'rel="{CONTEXT_REL}"' in link
+    assert f"<{node.settings.base_url}context/v1>" in link and f'rel="{CONTEXT_REL}"' in link
     assert "Link" in answer.headers["access-control-expose-headers"]
     assert node.http.get(iri).headers.get("link") is None  # JSON-LD ignores the header: not sent
     loader = RequestsDocumentLoader(headers={"Accept": "application/json"}, timeout=10)
@@ -110,10 +120,13 @@ def test_a_case_read_from_its_iri_can_be_written_back_unchanged(writer_node):
     assert again.json()["document"]["@context"] == "https://w3id.org/stafett/context/v1"
 
 
-@pytest.mark.parametrize("accept, expected", [
-    ("application/trig;q=0, */*", "application/n-quads"),
-    ("application/n-quads, application/trig, application/ld+json", "application/trig"),
-])
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("application/trig;q=0, */*", "application/n-quads"),
+        ("application/n-quads, application/trig, application/ld+json", "application/trig"),
+    ],
+)
 def test_the_feed_reads_accept_the_same_way(node, accept, expected):
     answer = node.http.get("/feed", headers={"Accept": accept})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(expected)

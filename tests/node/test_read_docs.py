@@ -5,24 +5,34 @@ import pathlib
 import re
 
 import pyoxigraph as ox
+from writer_support import case
+
 from stafett.node import publish
 from stafett.node.api import cases, catalogue, feed
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from stafett.node.web.pages import Pages
 from stafett.vocabulary.terms import LDES, TREE
-from writer_support import case
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_every_read_route_is_documented(tmp_path):
-    settings = NodeSettings(base_url="http://node.example/", data_dir=tmp_path, org_name={"en": "N"},
-                            org_number="1", country="SWE", languages=("en",))
+    settings = NodeSettings(
+        base_url="http://node.example/",
+        data_dir=tmp_path,
+        org_name={"en": "N"},
+        org_number="1",
+        country="SWE",
+        languages=("en",),
+    )
     doc = (ROOT / "docs" / "protocol.md").read_text("utf-8")
     pages = Pages(settings)
-    routes = [*catalogue.routes(settings, None, pages), *cases.routes(settings, None, pages),
-              *feed.routes(settings, None)]
+    routes = [
+        *catalogue.routes(settings, None, pages),
+        *cases.routes(settings, None, pages),
+        *feed.routes(settings, None),
+    ]
     paths = [r.path for r in routes]
     assert len(paths) >= 9
     for path in paths:
@@ -33,8 +43,15 @@ def test_every_read_route_is_documented(tmp_path):
 
 def test_every_stream_term_is_documented(tmp_path):
     """Every LDES and TREE term in a served feed (root, a closed page, the open page) is in the doc."""
-    settings = NodeSettings(base_url="http://node.example/", data_dir=tmp_path, org_name={"en": "N"},
-                            org_number="1", country="SWE", languages=("en",), feed_page_size=1)
+    settings = NodeSettings(
+        base_url="http://node.example/",
+        data_dir=tmp_path,
+        org_name={"en": "N"},
+        org_number="1",
+        country="SWE",
+        languages=("en",),
+        feed_page_size=1,
+    )
     store = NodeStore(settings.database_path)
     for slug in ("first", "second"):
         body = json.dumps(case(title={"en": slug})).encode()

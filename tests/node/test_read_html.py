@@ -7,32 +7,45 @@ import re
 
 import pytest
 import test_read_support as support
-from stafett.node.messages import best_language
-from stafett.node.web import html
 
 from stafett import languages
+from stafett.node.messages import best_language
+from stafett.node.web import html
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-
 HOSTILE = {
-    "@context": "https://w3id.org/stafett/context/v1", "type": "Case",
+    "@context": "https://w3id.org/stafett/context/v1",
+    "type": "Case",
     "title": {"en": "<script>alert(1)</script>Buses", "sv": "Elbussar </script><script>alert(2)</script>"},
     "summary": {"en": "Summary with <b>markup</b> & an ampersand"},
-    "status": "pilot", "sector": ["transport"], "country": "SWE",
-    "document": [{"url": "javascript:alert(3)", "title": {"en": "click me"}, "documentType": "report"},
-                 {"url": "https://docs.example/report.pdf", "title": {"en": "the report"}}],
-    "contact": [{"fullName": "<img src=x onerror=alert(4)>", "email": "mailto:anna@vaxjo.example",
-                 "phone": "javascript:alert(5)"}],
+    "status": "pilot",
+    "sector": ["transport"],
+    "country": "SWE",
+    "document": [
+        {"url": "javascript:alert(3)", "title": {"en": "click me"}, "documentType": "report"},
+        {"url": "https://docs.example/report.pdf", "title": {"en": "the report"}},
+    ],
+    "contact": [
+        {
+            "fullName": "<img src=x onerror=alert(4)>",
+            "email": "mailto:anna@vaxjo.example",
+            "phone": "javascript:alert(5)",
+        }
+    ],
     "solution": [{"name": {"en": "Safe"}, "url": "data:text/html,<script>alert(6)</script>"}],
     "municipality": ["SE-0780"],
-    "noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456-2024"},
-                         {"identifierScheme": "doffin", "notation": "2024-012345"},
-                         {"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001",
-                          "url": "javascript:alert(7)"},
-                         {"identifierScheme": "hilma", "notation": "2024-012345",
-                          "url": "https://www.hankintailmoitukset.fi/fi/public/procedure/1/enotice/12345/"}],
+    "noticeIdentifier": [
+        {"identifierScheme": "ted", "notation": "00123456-2024"},
+        {"identifierScheme": "doffin", "notation": "2024-012345"},
+        {"identifierScheme": "ocds", "notation": "ocds-213czf-000-00001", "url": "javascript:alert(7)"},
+        {
+            "identifierScheme": "hilma",
+            "notation": "2024-012345",
+            "url": "https://www.hankintailmoitukset.fi/fi/public/procedure/1/enotice/12345/",
+        },
+    ],
 }
 
 
@@ -49,8 +62,12 @@ def test_hostile_text_is_escaped_and_only_safe_schemes_become_links(node):
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>markup</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Buses" in page
     hrefs = re.findall(r'href="([^"]*)"', page)
-    assert all(h.split(":")[0] in ("http", "https", "mailto", "tel", "?format=jsonld", "?format=ttl",
-                                   "?format=nt", "#main") or not re.match(r"^[a-z]+:", h) for h in hrefs)
+    assert all(
+        h.split(":")[0]
+        in ("http", "https", "mailto", "tel", "?format=jsonld", "?format=ttl", "?format=nt", "#main")
+        or not re.match(r"^[a-z]+:", h)
+        for h in hrefs
+    )
     assert not any(h.lower().startswith(("javascript", "data")) for h in hrefs)
     assert "https://docs.example/report.pdf" in hrefs and "mailto:anna@vaxjo.example" in hrefs
     assert "javascript:alert(3)" in page  # still shown, as text
@@ -67,12 +84,15 @@ def test_embedded_json_ld_cannot_break_out_of_its_script_element(node):
     assert embedded == node.store.get_case(node.settings.case_iri("hostile")).document
 
 
-@pytest.mark.parametrize("accept_language, title_lang, skip_text", [
-    ("sv-SE,sv;q=0.9,en;q=0.5", "sv", "Hoppa till innehållet"),
-    ("en-GB", "en", "Skip to content"),
-    ("fi", "sv", "Siirry sisältöön"),  # no Finnish title: the node's first language, Finnish chrome
-    ("nn", "sv", "Hopp til innhaldet"),
-])
+@pytest.mark.parametrize(
+    "accept_language, title_lang, skip_text",
+    [
+        ("sv-SE,sv;q=0.9,en;q=0.5", "sv", "Hoppa till innehållet"),
+        ("en-GB", "en", "Skip to content"),
+        ("fi", "sv", "Siirry sisältöön"),  # no Finnish title: the node's first language, Finnish chrome
+        ("nn", "sv", "Hopp til innhaldet"),
+    ],
+)
 def test_best_language_for_content_and_fixed_strings(node, accept_language, title_lang, skip_text):
     page = node.http.get("/case/hostile", headers={"Accept": "text/html", "Accept-Language": accept_language})
     assert re.search(rf'<h1 lang="{title_lang}">', page.text)
@@ -97,11 +117,20 @@ def test_every_fixed_string_exists_in_all_seven_languages():
             assert not missing, f"{key} lacks {missing}"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("https://a.example/x", "https://a.example/x"), ("mailto:a@b.se", "mailto:a@b.se"),
-    ("tel:+4612345", "tel:+4612345"), ("javascript:alert(1)", None), (" JavaScript:alert(1)", None),
-    ("data:text/html,x", None), ("vbscript:x", None), ("http:/no-host", None), ("//evil.example", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("https://a.example/x", "https://a.example/x"),
+        ("mailto:a@b.se", "mailto:a@b.se"),
+        ("tel:+4612345", "tel:+4612345"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,x", None),
+        ("vbscript:x", None),
+        ("http:/no-host", None),
+        ("//evil.example", None),
+    ],
+)
 def test_only_http_mailto_and_tel_are_link_targets(value, expected):
     assert html.safe_href(value) == expected
 
@@ -119,9 +148,14 @@ def test_codes_show_as_labels_from_the_vocabulary_in_the_readers_language(node):
 def test_official_notices_link_to_their_pages_and_places_show_their_names(node):
     page = node.http.get("/case/hostile", headers={"Accept": "text/html", "Accept-Language": "sv"}).text
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page))
-    assert links["TED publication number: 00123456-2024"] == "https://ted.europa.eu/en/notice/-/detail/123456-2024"
+    assert (
+        links["TED publication number: 00123456-2024"]
+        == "https://ted.europa.eu/en/notice/-/detail/123456-2024"
+    )
     assert links["Doffin reference (Norway): 2024-012345"] == "https://doffin.no/notices/2024-012345"
-    assert links["Hilma notice number (Finland): 2024-012345"].startswith("https://www.hankintailmoitukset.fi/")
+    assert links["Hilma notice number (Finland): 2024-012345"].startswith(
+        "https://www.hankintailmoitukset.fi/"
+    )
     # its javascript: url is not linked
     assert "<dd>OCDS open contracting id (ocid): ocds-213czf-000-00001</dd>" in page
     assert "<dd>Växjö</dd>" in page and "<dt>Kommuner</dt>" in page

@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
+
 from stafett.node import publish
 from stafett.node.app import create_app
 from stafett.node.compact import compact_case
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-
 from stafett.serving import bind, serve_in_thread, url_of
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "cases"
@@ -54,12 +54,14 @@ class Node:
         prepared = publish.prepare(triples, self.settings, slug)
 
         def render(issued, modified, version):
-            stamped = publish.stamp(prepared.triples, self.settings, prepared.case_iri, issued, modified,
-                                    version)
+            stamped = publish.stamp(
+                prepared.triples, self.settings, prepared.case_iri, issued, modified, version
+            )
             return compact_case(stamped, prepared.case_iri), publish.canonical_ntriples(stamped)
 
-        return self.store.save_case(iri=prepared.case_iri, slug=slug, state=state,
-                                    content_hash=prepared.content_hash, render=render).record
+        return self.store.save_case(
+            iri=prepared.case_iri, slug=slug, state=state, content_hash=prepared.content_hash, render=render
+        ).record
 
     def publish_example(self, path: pathlib.Path, slug: str | None = None):
         return self.publish(path.read_bytes(), slug or path.stem)
@@ -72,10 +74,16 @@ class Node:
 def running_node(**overrides):
     with tempfile.TemporaryDirectory() as tmp:
         sock = bind()
-        values = dict(base_url=url_of(sock), data_dir=pathlib.Path(tmp),
-                      org_name={"sv": "Växjö kommun", "en": "Växjö Municipality"},
-                      org_number="212000-0689", country="SWE", languages=("sv", "en"),
-                      contact_email="registrator@vaxjo.example", feed_page_size=3)
+        values = dict(
+            base_url=url_of(sock),
+            data_dir=pathlib.Path(tmp),
+            org_name={"sv": "Växjö kommun", "en": "Växjö Municipality"},
+            org_number="212000-0689",
+            country="SWE",
+            languages=("sv", "en"),
+            contact_email="registrator@vaxjo.example",
+            feed_page_size=3,
+        )
         values.update(overrides)
         settings = NodeSettings(**values)
         store = NodeStore(settings.database_path)

@@ -9,19 +9,20 @@ import threading
 
 import pyoxigraph as ox
 import pytest
+from writer_support import EXAMPLES, case
+
 from stafett.node import publish
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, parse_time
-from stafett.vocabulary.jsonld import json_ld_to_quads
-from writer_support import EXAMPLES, case
-
 from stafett.problems import Problem
+from stafett.vocabulary.jsonld import json_ld_to_quads
 
 
 @pytest.fixture
 def setup(tmp_path):
-    settings = NodeSettings("http://127.0.0.1:9/", tmp_path, {"sv": "Växjö kommun"}, "212000-0689", "SWE",
-                            ("sv", "en"))
+    settings = NodeSettings(
+        "http://127.0.0.1:9/", tmp_path, {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+    )
     return settings, NodeStore(settings.database_path)
 
 
@@ -103,10 +104,12 @@ def test_list_order_does_not_change_the_snapshot(setup):
         value = shuffled[key]
         if isinstance(value, list):
             random.Random(7).shuffle(value)
-    a = publish.prepare(publish.parse(json.dumps(document).encode(), "application/ld+json", settings),
-                        settings, "x")
-    b = publish.prepare(publish.parse(json.dumps(shuffled).encode(), "application/ld+json", settings),
-                        settings, "x")
+    a = publish.prepare(
+        publish.parse(json.dumps(document).encode(), "application/ld+json", settings), settings, "x"
+    )
+    b = publish.prepare(
+        publish.parse(json.dumps(shuffled).encode(), "application/ld+json", settings), settings, "x"
+    )
     assert a.content_hash == b.content_hash
     assert publish.canonical_ntriples(a.triples) == publish.canonical_ntriples(b.triples)
 

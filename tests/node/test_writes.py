@@ -89,8 +89,12 @@ def test_delete_writes_a_tombstone_and_republish_creates(writer_node):
 
 
 def test_node_set_fields_from_the_client_are_ignored_and_reported(writer_node):
-    sent = case(id="https://evil.example/case/mine", issued="1999-01-01T00:00:00Z", version="42",
-                publisher={"name": {"en": "Someone else"}})
+    sent = case(
+        id="https://evil.example/case/mine",
+        issued="1999-01-01T00:00:00Z",
+        version="42",
+        publisher={"name": {"en": "Someone else"}},
+    )
     response = writer_node.post(sent)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -159,8 +163,9 @@ def test_turtle_writes_are_accepted(writer_node):
         [] a stf:Case ; dct:title "Snöröjning med drönare"@sv ;
            adms:status <https://w3id.org/stafett/concept/case-status/pilot> .
     """
-    response = writer_node.http.post("cases", content=turtle.encode(),
-                                     headers={"Content-Type": "text/turtle"})
+    response = writer_node.http.post(
+        "cases", content=turtle.encode(), headers={"Content-Type": "text/turtle"}
+    )
     assert response.status_code in (201, 422), response.text
     if response.status_code == 201:
         assert response.json()["slug"] == "snorojning-med-dronare"
@@ -171,14 +176,26 @@ def test_turtle_writes_are_accepted(writer_node):
 def test_openapi_lists_every_write_route(writer_node):
     spec = writer_node.anonymous.get("openapi.json").json()
     assert spec["openapi"].startswith("3.1")
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item
-                  if method != "parameters"}
-    assert documented == {("/cases", "POST"), ("/cases/{slug}", "GET"), ("/cases/{slug}", "PUT"),
-                          ("/cases/{slug}", "DELETE")}
+    documented = {
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    assert documented == {
+        ("/cases", "POST"),
+        ("/cases/{slug}", "GET"),
+        ("/cases/{slug}", "PUT"),
+        ("/cases/{slug}", "DELETE"),
+    }
     from stafett.node.api import writes
 
-    served = {(r.path, m) for r in writes.routes(writer_node.settings, writer_node.store)
-              for m in r.methods if m != "HEAD"}
+    served = {
+        (r.path, m)
+        for r in writes.routes(writer_node.settings, writer_node.store)
+        for m in r.methods
+        if m != "HEAD"
+    }
     assert served == documented
 
 
@@ -210,6 +227,7 @@ def test_hostile_text_cannot_add_triples_about_others(writer_node):
     for line in record.ntriples.decode().splitlines():
         assert line.startswith(f"<{writer_node.settings.base_url}"), line
     assert record.document["title"]["sv"] == evil
-    other_case = case(buyer=[{"id": writer_node.settings.case_iri("someone-else") + "#buyer-1",
-                              "name": {"sv": "Kapad"}}])
+    other_case = case(
+        buyer=[{"id": writer_node.settings.case_iri("someone-else") + "#buyer-1", "name": {"sv": "Kapad"}}]
+    )
     assert writer_node.post(other_case).status_code == 422

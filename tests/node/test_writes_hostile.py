@@ -9,14 +9,20 @@ from writer_support import case
 
 from stafett.problems import PROBLEM_MEDIA_TYPE
 
-LONG_LIST = {"@context": ["https://w3id.org/stafett/context/v1",
-                          {"steps": {"@id": "https://example.org/steps", "@container": "@list"}}]}
+LONG_LIST = {
+    "@context": [
+        "https://w3id.org/stafett/context/v1",
+        {"steps": {"@id": "https://example.org/steps", "@container": "@list"}},
+    ]
+}
 
 
 def chain_turtle(links: int) -> bytes:
-    head = ("@prefix stf: <https://w3id.org/stafett/ns#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
-            "@prefix ex: <https://example.org/> .\n"
-            '_:case a stf:Case ; dct:title "Kedja"@sv ; ex:next _:b0 .\n')
+    head = (
+        "@prefix stf: <https://w3id.org/stafett/ns#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        '_:case a stf:Case ; dct:title "Kedja"@sv ; ex:next _:b0 .\n'
+    )
     links_text = "".join(f"_:b{i} ex:next _:b{i + 1} .\n" for i in range(links))
     return (head + links_text).encode()
 
@@ -45,8 +51,9 @@ def test_a_130_item_list_is_a_finding_not_a_500(writer_node):
 
 
 def test_a_chain_of_3000_blank_nodes_is_a_finding_not_a_500(writer_node):
-    response = writer_node.http.post("cases", content=chain_turtle(3000),
-                                     headers={"Content-Type": "text/turtle"})
+    response = writer_node.http.post(
+        "cases", content=chain_turtle(3000), headers={"Content-Type": "text/turtle"}
+    )
     problem = refused_with_a_finding_or_stored(writer_node, response)
     assert problem and problem["status"] == 413
     assert writer_node.store.count_changes() == 0
@@ -76,9 +83,11 @@ def test_19000_keywords_get_a_quick_finding_naming_the_key_the_count_and_the_lim
 
 
 def test_nested_objects_that_point_at_each_other_end_the_depth_walk(writer_node):
-    turtle = (b"@prefix stf: <https://w3id.org/stafett/ns#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
-              b"@prefix ex: <https://example.org/> .\n"
-              b'_:case a stf:Case ; dct:title "Ring"@sv ; ex:next _:a .\n'
-              b"_:a ex:next _:b . _:b ex:next _:a ; ex:back _:case .\n")
+    turtle = (
+        b"@prefix stf: <https://w3id.org/stafett/ns#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        b"@prefix ex: <https://example.org/> .\n"
+        b'_:case a stf:Case ; dct:title "Ring"@sv ; ex:next _:a .\n'
+        b"_:a ex:next _:b . _:b ex:next _:a ; ex:back _:case .\n"
+    )
     response = writer_node.http.post("cases", content=turtle, headers={"Content-Type": "text/turtle"})
     refused_with_a_finding_or_stored(writer_node, response)

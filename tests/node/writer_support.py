@@ -8,10 +8,10 @@ import pathlib
 from dataclasses import dataclass
 
 import httpx
+
 from stafett.node.bootstrap import init_node, start_node
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
-
 from stafett.serving import bind, url_of
 
 CASE = {
@@ -20,10 +20,16 @@ CASE = {
     "title": {"sv": "Fossilfria transporter", "en": "Fossil-free transport"},
     "summary": {"sv": "Kommunen provade elbussar i en innovationsupphandling."},
     "need": {"sv": "Bussarna släppte ut för mycket."},
-    "status": "pilot", "innovationApproach": ["pcp"], "sector": ["transport"],
-    "country": "SWE", "language": ["SWE"], "cpv": ["34144900"], "keyword": {"sv": ["elbuss"]},
-    "buyer": [{"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0689", "country": "SWE",
-               "legalType": "la"}],
+    "status": "pilot",
+    "innovationApproach": ["pcp"],
+    "sector": ["transport"],
+    "country": "SWE",
+    "language": ["SWE"],
+    "cpv": ["34144900"],
+    "keyword": {"sv": ["elbuss"]},
+    "buyer": [
+        {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}
+    ],
     "procedure": {"procedureType": "innovation", "jointProcurement": False},
     "startDate": "2021-03-01",
     "cost": {"amount": 1200000, "currency": "SEK"},
@@ -48,8 +54,9 @@ class WriterNode:
 
     def put(self, slug: str, document: dict, etag: str | None, **params) -> httpx.Response:
         headers = {"Content-Type": "application/ld+json"} | ({"If-Match": etag} if etag else {})
-        return self.http.put(f"cases/{slug}", params=params, content=json.dumps(document).encode(),
-                             headers=headers)
+        return self.http.put(
+            f"cases/{slug}", params=params, content=json.dumps(document).encode(), headers=headers
+        )
 
 
 def case(**changes) -> dict:
@@ -60,13 +67,16 @@ def case(**changes) -> dict:
 
 def make_node(tmp_path: pathlib.Path, **options):
     sock = bind()
-    settings, store, token = init_node(tmp_path / "node", url_of(sock), {"sv": "Växjö kommun",
-                                       "en": "Växjö Municipality"}, "212000-0689", "SWE", ("sv", "en"),
-                                       **options)
+    settings, store, token = init_node(
+        tmp_path / "node",
+        url_of(sock),
+        {"sv": "Växjö kommun", "en": "Växjö Municipality"},
+        "212000-0689",
+        "SWE",
+        ("sv", "en"),
+        **options,
+    )
     server = start_node(settings, store, sock)
-    http = httpx.Client(base_url=settings.base_url, headers={"Authorization": f"Bearer {token}"},
-                        timeout=30)
+    http = httpx.Client(base_url=settings.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     anonymous = httpx.Client(base_url=settings.base_url, timeout=30)
     return server, WriterNode(settings, store, token, http, anonymous)
-
-

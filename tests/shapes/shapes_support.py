@@ -20,10 +20,17 @@ CONTEXT_URL = "https://w3id.org/stafett/context/v1"
 
 def minimal_case(**changes) -> dict:
     """A case with every Violation-level key and nothing else (tests add what they need)."""
-    doc = {"@context": CONTEXT_URL, "id": "https://test.stafett.example/case/1", "type": "Case",
-           "title": {"sv": "Ett ärende"}, "summary": {"sv": "Kort om ärendet."}, "status": "pilot",
-           "country": "SWE", "language": ["SWE"],
-           "buyer": [{"name": {"sv": "Exempelby kommun"}}]}
+    doc = {
+        "@context": CONTEXT_URL,
+        "id": "https://test.stafett.example/case/1",
+        "type": "Case",
+        "title": {"sv": "Ett ärende"},
+        "summary": {"sv": "Kort om ärendet."},
+        "status": "pilot",
+        "country": "SWE",
+        "language": ["SWE"],
+        "buyer": [{"name": {"sv": "Exempelby kommun"}}],
+    }
     doc.update(changes)
     return {k: v for k, v in doc.items() if v is not None}
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from shapes_support import minimal_case
+
 from stafett.shapes.bounds import MAX_LITERALS, MAX_VALUES_PER_PROPERTY
 from stafett.shapes.messages import LANGUAGES
 from stafett.shapes.validate import validate_many, validate_quads

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 from shapes_support import invalid_examples
-from stafett.shapes import validate_document
 
 from stafett.problems import Problem
+from stafett.shapes import validate_document
 
 EXAMPLES = invalid_examples()
 

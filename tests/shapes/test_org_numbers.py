@@ -7,14 +7,28 @@ import json
 
 import pytest
 from shapes_support import minimal_case
+
 from stafett.shapes import validate_document
 from stafett.shapes.orgnumbers import is_valid
 
 # Numbers published in the national registers (public data) and the same numbers mistyped.
-VALID = [("SWE", "556036-0793"), ("SWE", "5560360793"), ("NOR", "974760673"), ("DNK", "13585628"),
-         ("FIN", "0201256-6"), ("ISL", "450401-3150")]
-MISTYPED = [("SWE", "556036-0794"), ("NOR", "974760674"), ("DNK", "13585629"), ("FIN", "0201256-7"),
-            ("ISL", "450401-3160"), ("SWE", "N/A"), ("NOR", "000")]
+VALID = [
+    ("SWE", "556036-0793"),
+    ("SWE", "5560360793"),
+    ("NOR", "974760673"),
+    ("DNK", "13585628"),
+    ("FIN", "0201256-6"),
+    ("ISL", "450401-3150"),
+]
+MISTYPED = [
+    ("SWE", "556036-0794"),
+    ("NOR", "974760674"),
+    ("DNK", "13585629"),
+    ("FIN", "0201256-7"),
+    ("ISL", "450401-3160"),
+    ("SWE", "N/A"),
+    ("NOR", "000"),
+]
 
 
 def org_findings(doc: dict) -> list:
@@ -42,16 +56,21 @@ def test_a_mistyped_number_is_a_warning_naming_the_field_and_the_fix(country, nu
 
 def test_nested_organisations_are_checked_with_their_own_country():
     supplier = {"name": {"nb": "AS"}, "orgNumber": "974760674", "country": "NOR"}
-    participant = {"organization": {"name": {"da": "ApS"}, "orgNumber": "13585629", "country": "DNK"},
-                   "role": ["awarded-supplier"]}
+    participant = {
+        "organization": {"name": {"da": "ApS"}, "orgNumber": "13585629", "country": "DNK"},
+        "role": ["awarded-supplier"],
+    }
     doc = minimal_case(solution=[{"supplier": [supplier]}], participant=[participant])
-    assert sorted(f.field for f in org_findings(doc)) == ["participant.organization.orgNumber",
-                                                          "solution.supplier.orgNumber"]
+    assert sorted(f.field for f in org_findings(doc)) == [
+        "participant.organization.orgNumber",
+        "solution.supplier.orgNumber",
+    ]
 
 
 def test_a_buyer_without_a_country_is_checked_against_the_case_country():
-    assert [f.field for f in org_findings(minimal_case(buyer=[{"name": {"sv": "K"}, "orgNumber": "1"}]))] \
-        == ["buyer.orgNumber"]
+    assert [f.field for f in org_findings(minimal_case(buyer=[{"name": {"sv": "K"}, "orgNumber": "1"}]))] == [
+        "buyer.orgNumber"
+    ]
     assert org_findings(minimal_case(buyer=[{"name": {"sv": "K"}, "orgNumber": "556036-0793"}])) == []
 
 

@@ -12,6 +12,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 from shapes_support import minimal_case
+
 from stafett.shapes import validate_document
 from stafett.vocabulary import SCHEMES, reference_quads
 from stafett.vocabulary.notices import NOTICE_SCHEMES, notice_link
@@ -34,26 +35,41 @@ ACCEPTED = {
     "icelandic-number-format-only": {"municipality": ["IS-0000"]},
     "regions-of-every-country": {"region": ["SE-07", "NO-03", "DK-1084", "FI-18", "IS-1"]},
     "nuts-2024-and-2021-only": {"nuts": ["SE212", "NO0A2", "NO082", "FI1B1", "IS001", "DK"]},
-} | {f"notice-{name}": {"noticeIdentifier": [{"identifierScheme": name, "notation": s.example}]}
-     for name, s in NOTICE_SCHEMES.items()}
+} | {
+    f"notice-{name}": {"noticeIdentifier": [{"identifierScheme": name, "notation": s.example}]}
+    for name, s in NOTICE_SCHEMES.items()
+}
 REFUSED = {
     "norwegian-number-retired-in-2024": ({"municipality": ["NO-0219"]}, "municipality"),  # Bærum is 3201
     "danish-four-digits": ({"municipality": ["DK-0101"]}, "municipality"),
     "lower-case-prefix": ({"municipality": ["se-0180"]}, "municipality"),
     "norwegian-fylke-retired-in-2024": ({"region": ["NO-02"]}, "region"),  # Akershus is 32 again
     "nuts-with-country-prefix-twice": ({"nuts": ["SE-SE212"]}, "nuts"),
-    "ted-without-year": ({"noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456"}]},
-                         "noticeIdentifier"),
-    "uuid-in-capitals": ({"noticeIdentifier": [{"identifierScheme": "eforms-procedure",
-                                                "notation": "1E86A664-AE3C-41EB-8529-0242AC130003"}]},
-                         "noticeIdentifier"),
-    "ocid-without-prefix": ({"noticeIdentifier": [{"identifierScheme": "ocds",
-                                                   "notation": "213czf-000-00001"}]}, "noticeIdentifier"),
-    "doffin-number-in-ted-scheme": ({"noticeIdentifier": [{"identifierScheme": "ted",
-                                                           "notation": "2024-012345"}]}, "noticeIdentifier"),
+    "ted-without-year": (
+        {"noticeIdentifier": [{"identifierScheme": "ted", "notation": "00123456"}]},
+        "noticeIdentifier",
+    ),
+    "uuid-in-capitals": (
+        {
+            "noticeIdentifier": [
+                {"identifierScheme": "eforms-procedure", "notation": "1E86A664-AE3C-41EB-8529-0242AC130003"}
+            ]
+        },
+        "noticeIdentifier",
+    ),
+    "ocid-without-prefix": (
+        {"noticeIdentifier": [{"identifierScheme": "ocds", "notation": "213czf-000-00001"}]},
+        "noticeIdentifier",
+    ),
+    "doffin-number-in-ted-scheme": (
+        {"noticeIdentifier": [{"identifierScheme": "ted", "notation": "2024-012345"}]},
+        "noticeIdentifier",
+    ),
     # missing, and so in no scheme's format either
-    "identifier-without-scheme": ({"noticeIdentifier": [{"notation": "2024-012345"}]},
-                                  "noticeIdentifier noticeIdentifier.identifierScheme"),
+    "identifier-without-scheme": (
+        {"noticeIdentifier": [{"notation": "2024-012345"}]},
+        "noticeIdentifier noticeIdentifier.identifierScheme",
+    ),
 }
 
 
@@ -81,8 +97,10 @@ def concepts_in(scheme: str) -> dict[str, dict]:
 def test_shipped_place_schemes_hold_every_code_of_their_sources():
     municipalities = concepts_in(SCHEMES["municipality"])
     regions = concepts_in(SCHEMES["region"])
-    prefix_counts = {c: sum(1 for p in municipalities.values() if p[SKOS + "notation"][0].value.startswith(c))
-                     for c in ("SE-", "NO-", "IS-", "DK-", "FI-")}
+    prefix_counts = {
+        c: sum(1 for p in municipalities.values() if p[SKOS + "notation"][0].value.startswith(c))
+        for c in ("SE-", "NO-", "IS-", "DK-", "FI-")
+    }
     assert prefix_counts == {"SE-": 290, "NO-": 357, "IS-": 64, "DK-": 0, "FI-": 0}
     assert len(regions) == 21 + 15 + 5 + 19 + 8
     vaxjo = municipalities[SCHEMES["municipality"] + "/SE-0780"]
@@ -96,8 +114,9 @@ def test_every_region_points_to_a_shipped_nuts_code_and_every_broader_resolves()
     for iri, props in concepts_in(SCHEMES["region"]).items():
         matches = [o.value for p in ("exactMatch", "broadMatch") for o in props.get(SKOS + p, [])]
         assert matches and all(m in nuts for m in matches), iri
-    dangling = [iri for iri, props in places.items() for o in props.get(SKOS + "broader", [])
-                if o.value not in places]
+    dangling = [
+        iri for iri, props in places.items() for o in props.get(SKOS + "broader", []) if o.value not in places
+    ]
     assert not dangling
 
 

@@ -27,8 +27,14 @@ def ajv_verdicts(schema: Path, documents: list[tuple[str, bytes]]) -> dict[str, 
     assert shutil.which("node"), "Node.js is missing: run scripts/setup"
     assert AJV.exists(), "ajv is missing: run scripts/setup (npm install in tests/js)"
     sent = json.dumps([{"name": name, "text": raw.decode("utf-8", "replace")} for name, raw in documents])
-    run = subprocess.run(["node", str(SCRIPT), str(schema)], input=sent, capture_output=True,
-                         text=True, timeout=60, check=False)
+    run = subprocess.run(
+        ["node", str(SCRIPT), str(schema)],
+        input=sent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -48,12 +54,16 @@ def documents() -> list[tuple[str, bytes]]:
 
 def test_ajv_strict_and_jsonschema_agree_on_every_document(documents):
     Draft202012Validator.check_schema(json.loads(SCHEMA_JSON.read_text("utf-8")))
-    validator = Draft202012Validator(json.loads(SCHEMA_JSON.read_text("utf-8")),
-                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(
+        json.loads(SCHEMA_JSON.read_text("utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     verdicts = ajv_verdicts(SCHEMA_JSON, documents)
     assert set(verdicts) == {name for name, _ in documents}
-    disagreements = {name: verdicts[name] for name, raw in documents
-                     if verdicts[name]["valid"] != python_verdict(validator, raw)}
+    disagreements = {
+        name: verdicts[name]
+        for name, raw in documents
+        if verdicts[name]["valid"] != python_verdict(validator, raw)
+    }
     assert not disagreements
     valid = [name for name, v in verdicts.items() if v["valid"]]
     assert len(valid) >= 5 and len(verdicts) - len(valid) >= 20  # both verdicts are exercised
@@ -61,10 +71,14 @@ def test_ajv_strict_and_jsonschema_agree_on_every_document(documents):
 
 def test_a_pattern_ajv_cannot_read_fails_the_compile(tmp_path):
     """The check is real: the old URL pattern (an escaped quote) is refused in Unicode mode."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "type": "string", "pattern": r'^https?://[^\s<>\"{}|\\^`]+$'}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "string",
+        "pattern": r"^https?://[^\s<>\"{}|\\^`]+$",
+    }
     path = tmp_path / "old.schema.json"
     path.write_text(json.dumps(schema), "utf-8")
-    run = subprocess.run(["node", str(SCRIPT), str(path)], input="[]", capture_output=True, text=True,
-                         timeout=60, check=False)
+    run = subprocess.run(
+        ["node", str(SCRIPT), str(path)], input="[]", capture_output=True, text=True, timeout=60, check=False
+    )
     assert run.returncode == 2 and "Invalid escape" in run.stderr

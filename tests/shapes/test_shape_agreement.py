@@ -19,6 +19,7 @@ from shapes_support import (
     minimal_case,
     valid_examples,
 )
+
 from stafett.shapes import validate_document
 
 RDF_LANG_STRING = rdflib.RDF.langString
@@ -34,8 +35,11 @@ def expand(context: dict, curie: str) -> str:
 
 def property_terms(context: dict) -> dict[str, dict]:
     """JSON key -> term definition, for terms that name a property."""
-    return {k: v for k, v in context.items() if isinstance(v, dict) and not k.startswith("@")
-            and not str(v.get("@id", "")).startswith("@")}
+    return {
+        k: v
+        for k, v in context.items()
+        if isinstance(v, dict) and not k.startswith("@") and not str(v.get("@id", "")).startswith("@")
+    }
 
 
 def key_of(context: dict) -> dict[str, str]:
@@ -48,14 +52,19 @@ def shape_rules(graph: rdflib.Graph, node_shape, context: dict) -> dict[str, lis
     rules: dict[str, list[dict]] = {}
     for prop in graph.objects(node_shape, SH.property):
         path = str(graph.value(prop, SH.path))
-        rule = {p.split("#")[-1]: graph.value(prop, SH[p]) for p in (
-            "minCount", "maxCount", "datatype", "nodeKind", "maxLength", "node", "severity")}
+        rule = {
+            p.split("#")[-1]: graph.value(prop, SH[p])
+            for p in ("minCount", "maxCount", "datatype", "nodeKind", "maxLength", "node", "severity")
+        }
         members = graph.value(prop, SH["in"])
         rule["in"] = [str(i) for i in rdflib.collection.Collection(graph, members)] if members else None
         # 1.1 partial dates: sh:or ( [sh:datatype xsd:date] [sh:datatype xsd:gYearMonth] ... )
         either = graph.value(prop, SH["or"])
-        rule["datatypes"] = [str(graph.value(option, SH.datatype))
-                             for option in rdflib.collection.Collection(graph, either)] if either else None
+        rule["datatypes"] = (
+            [str(graph.value(option, SH.datatype)) for option in rdflib.collection.Collection(graph, either)]
+            if either
+            else None
+        )
         rules.setdefault(keys[path], []).append(rule)
     return rules
 
@@ -106,8 +115,11 @@ def test_every_property_term_of_the_context_is_described(schema, context):
 def test_required_equals_violation_min_count(shapes_graph, schema, context):
     for name, obj, shape in pairs(schema, shapes_graph):
         rules = shape_rules(shapes_graph, shape, context)
-        required = {k for k, rs in rules.items()
-                    if any(r["minCount"] is not None and r["severity"] == SH.Violation for r in rs)}
+        required = {
+            k
+            for k, rs in rules.items()
+            if any(r["minCount"] is not None and r["severity"] == SH.Violation for r in rs)
+        }
         assert set(obj["required"]) - {"@context", "type"} == required, name
 
 
@@ -164,12 +176,16 @@ def test_typed_literals_and_iris_match(shapes_graph, schema, context):
 
 def corpus() -> list[tuple[str, bytes]]:
     docs = [(p.stem, p.read_bytes()) for p in valid_examples()]
-    docs += [(p.stem, p.read_bytes()) for p in invalid_examples()
-             if json.loads(p.with_suffix(".expected.json").read_text())["exit"] == 1]
+    docs += [
+        (p.stem, p.read_bytes())
+        for p in invalid_examples()
+        if json.loads(p.with_suffix(".expected.json").read_text())["exit"] == 1
+    ]
     own = {
         "minimal": minimal_case(),
-        "single-values-for-lists": minimal_case(language="SWE", sector="transport",
-                                                buyer={"name": {"en": "B"}}),
+        "single-values-for-lists": minimal_case(
+            language="SWE", sector="transport", buyer={"name": {"en": "B"}}
+        ),
         "empty-language-list": minimal_case(language=[]),
         "status-list": minimal_case(status=["pilot", "tendering"]),
         "amount-string": minimal_case(cost={"amount": "10.50", "currency": "EUR"}),
@@ -195,10 +211,12 @@ def corpus() -> list[tuple[str, bytes]]:
         "partial-dates": minimal_case(startDate="2021", endDate="2022-06"),
         "bad-month": minimal_case(startDate="2021-13"),
         "date-value-object": minimal_case(startDate={"@value": "2021-03", "@type": "xsd:gYearMonth"}),
-        "date-value-object-wrong-type": minimal_case(startDate={"@value": "2021-03-15",
-                                                                "@type": "xsd:gYear"}),
-        "milestones": minimal_case(status=None, milestone=[{"status": "contract-awarded", "date": "2023-05"},
-                                                           {"status": "pilot"}]),
+        "date-value-object-wrong-type": minimal_case(
+            startDate={"@value": "2021-03-15", "@type": "xsd:gYear"}
+        ),
+        "milestones": minimal_case(
+            status=None, milestone=[{"status": "contract-awarded", "date": "2023-05"}, {"status": "pilot"}]
+        ),
         "milestone-without-stage": minimal_case(milestone=[{"date": "2023"}]),
         "sector-as-label": minimal_case(sector=["Hälsa, vård och omsorg"]),
         "bad-org-number-check-digit": minimal_case(buyer=[{"name": {"sv": "K"}, "orgNumber": "212000-0689"}]),
@@ -225,8 +243,9 @@ def test_json_schema_and_shacl_give_the_same_verdict(schema_validator, name, raw
     if name in KNOWN_SHACL_ONLY:
         assert (schema_ok, report.conforms) == (True, False)  # documented gap; update the docs if it closes
     else:
-        assert schema_ok == report.conforms, [f.message for f in report.by_severity("Violation")] or \
-            [e.message for e in schema_validator.iter_errors(json.loads(raw))]
+        assert schema_ok == report.conforms, [f.message for f in report.by_severity("Violation")] or [
+            e.message for e in schema_validator.iter_errors(json.loads(raw))
+        ]
 
 
 def test_context_url_is_the_shared_one(schema):

@@ -8,13 +8,13 @@ import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
 from shapes_support import SHAPES_TTL, invalid_examples, minimal_case, valid_examples
+
+from stafett.problems import Problem
 from stafett.shapes import validate_document, validate_quads
 from stafett.shapes._engine import PyShaclEngine, read_report
 from stafett.shapes.findings import SEVERITY_ORDER
 from stafett.vocabulary.jsonld import json_ld_to_quads
 from stafett.vocabulary.rdflib_terms import graph_of, to_rdflib
-
-from stafett.problems import Problem
 
 
 def check(doc: dict, lang: str = "en"):
@@ -54,9 +54,13 @@ def test_messages_follow_the_requested_language_with_nynorsk_fallback():
 def test_a_document_without_a_case_or_with_two_is_a_violation():
     no_case = {"@context": minimal_case()["@context"], "title": {"en": "x"}}
     assert rules(check(no_case)) == {"Document-no-case"}
-    two = {"@context": minimal_case()["@context"], "@graph": [
-        {k: v for k, v in minimal_case(id=f"https://t.example/case/{i}").items() if k != "@context"}
-        for i in (1, 2)]}
+    two = {
+        "@context": minimal_case()["@context"],
+        "@graph": [
+            {k: v for k, v in minimal_case(id=f"https://t.example/case/{i}").items() if k != "@context"}
+            for i in (1, 2)
+        ],
+    }
     report = check(two)
     assert "Document-many-cases" in rules(report) and not report.conforms
 
@@ -84,8 +88,14 @@ def test_plain_strings_from_pyoxigraph_are_plain_in_rdflib():
 
 def test_cached_engine_matches_a_fresh_pyshacl_run():
     """Differential: the cached-shapes engine must report what plain pyshacl.validate() reports."""
-    doc = minimal_case(status="finished", contact=[{"fullName": "A"}], cost={"amount": -1, "currency": "SEK"},
-                       startDate="2024-05-01", endDate="2023-01-01", keyword={"de": ["x"]})
+    doc = minimal_case(
+        status="finished",
+        contact=[{"fullName": "A"}],
+        cost={"amount": -1, "currency": "SEK"},
+        startDate="2024-05-01",
+        endDate="2023-01-01",
+        keyword={"de": ["x"]},
+    )
     quads = json_ld_to_quads(doc)
     fresh_shapes = rdflib.Graph().parse(SHAPES_TTL)
     _, report, _ = pyshacl_validate(graph_of(quads), shacl_graph=fresh_shapes)
@@ -112,9 +122,20 @@ def differential_corpus() -> list[tuple[str, list]]:
             docs.append((path.stem, json_ld_to_quads(json.loads(path.read_bytes()))))
         except (ValueError, Problem):
             continue  # unreadable examples never reach an engine
-    docs.append(("many-faults", json_ld_to_quads(minimal_case(
-        status="finished", contact=[{"fullName": "A"}], solution=[{"supplier": [{}]}],
-        cost={"amount": 1.5, "currency": "SEK"}, keyword={"de": ["x"]}))))
+    docs.append(
+        (
+            "many-faults",
+            json_ld_to_quads(
+                minimal_case(
+                    status="finished",
+                    contact=[{"fullName": "A"}],
+                    solution=[{"supplier": [{}]}],
+                    cost={"amount": 1.5, "currency": "SEK"},
+                    keyword={"de": ["x"]},
+                )
+            ),
+        )
+    )
     return docs
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import rdflib
 from shapes_support import SH
+
 from stafett.shapes.messages import CATALOGUE, LANGUAGES, chain, say
 
 

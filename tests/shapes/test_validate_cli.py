@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from shapes_support import INVALID_DIR, REPO, minimal_case
-from stafett.shapes.messages import LANGUAGES, say
 
 from stafett.cli import main
+from stafett.shapes.messages import LANGUAGES, say
 
 TURTLE_CASE = """@prefix stf: <https://w3id.org/stafett/ns#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -25,8 +25,14 @@ TURTLE_CASE = """@prefix stf: <https://w3id.org/stafett/ns#> .
 
 
 def stafett(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stafett", "validate", *args], input=stdin,
-                          capture_output=True, cwd=REPO, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "stafett", "validate", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_valid_turtle_file_exits_0_and_says_so(tmp_path):
@@ -64,7 +70,7 @@ def test_folder_json_output_for_machines():
 def test_stdin_with_media_type():
     ok = stafett("-", "--media-type", "text/turtle", "--format", "json", stdin=TURTLE_CASE.encode())
     assert ok.returncode == 0 and json.loads(ok.stdout)["files"][0]["file"] == "<stdin>"
-    broken = stafett("-", stdin=b"{\"@context\": ")
+    broken = stafett("-", stdin=b'{"@context": ')
     assert broken.returncode == 2
     assert "Traceback" not in broken.stderr.decode() + broken.stdout.decode()
 

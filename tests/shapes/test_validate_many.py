@@ -18,11 +18,11 @@ import orjson
 import pyoxigraph as ox
 import pytest
 from shapes_support import invalid_examples, minimal_case, valid_examples
+
+from stafett.problems import Problem
 from stafett.shapes.batch import plan_batches
 from stafett.shapes.validate import DEFAULT_ENGINE, validate_many, validate_quads
 from stafett.vocabulary.jsonld import json_ld_to_quads
-
-from stafett.problems import Problem
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for bench/
 from bench import generate
@@ -31,10 +31,12 @@ from bench.turbo import mutations
 
 def more_mutations(doc: dict) -> list[dict]:
     """Breakages bench/turbo.py does not make: nested nodes, numbers, links, languages."""
+
     def changed(**updates):
         out = copy.deepcopy(doc)
         out.update(updates)
         return out
+
     return [
         changed(cost={"amount": -5, "currency": "SEK"}),
         changed(cost={"amount": "12", "currency": "GBP"}),
@@ -62,8 +64,11 @@ def corpus() -> tuple[tuple[str, tuple], ...]:
     for case in rng.sample(fed.cases, 30):
         docs += [(f"{label}: {case.id}", doc) for label, doc in mutations(case.doc, rng)]
         docs += [(f"more {i}: {case.id}", doc) for i, doc in enumerate(more_mutations(case.doc))]
-    docs += [(path.name, json.loads(path.read_bytes())) for path in [*valid_examples(), *invalid_examples()]
-             if path.suffix in (".json", ".jsonld") and _is_json(path)]
+    docs += [
+        (path.name, json.loads(path.read_bytes()))
+        for path in [*valid_examples(), *invalid_examples()]
+        if path.suffix in (".json", ".jsonld") and _is_json(path)
+    ]
     docs.append(("no id", {k: v for k, v in minimal_case().items() if k != "id"}))
     out = []
     for label, doc in docs:
@@ -140,8 +145,14 @@ def test_cases_sharing_a_blank_node_label_are_kept_apart():
     second = json_ld_to_quads(minimal_case(id="https://t.example/case/6", buyer=[{"orgNumber": "1"}]))
     shared = next(q.object for q in first if isinstance(q.object, ox.BlankNode))
     theirs = next(q.object for q in second if isinstance(q.object, ox.BlankNode))
-    second = [ox.Quad(shared if q.subject == theirs else q.subject, q.predicate,
-                      shared if q.object == theirs else q.object) for q in second]
+    second = [
+        ox.Quad(
+            shared if q.subject == theirs else q.subject,
+            q.predicate,
+            shared if q.object == theirs else q.object,
+        )
+        for q in second
+    ]
     assert plan_batches([first, second]) == [[0], [1]]
     reports = validate_many([first, second])
     assert [findings(r) for r in reports] == [findings(validate_quads(q)) for q in (first, second)]

@@ -5,8 +5,9 @@ scheme's `@vocab`: a role code `supplier` would silently become stf:supplier, no
 
 from __future__ import annotations
 
-from stafett.vocabulary import concept_quads
 from vocab_support import term_definitions
+
+from stafett.vocabulary import concept_quads
 
 
 def test_no_project_code_is_a_context_term():

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from stafett.vocabulary import CONCEPT_BASE, PROJECT_SCHEMES, SCHEMES, concept_quads, reference_quads
 from vocab_support import RDF_TYPE, SEVEN, SKOS, index, term_definitions
+
+from stafett.vocabulary import CONCEPT_BASE, PROJECT_SCHEMES, SCHEMES, concept_quads, reference_quads
 
 CONCEPTS = index(concept_quads())
 REFERENCE = index(reference_quads())
@@ -15,23 +16,23 @@ MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatc
 # The fixed codes from the common brief (the contract every helper codes against).
 FIXED_CODES = {
     "case-status": "needs-analysis market-dialogue tendering development pilot implemented scaled-up "
-                   "adopted-by-others discontinued contract-awarded completed",  # 1.1 added the last two
+    "adopted-by-others discontinued contract-awarded completed",  # 1.1 added the last two
     "innovation-approach": "pcp ppi innovation-partnership competitive-dialogue competitive-negotiation "
-                           "market-dialogue functional-requirements design-contest innovation-competition "
-                           "testbed",
+    "market-dialogue functional-requirements design-contest innovation-competition "
+    "testbed",
     "sector": "health-social-care education it-digitalisation environment-climate transport energy "
-              "construction-housing public-administration water-waste culture-leisure public-safety "
-              "food-meals transport-infrastructure research",  # 1.1 added the last two
+    "construction-housing public-administration water-waste culture-leisure public-safety "
+    "food-meals transport-infrastructure research",  # 1.1 added the last two
     "outcome-type": "cost-savings quality-improvement time-savings environmental-benefit work-environment "
-                    "accessibility new-market scaled-solution knowledge-gained no-measurable-effect",
+    "accessibility new-market scaled-solution knowledge-gained no-measurable-effect",
     "funding-type": "own-budget national-innovation-agency eu-programme regional-fund research-council "
-                    "nordic-cooperation private-co-funding other",
+    "nordic-cooperation private-co-funding other",
     "adoption-route": "framework-call-off join-next-procurement open-source licence-agreement "
-                      "reuse-documents new-procurement",
+    "reuse-documents new-procurement",
     "document-type": "notice tender-documents specification report evaluation contract presentation video "
-                     "web-page",
+    "web-page",
     "participant-role": "lead-buyer participating-buyer follower awarded-supplier subcontractor "  # 1.1
-                        "coordinator research-partner legal-adviser facilitator partner",
+    "coordinator research-partner legal-adviser facilitator partner",
 }
 
 
@@ -98,8 +99,7 @@ def test_no_concept_without_a_scheme():
 
 
 def test_every_match_target_exists_in_the_reference_tables():
-    targets = [(c, m, t) for c in ALL_PROJECT_CONCEPTS for m in MATCHES
-               for t, _ in CONCEPTS[c][SKOS + m]]
+    targets = [(c, m, t) for c in ALL_PROJECT_CONCEPTS for m in MATCHES for t, _ in CONCEPTS[c][SKOS + m]]
     missing = [(c, m, t) for c, m, t in targets if not is_concept(REFERENCE, t)]
     assert targets and not missing, f"match targets absent from vocabulary/reference: {missing}"
 

@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import pytest
-from stafett.vocabulary import STF, ontology_quads
 from vocab_support import RDF_TYPE, epo_declared, index, term_definitions, term_iri
+
+from stafett.vocabulary import STF, ontology_quads
 
 # Local names that exist in each reused standard (transcribed from the specifications: DCMI Terms,
 # DCAT 3, ADMS, FOAF, ORG, PROV-O, vCard 4). A term outside these lists is a typo or an invention.
 STANDARD_TERMS = {
-    "http://purl.org/dc/terms/": {"title", "description", "type", "publisher", "identifier", "spatial",
-                                  "language", "relation", "issued", "modified", "subject", "date",
-                                  "isPartOf"},
-    "http://www.w3.org/ns/dcat#": {"keyword", "startDate", "endDate", "landingPage", "contactPoint",
-                                   "version", "Resource"},
+    "http://purl.org/dc/terms/": {
+        "title",
+        "description",
+        "type",
+        "publisher",
+        "identifier",
+        "spatial",
+        "language",
+        "relation",
+        "issued",
+        "modified",
+        "subject",
+        "date",
+        "isPartOf",
+    },
+    "http://www.w3.org/ns/dcat#": {
+        "keyword",
+        "startDate",
+        "endDate",
+        "landingPage",
+        "contactPoint",
+        "version",
+        "Resource",
+    },
     "http://www.w3.org/ns/adms#": {"status", "identifier", "Identifier"},
     "http://www.w3.org/2004/02/skos/core#": {"notation"},
     "http://xmlns.com/foaf/0.1/": {"name", "page", "Document"},
     "http://www.w3.org/ns/org#": {"Organization", "classification"},
-    "http://www.w3.org/ns/prov#": {"wasDerivedFrom", "Entity", "qualifiedAttribution", "Attribution", "agent",
-                                   "hadRole"},
+    "http://www.w3.org/ns/prov#": {
+        "wasDerivedFrom",
+        "Entity",
+        "qualifiedAttribution",
+        "Attribution",
+        "agent",
+        "hadRole",
+    },
     "http://www.w3.org/2006/vcard/ns#": {"Kind", "fn", "hasEmail", "hasTelephone"},
 }
 EPO = "http://data.europa.eu/a4g/ontology#"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from stafett.vocabulary import SCHEMES, docs
-from stafett.vocabulary.jsonld import CONTEXT_URL, load_json
 from vocab_support import REPO, term_definitions
 
 from stafett.cli import main
+from stafett.vocabulary import SCHEMES, docs
+from stafett.vocabulary.jsonld import CONTEXT_URL, load_json
 
 DOCS = REPO / "docs" / "vocabulary.md"
 
@@ -65,8 +65,11 @@ def test_first_case_example_is_valid_and_uses_only_context_keys():
         value = stack.pop()
         if isinstance(value, dict):
             keys |= {k for k in value if not k.startswith("@")}
-            stack.extend(v for k, v in value.items() if k not in ("title", "summary", "need", "outcome",
-                                                                   "lessonsLearned", "keyword", "name"))
+            stack.extend(
+                v
+                for k, v in value.items()
+                if k not in ("title", "summary", "need", "outcome", "lessonsLearned", "keyword", "name")
+            )
         elif isinstance(value, list):
             stack.extend(value)
     assert keys <= set(term_definitions())
@@ -92,8 +95,10 @@ def test_html_page_has_every_key_and_scheme_anchor():
 def test_html_rendering_escapes_everything_it_does_not_know():
     from stafett.vocabulary.docs_html import render_html
 
-    page = render_html('# T <a id="x"></a>\n\nHi <script>alert(1)</script> `<b>` *<i>*\n\n'
-                       "| a | b |\n|---|---|\n| <img src=x> | [l](#codes-x) |\n")
+    page = render_html(
+        '# T <a id="x"></a>\n\nHi <script>alert(1)</script> `<b>` *<i>*\n\n'
+        "| a | b |\n|---|---|\n| <img src=x> | [l](#codes-x) |\n"
+    )
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert '<h1 id="x">T</h1>' in page and '<a href="#codes-x">l</a>' in page
 
@@ -105,5 +110,5 @@ def test_every_registry_bookkeeping_term_is_documented():
     section = text.split("## Registry bookkeeping terms", 1)[1]
     terms = {q.subject.value for q in registry_ontology_quads() if q.subject.value.startswith(STF)}
     assert len(terms) > 20
-    missing = sorted(t for t in terms if f"| `stf:{t[len(STF):]}` |" not in section)
+    missing = sorted(t for t in terms if f"| `stf:{t[len(STF) :]}` |" not in section)
     assert not missing, f"registry terms missing from docs/vocabulary.md: {missing}"

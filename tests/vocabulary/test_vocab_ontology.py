@@ -7,6 +7,8 @@ bookkeeping module (registry-ontology.ttl); each term must say which of the two 
 from __future__ import annotations
 
 import pytest
+from vocab_support import OWL, RDF_TYPE, RDFS, SEVEN, SKOS, index
+
 from stafett.vocabulary import (
     ONTOLOGY_IRI,
     REGISTRY_ONTOLOGY_IRI,
@@ -14,7 +16,6 @@ from stafett.vocabulary import (
     ontology_quads,
     registry_ontology_quads,
 )
-from vocab_support import OWL, RDF_TYPE, RDFS, SEVEN, SKOS, index
 
 GRAPH = index(ontology_quads())
 TERMS = sorted(s for s, p in GRAPH.items() if s.startswith(STF) and p[RDF_TYPE])
@@ -22,9 +23,10 @@ REGISTRY_GRAPH = index(registry_ontology_quads())
 REGISTRY_TERMS = sorted(s for s, p in REGISTRY_GRAPH.items() if s.startswith(STF) and p[RDF_TYPE])
 # (module IRI, graph, term) for every term of both modules.
 ALL_TERMS = [(ONTOLOGY_IRI, GRAPH, t) for t in TERMS] + [
-    (REGISTRY_ONTOLOGY_IRI, REGISTRY_GRAPH, t) for t in REGISTRY_TERMS]
+    (REGISTRY_ONTOLOGY_IRI, REGISTRY_GRAPH, t) for t in REGISTRY_TERMS
+]
 ALL_PROPERTIES = [(g, t) for _, g, t in ALL_TERMS if (OWL + "Class", None) not in g[t][RDF_TYPE]]
-IDS = [t[len(STF):] for _, _, t in ALL_TERMS]
+IDS = [t[len(STF) :] for _, _, t in ALL_TERMS]
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 
@@ -35,13 +37,37 @@ def languages(values) -> list[str]:
 
 def test_the_ontology_defines_the_expected_terms():
     # The list of stf: terms the brief names; the context test checks that each is also used.
-    expected = {"Case", "Solution", "Funding", "need", "outcome", "lessonsLearned", "risks", "riskSharing",
-                "adoptionNote", "innovationApproach", "sector", "effect", "adoptionRoute", "fundingType",
-                "buyer", "solution", "supplier", "procedure", "funding", "funder", "openForAdoption",
-                "openForPartners", "scaledUpFrom", "adoptedFrom", "adoptedBy",
-                "milestone", "Milestone"}  # added in 1.1
+    expected = {
+        "Case",
+        "Solution",
+        "Funding",
+        "need",
+        "outcome",
+        "lessonsLearned",
+        "risks",
+        "riskSharing",
+        "adoptionNote",
+        "innovationApproach",
+        "sector",
+        "effect",
+        "adoptionRoute",
+        "fundingType",
+        "buyer",
+        "solution",
+        "supplier",
+        "procedure",
+        "funding",
+        "funder",
+        "openForAdoption",
+        "openForPartners",
+        "scaledUpFrom",
+        "adoptedFrom",
+        "adoptedBy",
+        "milestone",
+        "Milestone",
+    }  # added in 1.1
     expected |= {"municipality", "region", "innovativeAcquisition"}  # 1.1: places, BT-776
-    assert {t[len(STF):] for t in TERMS} == expected
+    assert {t[len(STF) :] for t in TERMS} == expected
 
 
 @pytest.mark.parametrize(("module", "graph", "term"), ALL_TERMS, ids=IDS)
@@ -57,7 +83,7 @@ def test_term_is_defined_by_its_module(module, graph, term):
     assert graph[term][RDFS + "isDefinedBy"] == [(module, None)]
 
 
-@pytest.mark.parametrize(("graph", "prop"), ALL_PROPERTIES, ids=[p[len(STF):] for _, p in ALL_PROPERTIES])
+@pytest.mark.parametrize(("graph", "prop"), ALL_PROPERTIES, ids=[p[len(STF) :] for _, p in ALL_PROPERTIES])
 def test_property_has_domain_and_range(graph, prop):
     assert graph[prop][RDFS + "domain"], f"{prop} has no rdfs:domain"
     assert graph[prop][RDFS + "range"], f"{prop} has no rdfs:range"
@@ -93,4 +119,3 @@ def test_links_to_standards():
     assert ("http://www.w3.org/ns/dcat#Resource", None) in GRAPH[STF + "Case"][RDFS + "subClassOf"]
     buyer_comment = " ".join(v for v, _ in GRAPH[STF + "buyer"][RDFS + "comment"])
     assert "epo:Buyer" in buyer_comment and "epo:playedBy" in buyer_comment
-

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from stafett.vocabulary import SCHEMES, concept_iri, reference_quads
 from vocab_support import RDF_TYPE, REPO, SKOS, index
+
+from stafett.vocabulary import SCHEMES, concept_iri, reference_quads
 
 REFERENCE = index(reference_quads())
 
@@ -17,25 +18,38 @@ def test_cpv_has_every_code_and_its_hierarchy_resolves():
 
 
 def test_cpv_area_query_finds_narrower_codes():
-    """"Who piloted solutions in a CPV area" needs skos:broader* from a case's code to the area."""
+    """ "Who piloted solutions in a CPV area" needs skos:broader* from a case's code to the area."""
     store = ox.Store()
     store.extend(reference_quads())
     area = ox.NamedNode(concept_iri("cpv", "34000000"))
     query = "ASK { ?code skos:broader+ ?area }"
-    result = store.query(query, prefixes={"skos": SKOS},
-                         substitutions={ox.Variable("code"): ox.NamedNode(concept_iri("cpv", "34144900")),
-                                        ox.Variable("area"): area})
+    result = store.query(
+        query,
+        prefixes={"skos": SKOS},
+        substitutions={
+            ox.Variable("code"): ox.NamedNode(concept_iri("cpv", "34144900")),
+            ox.Variable("area"): area,
+        },
+    )
     assert bool(result)
 
 
 def test_codes_the_registry_relies_on_exist():
-    wanted = {"procedureType": "open restricted comp-dial innovation neg-w-call neg-wo-call comp-tend "
-                               "oth-single oth-mult",
-              "country": "SWE NOR DNK FIN ISL", "language": "SWE NOB NNO DAN FIN ISL ENG",
-              "currency": "SEK NOK DKK EUR ISK", "programme": "HORIZONEU H2020 ERDF_2021",
-              "legalType": "la ra cga body-pl"}
-    missing = [(k, c) for k, codes in wanted.items() for c in codes.split()
-               if (SKOS + "Concept", None) not in REFERENCE[concept_iri(k, c)][RDF_TYPE]]
+    wanted = {
+        "procedureType": "open restricted comp-dial innovation neg-w-call neg-wo-call comp-tend "
+        "oth-single oth-mult",
+        "country": "SWE NOR DNK FIN ISL",
+        "language": "SWE NOB NNO DAN FIN ISL ENG",
+        "currency": "SEK NOK DKK EUR ISK",
+        "programme": "HORIZONEU H2020 ERDF_2021",
+        "legalType": "la ra cga body-pl",
+    }
+    missing = [
+        (k, c)
+        for k, codes in wanted.items()
+        for c in codes.split()
+        if (SKOS + "Concept", None) not in REFERENCE[concept_iri(k, c)][RDF_TYPE]
+    ]
     assert not missing
 
 

@@ -14,9 +14,10 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from vocab_support import OWL, RDF_TYPE, RDFS, REPO, index
+
 from stafett.harvester import terms
 from stafett.vocabulary import STF, ontology_quads, registry_ontology_quads
-from vocab_support import OWL, RDF_TYPE, RDFS, REPO, index
 
 HARVESTER = REPO / "harvester"
 GRAPH = index(ontology_quads() + registry_ontology_quads())
@@ -43,7 +44,8 @@ def source_terms() -> dict[str, set[str]]:
     for path in sorted(HARVESTER.rglob("*.py")):
         text = path.read_text("utf-8")
         found[str(path.relative_to(REPO))] = {STF + name for name in STF_LITERAL.findall(text)} | {
-            STF + name for name in STF_IRI.findall(text)}
+            STF + name for name in STF_IRI.findall(text)
+        }
     for path in [*sorted(HARVESTER.rglob("*.rq")), REPO / "docs" / "harvester.md"]:
         found[str(path.relative_to(REPO))] = {STF + n for n in STF_CURIE.findall(path.read_text("utf-8"))}
     return found
@@ -76,6 +78,7 @@ def test_the_check_would_catch_a_new_undefined_term():
 
 # --- the harvester's own triple builders, checked against the definitions -------------------------
 
+
 def built_triples() -> list[ox.Triple]:
     """Route, provenance (live and deleted) and run-report triples as the harvester builds them."""
     from stafett.harvester.admit import ACCEPT, DELETE, Decision
@@ -83,20 +86,43 @@ def built_triples() -> list[ox.Triple]:
     from stafett.harvester.parse import Member
     from stafett.harvester.reports import run_triples
     from stafett.harvester.sources import Source
-
     from stafett.problems import Finding
 
     base, case = "https://registry.example/", "https://node.example/case/a"
     source = Source("node", "https://node.example/feed", ("https://node.example/",))
-    member = Member("https://node.example/feed/activity/1", "Update", case, "2026-01-02T03:04:05Z",
-                    [], stream="https://node.example/feed")
+    member = Member(
+        "https://node.example/feed/activity/1",
+        "Update",
+        case,
+        "2026-01-02T03:04:05Z",
+        [],
+        stream="https://node.example/feed",
+    )
     live = Decision(member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")])
     gone = Decision(member, DELETE, direct=False)
-    run = {"id": 7, "source": "node", "started": "2026-01-02T03:04:05Z", "finished": "2026-01-02T03:04:06Z",
-           "stale": True, "error": "unreachable", "fetched": 3, "not_modified": 1, "accepted": 1,
-           "quarantined": 1, "refused": 1, "deleted": 0, "skipped": 0,
-           "problems": [{"activity": member.activity, "case": case, "verdict": "quarantine",
-                         "reasons": [{"message": "title is missing"}]}]}
+    run = {
+        "id": 7,
+        "source": "node",
+        "started": "2026-01-02T03:04:05Z",
+        "finished": "2026-01-02T03:04:06Z",
+        "stale": True,
+        "error": "unreachable",
+        "fetched": 3,
+        "not_modified": 1,
+        "accepted": 1,
+        "quarantined": 1,
+        "refused": 1,
+        "deleted": 0,
+        "skipped": 0,
+        "problems": [
+            {
+                "activity": member.activity,
+                "case": case,
+                "verdict": "quarantine",
+                "reasons": [{"message": "title is missing"}],
+            }
+        ],
+    }
     out = route_description(base, case, source, live, "2026-01-02T03:04:05Z")
     out += route_description(base, case, source, gone, "2026-01-02T03:04:05Z")
     out += case_provenance(base, source, live, "2026-01-02T03:04:07Z", "en")
@@ -117,7 +143,7 @@ def test_the_builders_write_the_bookkeeping_terms():
     assert expected <= set(STF_PREDICATES), sorted(expected - set(STF_PREDICATES))
 
 
-@pytest.mark.parametrize("predicate", STF_PREDICATES, ids=[p[len(STF):] for p in STF_PREDICATES])
+@pytest.mark.parametrize("predicate", STF_PREDICATES, ids=[p[len(STF) :] for p in STF_PREDICATES])
 def test_each_written_predicate_matches_its_definition(predicate):
     assert predicate in DEFINED, f"{predicate} is written by the harvester but not defined"
     kinds = {v for v, _ in GRAPH[predicate][RDF_TYPE]}
@@ -133,8 +159,9 @@ def test_each_written_predicate_matches_its_definition(predicate):
 
 
 def test_each_written_stf_class_is_a_defined_class():
-    classes = {t.object.value for t in BUILT
-               if t.predicate.value == RDF_TYPE and t.object.value.startswith(STF)}
+    classes = {
+        t.object.value for t in BUILT if t.predicate.value == RDF_TYPE and t.object.value.startswith(STF)
+    }
     assert STF + "HarvestRun" in classes and STF + "Tombstone" in classes
     for iri in classes | {terms.STF_SOURCE_CLASS.value}:
         assert (OWL + "Class", None) in GRAPH[iri][RDF_TYPE], f"{iri} is used as a class, not defined as one"

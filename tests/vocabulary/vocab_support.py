@@ -32,8 +32,11 @@ def context() -> dict:
 def term_definitions() -> dict:
     """Context terms (not keywords, not namespace prefixes) -> their definition."""
     ctx = context()
-    return {k: v for k, v in ctx.items()
-            if not k.startswith("@") and not (isinstance(v, str) and v.endswith(("/", "#")))}
+    return {
+        k: v
+        for k, v in ctx.items()
+        if not k.startswith("@") and not (isinstance(v, str) and v.endswith(("/", "#")))
+    }
 
 
 def expand(term: str) -> str:
@@ -54,5 +57,8 @@ def epo_declared() -> frozenset[str]:
     import pyoxigraph as ox
 
     path = REFERENCE / "epo-4.2.0" / "ePO_core.ttl"
-    return frozenset(q.subject.value for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-                     if q.predicate.value == RDF_TYPE)
+    return frozenset(
+        q.subject.value
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        if q.predicate.value == RDF_TYPE
+    )
