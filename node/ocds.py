@@ -7,21 +7,13 @@ from __future__ import annotations
 
 import re
 
+from stafett.vocabulary.languages import TAG_TO_CODE
+
 CPV_DIGITS = re.compile(r"^([0-9]{8})(?:[.-].*)?$")  # "45233130.0", "45233162-2" -> 8 digits
 # OCDS procurementMethod -> EU procurement-procedure-type, only where the meaning is the same.
 PROCEDURES = {"open": "open", "selective": "restricted"}
 # OCDS `language` is ISO 639-1; the case key `language` takes the EU language table's codes.
-EU_LANGUAGES = {
-    "sv": "SWE",
-    "nb": "NOB",
-    "nn": "NNO",
-    "no": "NOR",
-    "da": "DAN",
-    "fi": "FIN",
-    "is": "ISL",
-    "en": "ENG",
-    "se": "SME",
-}
+EU_LANGUAGES = TAG_TO_CODE
 
 
 class NotOcds(ValueError):

@@ -62,23 +62,28 @@ class Problem(Exception):
         return body
 
 
+def refusal(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    rule: str,
+    source: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Problem:
+    """A refusal by one check: its single finding repeats the detail and names the check (`rule`)."""
+    finding = Finding("Violation", detail, source=source, rule=rule)
+    return Problem(status, slug, title, detail, [finding], headers=dict(headers or {}))
+
+
 def unreadable(detail: str, *, source: str | None = None) -> Problem:
     """Input that cannot be parsed at all (CLI exit status 2, HTTP 400)."""
-    return Problem(
-        400,
-        "unreadable-input",
-        "The input could not be read",
-        detail,
-        [Finding("Violation", detail, source=source, rule="parse")],
+    return refusal(
+        400, "unreadable-input", "The input could not be read", detail, rule="parse", source=source
     )
 
 
 def too_large(detail: str, *, source: str | None = None) -> Problem:
     """Input over a size, depth or count limit (HTTP 413)."""
-    return Problem(
-        413,
-        "too-large",
-        "The input is over a limit",
-        detail,
-        [Finding("Violation", detail, source=source, rule="limits")],
-    )
+    return refusal(413, "too-large", "The input is over a limit", detail, rule="limits", source=source)

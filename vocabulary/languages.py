@@ -15,7 +15,8 @@ from stafett.vocabulary.terms import DCT, EU_AUTHORITY, term
 
 LANGUAGE_BASE = EU_AUTHORITY + "language/"
 DCT_LANGUAGE = term(DCT, "language")
-# Primary subtag of the text languages (shapes/spec.py TEXT_LANGUAGES) -> EU language table code.
+# Primary subtag of a language tag (shapes/spec.py TEXT_LANGUAGES) -> EU language table code: the one
+# map, also used by the node catalogue and the OCDS import.
 TAG_TO_CODE = {
     "sv": "SWE",
     "nb": "NOB",

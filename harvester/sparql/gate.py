@@ -17,7 +17,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from stafett.problems import Finding, Problem
+from stafett.problems import Problem, refusal
 
 # rdflib's grammar recurses once per triple pattern: with Python's default limit a query of ~90
 # patterns would be refused as "too complex". The gate therefore parses on its own thread with a
@@ -100,14 +100,7 @@ def _gate_on_thread(text: str, max_chars: int) -> GatedQuery:
 def refused(
     slug: str, title: str, detail: str, status: int = 400, headers: dict[str, str] | None = None
 ) -> Problem:
-    return Problem(
-        status,
-        slug,
-        title,
-        detail,
-        [Finding("Violation", detail, rule="sparql-gate")],
-        headers=dict(headers or {}),
-    )
+    return refusal(status, slug, title, detail, rule="sparql-gate", headers=headers)
 
 
 def gate(text: str, *, max_chars: int) -> GatedQuery:

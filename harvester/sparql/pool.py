@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stafett.harvester.sparql.worker import HEADER, write_message
-from stafett.problems import Finding, Problem
+from stafett.problems import Problem, refusal
 
 # A fresh interpreter, not fork: forking a process that runs uvicorn's loop and RocksDB threads is unsafe.
 WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
@@ -36,14 +36,7 @@ WORKER_COMMAND = [sys.executable, "-m", "stafett.harvester.sparql.worker"]
 def limit_problem(
     status: int, slug: str, title: str, detail: str, headers: dict[str, str] | None = None
 ) -> Problem:
-    return Problem(
-        status,
-        slug,
-        title,
-        detail,
-        [Finding("Violation", detail, rule="sparql-limits")],
-        headers=dict(headers or {}),
-    )
+    return refusal(status, slug, title, detail, rule="sparql-limits", headers=headers)
 
 
 class Worker:

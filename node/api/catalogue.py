@@ -32,22 +32,14 @@ from stafett.node.api.http import (
 from stafett.node.messages import best_language, ui_language
 from stafett.problems import Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL
+from stafett.vocabulary.languages import TAG_TO_CODE
 from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
 IANA = "https://www.iana.org/assignments/media-types/"
 LDES_SPEC = "https://w3id.org/ldes/specification"
 # BCP 47 language tags -> EU language authority codes (the seven first-class languages + Norwegian).
-LANGUAGE_CODES = {
-    "en": "ENG",
-    "sv": "SWE",
-    "nb": "NOB",
-    "nn": "NNO",
-    "no": "NOR",
-    "da": "DAN",
-    "fi": "FIN",
-    "is": "ISL",
-}
+LANGUAGE_CODES = TAG_TO_CODE
 TITLES = {
     "en": ("Innovation procurement cases", "Public-sector innovation procurement cases published by {org}."),
     "sv": ("Innovationsupphandlingar", "Offentliga innovationsupphandlingar publicerade av {org}."),
