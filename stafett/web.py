@@ -32,6 +32,16 @@ def problem_response(problem: Problem, headers: Mapping[str, str] | None = None)
     )
 
 
+def not_acceptable(what: str, offered: Iterable[str], hint: str = "") -> Problem:
+    """406: the client's Accept admits none of the media types `what` is served in (RFC 9110 15.5.7)."""
+    return Problem(
+        406,
+        "not-acceptable",
+        "No acceptable format",
+        f"{what} is served as {', '.join(offered)}{hint}; send one of them in Accept",
+    )
+
+
 def cors_headers(expose: Iterable[str] = ()) -> dict[str, str]:
     """Headers that let a browser script on any origin read an answer (and the named headers)."""
     exposed = ", ".join(expose)

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from stafett import web
 from stafett.headers import best_media_type
 from stafett.ldes import FEED_FORMATS
-from stafett.problems import Problem
 from stafett.web import cors_headers, preflight_headers, problem_response
 
 SHORT = "public, max-age=5"  # root, open page, state and description change with every harvest
@@ -34,14 +34,7 @@ def negotiate(request: Request, offered: list[str]) -> str | None:
 
 
 def not_acceptable(what: str, offered: list[str]) -> Response:
-    return problem_response(
-        Problem(
-            406,
-            "not-acceptable",
-            "No acceptable format",
-            f"{what} is served as {', '.join(offered)}; send one of them in Accept",
-        )
-    )
+    return problem_response(web.not_acceptable(what, offered))
 
 
 def rdf_response(

@@ -33,6 +33,7 @@ from stafett.node.messages import ui_language
 from stafett.problems import Problem
 from stafett.vocabulary.jsonld import context_bytes, context_document
 from stafett.vocabulary.terms import prefixes
+from stafett.web import not_acceptable
 
 CASE_FORMATS = [
     "application/ld+json",
@@ -90,14 +91,7 @@ def case_body(record, media_type: str, request: Request, pages: HtmlPages) -> tu
 def case_response(request: Request, settings, record, pages: HtmlPages, cache: LRU | None = None) -> Response:
     media_type = negotiate(request, CASE_FORMATS, FORMAT_ALIASES, CASE_TIES)
     if media_type is None:
-        return refusal(
-            Problem(
-                406,
-                "not-acceptable",
-                "No acceptable format",
-                "a case is served as " + ", ".join(CASE_FORMATS) + " (or ?format=jsonld|ttl|nt|html)",
-            )
-        )
+        return refusal(not_acceptable("a case", CASE_FORMATS, " (or ?format=jsonld|ttl|nt|html)"))
     language = request.headers.get("accept-language", "") if media_type == "text/html" else ""
     etag = (
         record.etag
@@ -209,14 +203,7 @@ def routes(settings, store, pages: HtmlPages, cache: LRU | None = None) -> list[
         page = int(raw)
         media_type = negotiate(request, LIST_FORMATS, FORMAT_ALIASES, LIST_TIES)
         if media_type is None:
-            return refusal(
-                Problem(
-                    406,
-                    "not-acceptable",
-                    "No acceptable format",
-                    "the list is served as " + ", ".join(LIST_FORMATS),
-                )
-            )
+            return refusal(not_acceptable("the list", LIST_FORMATS))
         document = list_document(settings, store, page)
         lang = ui_language(request.headers.get("accept-language"), settings.languages)
         etag = etag_of(f"{store.last_modified()}|{page}|{media_type}|{lang}")

@@ -30,10 +30,10 @@ from stafett.node.api.http import (
     refusal,
 )
 from stafett.node.messages import best_language, ui_language
-from stafett.problems import Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from stafett.vocabulary.languages import TAG_TO_CODE
 from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
+from stafett.web import not_acceptable
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -176,14 +176,7 @@ def routes(settings, store, pages: HtmlPages) -> list[Route]:
     async def catalogue(request: Request) -> Response:
         media = negotiate(request, FORMATS, FORMAT_ALIASES)
         if media is None:
-            return refusal(
-                Problem(
-                    406,
-                    "not-acceptable",
-                    "No acceptable format",
-                    "the catalogue is served as " + ", ".join(FORMATS),
-                )
-            )
+            return refusal(not_acceptable("the catalogue", FORMATS))
         lang = ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
         etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)

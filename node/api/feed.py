@@ -32,6 +32,7 @@ from stafett.ldes import FEED_FORMATS, IMMUTABLE
 from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
 from stafett.problems import Problem
 from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
+from stafett.web import not_acceptable
 
 # The inline context of a JSON-LD page and the prefixes of TriG ones.
 PREFIXES = prefixes("ldes", "tree", "as", "xsd", "dcat", "dct")
@@ -282,14 +283,7 @@ def routes(settings, store) -> list[Route]:
     def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
         media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
         if media_type is None:
-            return refusal(
-                Problem(
-                    406,
-                    "not-acceptable",
-                    "No acceptable format",
-                    "the feed is served as " + ", ".join(FEED_FORMATS),
-                )
-            )
+            return refusal(not_acceptable("the feed", FEED_FORMATS))
         etag = etag_of(f"{tag}|{media_type}")
         headers = {
             "ETag": etag,
