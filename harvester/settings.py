@@ -12,7 +12,7 @@ from pathlib import Path
 
 from stafett.languages import SUPPORTED
 from stafett.problems import Problem
-from stafett.serving import trusted_proxy_list
+from stafett.serving import trusted_proxies_error
 
 ENV_PREFIX = "STAFETT_REGISTRY_"
 STORE_KINDS = ("embedded", "external")
@@ -72,12 +72,8 @@ class RegistrySettings:
             raise config_problem("language", f"one of {', '.join(SUPPORTED)}", self.language)
         if self.parser_isolation not in ISOLATION:
             raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
-        try:
-            trusted_proxy_list(self.trusted_proxies)
-        except (ValueError, AttributeError) as err:
-            raise config_problem(
-                "trusted_proxies", f"comma-separated IP addresses or networks ({err})", self.trusted_proxies
-            ) from None
+        if wrong := trusted_proxies_error(self.trusted_proxies):
+            raise config_problem("trusted_proxies", wrong, self.trusted_proxies)
         if self.harvest_concurrency < 1:
             raise config_problem("harvest_concurrency", "an int of at least 1", self.harvest_concurrency)
         if self.store not in STORE_KINDS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stafett.problems import Finding, Problem
-from stafett.serving import trusted_proxy_list
+from stafett.serving import trusted_proxies_error
 
 CONFIG_FILE = "node.toml"
 DATABASE_FILE = "node.sqlite3"
@@ -157,12 +157,8 @@ def check_settings(s: NodeSettings) -> None:
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise settings_error(key, "a positive integer", value)
-    try:
-        trusted_proxy_list(s.trusted_proxies)
-    except (ValueError, AttributeError) as err:
-        raise settings_error(
-            "trusted_proxies", f"comma-separated IP addresses or networks ({err})", s.trusted_proxies
-        ) from None
+    if wrong := trusted_proxies_error(s.trusted_proxies):
+        raise settings_error("trusted_proxies", wrong, s.trusted_proxies)
     if not isinstance(s.port, int) or not 0 <= s.port <= 65535:
         raise settings_error("port", "an integer 0-65535", s.port)
 

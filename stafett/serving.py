@@ -52,6 +52,15 @@ def trusted_proxy_list(text: str) -> list[str]:
     return proxies
 
 
+def trusted_proxies_error(text: str) -> str | None:
+    """What a service's settings check says of a bad `trusted_proxies` value; None when it is good."""
+    try:
+        trusted_proxy_list(text)
+    except (ValueError, AttributeError) as err:
+        return f"comma-separated IP addresses or networks ({err})"
+    return None
+
+
 def proxy_options(trusted_proxies: str) -> dict:
     """uvicorn's forwarded-header options: off unless the settings name the proxies.
 
