@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from expected_rows import term_text
 
 from stafett.vocabulary import all_vocabulary_quads
 from stafett.vocabulary.jsonld import parse_document
@@ -34,20 +34,6 @@ VOCABULARY_GRAPH = ox.NamedNode("https://w3id.org/stafett/graph/vocabulary")
 STF_CASE = ox.NamedNode("https://w3id.org/stafett/ns#Case")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {
-    XSD + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "long",
-        "int",
-        "short",
-        "nonNegativeInteger",
-        "positiveInteger",
-    )
-}
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))
 
 
@@ -85,18 +71,7 @@ def store() -> ox.Store:
     return store
 
 
-def as_text(term) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if term.language:
-        return f"{term.value}@{term.language}"
-    if term.datatype.value in NUMERIC:
-        return format(Decimal(term.value).normalize(), "f")
-    return term.value
+as_text = term_text  # the expected files' convention (tests/expected_rows.py)
 
 
 def run(store: ox.Store, query_path: Path) -> tuple[list[str], list[dict]]:

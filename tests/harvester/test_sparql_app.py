@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from decimal import Decimal
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from expected_rows import json_rows
 from test_sparql_support import REPO, example_cases, fill
 
 from stafett.harvester.app import create_app
@@ -114,37 +114,6 @@ def test_shipped_example_queries_equal_the_repository_ones():
     assert shipped == repo, "copy examples/queries/*.rq to harvester/sparql/examples/"
 
 
-NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#" + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "long",
-        "int",
-        "short",
-        "nonNegativeInteger",
-        "positiveInteger",
-    )
-}
-
-
-def _text(term: dict) -> str:
-    """The examples' expected-file convention (see tests/examples/test_example_queries.py)."""
-    if term["type"] == "bnode":
-        return "_:" + term["value"]
-    if "xml:lang" in term:
-        return f"{term['value']}@{term['xml:lang']}"
-    if term.get("datatype") in NUMERIC:
-        return format(Decimal(term["value"]).normalize(), "f")
-    return term["value"]
-
-
-def _rows(bindings: list[dict]) -> list[dict]:
-    return [{name: _text(term) for name, term in row.items()} for row in bindings]
-
-
 @pytest.mark.parametrize("path", sorted(EXAMPLE_QUERIES.glob("*.rq")), ids=lambda p: p.stem)
 def test_example_query_runs(app_server, path):
     server, _ = app_server
@@ -161,7 +130,7 @@ def test_example_query_runs(app_server, path):
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     answer = response.json()
     assert answer["head"]["vars"] == expected["variables"]
-    rows = _rows(answer["results"]["bindings"])
+    rows = json_rows(answer["results"]["bindings"])
     if expected["ordered"]:
         assert rows == expected["rows"]
     else:

@@ -8,11 +8,11 @@ import json
 import subprocess
 import time
 from collections import Counter
-from decimal import Decimal
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from expected_rows import json_term_text
 from starlette.applications import Starlette
 from store_support import OXIGRAPH, external_server
 from test_sparql_support import REPO, SYNTHETIC, SYNTHETIC_COUNT, example_cases, fill, vocabulary_quads
@@ -27,20 +27,6 @@ from stafett.serving import bind, serve_in_thread, url_of
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 EXAMPLE_QUERIES = sorted((REPO / "examples" / "queries").glob("*.rq"))
-NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#" + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "long",
-        "int",
-        "short",
-        "nonNegativeInteger",
-        "positiveInteger",
-    )
-}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
@@ -187,13 +173,7 @@ def text_of(term: dict, virtuoso_boolean: bool = False) -> str:
     """
     if virtuoso_boolean and term.get("datatype") in (XSD_BOOLEAN, XSD_INTEGER):
         return {"1": "true", "0": "false"}[term["value"]]
-    if term["type"] == "bnode":
-        return "_:" + term["value"]
-    if "xml:lang" in term:
-        return f"{term['value']}@{term['xml:lang']}"
-    if term.get("datatype") in NUMERIC:
-        return format(Decimal(term["value"]).normalize(), "f")
-    return term["value"]
+    return json_term_text(term)
 
 
 def boolean_columns(rows: list[dict]) -> set[str]:
