@@ -604,7 +604,8 @@ HOWTO_ROWS = (
     ),
     (
         "everything a notice already says",
-        "`stafett node import-notice notice.xml --out case.jsonld` (docs/node.md lists every mapped field)",
+        "`stafett node import-notice notice.xml --out case.jsonld`, or `--import` to make it a draft case "
+        "on the node (docs/node.md lists every mapped field)",
     ),
 )
 
