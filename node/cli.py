@@ -284,7 +284,17 @@ def add_import_notice(commands) -> None:
         help="eForms XML (prior information, contract or contract award notice) or OCDS JSON "
         "(a release or a release package)",
     )
-    p.add_argument("--out", type=Path, help="JSON-LD file to write (default: standard output)")
+    p.add_argument(
+        "--out", type=Path, help="JSON-LD file to write (default: standard output, unless --import)"
+    )
+    p.add_argument(
+        "--import",
+        dest="into_node",
+        action="store_true",
+        help="import the draft into the node (of --data-dir) as a draft case, instead of only writing it",
+    )
+    data_dir_arg(p)
+    p.add_argument("--lang", default="en", help="language of validation messages (default: en)")
     p.set_defaults(handler=run_import_notice)
 
 
@@ -295,14 +305,29 @@ def run_import_notice(args) -> int:
 
     draft = draft_case(args.file)
     body = orjson.dumps(draft.case, option=orjson.OPT_INDENT_2) + b"\n"
-    if args.out is None:
-        sys.stdout.buffer.write(body)
-    else:
+    if args.out is not None:
         args.out.write_bytes(body)
+    elif not args.into_node:
+        sys.stdout.buffer.write(body)
     print(
         f"draft case from {draft.source} {args.file}" + (f" written to {args.out}" if args.out else ""),
         file=sys.stderr,
     )
-    for line in [*draft.notes, *(f"to complete: {v}" for v in still_to_complete(draft.case))]:
+    # with --import the node's own report lists what is missing, with the finding for each
+    missing = [] if args.into_node else [f"to complete: {v}" for v in still_to_complete(draft.case)]
+    for line in [*draft.notes, *missing]:
         print(f"  - {line}", file=sys.stderr)
-    return 0
+    return import_notice_draft(args, draft.case) if args.into_node else 0
+
+
+def import_notice_draft(args, case: dict) -> int:
+    """Import the pre-filled case as a draft: nothing is published until the publisher completes it."""
+    from stafett.node.importer import import_document
+    from stafett.node.store import NodeStore
+
+    settings = load(args)
+    report = import_document(
+        NodeStore(settings.database_path), settings, case, str(args.file), state="draft", lang=args.lang
+    )
+    print(report.text())
+    return 0 if report.ok else 1

@@ -108,6 +108,25 @@ def import_paths(
     return report
 
 
+def import_document(
+    store: NodeStore, settings: NodeSettings, document: dict, source: str, *, state: str, lang: str = "en"
+) -> ImportReport:
+    """Import one new case document that is not in a file (a draft made from a notice). It never
+    replaces a case: the publisher may have completed and published the one made the last time."""
+    entry = document_entry(document, source, settings, rebases=[], state=state)
+    if entry.problem is None:
+        slug = entry_slug(entry, settings)
+        current = store.get_case(settings.case_iri(slug))
+        if current is not None and current.state != "deleted":
+            detail = (
+                f"the node has a {current.state} case {slug!r} already; edit that one, "
+                "or delete it and run this again"
+            )
+            return ImportReport([ImportItem(source, slug, "failed", detail=detail)])
+    item = import_entry(store, settings, entry, state=state, dry_run=False, only_own=False, lang=lang)
+    return ImportReport([item])
+
+
 def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
     for path in map(Path, paths):
         if path.is_dir():

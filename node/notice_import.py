@@ -1,7 +1,8 @@
 """`stafett node import-notice FILE`: a draft case pre-filled from an eForms notice or OCDS release.
 
 The draft says only what the notice says; the publisher completes it (need, outcome, status, …) and
-imports it with `stafett node import` (drafts on the node itself arrive with the authoring pages).
+imports it with `stafett node import`, or lets `--import` put it into the node as a draft case
+(`importer.import_document`) to complete there.
 It works offline on a file: nothing is fetched, and the file is capped before it is parsed.
 """
 

@@ -182,9 +182,18 @@ VERSIONS = """\
 The context URL stays `v1`: a 1.1 document is read with the same context file, and every 1.0
 document keeps its meaning, because 1.1 only adds terms and codes and relaxes rules. A registry
 (`stafett harvest`) therefore accepts both without telling them apart. Two kinds of 1.0 document
-are refused by 1.1 on purpose: one with neither `summary` nor `need` (1.0 only warned; a case that
-says nothing about what it is cannot be found or learned from), and one with a code written as a
-label with spaces, which 1.0 dropped unseen (it was never stored as written).
+are refused by 1.1 on purpose:
+
+- a case with neither `summary` nor `need`: 1.0 only warned, but a case that says nothing about
+  what it is cannot be found or learned from, and 1.1 no longer asks for `status` or `language`,
+  so a summary or a need is what is left to say what the case is;
+- a code written as a label (`"Hälsa, vård och omsorg"`, `"Kronobergs län"`), with a stray space
+  (`" pilot"`) or as a node object with a relative id (`{{"id": "SE-07"}}`): JSON-LD turned such a
+  value into no triple at all, so 1.0 dropped it unseen and the case passed without it, while the
+  JSON Schema refused the same document. 1.1 keeps the value and refuses it with the list of
+  codes, so the SHACL shapes, the JSON Schema and the sheet import give the same verdict and the
+  publisher learns what was lost.
+  A code in the wrong case (`"Pilot"`) was refused by 1.0 already and still is.
 
 ### 1.1
 
@@ -206,8 +215,11 @@ label with spaces, which 1.0 dropped unseen (it was never stored as written).
 - `orgNumber` is optional at `stafett node init` and in cases; when given for a Swedish,
   Norwegian, Danish, Finnish or Icelandic organisation its format and check digit are checked
   (a Warning in documents; `stafett node init` refuses a wrong one).
-- A code written as a label with spaces is refused with the list of codes (before, JSON-LD dropped
-  it silently and the case passed without it).
+- A code written as a label with spaces, or as a node object with a relative id, is refused with
+  the list of codes (before, JSON-LD dropped it silently and the case passed without it).
+- Places (`municipality`, `region`, `nuts`), official notices (`noticeIdentifier`) and the eForms
+  innovative acquisition (`procedure.innovativeAcquisition`, BT-776) are new keys; their codes and
+  formats are checked (see [How to say it: places and official notices](#howto-places-notices)).
 - `language` absent: the node adds the languages of the texts' tags when it publishes.
 
 ### 1.0
@@ -237,10 +249,15 @@ The first published version.
 | A buyer that joined later | summary prose | `participant` with `role` `follower` and the `date` it joined |
 | No organisation number in the record | a placeholder, shown on every page | leave `orgNumber` out; a wrong one gets a Warning naming the register |
 | A sector written as its Swedish label | JSON Schema refused, SHACL passed, import dropped it | refused by both and by the import, with the codes to use |
-
-Not covered by this part of 1.1 (no place yet but the summary): grant references, national
-programmes outside the EU table, contract value and number of tenderers; places and official
-notices are documented with their own keys where present.
+| Any other code written as its label ("Kronobergs län", "Öppet förfarande") | dropped unseen when the label had a space | refused by both and by the import (the finding names the sheet row and column); write the code |
+| A national programme (not in the EU table) | summary prose | `"partOf": [{{"name": {{"sv": "Innovationsupphandling i kommuner"}}, "url": "…"}}]`, and its funder as `"funding": [{{"funder": {{"name": {{"sv": "Vinnova"}}}}}}]` |
+| The contract value (estimated or awarded) | summary prose | `"cost": {{"amount": 2400000, "currency": "SEK"}}` (`import-notice` fills it from the notice) |
+| The municipalities it concerns | no place (country only) | `"municipality": ["SE-0780", "SE-0764"]` (kommunkod, kommunenummer, kommunekode, kuntanumero, sveitarfélagsnúmer with the country prefix) |
+| The region it concerns (län, fylke, region, maakunta, landshluti) | no place | `"region": ["SE-07"]` |
+| The NUTS region (the notice's place of performance) | no place | `"nuts": ["SE212"]` |
+| Its official notice: TED, Doffin, Hilma, the Swedish advertising database, eForms BT-04, OCDS | no place | `"noticeIdentifier": [{{"identifierScheme": "ted", "notation": "00123456-2024"}}]` (`doffin`, `hilma`, `se-annonsdatabas`, `eforms-procedure`, `ocds` likewise) |
+| What made the procurement innovative, as the notice says (BT-776) | no place | `"procedure": {{"innovativeAcquisition": ["rd-act"]}}` |
+| A grant reference; the number of tenderers | summary prose | no key in 1.1 yet: keep them in `summary` (nothing else is invented to hold them) |
 """
 
 
@@ -587,7 +604,8 @@ HOWTO_ROWS = (
     ),
     (
         "everything a notice already says",
-        "`stafett node import-notice notice.xml --out case.jsonld` (docs/node.md lists every mapped field)",
+        "`stafett node import-notice notice.xml --out case.jsonld`, or `--import` to make it a draft case "
+        "on the node (docs/node.md lists every mapped field)",
     ),
 )
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from urllib.parse import quote
 
 import orjson
 import pyoxigraph as ox
@@ -165,8 +166,12 @@ def typed_value(key: str, value):
     """A date key's "2021" or "2021-03" as an explicit xsd:gYear/xsd:gYearMonth value object (1.1),
     and a code with a space in it (a label such as "Vård och omsorg") percent-encoded, so that it
     stays in the graph and the shapes refuse it with a finding listing the codes, instead of the
-    processor dropping it unseen. No code has such characters, so nothing valid is changed."""
+    processor dropping it unseen. No code has such characters, so nothing valid is changed.
+    A code written as a node object with a relative id (`{"id": "SE-07"}`) would be dropped too when
+    there is no base to resolve it against; it is kept the same way, as its encoded JSON text."""
     dates, codes = coerced_keys()
+    if key in codes and isinstance(value, dict) and relative_id(value):
+        return quote(orjson.dumps(value).decode(), safe="")
     if not isinstance(value, str):
         return value
     if key in dates:
@@ -176,6 +181,12 @@ def typed_value(key: str, value):
     if key in codes and NOT_IN_IRI.search(value):
         return NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", value)
     return value
+
+
+def relative_id(node: dict) -> bool:
+    """True for a node object whose id has no scheme (the form codes are not written in)."""
+    ident = node.get("id", node.get("@id"))
+    return isinstance(ident, str) and ":" not in ident
 
 
 def type_partial_values(data):

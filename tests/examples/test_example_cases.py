@@ -221,6 +221,40 @@ def test_examples_use_each_construct_of_vocabulary_1_1(cases):
     assert count(lambda d: {"transport-infrastructure", "research"} & set(d["sector"])) >= 3
     assert count(lambda d: any("fundingType" not in f for f in d["funding"])) >= 3
     assert count(lambda d: "currency" not in d["cost"]) >= 2
+    # places (municipality, region, NUTS) and official notice identifiers
+    for key in ("municipality", "region", "nuts", "noticeIdentifier"):
+        assert count(lambda d, key=key: d.get(key)) >= 5, key
+
+
+def test_place_codes_are_real_and_match_the_buyer(cases):
+    """Places are named only for real buyers (README): every code is a shipped concept, and each
+    case's municipality codes include a municipality whose name is in a buyer's name."""
+    labels = place_labels()
+    for case_id, doc in cases.items():
+        for key in ("municipality", "region", "nuts"):
+            for code in doc.get(key, []):
+                assert (key, code) in labels, f"{case_id}: {key} {code} is not a shipped code"
+        buyers = " ".join(name for b in doc["buyer"] for name in b["name"].values())
+        towns = [labels["municipality", code] for code in doc.get("municipality", [])]
+        assert not towns or any(town in buyers for town in towns), (case_id, towns, buyers)
+
+
+def place_labels() -> dict[tuple[str, str], str]:
+    """(scheme key, code) -> preferred label, from the shipped place and NUTS tables."""
+    bases = {
+        "municipality": "https://w3id.org/stafett/place/municipality/",
+        "region": "https://w3id.org/stafett/place/region/",
+        "nuts": "http://data.europa.eu/nuts/code/",
+    }
+    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    labels = {}
+    for q in reference_quads():
+        if q.predicate.value != pref:
+            continue
+        for key, base in bases.items():
+            if q.subject.value.startswith(base):
+                labels.setdefault((key, q.subject.value.removeprefix(base)), q.object.value)
+    return labels
 
 
 def test_cross_border_adoption_exists(cases):

@@ -130,3 +130,39 @@ def test_hostile_and_foreign_files_are_refused_with_a_problem(tmp_path, body, sl
 def test_cli_reports_a_missing_file(capsys, tmp_path):
     assert main(["node", "import-notice", str(tmp_path / "absent.xml")]) != 0
     assert "absent.xml" in capsys.readouterr().err
+
+
+def init_node(tmp_path, capsys) -> pathlib.Path:
+    data = tmp_path / "node"
+    args = ["--base-url", "http://127.0.0.1:9/", "--org-name", "nb=Oslo kommune", "--country", "NOR"]
+    assert main(["node", "init", "--data-dir", str(data), *args, "--languages", "nb,en"]) == 0
+    capsys.readouterr()
+    return data
+
+
+def node_store(data: pathlib.Path) -> NodeStore:
+    return NodeStore(data / "node.sqlite3")
+
+
+def test_import_puts_the_draft_into_the_node_as_a_draft_case(capsys, tmp_path):
+    data = init_node(tmp_path, capsys)
+    notice = NOTICES / "eforms-nor-cn-standard-nor-env.xml"
+    assert main(["node", "import-notice", str(notice), "--import", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "1 created" in out and "{" not in out.split("\n", 1)[0]  # a report, not the JSON-LD
+    (record,) = node_store(data).list_cases()
+    assert record.state == "draft" and node_store(data).count_published() == 0
+    assert record.document["title"] == draft_case(notice).case["title"]
+    # run again: the case made the first time (perhaps completed since) is never replaced
+    assert main(["node", "import-notice", str(notice), "--import", "--data-dir", str(data)]) == 1
+    assert "already" in capsys.readouterr().out
+    assert [r.version for r in node_store(data).list_cases()] == [1]
+
+
+def test_import_of_a_draft_the_node_cannot_hold_names_what_to_add(capsys, tmp_path):
+    data = init_node(tmp_path, capsys)
+    notice = NOTICES / "ocds-213czf-000-00001-04-award.json"  # OCDS gives no country code
+    assert main(["node", "import-notice", str(notice), "--import", "--data-dir", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "failed" in out and "Violation [country]" in out
+    assert node_store(data).list_cases() == []

@@ -3,6 +3,7 @@ derived from the texts, and the organisation number is optional."""
 
 from __future__ import annotations
 
+import csv
 import json
 import pathlib
 
@@ -107,3 +108,54 @@ def test_the_publisher_carries_an_org_number_only_when_the_node_has_one(tmp_path
     subject = f"<{settings.publisher_iri}>".encode()
     publisher = [line for line in record.ntriples.splitlines() if line.startswith(subject)]
     assert publisher and any(DCT_IDENTIFIER in line for line in publisher) == has_identifier
+
+
+# A label, a wrong case and a code with a space for every code-valued column of the sheet; each row
+# must fail on its own with a finding naming that row and that column (nothing dropped unseen).
+CODE_COLUMNS = {
+    "sector": ("Hälsa, vård och omsorg", {}),
+    "status": ("Pilot", {}),
+    "region": ("Kronobergs län", {}),
+    "municipality": ("se-0780", {}),
+    "nuts": ("SE 212", {}),
+    "innovationApproach": ("PCP", {}),
+    "effect": ("Kostnadsbesparing", {}),
+    "adoptionRoute": ("Öppen källkod", {}),
+    "country": ("Sverige", {}),
+    "language": ("svenska", {}),
+    "cpv": ("3414 4900", {}),
+    "procedure.procedureType": ("Öppet förfarande", {}),
+    "procedure.innovativeAcquisition": ("RD-ACT", {}),
+    "document.documentType": ("Rapport", {"document.url": "https://d.example/r.pdf"}),
+    "funding.fundingType": ("Egen budget", {}),
+    "funding.programme": ("Horisont Europa", {}),
+    "participant.role": ("Koordinator", {"participant.organization.name_sv": "Org"}),
+    "milestone.status": ("Tilldelat kontrakt", {}),
+    "cost.currency": ("kronor", {"cost.amount": "5"}),
+    "buyer.legalType": ("Kommun", {}),
+    "buyer.country": ("Sverige", {}),
+}
+
+
+def test_every_code_column_refuses_a_label_naming_the_row_and_the_column(tmp_path):
+    settings, store = make(tmp_path)
+    needed = ["key", "title_sv", "summary_sv", "country", "buyer.name_sv"]
+    extra = sorted({c for _, more in CODE_COLUMNS.values() for c in more} | set(CODE_COLUMNS))
+    columns = needed + [c for c in extra if c not in needed]
+    rows = []
+    for n, (column, (bad, more)) in enumerate(CODE_COLUMNS.items()):
+        row = {"key": f"case-{n}", "title_sv": "Titel", "summary_sv": "Kort", "country": "SWE"}
+        row |= {"buyer.name_sv": "Kommunen", **more, column: bad}
+        rows.append(row)
+    sheet = tmp_path / "cases.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_paths(store, settings, [sheet], dry_run=True)
+    assert len(report.items) == len(CODE_COLUMNS)
+    for n, (item, column) in enumerate(zip(report.items, CODE_COLUMNS, strict=True), start=2):
+        assert item.action == "failed", (column, item)
+        assert item.source.endswith(f"row {n}"), (column, item.source)
+        fields = {f.field for f in item.findings if f.severity == "Violation"}
+        assert fields == {column}, (column, fields)

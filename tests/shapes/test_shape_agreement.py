@@ -174,6 +174,85 @@ def test_typed_literals_and_iris_match(shapes_graph, schema, context):
                 assert str(datatype) == XSD + "string", (name, key)  # plain strings
 
 
+ORG = {"name": {"sv": "Org"}}
+# Every code-valued key, how a document holds one value of it, and a valid code (issue 12: no value
+# is ever dropped silently; a code written any other way is refused by both validators).
+CODE_KEYS = {
+    "sector": (lambda v: {"sector": [v]}, "health-social-care"),
+    "status": (lambda v: {"status": v}, "pilot"),
+    "milestone.status": (lambda v: {"milestone": [{"status": v}]}, "contract-awarded"),
+    "region": (lambda v: {"region": [v]}, "SE-07"),
+    "municipality": (lambda v: {"municipality": [v]}, "SE-0780"),
+    "nuts": (lambda v: {"nuts": [v]}, "SE212"),
+    "innovationApproach": (lambda v: {"innovationApproach": [v]}, "pcp"),
+    "effect": (lambda v: {"effect": [v]}, "cost-savings"),
+    "adoptionRoute": (lambda v: {"adoptionRoute": [v]}, "open-source"),
+    "procedureType": (lambda v: {"procedure": {"procedureType": v}}, "open"),
+    "innovativeAcquisition": (lambda v: {"procedure": {"innovativeAcquisition": [v]}}, "rd-act"),
+    "documentType": (
+        lambda v: {"document": [{"url": "https://d.example/r.pdf", "documentType": v}]},
+        "report",
+    ),
+    "fundingType": (lambda v: {"funding": [{"fundingType": v}]}, "own-budget"),
+    "programme": (lambda v: {"funding": [{"programme": v}]}, "HORIZONEU"),
+    "role": (lambda v: {"participant": [{"organization": ORG, "role": [v]}]}, "coordinator"),
+    "cpv": (lambda v: {"cpv": [v]}, "34144900"),
+    "country": (lambda v: {"country": v}, "SWE"),
+    "buyer.country": (lambda v: {"buyer": [{**ORG, "country": v}]}, "SWE"),
+    "legalType": (lambda v: {"buyer": [{**ORG, "legalType": v}]}, "ra"),
+    "language": (lambda v: {"language": [v]}, "SWE"),
+    "currency": (lambda v: {"cost": {"amount": 1, "currency": v}}, "SEK"),
+}
+# A label (Swedish, as the issue's sector and "Kronobergs län"), an unknown code, spaces, wrong case,
+# and the code as a node object (which a JSON-LD processor drops when it has no base to resolve it).
+LABELS = {
+    "sector": "Hälsa, vård och omsorg",
+    "status": "Pilotprojekt",
+    "milestone.status": "Tilldelat kontrakt",
+    "region": "Kronobergs län",
+    "municipality": "Växjö",
+    "nuts": "Småland med öarna",
+    "innovationApproach": "Förkommersiell upphandling",
+    "effect": "Kostnadsbesparing",
+    "adoptionRoute": "Öppen källkod",
+    "procedureType": "Öppet förfarande",
+    "innovativeAcquisition": "Forskning och utveckling",
+    "documentType": "Rapport",
+    "fundingType": "Egen budget",
+    "programme": "Horisont Europa",
+    "role": "Koordinator",
+    "cpv": "Elbilar",
+    "country": "Sverige",
+    "buyer.country": "Sverige",
+    "legalType": "Kommun",
+    "language": "svenska",
+    "currency": "kronor",
+}
+
+
+def wrong_forms(code: str, label: str) -> dict[str, object]:
+    forms: dict[str, object] = {
+        "label": label,
+        "unknown-code": code[:-1] + ("x" if code[-1].isdigit() else "9"),
+        "spaces": f" {code} ",
+        "inner-space": code[:2] + " " + code[2:],
+        "wrong-case": code.swapcase(),
+        "node-object": {"id": code},
+    }
+    if code.swapcase() == code:  # a CPV code has no case to get wrong
+        del forms["wrong-case"]
+    return forms
+
+
+def code_cases() -> dict[str, dict]:
+    cases = {}
+    for key, (place, code) in CODE_KEYS.items():
+        cases[f"{key}-valid"] = minimal_case(**place(code))
+        for form, value in wrong_forms(code, LABELS[key]).items():
+            cases[f"{key}-{form}"] = minimal_case(**place(value))
+    return cases
+
+
 def corpus() -> list[tuple[str, bytes]]:
     docs = [(p.stem, p.read_bytes()) for p in valid_examples()]
     docs += [
@@ -221,7 +300,7 @@ def corpus() -> list[tuple[str, bytes]]:
         "sector-as-label": minimal_case(sector=["Hälsa, vård och omsorg"]),
         "bad-org-number-check-digit": minimal_case(buyer=[{"name": {"sv": "K"}, "orgNumber": "212000-0689"}]),
     }
-    docs += [(name, json.dumps(doc).encode()) for name, doc in own.items()]
+    docs += [(name, json.dumps(doc).encode()) for name, doc in (own | code_cases()).items()]
     return docs
 
 
@@ -246,6 +325,20 @@ def test_json_schema_and_shacl_give_the_same_verdict(schema_validator, name, raw
         assert schema_ok == report.conforms, [f.message for f in report.by_severity("Violation")] or [
             e.message for e in schema_validator.iter_errors(json.loads(raw))
         ]
+
+
+@pytest.mark.parametrize("key", CODE_KEYS)
+def test_a_code_written_any_other_way_is_refused_by_both(schema_validator, key):
+    cases = {name: doc for name, doc in code_cases().items() if name.startswith(f"{key}-")}
+    verdicts = {
+        name: (
+            schema_validator.is_valid(doc),
+            validate_document(json.dumps(doc).encode(), "application/ld+json")[1].conforms,
+        )
+        for name, doc in cases.items()
+    }
+    assert verdicts.pop(f"{key}-valid") == (True, True)
+    assert len(verdicts) >= 5 and set(verdicts.values()) == {(False, False)}, verdicts
 
 
 def test_context_url_is_the_shared_one(schema):
