@@ -1,7 +1,7 @@
 """Creating and starting a node from code (the CLI, the demo and tests use these).
 
 sock = bind()                                         # stafett.serving
-settings, store, token = init_node(tmp, url_of(sock), {"sv": "Växjö kommun"}, "212000-0689",
+settings, store, token = init_node(tmp, url_of(sock), {"sv": "Växjö kommun"}, "212000-0688",
                                    "SWE", ("sv", "en"))
 import_paths(store, settings, ["examples/cases"], only_own=True,
              rebases=[("https://vaxjo.stafett.example/", settings.base_url)])

@@ -52,7 +52,7 @@ def node_url(tmp_path):
 
     sock = bind()
     settings, store, _ = init_node(
-        tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+        tmp_path / "node", url_of(sock), {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv", "en")
     )
     server = start_node(settings, store, sock)
     yield settings.base_url

@@ -55,7 +55,7 @@ def case_doc(base: str, slug: str, title: str = "Trygghetslarm", version: int = 
         "language": ["SWE", "ENG"],
         "cpv": ["34144900"],
         "buyer": [
-            {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}
+            {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0688", "country": "SWE", "legalType": "la"}
         ],
         "procedure": {"procedureType": "innovation", "jointProcurement": False},
         "startDate": "2021-03-01",

@@ -220,7 +220,7 @@ def test_members_of_one_page_reusing_a_blank_node_label_are_each_stored(tmp_path
         doc = case_doc(
             feed.base,
             slug,
-            buyer=[{"name": {"sv": buyer}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}],
+            buyer=[{"name": {"sv": buyer}, "orgNumber": "212000-0688", "country": "SWE", "legalType": "la"}],
         )
         feed.publish("Create", doc)
         feed.events[-1]["triples"] = relabel_blank_nodes(feed.events[-1]["triples"])

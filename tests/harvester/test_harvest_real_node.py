@@ -28,7 +28,7 @@ CASE = {
     "language": ["SWE"],
     "cpv": ["34144900"],
     "buyer": [
-        {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}
+        {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0688", "country": "SWE", "legalType": "la"}
     ],
     "procedure": {"procedureType": "innovation", "jointProcurement": False},
     "startDate": "2021-03-01",
@@ -43,7 +43,7 @@ def node(tmp_path):
         tmp_path / "node",
         url_of(sock),
         {"sv": "Växjö kommun"},
-        "212000-0689",
+        "212000-0688",
         "SWE",
         ("sv", "en"),
         feed_page_size=2,

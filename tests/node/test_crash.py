@@ -128,7 +128,7 @@ def check_storage(data_dir, acks: list) -> int:
 def test_acknowledged_writes_survive_sigkill(tmp_path):
     base = free_base_url()
     settings, store, token = init_node(
-        tmp_path / "node", base, {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv",)
+        tmp_path / "node", base, {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv",)
     )
     store.close()
     rng = random.Random(2026)

@@ -21,7 +21,7 @@ NODE_SET = (b"/dc/terms/issued>", b"/dc/terms/modified>", b"dcat#version>")
 
 
 def make(tmp_path, name="node"):
-    settings = NodeSettings(BASE, tmp_path / name, {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en"))
+    settings = NodeSettings(BASE, tmp_path / name, {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv", "en"))
     return settings, NodeStore(settings.database_path)
 
 
@@ -171,7 +171,7 @@ def test_export_moves_to_another_base_with_rebase(node, tmp_path):
     write_export(store, settings, out)
     other = "http://127.0.0.1:10/"
     settings2 = NodeSettings(
-        other, tmp_path / "moved", {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+        other, tmp_path / "moved", {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv", "en")
     )
     store2 = NodeStore(settings2.database_path)
     report = import_paths(store2, settings2, [out], rebases=[(BASE, other)])

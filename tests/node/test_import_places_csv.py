@@ -19,7 +19,7 @@ ROW = (
 
 def import_sheet(tmp_path, notice: str):
     settings = NodeSettings(
-        "http://127.0.0.1:9/", tmp_path / "node", {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv",)
+        "http://127.0.0.1:9/", tmp_path / "node", {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv",)
     )
     sheet = tmp_path / "cases.csv"
     sheet.write_text(HEAD + ROW.format(notice=notice), "utf-8")

@@ -78,7 +78,7 @@ def running_node(**overrides):
             base_url=url_of(sock),
             data_dir=pathlib.Path(tmp),
             org_name={"sv": "Växjö kommun", "en": "Växjö Municipality"},
-            org_number="212000-0689",
+            org_number="212000-0688",
             country="SWE",
             languages=("sv", "en"),
             contact_email="registrator@vaxjo.example",

@@ -21,7 +21,7 @@ from stafett.vocabulary.jsonld import json_ld_to_quads
 @pytest.fixture
 def setup(tmp_path):
     settings = NodeSettings(
-        "http://127.0.0.1:9/", tmp_path, {"sv": "Växjö kommun"}, "212000-0689", "SWE", ("sv", "en")
+        "http://127.0.0.1:9/", tmp_path, {"sv": "Växjö kommun"}, "212000-0688", "SWE", ("sv", "en")
     )
     return settings, NodeStore(settings.database_path)
 

@@ -28,7 +28,7 @@ CASE = {
     "cpv": ["34144900"],
     "keyword": {"sv": ["elbuss"]},
     "buyer": [
-        {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0689", "country": "SWE", "legalType": "la"}
+        {"name": {"sv": "Växjö kommun"}, "orgNumber": "212000-0688", "country": "SWE", "legalType": "la"}
     ],
     "procedure": {"procedureType": "innovation", "jointProcurement": False},
     "startDate": "2021-03-01",
@@ -71,7 +71,7 @@ def make_node(tmp_path: pathlib.Path, **options):
         tmp_path / "node",
         url_of(sock),
         {"sv": "Växjö kommun", "en": "Växjö Municipality"},
-        "212000-0689",
+        "212000-0688",
         "SWE",
         ("sv", "en"),
         **options,
