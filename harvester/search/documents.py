@@ -1,0 +1,101 @@
+"""One case as the search index holds it, read from the quad store with named queries.
+
+The store is the source of truth: the index never sees a harvested page, only what a named query
+(queries/*.rq, bound by substitution) reads back from the committed case graph and provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from stafett.harvester.search.analysis import FOLDED, field_for, fold
+
+QUERIES = Path(__file__).with_name("queries")
+
+# Facet parameter (named as the vocabulary's JSON key) -> index field.
+FACETS = (
+    "country",
+    "sector",
+    "innovationApproach",
+    "status",
+    "startYear",
+    "fundingType",
+    "jointProcurement",
+    "openForAdoption",
+    "openForPartners",
+    "language",
+    "publisher",
+    "source",
+)
+IRI_VALUED = {"country", "sector", "innovationApproach", "status", "fundingType", "language"}
+
+
+@cache
+def named_query(name: str) -> str:
+    return (QUERIES / f"{name}.rq").read_text("utf-8")
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass
+class CaseDocument:
+    case: str
+    texts: dict[str, list[str]] = field(default_factory=dict)  # index field -> literals
+    titles: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> title
+    facets: dict[str, set[str]] = field(default_factory=dict)
+    start_year: int = 0
+
+    def add_text(self, kind: str, literal: ox.Literal) -> None:
+        language = literal.language or ""
+        self.texts.setdefault(field_for(language), []).append(literal.value)
+        self.texts.setdefault(FOLDED, []).append(fold(literal.value))
+        if kind == "title":
+            self.titles.setdefault(language, literal.value)
+
+    def add_facet(self, facet: str, term, base_url: str) -> None:
+        value = facet_value(facet, term, base_url)
+        if value:
+            self.facets.setdefault(facet, set()).add(value)
+        if facet == "startYear" and value.isdigit():
+            self.start_year = int(value)
+
+
+def facet_value(facet: str, term, base_url: str) -> str:
+    if facet == "startYear":
+        return term.value[:4]
+    if facet == "source":
+        return term.value.removeprefix(base_url + "source/")
+    if facet in IRI_VALUED and isinstance(term, ox.NamedNode):
+        return local_name(term.value)
+    return term.value
+
+
+def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> CaseDocument | None:
+    """The case as committed in the store, or None when it has no live graph (deleted)."""
+    bound = {ox.Variable("case"): ox.NamedNode(case)}
+    rows = list(store.query(named_query("case-text"), substitutions=bound))
+    if not rows:
+        return None
+    document = CaseDocument(case)
+    for row in rows:
+        document.add_text(row["field"].value, row["text"])
+    bound[ox.Variable("provenance")] = ox.NamedNode(prov_graph)
+    for row in store.query(named_query("case-facets"), substitutions=bound):
+        document.add_facet(row["facet"].value, row["value"], base_url)
+    return document
+
+
+def live_cases(store: ox.Store) -> list[str]:
+    return [row["case"].value for row in store.query(named_query("live-cases"))]
+
+
+def store_marker(store: ox.Store, prov_graph: str, marker: str) -> str | None:
+    bound = {ox.Variable("provenance"): ox.NamedNode(prov_graph), ox.Variable("marker"): ox.NamedNode(marker)}
+    rows = list(store.query(named_query("commit-marker"), substitutions=bound))
+    return rows[0]["token"].value if rows else None
