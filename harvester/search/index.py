@@ -163,3 +163,4 @@ class SearchIndex:
             if self.writer is not None:
                 self.writer.wait_merging_threads()
             self.writer = self.index = None  # type: ignore[assignment]
+            self.store = None  # type: ignore[assignment]  # so the registry's close releases the store
