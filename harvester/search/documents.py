@@ -76,26 +76,39 @@ def facet_value(facet: str, term, base_url: str) -> str:
     return term.value
 
 
+Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+def select(store: ox.Store, name: str, bound: Bindings | None = None) -> list[ox.QuerySolution]:
+    """The rows of the named SELECT query, with the given variables bound (never text)."""
+    solutions = store.query(named_query(name), substitutions=bound)
+    assert isinstance(solutions, ox.QuerySolutions), name
+    return list(solutions)
+
+
 def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> CaseDocument | None:
     """The case as committed in the store, or None when it has no live graph (deleted)."""
-    bound = {ox.Variable("case"): ox.NamedNode(case)}
-    rows = list(store.query(named_query("case-text"), substitutions=bound))
+    bound: Bindings = {ox.Variable("case"): ox.NamedNode(case)}
+    rows = select(store, "case-text", bound)
     if not rows:
         return None
     document = CaseDocument(case)
     for row in rows:
         document.add_text(row["field"].value, row["text"])
     bound[ox.Variable("provenance")] = ox.NamedNode(prov_graph)
-    for row in store.query(named_query("case-facets"), substitutions=bound):
+    for row in select(store, "case-facets", bound):
         document.add_facet(row["facet"].value, row["value"], base_url)
     return document
 
 
 def live_cases(store: ox.Store) -> list[str]:
-    return [row["case"].value for row in store.query(named_query("live-cases"))]
+    return [row["case"].value for row in select(store, "live-cases")]
 
 
 def store_marker(store: ox.Store, prov_graph: str, marker: str) -> str | None:
-    bound = {ox.Variable("provenance"): ox.NamedNode(prov_graph), ox.Variable("marker"): ox.NamedNode(marker)}
-    rows = list(store.query(named_query("commit-marker"), substitutions=bound))
+    bound: Bindings = {
+        ox.Variable("provenance"): ox.NamedNode(prov_graph),
+        ox.Variable("marker"): ox.NamedNode(marker),
+    }
+    rows = select(store, "commit-marker", bound)
     return rows[0]["token"].value if rows else None

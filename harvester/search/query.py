@@ -51,7 +51,7 @@ def scheme_labels() -> dict[str, dict[str, str]]:
     for quad in (*vocabulary.concept_quads(), *vocabulary.reference_quads()):
         if quad.predicate != SKOS_PREF_LABEL or not isinstance(quad.object, ox.Literal):
             continue
-        if quad.subject.value.startswith(schemes):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(schemes):
             labels.setdefault(quad.subject.value, {})[quad.object.language or ""] = quad.object.value
     return labels
 
@@ -126,7 +126,7 @@ def search(index: SearchIndex, request: Request) -> dict:
     found = searcher.search(query, PAGE_SIZE, count=True, order_by_field=ordered, offset=offset)
     snippets = snippet_makers(searcher, query, schema, request.lang) if request.q.strip() else []
     return {
-        "total": found.count,
+        "total": found.count,  # type: ignore[attr-defined]  # the bindings' stub omits it
         "page": request.page,
         "pageSize": PAGE_SIZE,
         "results": [result(searcher.doc(address), snippets, request.lang) for _, address in found.hits],
