@@ -274,6 +274,7 @@ def search_path() -> dict:
                 },
                 "400": problem("A parameter is unknown or has a value it cannot take; the findings name it"),
                 "406": problem("The client accepts no JSON (the results page for people comes later)"),
+                "501": problem("The registry keeps its cases in an external store and has no search index"),
             },
         }
     }

@@ -7,6 +7,7 @@ The store is the source of truth: the index never sees a harvested page, only wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class CaseDocument:
     titles: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> title
     facets: dict[str, set[str]] = field(default_factory=dict)
     start_year: int = 0
+    modified: int = 0  # dct:modified as Unix milliseconds (sort=newest)
 
     def add_text(self, kind: str, literal: ox.Literal) -> None:
         language = literal.language or ""
@@ -59,11 +61,21 @@ class CaseDocument:
             self.titles.setdefault(language, literal.value)
 
     def add_facet(self, facet: str, term, base_url: str) -> None:
+        if facet == "modified":
+            self.modified = unix_milliseconds(term.value)
+            return
         value = facet_value(facet, term, base_url)
         if value:
             self.facets.setdefault(facet, set()).add(value)
         if facet == "startYear" and value.isdigit():
             self.start_year = int(value)
+
+
+def unix_milliseconds(value: str) -> int:
+    try:
+        return max(0, round(datetime.fromisoformat(value).timestamp() * 1000))
+    except ValueError:
+        return 0
 
 
 def facet_value(facet: str, term, base_url: str) -> str:

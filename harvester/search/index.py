@@ -46,7 +46,7 @@ def schema() -> tantivy.Schema:
     for facet in FACETS:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
-    builder.add_unsigned_field("seq", fast=True)  # order of indexing, for "newest"
+    builder.add_unsigned_field("modified", fast=True)  # dct:modified, for "newest"
     builder.add_bytes_field("card", stored=True)  # titles and country, for the result list
     return builder.build()
 
@@ -57,7 +57,6 @@ class SearchIndex:
         self.marker_iri = base_url + "search/commit"
         self.lock = threading.Lock()  # one writer at a time: page updates and rebuilds
         self.index, self.writer = self.open(self.folder)
-        self.seq = self.recorded().get("seq", 0)
 
     @staticmethod
     def open(folder: Path) -> tuple[tantivy.Index, tantivy.IndexWriter]:
@@ -77,7 +76,7 @@ class SearchIndex:
     def record(self, token: str | None, folder: Path | None = None) -> None:
         target = (folder or self.folder) / MARKER_FILE
         partial = target.with_suffix(".tmp")
-        partial.write_text(json.dumps({"marker": token, "seq": self.seq}), "utf-8")
+        partial.write_text(json.dumps({"marker": token}), "utf-8")
         partial.replace(target)  # atomic: the marker is the old one or the new one, never half
 
     def store_marker(self) -> str | None:
@@ -110,7 +109,6 @@ class SearchIndex:
             writer.delete_documents_by_term("id", case)
             document = read_case(self.store, case, self.prov_graph, self.base_url)
             if document is not None:
-                self.seq += 1
                 writer.add_document(self.to_tantivy(document))
                 indexed += 1
         return indexed
@@ -122,7 +120,7 @@ class SearchIndex:
         fields["card"] = orjson.dumps(card)
         out = tantivy.Document(**fields)
         out.add_unsigned("start", document.start_year)  # keyword ints would be typed as i64
-        out.add_unsigned("seq", self.seq)
+        out.add_unsigned("modified", document.modified)
         return out
 
     def rebuild(self) -> int:
@@ -132,7 +130,6 @@ class SearchIndex:
             fresh = self.folder.with_name(self.folder.name + ".rebuild")
             shutil.rmtree(fresh, ignore_errors=True)
             index, writer = self.open(fresh)
-            self.seq = 0
             count = self.put(writer, live_cases(self.store))
             writer.commit()
             writer.wait_merging_threads()

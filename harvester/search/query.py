@@ -122,7 +122,7 @@ def search(index: SearchIndex, request: Request) -> dict:
     text = text_query(index, request.q)
     query = combined(text, filter_query(schema, request.filters))
     offset = (request.page - 1) * PAGE_SIZE
-    ordered = {"newest": "seq", "startYear": "start"}.get(request.sort)
+    ordered = {"newest": "modified", "startYear": "start"}.get(request.sort)
     found = searcher.search(query, PAGE_SIZE, count=True, order_by_field=ordered, offset=offset)
     snippets = snippet_makers(searcher, query, schema, request.lang) if request.q.strip() else []
     return {

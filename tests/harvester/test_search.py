@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -282,3 +283,25 @@ def test_a_client_accepting_only_html_is_told_to_ask_for_json(registry):
     assert (
         client.get("/search", params={"format": "json"}, headers={"Accept": "text/html"}).status_code == 200
     )
+
+
+DATES = """
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?case ?start ?modified
+WHERE { GRAPH ?case { ?case dct:modified ?modified OPTIONAL { ?case dcat:startDate ?start } } }
+"""
+
+
+def test_sorted_by_start_year_and_by_newest_as_the_store_says(registry):
+    reg, client = registry
+    rows = {row["case"].value: row for row in reg.store.query(DATES)}
+    by_start = [hit["id"] for hit in found(client, sort="startYear")["results"]]
+    years = [int(rows[case]["start"].value[:4]) if rows[case]["start"] else 0 for case in by_start]
+    assert years == sorted(years, reverse=True) and len(set(years)) > 3, years
+    by_modified = [hit["id"] for hit in found(client, sort="newest", page=1)["results"]]
+    stamps = [datetime.fromisoformat(rows[case]["modified"].value) for case in by_modified]
+    assert stamps == sorted(stamps, reverse=True), stamps
+    second = found(client, sort="newest", page=2)
+    assert second["page"] == 2 and len(second["results"]) == 3  # 23 cases, 20 per page
+    assert not {hit["id"] for hit in second["results"]} & set(by_modified)
