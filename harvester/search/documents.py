@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from stafett.harvester.search.analysis import FOLDED, field_for, fold
+from stafett.harvester.search.analysis import FOLDED, field_for, fold, title_field
 
 QUERIES = Path(__file__).with_name("queries")
 
@@ -59,6 +59,7 @@ class CaseDocument:
         self.texts.setdefault(FOLDED, []).append(fold(literal.value))
         if kind == "title":
             self.titles.setdefault(language, literal.value)
+            self.texts.setdefault(title_field(field_for(language)), []).append(literal.value)
 
     def add_facet(self, facet: str, term, base_url: str) -> None:
         if facet == "modified":

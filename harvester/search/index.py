@@ -43,6 +43,8 @@ def schema() -> tantivy.Schema:
     for name in analysis.TEXT_FIELDS:
         # the language fields are stored for snippets; the folded copy only matches
         builder.add_text_field(name, stored=name != analysis.FOLDED, tokenizer_name=name)
+    for name in analysis.TITLE_FIELDS:
+        builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
     for facet in FACETS:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting

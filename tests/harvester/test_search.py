@@ -305,3 +305,22 @@ def test_sorted_by_start_year_and_by_newest_as_the_store_says(registry):
     second = found(client, sort="newest", page=2)
     assert second["page"] == 2 and len(second["results"]) == 3  # 23 cases, 20 per page
     assert not {hit["id"] for hit in second["results"]} & set(by_modified)
+
+
+TITLES = """
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?case ?title WHERE { GRAPH ?case { ?case dct:title ?title } }
+"""
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_elsewhere(registry):
+    reg, client = registry
+    titles: dict[str, str] = {}
+    for row in reg.store.query(TITLES):
+        titles[row["case"].value] = titles.get(row["case"].value, "") + " " + row["title"].value.lower()
+    # "sensor" and "digital" rank a body-only hit above a title hit without the title boost
+    for word in ("sensor", "digital", "procurement", "school"):
+        ranked = [hit["id"] for hit in found(client, q=word, lang="en")["results"]]
+        in_title = [word in titles[case] for case in ranked]
+        assert True in in_title and False in in_title, (word, in_title)  # both kinds of hit exist
+        assert in_title == sorted(in_title, reverse=True), (word, in_title)  # titles first
