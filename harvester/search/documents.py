@@ -101,17 +101,18 @@ def select(store: ox.Store, name: str, bound: Bindings | None = None) -> list[ox
 
 def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> CaseDocument | None:
     """The case as committed in the store, or None when it has no live graph (deleted)."""
-    bound: Bindings = {ox.Variable("case"): ox.NamedNode(case)}
-    rows = select(store, "case-text", bound)
-    if not rows:
-        return None
-    document = CaseDocument(case)
-    for row in rows:
-        document.add_text(row["field"].value, row["text"])
-    bound[ox.Variable("provenance")] = ox.NamedNode(prov_graph)
-    for row in select(store, "case-facets", bound):
-        document.add_facet(row["facet"].value, row["value"], base_url)
-    return document
+    bound: Bindings = {
+        ox.Variable("case"): ox.NamedNode(case),
+        ox.Variable("provenance"): ox.NamedNode(prov_graph),
+    }
+    document, texts = CaseDocument(case), 0
+    for row in select(store, "case", bound):
+        if row["kind"].value == "text":
+            document.add_text(row["name"].value, row["value"])
+            texts += 1
+        else:
+            document.add_facet(row["name"].value, row["value"], base_url)
+    return document if texts else None  # a tombstoned case keeps provenance but has no graph
 
 
 def live_cases(store: ox.Store) -> list[str]:
