@@ -26,6 +26,7 @@ from stafett.harvester.search.analysis import (
     TEXT_FIELDS,
     TITLE_BOOST,
     TITLE_FIELDS,
+    analyzer,
     field_for,
     fold,
 )
@@ -77,16 +78,25 @@ def label(facet: str, value: str, lang: str) -> str:
 
 def text_query(index: SearchIndex, q: str) -> tantivy.Query:
     """Every word must match in some field, as written or Nordic-folded; the words are quoted,
-    so a reader's colon or bracket is a character, never query syntax."""
-    words = q.replace('"', " ").split()
+    so a reader's colon or bracket is a character, never query syntax. Punctuation alone is no
+    word (an all-punctuation `q` lists everything, like an empty one); a word the analysers drop
+    entirely (longer than they keep) matches nothing rather than everything."""
+    words = [word for word in q.replace('"', " ").split() if any(c.isalnum() for c in word)]
     if not words:
         return tantivy.Query.all_query()
+    if any(not plain_analyzer().analyze(word) for word in words):
+        return tantivy.Query.empty_query()
     groups = " ".join(f'+("{word}" "{fold(word)}")' for word in words)
     boosts = dict.fromkeys(TITLE_FIELDS, TITLE_BOOST)
     query, _errors = index.index.parse_query_lenient(
         groups, default_field_names=list(SEARCHED), field_boosts=boosts
     )
     return query
+
+
+@cache
+def plain_analyzer() -> tantivy.TextAnalyzer:
+    return analyzer(None)
 
 
 def filter_query(schema: tantivy.Schema, filters: Mapping[str, Sequence[str]], without: str | None = None):

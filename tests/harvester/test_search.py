@@ -273,6 +273,27 @@ def test_bad_parameters_are_problems_that_name_them_in_the_readers_language(regi
     assert finnish["findings"][0]["message"].startswith("Parametri 'sort' ei voi olla 'x'")
 
 
+def test_query_syntax_in_the_words_is_only_characters(registry):
+    _, client = registry
+    for q in (
+        "a:b",
+        "title_sv:bro",
+        "(bro",
+        "bro\\",
+        '"bro',
+        "*",
+        "+-",
+        "id:*",
+        "\u0000x",
+        "ö" * 60,
+        "[1 TO 3]",
+    ):
+        answer = found(client, q=q)  # 200, never a 400 or 500 for what a person types
+        has_words = any(c.isalnum() for c in q)  # no word at all ("*", "+-") is an empty query
+        assert answer["total"] < 23 if has_words else answer["total"] == 23, (q, answer["total"])
+    assert found(client, country=["SWE\u0000", "x" * 300, ""])["total"] == 0
+
+
 def test_a_client_accepting_only_html_is_told_to_ask_for_json(registry):
     _, client = registry
     response = client.get("/search", params={"q": "bro"}, headers={"Accept": "text/html"})
