@@ -1,10 +1,11 @@
-"""`stafett harvest run [--source NAME] [--full]` and `stafett registry serve`."""
+"""`stafett harvest run [--source NAME] [--full]`, `stafett registry serve` and `stafett registry reindex`."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+import time
 
 
 def register(subparsers) -> None:
@@ -29,6 +30,11 @@ def register(subparsers) -> None:
     serve.add_argument("--port", type=int, default=8100)
     serve.add_argument("--no-schedule", action="store_true", help="serve only; do not harvest")
     serve.set_defaults(handler=serve_registry)
+    reindex = registry_commands.add_parser(
+        "reindex", help="rebuild the search index from the store (the registry must not be running)"
+    )
+    add_arguments(reindex)
+    reindex.set_defaults(handler=reindex_registry)
 
 
 def run_harvest(args) -> int:
@@ -93,4 +99,28 @@ def serve_registry(args) -> int:
         if app is not None:
             app.state.sparql.close()  # also on a signal before uvicorn ran the app's shutdown
         registry.close()
+    return 0
+
+
+def reindex_registry(args) -> int:
+    """Rebuild the search index from the embedded store, whatever its marker says."""
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.settings import from_args
+    from stafett.problems import Problem
+
+    registry = Registry(from_args(args))
+    try:
+        if registry.search is None:
+            raise Problem(
+                400,
+                "no-search-index",
+                "The registry has no search index",
+                "the search index lives beside the embedded store; with store = external there is "
+                "nothing to reindex (see docs/search.md)",
+            )
+        started = time.perf_counter()
+        count = registry.search.rebuild()
+    finally:
+        registry.close()
+    print(f"search index rebuilt: {count} cases in {time.perf_counter() - started:.2f} s")
     return 0

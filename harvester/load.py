@@ -12,9 +12,11 @@ joins the same SQLite transaction. The store commits first, SQLite second: a cra
 two leaves the store ahead of the checkpoint, and the resumed run re-applies the page with the
 same idempotent graph replacements (no loss, no duplicate feed entries, since the feed entries
 rolled back with SQLite). Every case graph is still replaced atomically, inside the page's store
-transaction. `apply_page` runs on the registry's single store-writer thread (`Registry.write`), so
-sources harvested concurrently never interleave their decisions and writes. It gets the few parts
-it writes through (`LoadParts`), never the Registry that builds them.
+transaction. The search index follows the store's commit, before SQLite's: a crash in between
+leaves its marker behind the store's and the next start rebuilds it. `apply_page` runs on the
+registry's single store-writer thread (`Registry.write`), so sources harvested concurrently never
+interleave their decisions and writes. It gets the few parts it writes through (`LoadParts`),
+never the Registry that builds them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from stafett.harvester.db import Database
 from stafett.harvester.feed import Feed
 from stafett.harvester.quadstore import QuadStore
 from stafett.harvester.reports import Reports, Run, source_iri, utcnow
+from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.ldes import AS_PUBLISHED, timestamp
@@ -49,6 +52,7 @@ class LoadParts:
     feed: Feed
     backend: QuadStore
     prov_graph: str  # the named graph of case and route provenance
+    index: SearchIndex | None = None  # the search index kept in step (embedded store only)
 
 
 def snapshot_sha256(triples: list[ox.Triple]) -> str:
@@ -86,13 +90,17 @@ def apply_page(parts: LoadParts, source: Source, decisions: list[Decision], run:
     """Apply a page's decisions in one SQLite and one store transaction; `done(tx)` checkpoints the page."""
     counts = dict(run.counts)
     batch = parts.backend.batch()
+    changed = [d.member.case for d in decisions if d.verdict in (ACCEPT, DELETE)]
     try:
         with parts.db.transaction() as tx:
             for decision in decisions:
                 apply(parts, tx, batch, source, decision, run)
             if done is not None:
                 done(tx)
+            marker = parts.index.new_marker(batch) if parts.index is not None and changed else None
             batch.commit()  # the store first: if it fails, SQLite rolls back and nothing is marked
+            if marker is not None:  # then the index, from what the store now holds (see search/index.py)
+                parts.index.apply(changed, marker)
     except BaseException:
         run.counts = counts  # the counters rolled back with the transaction
         raise

@@ -4,6 +4,7 @@ registry = Registry(RegistrySettings(data_dir=..., base_url=..., allow_loopback=
                     sources=[Source("vaxjo", node_url, namespaces=(node_url,))])
 reports = registry.harvest()          # every source once (or name=..., full=True)
 registry.store                        # the embedded pyoxigraph.Store (None when external)
+registry.search                       # the search index beside it (None when external)
 registry.after_commit.append(fn)      # called after every harvest run commits
 registry.close()
 """
@@ -28,6 +29,7 @@ from stafett.harvester.parse import PageParser
 from stafett.harvester.pipeline import HarvestParts, harvest_source
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
 from stafett.harvester.reports import Reports
+from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
 from stafett.problems import Problem
@@ -68,6 +70,12 @@ class Registry:
             self.backend: QuadStore = EmbeddedStore(self.store, settings.store_flush_quads)
         else:
             self.backend = self.open_external_store()
+        # The search index lives beside the embedded store and is rebuilt when out of step with it.
+        self.search: SearchIndex | None = None
+        if self.store is not None:
+            self.search = SearchIndex(settings.search_path, self.store, self.prov_graph, settings.base_url)
+            if self.search.ensure_in_step():
+                log.info("search index rebuilt from the store (its marker differed)")
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
         self.after_commit: list[Callable[[], None]] = []
         self.harvest_lock = threading.Lock()
@@ -142,7 +150,9 @@ class Registry:
 
     def harvest_parts(self) -> HarvestParts:
         """What a harvest uses, taken now (so a source added since is admitted against too)."""
-        load = LoadParts(self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph)
+        load = LoadParts(
+            self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph, self.search
+        )
         return HarvestParts(
             self.settings,
             self.sources,
@@ -206,6 +216,8 @@ class Registry:
     def close(self) -> None:
         self.writer.shutdown(wait=True)
         self.parser.close()
+        if self.search is not None:
+            self.search.close()
         self.backend.close()
         self.db.close()
         self.store = None

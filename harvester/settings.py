@@ -97,6 +97,10 @@ class RegistrySettings:
     def store_path(self) -> Path:
         return Path(self.data_dir) / "store"
 
+    @property
+    def search_path(self) -> Path:
+        return Path(self.data_dir) / "search"
+
     def store_credentials(self) -> tuple[str, str] | None:
         """(user, password) for the external store's writes, or None when no user is set."""
         if not self.external_user:

@@ -212,6 +212,7 @@ def test_schemathesis_finds_nothing_on_the_registry(registry):
         "GET /feed/state",
         "GET /reports",
         "GET /reports/{source}",
+        "GET /search",
         "GET /",
     } == set(calls)
     assert all(calls.values()), calls  # an operation without parameters has a single request

@@ -13,9 +13,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett.apidoc import ENTITY_TAGS, problem, problem_components
+from stafett.harvester.api import search
+from stafett.harvester.search.documents import FACETS
+from stafett.harvester.search.query import PAGE_SIZE, SORTS
 from stafett.harvester.sparql.endpoint import DIRECT, FORM
 from stafett.harvester.sparql.negotiate import FORMAT_NAMES
 from stafett.harvester.sparql.results import MEDIA_TYPES, TRUNCATION_HEADER
+from stafett.languages import SUPPORTED
 from stafett.ldes import FEED_FORMATS
 from stafett.web import cors_headers
 
@@ -194,6 +198,7 @@ def feed_paths() -> dict:
                 },
             }
         },
+        "/search": search_path(),
         "/reports": {
             "get": {
                 "summary": "Each source's harvest summary",
@@ -221,6 +226,94 @@ def feed_paths() -> dict:
                     "404": problem("No source with that name"),
                 },
             }
+        },
+    }
+
+
+def search_parameters() -> list[dict]:
+    def query(name: str, schema: dict, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+    facet_values = {
+        "type": "array",
+        "maxItems": search.MAX_VALUES,
+        "items": {"type": "string", "maxLength": search.MAX_VALUE},
+    }
+    return [
+        query("q", {"type": "string", "maxLength": search.MAX_Q}, "Words; empty lists every case"),
+        query(
+            "lang",
+            {"type": "string", "enum": list(SUPPORTED)},
+            "The reader's language (else Accept-Language)",
+        ),
+        query("sort", {"type": "string", "enum": list(SORTS)}, "Order of the results (default relevance)"),
+        query(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": search.MAX_PAGE},
+            f"Page number, {PAGE_SIZE} results per page",
+        ),
+        query("format", {"type": "string", "enum": ["json"]}, "json: the JSON answer whatever Accept says"),
+        *(
+            query(facet, facet_values, "Facet filter; repeated values are OR-ed, facets AND-ed")
+            for facet in FACETS
+        ),
+    ]
+
+
+def search_path() -> dict:
+    return {
+        "get": {
+            "summary": "The registry's cases by words and facets, with live facet counts (docs/search.md)",
+            "parameters": search_parameters(),
+            "responses": {
+                "200": {
+                    "description": "One page of results and the counts of every facet",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/SearchAnswer"}}
+                    },
+                },
+                "400": problem("A parameter is unknown or has a value it cannot take; the findings name it"),
+                "406": problem("The client accepts no JSON (the results page for people comes later)"),
+                "501": problem("The registry keeps its cases in an external store and has no search index"),
+            },
+        }
+    }
+
+
+def search_schema() -> dict:
+    bucket = {
+        "type": "object",
+        "required": ["value", "label", "count"],
+        "properties": {
+            "value": {"type": "string"},
+            "label": {"type": "string"},
+            "count": {"type": "integer"},
+        },
+    }
+    result = {
+        "type": "object",
+        "required": ["id", "title", "country", "snippet"],
+        "properties": {
+            "id": {"type": "string", "description": "The case IRI, as in SPARQL"},
+            "title": {"type": "string"},
+            "titleLanguage": {"type": ["string", "null"]},
+            "country": {"type": ["string", "null"]},
+            "snippet": {"type": "string"},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["total", "page", "pageSize", "results", "facets"],
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "pageSize": {"type": "integer"},
+            "results": {"type": "array", "items": result},
+            "facets": {
+                "type": "object",
+                "required": list(FACETS),
+                "properties": {facet: {"type": "array", "items": bucket} for facet in FACETS},
+            },
         },
     }
 
@@ -271,6 +364,7 @@ def schemas() -> dict:
                 },
             ]
         },
+        "SearchAnswer": search_schema(),
         **problem_components()["schemas"],
     }
 
@@ -283,7 +377,7 @@ def openapi_document(base_url: str, title: str, *, with_feed: bool = True) -> di
             "title": f"{title} API",
             "version": "1",
             "description": "A Stafett registry: the harvested cases through SPARQL 1.1 (read-only), "
-            "the registry's own LDES feed and its harvest reports. No authentication; "
+            "the registry's own LDES feed, its search and its harvest reports. No authentication; "
             "CORS is open. Every error is application/problem+json.",
         },
         "servers": [{"url": base_url}],

@@ -3,7 +3,7 @@
 from dataclasses import fields
 from pathlib import Path
 
-from stafett.harvester.api import catalogue, feed, openapi, reports
+from stafett.harvester.api import catalogue, feed, openapi, reports, search
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import ENV_PREFIX, RegistrySettings
 from stafett.harvester.web import api_page
@@ -31,6 +31,7 @@ def test_every_route_is_documented(tmp_path):
             *catalogue.routes(registry),
             *feed.routes(registry),
             *reports.routes(registry),
+            *search.routes(registry),
             *openapi.routes(document),
             *api_page.routes(document, "R"),
         ]

@@ -1,0 +1,128 @@
+"""One case as the search index holds it, read from the quad store with named queries.
+
+The store is the source of truth: the index never sees a harvested page, only what a named query
+(queries/*.rq, bound by substitution) reads back from the committed case graph and provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from stafett.harvester.search.analysis import FOLDED, field_for, fold, title_field
+
+QUERIES = Path(__file__).with_name("queries")
+
+# Facet parameter (named as the vocabulary's JSON key) -> index field.
+FACETS = (
+    "country",
+    "sector",
+    "innovationApproach",
+    "status",
+    "startYear",
+    "fundingType",
+    "jointProcurement",
+    "openForAdoption",
+    "openForPartners",
+    "language",
+    "publisher",
+    "source",
+)
+IRI_VALUED = {"country", "sector", "innovationApproach", "status", "fundingType", "language"}
+
+
+@cache
+def named_query(name: str) -> str:
+    return (QUERIES / f"{name}.rq").read_text("utf-8")
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass
+class CaseDocument:
+    case: str
+    texts: dict[str, list[str]] = field(default_factory=dict)  # index field -> literals
+    titles: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> title
+    facets: dict[str, set[str]] = field(default_factory=dict)
+    start_year: int = 0
+    modified: int = 0  # dct:modified as Unix milliseconds (sort=newest)
+
+    def add_text(self, kind: str, literal: ox.Literal) -> None:
+        language = literal.language or ""
+        self.texts.setdefault(field_for(language), []).append(literal.value)
+        self.texts.setdefault(FOLDED, []).append(fold(literal.value))
+        if kind == "title":
+            self.titles.setdefault(language, literal.value)
+            self.texts.setdefault(title_field(field_for(language)), []).append(literal.value)
+
+    def add_facet(self, facet: str, term, base_url: str) -> None:
+        if facet == "modified":
+            self.modified = unix_milliseconds(term.value)
+            return
+        value = facet_value(facet, term, base_url)
+        if value:
+            self.facets.setdefault(facet, set()).add(value)
+        if facet == "startYear" and value.isdigit():
+            self.start_year = int(value)
+
+
+def unix_milliseconds(value: str) -> int:
+    try:
+        return max(0, round(datetime.fromisoformat(value).timestamp() * 1000))
+    except ValueError:
+        return 0
+
+
+def facet_value(facet: str, term, base_url: str) -> str:
+    if facet == "startYear":
+        return term.value[:4]
+    if facet == "source":
+        return term.value.removeprefix(base_url + "source/")
+    if facet in IRI_VALUED and isinstance(term, ox.NamedNode):
+        return local_name(term.value)
+    return term.value
+
+
+Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+def select(store: ox.Store, name: str, bound: Bindings | None = None) -> list[ox.QuerySolution]:
+    """The rows of the named SELECT query, with the given variables bound (never text)."""
+    solutions = store.query(named_query(name), substitutions=bound)
+    assert isinstance(solutions, ox.QuerySolutions), name
+    return list(solutions)
+
+
+def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> CaseDocument | None:
+    """The case as committed in the store, or None when it has no live graph (deleted)."""
+    bound: Bindings = {
+        ox.Variable("case"): ox.NamedNode(case),
+        ox.Variable("provenance"): ox.NamedNode(prov_graph),
+    }
+    document, texts = CaseDocument(case), 0
+    for row in select(store, "case", bound):
+        if row["kind"].value == "text":
+            document.add_text(row["name"].value, row["value"])
+            texts += 1
+        else:
+            document.add_facet(row["name"].value, row["value"], base_url)
+    return document if texts else None  # a tombstoned case keeps provenance but has no graph
+
+
+def live_cases(store: ox.Store) -> list[str]:
+    return [row["case"].value for row in select(store, "live-cases")]
+
+
+def store_marker(store: ox.Store, prov_graph: str, marker: str) -> str | None:
+    bound: Bindings = {
+        ox.Variable("provenance"): ox.NamedNode(prov_graph),
+        ox.Variable("marker"): ox.NamedNode(marker),
+    }
+    rows = select(store, "commit-marker", bound)
+    return rows[0]["token"].value if rows else None
