@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stafett.problems import Finding, Problem
+from stafett.problems import Problem, refusal
 from stafett.serving import trusted_proxies_error
 
 CONFIG_FILE = "node.toml"
@@ -117,13 +117,7 @@ REQUIRED = ("base_url", "org_name", "country", "languages")
 
 def settings_error(key: str, expected: str, got=None) -> Problem:
     detail = f"setting {key!r} must be {expected}" + (f"; got {got!r}" if got is not None else "")
-    return Problem(
-        400,
-        "bad-settings",
-        "The node settings are not valid",
-        detail,
-        [Finding("Violation", detail, field=key, rule="settings")],
-    )
+    return refusal(400, "bad-settings", "The node settings are not valid", detail, rule="settings", field=key)
 
 
 def check_settings(s: NodeSettings) -> None:

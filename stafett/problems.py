@@ -70,10 +70,11 @@ def refusal(
     *,
     rule: str,
     source: str | None = None,
+    field: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Problem:
     """A refusal by one check: its single finding repeats the detail and names the check (`rule`)."""
-    finding = Finding("Violation", detail, source=source, rule=rule)
+    finding = Finding("Violation", detail, field=field, rule=rule, source=source)
     return Problem(status, slug, title, detail, [finding], headers=dict(headers or {}))
 
 

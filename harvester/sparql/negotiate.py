@@ -13,7 +13,7 @@ gets the form's default (SPARQL JSON for SELECT and ASK, Turtle for CONSTRUCT an
 from __future__ import annotations
 
 from stafett.headers import quality_of
-from stafett.problems import Finding, Problem
+from stafett.problems import Problem, refusal
 
 # Per query form: accepted media types (and aliases) -> our format key; the first is the default.
 FORMATS = {
@@ -165,10 +165,4 @@ def _not_acceptable(form: str, asked: str, keys: list[str]) -> Problem:
         f"This endpoint cannot write {kind} in the format asked for ({asked[:200]}). "
         f"Ask for one of: {offered} (or use the format parameter: {', '.join(keys)})."
     )
-    return Problem(
-        406,
-        "not-acceptable",
-        "No acceptable result format",
-        detail,
-        [Finding("Violation", detail, rule="content-negotiation")],
-    )
+    return refusal(406, "not-acceptable", "No acceptable result format", detail, rule="content-negotiation")

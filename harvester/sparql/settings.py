@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from stafett.problems import Finding, Problem
+from stafett.problems import refusal
 
 ENV_PREFIX = "STAFETT_SPARQL_"
 
@@ -73,12 +73,8 @@ def _convert(name: str, type_name, raw: str):
             return int(raw)
     except ValueError:
         detail = f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number; give a {kind.split()[0]}."
-        raise Problem(
-            400,
-            "bad-setting",
-            "A setting has the wrong type",
-            detail,
-            [Finding("Violation", detail, field=name, rule="settings")],
+        raise refusal(
+            400, "bad-setting", "A setting has the wrong type", detail, rule="settings", field=name
         ) from None
     if kind.startswith("Path"):
         return Path(raw)

@@ -17,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stafett import languages
+from stafett import languages, problems
 from stafett.node import publish
 from stafett.node.auth import Authenticator
 from stafett.node.messages import message
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore, WriteResult
-from stafett.problems import Finding, Problem
+from stafett.problems import Finding, Problem, refusal
 
 WRITE_MEDIA_TYPES = ("application/ld+json", "application/json", "text/turtle", "application/n-triples")
 NO_STORE = {"Cache-Control": "no-store"}  # on every write answer, refusals too (the app adds it)
@@ -38,13 +38,7 @@ def unsupported_media_type(got: str) -> Problem:
     detail = f"cannot read a case sent as {got or '(no Content-Type)'!r}; send it as " + " or ".join(
         WRITE_MEDIA_TYPES
     )
-    return Problem(
-        415,
-        "unsupported-media-type",
-        "Unsupported media type",
-        detail,
-        [Finding("Violation", detail, rule="content-type")],
-    )
+    return refusal(415, "unsupported-media-type", "Unsupported media type", detail, rule="content-type")
 
 
 def bad_state(value: str) -> Problem:
@@ -71,9 +65,7 @@ async def read_body(request: Request, settings: NodeSettings) -> tuple[bytes, st
 
 def too_large(size: int, limit: int) -> Problem:
     detail = f"the body is over {limit:,} bytes (got at least {size:,}); send one case per request"
-    return Problem(
-        413, "too-large", "The input is over a limit", detail, [Finding("Violation", detail, rule="limits")]
-    )
+    return problems.too_large(detail)
 
 
 def write_body(result: WriteResult, findings: list[Finding]) -> dict:
