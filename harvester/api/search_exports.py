@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import pyoxigraph as ox
@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from stafett import texts, vocabulary
+from stafett.harvester.links import case_page_url
 from stafett.harvester.search.documents import FACETS, CaseDocument, read_case, select
 from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.search.query import Request as SearchRequest
@@ -62,11 +63,6 @@ COLUMNS = (
     "modified",
 )
 ET.register_namespace("", ATOM_NS)
-
-
-def case_page_url(iri: str, base_url: str) -> str:
-    """The registry's page for people about the case (the one place that knows its address)."""
-    return f"{base_url}case?id={quote(iri, safe='')}"
 
 
 @dataclass

@@ -18,9 +18,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from stafett import feed_html, languages, texts
-from stafett.harvester.api.responses import CORS_HEADERS, SHORT, negotiate
-from stafett.harvester.api.search_exports import case_page_url
+from stafett.harvester.links import case_page_url
+from stafett.headers import best_media_type
 from stafett.ldes import FEED_FORMATS
+from stafett.web import cors_headers
 
 if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OFFERED = [*FEED_FORMATS, feed_html.HTML]  # HTML last: no Accept and */* still get TriG
 ROOT_PATH, PAGE_PATH = "/feed", "/feed/page/{k:int}"
+SHORT = "public, max-age=5"  # as the API's feed root and open page: they change with every harvest
 
 
 def routes(registry: Registry, machine: list[BaseRoute]) -> list[BaseRoute]:
@@ -67,13 +69,16 @@ def routes(registry: Registry, machine: list[BaseRoute]) -> list[BaseRoute]:
             api_url="/api",
         )
         headers = {"Cache-Control": SHORT, "Vary": "Accept, Accept-Language", "Content-Language": lang}
-        return HTMLResponse(html, headers={**headers, **CORS_HEADERS})
+        return HTMLResponse(html, headers={**headers, **cors_headers()})
 
     def wrap(route: Route, page: bool) -> Route:
         machine_answer = route.endpoint
 
         def answer(request: Request) -> Response:
-            wants_html = request.method != "OPTIONS" and negotiate(request, OFFERED) == feed_html.HTML
+            wants_html = (
+                request.method != "OPTIONS"
+                and best_media_type(request.headers.get("accept"), OFFERED) == feed_html.HTML
+            )
             if not wants_html or (page and request.path_params["k"] >= feed.pages()):
                 return machine_answer(request)  # TriG and friends, 304s, 404s: as before
             return render(request, request.path_params["k"] if page else None)

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from test_search import federation as federation
 from test_search import registry as registry
 
-from stafett.harvester.api.search_exports import case_page_url
+from stafett.harvester.links import case_page_url
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -14,7 +14,8 @@ from test_search import example, found, ids, publish
 from test_search import federation as federation
 from test_search import registry as registry
 
-from stafett.harvester.api.search_exports import COLUMNS, EXPORT_LIMIT, FEED_ENTRIES, case_page_url
+from stafett.harvester.api.search_exports import COLUMNS, EXPORT_LIMIT, FEED_ENTRIES
+from stafett.harvester.links import case_page_url
 
 A = "{http://www.w3.org/2005/Atom}"
 
