@@ -33,7 +33,8 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
     document = openapi.openapi_document(base_url, title, with_feed=registry is not None)
     found: list[BaseRoute] = [
         *endpoint.routes(service, html_page="/query"),  # /sparql, /sparql/: the SPARQL 1.1 Protocol
-        *query_page.routes(service.settings),  # /query, /query.js: the query page for people
+        # /query, /query.js: the query page for people (results rendered on the server, labelled)
+        *query_page.routes(service.settings, service, getattr(registry, "store", None), base_url),
     ]
     if registry is not None:
         found += [
