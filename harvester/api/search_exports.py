@@ -30,6 +30,7 @@ from stafett.harvester.search.documents import FACETS, CaseDocument, read_case, 
 from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.search.query import Request as SearchRequest
 from stafett.harvester.search.query import combined, filter_query, label, text_query
+from stafett.vocabulary.compact import compact_case
 from stafett.vocabulary.jsonld import context_document
 
 if TYPE_CHECKING:
@@ -178,15 +179,22 @@ def safe_text(text: str) -> str:
 
 
 def jsonld_response(registry: Registry, wanted: SearchRequest) -> Response:
-    """Each matching case's graph, as stored, under the project's context inlined (nothing to fetch)."""
+    """Each matching case as its publisher's document form (the node's compaction), in its own named
+    graph as the store holds it, under the project's context inlined (nothing to fetch)."""
     total, cases = matching(registry.search, wanted, EXPORT_LIMIT, wanted.sort)
     graphs: list = []
     for case in cases:
-        quads = list(registry.store.quads_for_pattern(None, None, None, ox.NamedNode(case)))
-        if quads:
-            graphs += orjson.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
-    document = {"@context": context_document()["@context"], "@graph": graphs}
-    return Response(orjson.dumps(document), media_type=JSON_LD, headers=limits_headers(total, EXPORT_LIMIT))
+        graph = ox.NamedNode(case)
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in registry.store.quads_for_pattern(None, None, None, graph)
+        ]
+        if triples:
+            document = compact_case(triples, case)
+            document.pop("@context", None)  # one context for the whole answer, inline
+            graphs.append({"id": case, "@graph": [document]})
+    body = {"@context": context_document()["@context"], "@graph": graphs}
+    return Response(orjson.dumps(body), media_type=JSON_LD, headers=limits_headers(total, EXPORT_LIMIT))
 
 
 # -- Atom -------------------------------------------------------------------------------------------

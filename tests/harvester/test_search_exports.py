@@ -126,6 +126,10 @@ def test_jsonld_is_the_stored_graphs_under_the_inline_context(federation, regist
     document = response.json()
     assert isinstance(document["@context"], dict)  # inlined: nothing for a client to fetch
     assert '"@context": "' not in json.dumps(document)  # no context anywhere names a URL to fetch
+    first = document["@graph"][0]
+    assert set(first) == {"id", "@graph"} and first["@graph"][0]["id"] == first["id"]  # graph = case
+    assert first["@graph"][0]["type"] == "Case" and isinstance(first["@graph"][0]["title"], dict)
+    assert "country" in first["@graph"][0] and first["@graph"][0]["country"] == "NOR"  # codes, as written
     parsed = set(ox.parse(response.content, format=ox.RdfFormat.JSON_LD))
     cases = every_id(client, country="NOR")
     stored = {q for case in cases for q in reg.store.quads_for_pattern(None, None, None, ox.NamedNode(case))}
