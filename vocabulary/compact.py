@@ -45,7 +45,7 @@ def node_object(node, by_subject, trail: set) -> dict:
     for predicate, objects in grouped.items():
         term = terms_by_iri().get(predicate.value)
         fitting, rest = split_fitting(term, objects, by_subject)
-        if fitting:
+        if fitting and term is not None:  # split_fitting finds nothing fitting without a term
             obj[term.name] = compact_values(term, fitting, by_subject, trail)
         if rest:
             obj[predicate.value] = [expanded_value(o, by_subject, trail) for o in sort_terms(rest)]
