@@ -34,7 +34,13 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
     found: list[BaseRoute] = [
         *endpoint.routes(service, html_page="/query"),  # /sparql, /sparql/: the SPARQL 1.1 Protocol
         # /query, /query.js: the query page for people (results rendered on the server, labelled)
-        *query_page.routes(service.settings, service, getattr(registry, "store", None), base_url),
+        *query_page.routes(
+            service.settings,
+            service,
+            getattr(registry, "store", None),
+            base_url,
+            feed_url="/feed" if registry is not None else None,
+        ),
     ]
     if registry is not None:
         found += [

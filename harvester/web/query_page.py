@@ -76,9 +76,11 @@ def routes(
     store: ox.Store | None = None,
     base_url: str = "/",
     examples_dir: Path = EXAMPLES_DIR,
+    feed_url: str | None = None,
 ) -> list[Route]:
     """`service` runs a query given in the URL (None: the page only shows the form); `store` gives
-    labels of cases and organisations (None: the vocabulary's labels only)."""
+    labels of cases and organisations (None: the vocabulary's labels only); `feed_url` is linked
+    from the header when the server has a change feed."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     template = env.get_template("query.html")
     examples = load_examples(examples_dir)
@@ -117,6 +119,8 @@ def routes(
             script_url="/query.js",
             api_url="/api",
             api_label=t["api_title"],
+            feed_url=feed_url,
+            feed_label=texts.word("exports", "feed_title", lang),
         )
         return HTMLResponse(
             html,
