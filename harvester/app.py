@@ -20,7 +20,7 @@ from stafett.harvester.api import catalogue, feed, openapi, reports, search
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
-from stafett.harvester.web import api_page, query_page
+from stafett.harvester.web import api_page, feed_page, query_page
 from stafett.web import cors_headers, exception_handlers
 
 log = logging.getLogger("stafett.harvester")
@@ -33,12 +33,20 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
     document = openapi.openapi_document(base_url, title, with_feed=registry is not None)
     found: list[BaseRoute] = [
         *endpoint.routes(service, html_page="/query"),  # /sparql, /sparql/: the SPARQL 1.1 Protocol
-        *query_page.routes(service.settings),  # /query, /query.js: the query page for people
+        # /query, /query.js: the query page for people (results rendered on the server, labelled)
+        *query_page.routes(
+            service.settings,
+            service,
+            getattr(registry, "store", None),
+            base_url,
+            feed_url="/feed" if registry is not None else None,
+        ),
     ]
     if registry is not None:
         found += [
             *catalogue.routes(registry),  # /: the DCAT catalogue (browsers: 303 to /query)
-            *feed.routes(registry),  # /feed, /feed/page/{k}, /feed/state: the registry's own LDES feed
+            # /feed, /feed/page/{k}, /feed/state: the registry's own LDES feed (browsers: a page)
+            *feed_page.routes(registry, feed.routes(registry)),
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
             *search.routes(registry),  # /search: cases by words and facets (JSON; docs/search.md)
         ]

@@ -39,7 +39,7 @@ def route_list(settings: NodeSettings, store: NodeStore, auth: Authenticator) ->
         *pages.routes(settings, description),  # GET /api: the description as a page
         *[r for r in reads if r not in hot],  # GET /cases (list), /context/v1[.jsonld]
         *catalogue.routes(settings, store, html),  # GET /: DCAT catalogue, or HTML via web
-        *feed.routes(settings, store),  # /feed, /feed/state, /feed/{k}, shapes
+        *feed.routes(settings, store, html),  # /feed, /feed/state, /feed/{k} (RDF, or HTML via web), shapes
     ]
 
 

@@ -21,7 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "id-set": {
         "en": "'id' is set by the node; the case is published as {iri}",
-        "sv": "”id” sätts av noden; ärendet publiceras som {iri}",
+        "sv": "”id” sätts av noden; fallet publiceras som {iri}",
         "nb": "«id» settes av noden; saken publiseres som {iri}",
         "nn": "«id» blir sett av noden; saka blir publisert som {iri}",
         "da": "»id« sættes af noden; sagen offentliggøres som {iri}",
@@ -30,7 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no-case": {
         "en": 'the document holds no case: give the top object "type": "Case"',
-        "sv": 'dokumentet innehåller inget ärende: ge det yttersta objektet "type": "Case"',
+        "sv": 'dokumentet innehåller inget fall: ge det yttersta objektet "type": "Case"',
         "nb": 'dokumentet inneholder ingen sak: gi det ytterste objektet "type": "Case"',
         "nn": 'dokumentet inneheld inga sak: gi det ytste objektet "type": "Case"',
         "da": 'dokumentet indeholder ingen sag: giv det yderste objekt "type": "Case"',
@@ -39,7 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "many-cases": {
         "en": "the document holds {n} cases; send one case per document",
-        "sv": "dokumentet innehåller {n} ärenden; skicka ett ärende per dokument",
+        "sv": "dokumentet innehåller {n} fall; skicka ett fall per dokument",
         "nb": "dokumentet inneholder {n} saker; send én sak per dokument",
         "nn": "dokumentet inneheld {n} saker; send éi sak per dokument",
         "da": "dokumentet indeholder {n} sager; send én sag pr. dokument",
@@ -49,8 +49,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "orphans": {
         "en": "the document describes things not attached to the case ({shown}); "
         "nest every object inside the case or remove it",
-        "sv": "dokumentet beskriver saker som inte hör till ärendet ({shown}); "
-        "lägg varje objekt inuti ärendet eller ta bort det",
+        "sv": "dokumentet beskriver saker som inte hör till fallet ({shown}); "
+        "lägg varje objekt inuti fallet eller ta bort det",
         "nb": "dokumentet beskriver ting som ikke hører til saken ({shown}); "
         "legg hvert objekt inni saken eller fjern det",
         "nn": "dokumentet skildrar ting som ikkje høyrer til saka ({shown}); "
@@ -65,8 +65,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "foreign-iri": {
         "en": 'a nested object carries its own IRI {iri} outside this case; remove its "id" '
         "(the node names nested objects <case>#...)",
-        "sv": 'ett inbäddat objekt har en egen IRI {iri} utanför ärendet; ta bort dess "id" '
-        "(noden namnger inbäddade objekt <ärende>#...)",
+        "sv": 'ett inbäddat objekt har en egen IRI {iri} utanför fallet; ta bort dess "id" '
+        "(noden namnger inbäddade objekt <fall>#...)",
         "nb": 'et innebygd objekt har en egen IRI {iri} utenfor saken; fjern "id" '
         "(noden navngir innebygde objekter <sak>#...)",
         "nn": 'eit innebygd objekt har ein eigen IRI {iri} utanfor saka; fjern "id" '
@@ -81,7 +81,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "too-deep": {
         "en": "the case nests objects more than {limit} levels deep once stored (a long @list or a "
         "chain of blank nodes); flatten it or link the objects by IRI",
-        "sv": "ärendet nästlar objekt mer än {limit} nivåer djupt när det lagras (en lång @list eller "
+        "sv": "fallet nästlar objekt mer än {limit} nivåer djupt när det lagras (en lång @list eller "
         "en kedja av tomma noder); platta till det eller länka objekten med IRI",
         "nb": "saken nøster objekter mer enn {limit} nivåer dypt når den lagres (en lang @list eller "
         "en kjede av blanke noder); flat den ut eller lenk objektene med IRI",
@@ -96,7 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "violations": {
         "en": "{n} violation(s); fix them and send the case again",
-        "sv": "{n} fel; rätta dem och skicka ärendet igen",
+        "sv": "{n} fel; rätta dem och skicka fallet igen",
         "nb": "{n} feil; rett dem og send saken på nytt",
         "nn": "{n} feil; rett dei og send saka på nytt",
         "da": "{n} fejl; ret dem og send sagen igen",

@@ -12,6 +12,16 @@ from stafett.headers import weighted_values
 
 # The seven first-class languages of Stafett's labels and messages.
 SUPPORTED = ("en", "sv", "nb", "nn", "da", "fi", "is")
+# Each language's name in itself, for language switches (the same in every interface language).
+ENDONYMS = {
+    "en": "English",
+    "sv": "Svenska",
+    "nb": "Norsk bokmål",
+    "nn": "Norsk nynorsk",
+    "da": "Dansk",
+    "fi": "Suomi",
+    "is": "Íslenska",
+}
 
 
 def ranked_tags(header: str | None) -> list[str]:

@@ -8,12 +8,20 @@ import html5lib
 import httpx
 import pytest
 
+from stafett import texts
 from stafett.apidoc import METHODS
-from stafett.harvester.web.text import API_TEXT
 from stafett.node.web.html import UI_STRINGS
 from stafett.serving import bind, serve_in_thread, url_of
 
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")
+# The registry's API page words (stafett/interface/registry.json) and the shared skip link.
+API_TEXT = {
+    lang: {
+        **{k: v for k, v in texts.words("registry", lang).items() if k.startswith("api")},
+        "skip": texts.word("common", "skip_to_content", lang),
+    }
+    for lang in LANGUAGES
+}
 
 
 def parsed(text: str):

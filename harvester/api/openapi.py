@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett.apidoc import ENTITY_TAGS, problem, problem_components
-from stafett.harvester.api import search
+from stafett.harvester.api import search, search_exports
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.query import PAGE_SIZE, SORTS
 from stafett.harvester.sparql.endpoint import DIRECT, FORM
@@ -137,12 +137,12 @@ def sparql_path() -> dict:
     }
 
 
-def rdf(description: str) -> dict:
-    return {
-        "description": description,
-        "headers": CACHE,
-        "content": {media: body(media) for media in FEED_FORMATS},
-    }
+def rdf(description: str, *, for_people: bool = False) -> dict:
+    """RDF in each feed format; `for_people`: also a page for browsers that prefer text/html."""
+    content = {media: body(media) for media in FEED_FORMATS}
+    if for_people:
+        content["text/html"] = {"schema": {"type": "string"}}
+    return {"description": description, "headers": CACHE, "content": content}
 
 
 def feed_paths() -> dict:
@@ -161,14 +161,17 @@ def feed_paths() -> dict:
         },
         "/feed": {
             "get": {
-                "summary": "The root of the registry's LDES change feed",
+                "summary": "The root of the registry's LDES change feed (browsers: a page listing its pages)",
                 "parameters": [IF_NONE_MATCH],
-                "responses": {"200": rdf("The feed's root: the view and its first page"), **not_modified},
+                "responses": {
+                    "200": rdf("The feed's root: the view and its pages", for_people=True),
+                    **not_modified,
+                },
             }
         },
         "/feed/page/{k}": {
             "get": {
-                "summary": "One page of the feed (closed pages are immutable)",
+                "summary": "One page of the feed (closed pages are immutable; browsers: a readable page)",
                 "parameters": [
                     {
                         "name": "k",
@@ -179,7 +182,7 @@ def feed_paths() -> dict:
                     IF_NONE_MATCH,
                 ],
                 "responses": {
-                    "200": rdf("The page's members"),
+                    "200": rdf("The page's members", for_people=True),
                     **not_modified,
                     "404": problem("No page with that number"),
                 },
@@ -252,7 +255,11 @@ def search_parameters() -> list[dict]:
             {"type": "integer", "minimum": 1, "maximum": search.MAX_PAGE},
             f"Page number, {PAGE_SIZE} results per page",
         ),
-        query("format", {"type": "string", "enum": ["json"]}, "json: the JSON answer whatever Accept says"),
+        query(
+            "format",
+            {"type": "string", "enum": list(search.FORMATS)},
+            "json, atom, csv or jsonld whatever Accept says (without it, Accept chooses among the same)",
+        ),
         *(
             query(facet, facet_values, "Facet filter; repeated values are OR-ed, facets AND-ed")
             for facet in FACETS
@@ -264,16 +271,35 @@ def search_path() -> dict:
     return {
         "get": {
             "summary": "The registry's cases by words and facets, with live facet counts (docs/search.md)",
+            "description": (
+                "JSON: one page of results, the counts of every facet and the equivalent SPARQL query. "
+                f"Atom: the {search_exports.FEED_ENTRIES} most recently changed matching cases (a saved "
+                f"search for feed readers). CSV and JSON-LD: up to {search_exports.EXPORT_LIMIT} matching "
+                "cases in the search's order; Result-Limit and Result-Total say how many (docs/search.md)."
+            ),
             "parameters": search_parameters(),
             "responses": {
                 "200": {
-                    "description": "One page of results and the counts of every facet",
+                    "description": "The search in the format asked for",
+                    "headers": {
+                        "Result-Limit": {
+                            "description": "Atom, CSV, JSON-LD: the most cases this format carries",
+                            "schema": {"type": "integer"},
+                        },
+                        "Result-Total": {
+                            "description": "Atom, CSV, JSON-LD: how many cases match",
+                            "schema": {"type": "integer"},
+                        },
+                    },
                     "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/SearchAnswer"}}
+                        "application/json": {"schema": {"$ref": "#/components/schemas/SearchAnswer"}},
+                        search_exports.ATOM: {"schema": {"type": "string"}},
+                        search_exports.CSV: {"schema": {"type": "string"}},
+                        search_exports.JSON_LD: {"schema": {"type": "object"}},
                     },
                 },
                 "400": problem("A parameter is unknown or has a value it cannot take; the findings name it"),
-                "406": problem("The client accepts no JSON (the results page for people comes later)"),
+                "406": problem("The client accepts none of JSON, Atom, CSV and JSON-LD"),
                 "501": problem("The registry keeps its cases in an external store and has no search index"),
             },
         }
@@ -303,8 +329,12 @@ def search_schema() -> dict:
     }
     return {
         "type": "object",
-        "required": ["total", "page", "pageSize", "results", "facets"],
+        "required": ["total", "page", "pageSize", "results", "facets", "sparql"],
         "properties": {
+            "sparql": {
+                "type": "string",
+                "description": "The equivalent SPARQL query (runnable on /sparql; /search does not run it)",
+            },
             "total": {"type": "integer"},
             "page": {"type": "integer"},
             "pageSize": {"type": "integer"},

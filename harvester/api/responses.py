@@ -21,7 +21,7 @@ from stafett.web import cors_headers, preflight_headers, problem_response
 
 SHORT = "public, max-age=5"  # root, open page, state and description change with every harvest
 JSON = "application/json"
-EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary")
+EXPOSED = ("ETag", "Link", "Location", "Retry-After", "Vary", "Result-Limit", "Result-Total")
 CORS_HEADERS = cors_headers(EXPOSED)
 PREFLIGHT_HEADERS = preflight_headers(
     ["GET", "HEAD", "OPTIONS"], ["Accept", "If-None-Match", "If-Modified-Since"], EXPOSED

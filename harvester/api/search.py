@@ -1,11 +1,13 @@
 # ruff: noqa: E501 - translation strings read best unbroken
-"""`GET /search`: the registry's cases by words and facets, as JSON (docs/search.md).
+"""`GET /search`: the registry's cases by words and facets, for machines (docs/search.md).
 
 Parameters: `q` (words), `lang` (the reader's language; else Accept-Language), one per facet named
 as the vocabulary's JSON key (`country=SWE`, repeated = OR; facets AND-ed), `sort` (relevance,
-newest, startYear), `page` (20 per page), `format=json`. Until the results page for people exists,
-a client that accepts only HTML gets 406 naming application/json. Every refusal names the parameter
-and the fix, in the reader's language.
+newest, startYear), `page` (20 per page), `format` (json, atom, csv, jsonld; else Accept). The JSON
+carries the equivalent SPARQL query (search_sparql.py); Atom, CSV and JSON-LD are search_exports.py.
+`respond(registry, request)` is the protocol function the /search route hands every machine format
+to; a client that accepts only HTML gets 406 from it. Every refusal names the parameter and the
+fix, in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from stafett import languages
+from stafett.harvester.api import search_exports
 from stafett.harvester.api.responses import JSON, negotiate, not_acceptable, read_route
+from stafett.harvester.api.search_sparql import equivalent_sparql
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.query import SORTS, search
 from stafett.harvester.search.query import Request as SearchRequest
@@ -31,6 +35,13 @@ MAX_VALUES = 50  # values of one facet parameter
 MAX_VALUE = 300  # characters of one facet value (publisher IRIs are the longest)
 MAX_PAGE = 500  # 10,000 results deep is enough for a person; machines have SPARQL
 PARAMETERS = ("q", "lang", "sort", "page", "format", *FACETS)
+# `format=` value -> media type (Accept chooses among the same when `format` is absent).
+FORMATS = {
+    "json": JSON,
+    "atom": search_exports.ATOM,
+    "csv": search_exports.CSV,
+    "jsonld": search_exports.JSON_LD,
+}
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -86,23 +97,35 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def routes(registry: Registry) -> list:
-    def search_route(request: Request) -> Response:
-        lang = languages.pick(
-            request.headers.get("accept-language"), requested=request.query_params.get("lang")
-        )
-        try:
-            wanted = read_parameters(request, lang)
-        except Problem as problem:
-            return problem_response(problem)
-        explicit = request.query_params.get("format") == "json"  # wins over Accept (links, feed readers)
-        if not explicit and negotiate(request, [JSON]) is None:
-            # the HTML results page is a later step; say what is served today
-            return not_acceptable("the search", [JSON])
-        if registry.search is None:
-            return problem_response(no_index())
-        return JSONResponse(search(registry.search, wanted), headers={"Vary": "Accept"})
+    return [read_route("/search", lambda request: respond(registry, request))]
 
-    return [read_route("/search", search_route)]
+
+def respond(registry: Registry, request: Request) -> Response:
+    """The search in the format asked for: `format=` wins over Accept (links, feed readers)."""
+    lang = languages.pick(request.headers.get("accept-language"), requested=request.query_params.get("lang"))
+    try:
+        wanted = read_parameters(request, lang)
+    except Problem as problem:
+        return problem_response(problem)
+    chosen = request.query_params.get("format")
+    media = FORMATS[chosen] if chosen else negotiate(request, list(FORMATS.values()))
+    if media is None:
+        return not_acceptable("the search", list(FORMATS.values()))
+    if registry.search is None:
+        return problem_response(no_index())
+    if media == search_exports.ATOM:
+        return search_exports.atom_response(registry, wanted, request)
+    if media == search_exports.CSV:
+        return search_exports.csv_response(registry, wanted)
+    if media == search_exports.JSON_LD:
+        return search_exports.jsonld_response(registry, wanted)
+    answer = search(registry.search, wanted)
+    answer["sparql"] = sparql_for(registry, wanted)
+    return JSONResponse(answer, headers={"Vary": "Accept"})
+
+
+def sparql_for(registry: Registry, wanted: SearchRequest) -> str:
+    return equivalent_sparql(wanted, base_url=registry.settings.base_url, prov_graph=registry.prov_graph)
 
 
 def read_parameters(request: Request, lang: str) -> SearchRequest:
@@ -128,8 +151,8 @@ def read_parameters(request: Request, lang: str) -> SearchRequest:
     sort = params.get("sort", "relevance")
     if sort not in SORTS:
         refuse("sort", "choice", value=sort, choices=", ".join(SORTS))
-    if params.get("format", "json") != "json":
-        refuse("format", "choice", value=params["format"], choices="json")
+    if params.get("format", "json") not in FORMATS:
+        refuse("format", "choice", value=params["format"], choices=", ".join(FORMATS))
     page = page_number(params.get("page", "1"))
     if page is None:
         refuse("page", "page", value=params["page"][:40], max=MAX_PAGE)

@@ -9,10 +9,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from stafett import languages, texts
 from stafett.apidoc import page_rows
-from stafett.harvester.web.text import API_TEXT, LANGUAGE_NAMES, pick_language
-from stafett.harvester.web.text import TEXT as QUERY_PAGE_TEXT
-from stafett.languages import SUPPORTED
+from stafett.languages import ENDONYMS, SUPPORTED
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -24,8 +23,10 @@ def routes(document: dict, title: str) -> list[Route]:
     rows = page_rows(document)
 
     def page(request: Request) -> Response:
-        lang = pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-        strings = API_TEXT[lang]
+        lang = languages.pick(
+            request.headers.get("accept-language"), requested=request.query_params.get("lang")
+        )
+        strings = {**texts.words("registry", lang), "skip": texts.word("common", "skip_to_content", lang)}
         html = template.render(
             lang=lang,
             t=strings.__getitem__,
@@ -34,9 +35,9 @@ def routes(document: dict, title: str) -> list[Route]:
             openapi_url="/openapi.json",
             api_url="/api",
             query_url="/query",
-            query_title=QUERY_PAGE_TEXT[lang]["title"],
-            language_label=QUERY_PAGE_TEXT[lang]["language"],
-            languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED],
+            query_title=strings["query_title"],
+            language_label=texts.word("common", "language", lang),
+            languages=[(code, ENDONYMS[code]) for code in SUPPORTED],
         )
         return HTMLResponse(html, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 

@@ -24,11 +24,13 @@ from importlib import resources
 import orjson
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from stafett import ldes
+from stafett.feed_html import HTML
 from stafett.ldes import FEED_FORMATS, IMMUTABLE
+from stafett.node.api.handoff import HtmlPages
 from stafett.node.api.http import READ_HEADERS, etag_of, negotiate, not_modified, read_route, refusal
 from stafett.problems import Problem
 from stafett.vocabulary.terms import RDF_TYPE, XSD_INTEGER, prefixes
@@ -242,8 +244,11 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def routes(settings, store) -> list[Route]:
+def routes(settings, store, html: HtmlPages | None = None) -> list[Route]:
+    """The feed's routes; with `html`, a browser that prefers text/html gets a page for people
+    (TriG stays the answer to no Accept, `*/*` and every feed client: text/html is offered last)."""
     feed = Feed(settings, store)
+    offered = [*FEED_FORMATS, *([HTML] if html is not None else [])]
     bucket = TokenBucket(settings.feed_burst, settings.feed_rate)
     max_age = max(1, min(settings.polling_interval, 30))
 
@@ -280,10 +285,12 @@ def routes(settings, store) -> list[Route]:
                 closed_bodies.popitem(last=False)
         return body
 
-    def answer(request: Request, build, tag: str, closed: bool = False) -> Response:
-        media_type = negotiate(request, list(FEED_FORMATS), FORMAT_ALIASES)
+    def answer(request: Request, build, tag: str, closed: bool = False, page: int | None = None) -> Response:
+        media_type = negotiate(request, offered, FORMAT_ALIASES)
         if media_type is None:
-            return refusal(not_acceptable("the feed", FEED_FORMATS))
+            return refusal(not_acceptable("the feed", offered))
+        if media_type == HTML and html is not None:
+            return for_people(request, build, page)
         etag = etag_of(f"{tag}|{media_type}")
         headers = {
             "ETag": etag,
@@ -294,6 +301,18 @@ def routes(settings, store) -> list[Route]:
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return Response(body_of(build, media_type, tag, closed), media_type=media_type, headers=headers)
+
+    def for_people(request: Request, build, page: int | None) -> HTMLResponse:
+        """Words depend on Accept-Language, so the page is not shared with the RDF caches."""
+        root_quads = feed.root()[0]
+        url = feed.root_iri if page is None else feed.page_iri(page)
+        body = html.feed(root_quads, None if page is None else build(), url, request)  # type: ignore[union-attr]
+        headers = {
+            "Cache-Control": SHORT.format(seconds=max_age),
+            "Vary": "Accept, Accept-Language",
+            **READ_HEADERS,
+        }
+        return HTMLResponse(body, headers=headers)
 
     async def root(request: Request) -> Response:
         limited = throttled(request)
@@ -318,7 +337,7 @@ def routes(settings, store) -> list[Route]:
             limited = throttled(request)
             if limited:
                 return limited
-        return answer(request, lambda: feed.page(index), tag, closed)
+        return answer(request, lambda: feed.page(index), tag, closed, page=index)
 
     async def state(request: Request) -> Response:
         limited = throttled(request)

@@ -1,6 +1,6 @@
 """The one thing the API knows about pages for people: what it hands a `text/html` request to.
 
-A case IRI, the case list and the catalogue each serve RDF or HTML by Accept. The API negotiates,
+A case IRI, the case list, the catalogue and the feed each serve RDF or HTML by Accept. The API negotiates,
 caches and answers conditional GETs; when HTML wins it calls an `HtmlPages` for the body. node/app.py
 passes node/web's implementation in, so node/api never imports node/web (and web never imports api).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import pyoxigraph as ox
 from starlette.requests import Request
 
 
@@ -27,4 +28,8 @@ class HtmlPages(Protocol):
 
     def catalogue(self, document: dict, request: Request) -> str:
         """The node's DCAT catalogue document as its front page."""
+        ...
+
+    def feed(self, root: list[ox.Quad], page: list[ox.Quad] | None, url: str, request: Request) -> str:
+        """The change feed for a browser: the root's pages, or one page's members (`page` given)."""
         ...

@@ -15,7 +15,7 @@ import jinja2
 import orjson
 import pyoxigraph as ox
 
-from stafett import vocabulary
+from stafett import feed_html, texts, vocabulary
 from stafett.apidoc import page_rows
 from stafett.node.messages import best_language
 from stafett.vocabulary.notices import notice_display
@@ -296,6 +296,26 @@ def contact_href(email: str | None) -> str | None:
     if not email:
         return None
     return email if email.startswith("mailto:") else f"mailto:{email}"
+
+
+def render_feed(root: list, page: list | None, url: str, lang: str, settings) -> str:
+    """The change feed for people: the root's pages, or one page's changes with titles in `lang`."""
+    pages = feed_html.pages_of(root)
+    previous, current, following = feed_html.neighbours(pages, url) if page is not None else (None,) * 3
+    return render(
+        "feed.html",
+        lang=lang,
+        w=texts.words("exports", lang),
+        pages=pages,
+        current=current,
+        previous=previous,
+        following=following,
+        members=feed_html.members_of(page, lang) if page is not None else [],
+        readable=feed_html.readable_time,
+        root_url=f"{settings.base_url}feed",
+        org=organisation(settings, lang),
+        base_url=settings.base_url,
+    )
 
 
 def render_api(document: dict, lang: str, settings) -> str:

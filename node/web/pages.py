@@ -44,6 +44,9 @@ class Pages:
             document, self.language(request), self.settings, request.headers.get("accept-language")
         )
 
+    def feed(self, root: list, page: list | None, url: str, request: Request) -> str:
+        return html.render_feed(root, page, url, self.language(request), self.settings)
+
 
 def routes(settings: NodeSettings, openapi_document: dict) -> list[Route]:
     """/api: the node's OpenAPI description (served by the API at /openapi.json) as a page."""

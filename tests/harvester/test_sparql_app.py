@@ -13,12 +13,12 @@ import pytest
 from expected_rows import json_rows
 from test_sparql_support import REPO, example_cases, fill
 
+from stafett import texts
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sparql.settings import SparqlSettings
 from stafett.harvester.web.query_page import EXAMPLES_DIR, load_examples
-from stafett.harvester.web.text import TEXT
 from stafett.languages import SUPPORTED
 from stafett.serving import bind, serve_in_thread
 
@@ -59,7 +59,8 @@ def test_query_page_in_every_language(app_server, lang):
     response = httpx.get(server.base_url + "query", params={"lang": lang})
     assert response.status_code == 200
     assert f'<html lang="{lang}">' in response.text
-    assert TEXT[lang]["title"] in response.text and TEXT[lang]["run"] in response.text
+    words = texts.words("registry", lang)
+    assert words["query_title"] in response.text and words["query_run"] in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
     for example in load_examples():
         assert f"example={example.name}" in response.text
