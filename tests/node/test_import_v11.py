@@ -11,8 +11,8 @@ import pytest
 from writer_support import TEMPLATE
 
 from stafett.node.importer import import_paths
-from stafett.node.spreadsheet import preview
 from stafett.node.settings import NodeSettings
+from stafett.node.spreadsheet import preview
 from stafett.node.store import NodeStore
 
 BASE = "http://127.0.0.1:9/"
