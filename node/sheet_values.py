@@ -34,6 +34,7 @@ DOT_THOUSANDS_LANGS = frozenset({"da", "nb", "nn", "is"})
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})$")
 YEAR_FIRST_SLASH = re.compile(r"^(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]*$|^https?://[^\s/]+(:\d+)?/\S*$", re.IGNORECASE)
 NUMBER_EXAMPLE = {"en": "1234.50", "da": "1.234,50", "nb": "1 234,50", "nn": "1 234,50", "is": "1.234,50"}
 
 
@@ -196,6 +197,8 @@ def read_value(term: Term, key: str, value, lang: str, header: str) -> tuple[obj
     if term.vocab:
         return read_code(key, value, lang, header)
     text = as_text(value)
+    if term.coerce_id and key not in ("email", "phone") and not WEB_ADDRESS.match(text):
+        raise CellError(word("bad_url", lang, value=text))  # else it would resolve against the node's base
     if key == "email" and ":" not in text:
         return "mailto:" + text, []  # people write the bare address; the context wants an IRI
     if key == "phone" and ":" not in text:

@@ -206,9 +206,8 @@ class SheetReader:
             formula = self.table.formulas.get((number, index))
             text = as_text(value)
             texts_by_header[written or f"#{index + 1}"] = formula or text
-            name, shown = (
-                (column.name, self.shown(column)) if column else (None, written or column_letter(index))
-            )
+            label = written or column_letter(index)  # a column not in the template goes by its header
+            name, shown = (column.name, self.shown(column)) if column else (label, label)
             if formula:
                 message = word("formula", self.lang, formula=formula)
                 findings.append(
