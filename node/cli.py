@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")  # stafett.languages.SUPPORTED, without importing it
 DATA_DIR_HELP = "folder with node.toml and node.sqlite3 (default: $STAFETT_NODE_DATA_DIR or .)"
 
 
@@ -21,6 +22,7 @@ def register(subparsers) -> None:
     add_serve(commands)
     add_token(commands)
     add_import(commands)
+    add_template(commands)
     add_export(commands)
     add_import_notice(commands)
 
@@ -229,7 +231,12 @@ def add_import(commands) -> None:
         action="store_true",
         help="skip cases whose id (after --rebase) is not under this node's base URL",
     )
-    p.add_argument("--lang", default="en", help="language of validation messages (default: en)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=LANGUAGES,
+        help="language of every message, and of the template headers in sheets (default: en)",
+    )
     p.set_defaults(handler=run_import)
 
 
@@ -248,8 +255,48 @@ def run_import(args) -> int:
         only_own=args.only_own,
         lang=args.lang,
     )
-    print(report.text())
+    print(report.text(args.lang))
     return 0 if report.ok else 1
+
+
+def add_template(commands) -> None:
+    p = commands.add_parser(
+        "template", help="write the spreadsheet template (XLSX or CSV) with headers in one language"
+    )
+    p.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the headers (default: en)")
+    p.add_argument("--format", dest="fmt", default="xlsx", choices=("xlsx", "csv"), help="default: xlsx")
+    p.add_argument(
+        "--text-languages",
+        default="",
+        help="one text column per language, e.g. sv,en (default: the --lang language)",
+    )
+    p.add_argument(
+        "--out", type=Path, help="file to write (default: stafett-<cases>-<lang>.<format> in this folder)"
+    )
+    p.add_argument(
+        "--codes",
+        type=Path,
+        help="with --format csv: also write the allowed codes and their names to this CSV file "
+        "(the XLSX template has them on its second sheet)",
+    )
+    p.set_defaults(handler=run_template)
+
+
+def run_template(args) -> int:
+    from stafett.node import sheet_template
+
+    text_languages = tuple(t.strip() for t in args.text_languages.split(",") if t.strip())
+    try:
+        body = sheet_template.template(args.lang, args.fmt, text_languages)
+    except ValueError as error:
+        raise SystemExit(f"stafett node template: {error}") from None
+    out = args.out or Path(sheet_template.filename(args.lang, args.fmt))
+    out.write_bytes(body)
+    print(f"template written to {out}")
+    if args.codes is not None:
+        args.codes.write_bytes(sheet_template.codes_csv(args.lang))
+        print(f"codes written to {args.codes}")
+    return 0
 
 
 def add_export(commands) -> None:

@@ -89,13 +89,15 @@ def is_text(path: str) -> bool:
     return context_terms()[0][path.rsplit(".", 1)[-1]].language_map
 
 
-def template_columns(lang: str) -> list[Column]:
-    """The template for a reader of `lang`: text columns in that language."""
+def template_columns(lang: str, text_languages: tuple[str, ...] = ()) -> list[Column]:
+    """The template for a reader of `lang`: text columns in that language (or in `text_languages`)."""
     columns = [Column("key", ()), Column("state", ())]
     for base in template_paths():
         path = tuple(base.split("."))
-        text_lang = lang if is_text(base) else None
-        columns.append(Column(f"{base}_{text_lang}" if text_lang else base, path, text_lang))
+        if not is_text(base):
+            columns.append(Column(base, path))
+            continue
+        columns += [Column(f"{base}_{tag}", path, tag) for tag in (text_languages or (lang,))]
     return columns
 
 

@@ -1,0 +1,114 @@
+"""The case template to download, in each interface language, as XLSX or CSV.
+
+The header row is the template's columns in the reader's language (node/sheet_columns.py); the
+XLSX has a second sheet listing, for every column of codes, each code with its SKOS label in
+that language (codes and labels are both accepted when the sheet is read back). CSV has no
+second sheet, so the same list is a CSV file of its own (`codes_csv`). CSV is written the way
+Nordic Excel reads it without an import dialogue: UTF-8 with a BOM, separated by semicolons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from stafett import texts
+from stafett.languages import SUPPORTED
+from stafett.node.publish import slugify
+from stafett.node.sheet_codes import codes_for
+from stafett.node.sheet_columns import header, template_columns
+
+FORMATS = ("xlsx", "csv")
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def checked(lang: str, fmt: str) -> tuple[str, str]:
+    if lang not in SUPPORTED:
+        raise ValueError(f"language {lang!r} is not one of {', '.join(SUPPORTED)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return lang, fmt
+
+
+def filename(lang: str, fmt: str, *, codes: bool = False) -> str:
+    """e.g. stafett-fall-sv.xlsx; the word for "cases" in the reader's language, folded to ASCII."""
+    name = texts.word("common", "cases", lang) if not codes else texts.word("sheets", "codes_sheet", lang)
+    return f"stafett-{slugify(name)}-{lang}.{fmt}"
+
+
+def header_row(lang: str, text_languages: tuple[str, ...] = ()) -> list[str]:
+    return [header(column, lang) for column in template_columns(lang, text_languages)]
+
+
+def code_rows(lang: str) -> list[tuple[str, str, str]]:
+    """(column header, code to write, its label) for every column whose values are codes."""
+    rows: list[tuple[str, str, str]] = []
+    for column in template_columns(lang):
+        if column.name == "state":
+            for state in ("published", "draft"):
+                word = texts.word("sheets", f"state_{state}", lang)
+                rows.append((header(column, lang), word, word))
+            continue
+        if not column.path or not column.term().vocab:
+            continue
+        rows += [(header(column, lang), code, label) for code, label in codes_for(column.leaf, lang)]
+    return rows
+
+
+def codes_header(lang: str) -> list[str]:
+    return [texts.word("sheets", key, lang) for key in ("codes_column", "codes_code", "codes_label")]
+
+
+def template(lang: str, fmt: str, text_languages: tuple[str, ...] = ()) -> bytes:
+    """The empty template (header row only) in `lang`, as XLSX or CSV; text columns in `lang`, or
+    one per language of `text_languages` (a node publishing in sv and en: `("sv", "en")`)."""
+    lang, fmt = checked(lang, fmt)
+    for tag in text_languages:
+        checked(tag, fmt)
+    headers = header_row(lang, text_languages)
+    return template_xlsx(lang, headers) if fmt == "xlsx" else csv_bytes([headers])
+
+
+def codes_csv(lang: str) -> bytes:
+    lang, _ = checked(lang, "csv")
+    return csv_bytes([codes_header(lang), *code_rows(lang)])
+
+
+def csv_bytes(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def template_xlsx(lang: str, headers: list[str]) -> bytes:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook(write_only=True)
+    cases = book.create_sheet(texts.word("common", "cases", lang))
+    cases.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for index, text in enumerate(headers):
+        letter = openpyxl.utils.get_column_letter(index + 1)
+        cases.column_dimensions[letter].width = max(12, min(40, len(text) + 2))
+    cases.append([bold_cell(WriteOnlyCell, cases, text, bold) for text in headers])
+    codes = book.create_sheet(texts.word("sheets", "codes_sheet", lang))
+    codes.freeze_panes = "A2"
+    for letter, width in (("A", 36), ("B", 24), ("C", 60)):
+        codes.column_dimensions[letter].width = width
+    codes.append([bold_cell(WriteOnlyCell, codes, text, bold) for text in codes_header(lang)])
+    for row in code_rows(lang):
+        codes.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bold_cell(cell_type, sheet, text: str, font):
+    cell = cell_type(sheet, value=text)
+    cell.font = font
+    return cell
