@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi", "is")  # stafett.languages.SUPPORTED, without importing it
+from stafett.languages import SUPPORTED as LANGUAGES
+
 DATA_DIR_HELP = "folder with node.toml and node.sqlite3 (default: $STAFETT_NODE_DATA_DIR or .)"
 
 
