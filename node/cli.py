@@ -43,12 +43,16 @@ def add_init(commands) -> None:
     p = commands.add_parser("init", help="create a node: settings, storage and a first token")
     data_dir_arg(p)
     p.add_argument("--base-url", help="public base URL ending with '/', e.g. http://127.0.0.1:8100/")
-    p.add_argument("--org-name", help="names per language: 'sv=Växjö kommun;en=Växjö Municipality'")
+    p.add_argument(
+        "--org-name", help="a name, or names per language: 'sv=Växjö kommun;en=Växjö Municipality'"
+    )
     p.add_argument(
         "--org-number",
         help="the organisation's registration number (optional; checked for SWE, NOR, DNK, FIN and ISL)",
     )
-    p.add_argument("--country", help="EU country code, e.g. SWE, NOR, DNK, FIN, ISL")
+    p.add_argument(
+        "--country", help="the country's name in any of the seven languages (Sverige, Suomi) or code (SWE)"
+    )
     p.add_argument("--languages", help="publishing languages, e.g. sv,en")
     p.add_argument("--contact-email", help="contact address for the catalogue")
     p.add_argument("--token-name", default="editor", help="name of the first token (default: editor)")
@@ -56,69 +60,28 @@ def add_init(commands) -> None:
     p.set_defaults(handler=run_init)
 
 
-PROMPTS = (
-    ("base_url", "Public base URL", "http://127.0.0.1:8100/"),
-    ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
-    ("org_number", "Organisation number (leave empty if you do not know it)", ""),
-    ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
-    ("languages", "Publishing languages", "sv,en"),
-)
-
-
-OPTIONAL_PROMPTS = frozenset({"org_number"})
-
-
-def checked_org_number(number: str | None, country: str) -> str | None:
-    """The number as given, or None when empty; refuses one that fails its register's check digit."""
-    from stafett.shapes.orgnumbers import is_valid, register_name
-
-    if not number:
-        return None
-    if not is_valid(number, country):
-        raise SystemExit(
-            f"stafett node init: --org-number {number!r} is not a valid "
-            f"{register_name(country)} (format or check digit); copy it from the national "
-            "register, or leave it out"
-        )
-    return number
-
-
-def ask_missing(values: dict) -> dict:
-    """Prompt for required values not given as flags (only on a terminal)."""
-    for key, question, default in PROMPTS:
-        if values.get(key):
-            continue
-        if key in OPTIONAL_PROMPTS and not sys.stdin.isatty():
-            continue
-        if not sys.stdin.isatty():
-            flag = "--" + key.replace("_", "-")
-            raise SystemExit(f"stafett node init: {flag} is required (no terminal to ask on)")
-        answer = input(f"{question}" + (f" [{default}]" if default else "") + ": ").strip()
-        values[key] = answer or default
-    return values
-
-
 def run_init(args) -> int:
     from stafett.node.bootstrap import init_node
-    from stafett.node.settings import coerce
+    from stafett.node.init_answers import gather
 
-    values = ask_missing(
-        {
-            "base_url": args.base_url,
-            "org_name": args.org_name,
-            "org_number": args.org_number,
-            "country": args.country,
-            "languages": args.languages,
-        }
-    )
+    given = {
+        "base_url": args.base_url,
+        "org_name": args.org_name,
+        "org_number": args.org_number,
+        "country": args.country,
+        "languages": args.languages,
+    }
+    # each answer is checked as it is given, and asked again on a terminal (node/init_answers.py)
+    ask = input if sys.stdin.isatty() else None
+    values = gather(given, ask, lambda line: print(line, file=sys.stderr))
     data_dir = args.data_dir or Path(".")
     settings, _, token = init_node(
         data_dir,
         values["base_url"],
-        coerce("org_name", values["org_name"]),
-        checked_org_number(values["org_number"], values["country"].upper()),
-        values["country"].upper(),
-        coerce("languages", values["languages"]),
+        values["org_name"],
+        values["org_number"],
+        values["country"],
+        values["languages"],
         contact_email=args.contact_email,
         token_name=args.token_name,
         force=args.force,
