@@ -24,6 +24,7 @@ def register(subparsers) -> None:
     add_token(commands)
     add_import(commands)
     add_template(commands)
+    add_register(commands)
     add_export(commands)
     add_import_notice(commands)
 
@@ -260,6 +261,47 @@ def run_template(args) -> int:
     if args.codes is not None:
         args.codes.write_bytes(sheet_template.codes_csv(args.lang))
         print(f"codes written to {args.codes}")
+    return 0
+
+
+def add_register(commands) -> None:
+    p = commands.add_parser(
+        "register", help="ask a registry to harvest this node (the registry's operator approves it)"
+    )
+    data_dir_arg(p)
+    p.add_argument(
+        "registry", metavar="REGISTRY_URL", help="the registry's base URL, e.g. https://registry.example.se/"
+    )
+    p.add_argument("--name", help="the source name to ask for (default: from the node's address)")
+    p.add_argument("--contact", help="who the operator may ask (default: the node's contact_email)")
+    p.add_argument("--note", help="a line for the operator")
+    p.set_defaults(handler=run_register)
+
+
+def run_register(args) -> int:
+    """POST /registrations on the registry (docs/harvester.md "Registration requests")."""
+    import httpx
+
+    settings = load(args)
+    body = {"url": settings.base_url, "namespaces": [settings.base_url]}
+    body |= {k: v for k, v in (("name", args.name), ("note", args.note)) if v}
+    contact = args.contact or settings.contact_email
+    if contact:
+        body["contact"] = contact
+    target = args.registry.rstrip("/") + "/registrations"
+    try:
+        answer = httpx.post(target, json=body, timeout=30)
+    except httpx.HTTPError as error:
+        print(f"stafett node register: {target} could not be reached ({error})", file=sys.stderr)
+        return 1
+    data = answer.json() if answer.headers.get("content-type", "").endswith("json") else {}
+    if answer.status_code != 202:
+        why = data.get("detail") or data.get("title") or answer.text[:200]
+        print(f"stafett node register: the registry refused ({answer.status_code}): {why}", file=sys.stderr)
+        return 1
+    print(f"registration request {data['id']} sent: {settings.base_url} as source {data['name']!r}")
+    print(f"its state: {answer.headers.get('location', target + '/' + str(data['id']))}")
+    print("the registry's operator approves it with: stafett registry sources approve " + str(data["id"]))
     return 0
 
 
