@@ -1,7 +1,8 @@
 """Bytes of an uploaded or imported file -> a table of cells, or the reason it is not a sheet.
 
 - XLSX is opened with openpyxl in read-only mode after the archive's sizes are checked (a zip
-  bomb is refused before anything is unpacked). Cells come typed; a formula is kept as the
+  bomb is refused before anything is unpacked); openpyxl parses its XML with defusedxml, so a DTD
+  or an entity in a sheet is refused, never expanded. Cells come typed; a formula is kept as the
   formula text, flagged, and never evaluated (openpyxl does not compute, and its cached result is
   not trusted: it may be stale, or absent when the file was written by a program).
 - CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), Windows-1252 and ISO-8859-1
@@ -97,6 +98,11 @@ def read_xlsx(data: bytes, filename: str, lang: str) -> Table:
         raise refuse("bad_xlsx", lang, file=filename, reason=type(error).__name__) from None
     try:
         return xlsx_table(workbook, lang)
+    except SheetError:
+        raise
+    except Exception as error:  # read-only sheets are parsed row by row: a damaged or hostile
+        # sheet (an XML entity, a DTD: openpyxl parses with defusedxml) fails while iterating
+        raise refuse("bad_xlsx", lang, file=filename, reason=type(error).__name__) from None
     finally:
         workbook.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -288,6 +289,23 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_finding(node, data, nam
     assert finding.severity == "Violation" and words in finding.message and not sheet.rows
     report = import_rows(sheet, store, settings, as_drafts=False)
     assert not report.ok and store.list_cases() == []
+
+
+def test_a_workbook_with_an_xml_entity_is_refused_not_expanded(node):
+    settings, store = node
+    original = io.BytesIO(workbook_bytes([HEAD, ["a", "Titel", "Kort", "SWE", "Kommunen"]]))
+    hostile = io.BytesIO()
+    bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if b"Kommunen" in data:  # the sheet or its shared strings
+                body = data.split(b"?>", 1)[-1]
+                data = bomb.encode() + body.replace(b"Kommunen", b"&b;")
+            target.writestr(item, data)
+    sheet = preview(hostile.getvalue(), "fall.xlsx", "en", settings, store)
+    (finding,) = sheet.findings
+    assert finding.rule == "bad_xlsx" and not sheet.rows
 
 
 def test_an_oversize_file_is_refused_before_it_is_read(node):
