@@ -55,8 +55,8 @@ class RowReading:
         return not any(f.severity == "Violation" for f in self.findings)
 
 
-def word(key: str, lang: str, **values) -> str:
-    return texts.word("sheets", key, lang).format(**values)
+def word(name: str, lang: str, /, **values) -> str:
+    return texts.word("sheets", name, lang).format(**values)
 
 
 def state_words(state: str) -> set[str]:

@@ -52,8 +52,8 @@ class Note:
     message: str
 
 
-def word(key: str, lang: str, **values) -> str:
-    return texts.word("sheets", key, lang).format(**values)
+def word(name: str, lang: str, /, **values) -> str:
+    return texts.word("sheets", name, lang).format(**values)
 
 
 def as_text(value) -> str:

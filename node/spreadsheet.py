@@ -102,8 +102,8 @@ class SheetPreview:
         return [*self.findings, *(f for row in self.rows for f in row.findings)]
 
 
-def word(key: str, lang: str, **values) -> str:
-    return texts.word("sheets", key, lang).format(**values)
+def word(name: str, lang: str, /, **values) -> str:
+    return texts.word("sheets", name, lang).format(**values)
 
 
 # -- preview ----------------------------------------------------------------------------------

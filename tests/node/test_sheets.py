@@ -227,6 +227,21 @@ def test_headers_in_the_readers_language_are_read_as_the_template_columns(node):
     assert [c.column for c in sheet.columns] == ["key", "title_sv", "summary_sv", "country", "buyer.name_sv"]
 
 
+def test_two_rows_with_one_key_the_second_is_refused_naming_the_first(node):
+    settings, store = node
+    sheet = preview(
+        sheet_bytes([row(key="samma"), row(key="Samma", title_sv="Annan")]), "f.csv", "sv", settings, store
+    )
+    first, second = sheet.rows
+    assert first.valid and not second.valid
+    (finding,) = [f for f in second.findings if f.rule == "sheet-key"]
+    assert (
+        finding.column == "key" and "rad 2" in finding.message and finding.header == "Nyckel (fallets adress)"
+    )
+    report = import_rows(sheet, store, settings, as_drafts=False)
+    assert [i.action for i in report.items] == ["created", "failed"]
+
+
 def test_reimporting_the_same_file_changes_nothing(node):
     settings, store = node
     data = TEMPLATE.read_bytes()
