@@ -52,10 +52,18 @@ def code_rows(lang: str) -> list[tuple[str, str, str]]:
                 word = texts.word("sheets", f"state_{state}", lang)
                 rows.append((header(column, lang), word, word))
             continue
+        if column.path and is_boolean(column):
+            yes, no = (texts.word("sheets", w, lang) for w in ("yes", "no"))
+            rows += [(header(column, lang), yes, yes), (header(column, lang), no, no)]
+            continue
         if not column.path or not column.term().vocab:
             continue
         rows += [(header(column, lang), code, label) for code, label in codes_for(column.leaf, lang)]
     return rows
+
+
+def is_boolean(column) -> bool:
+    return (column.term().datatype or "").endswith("#boolean")
 
 
 def codes_header(lang: str) -> list[str]:

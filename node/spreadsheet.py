@@ -137,6 +137,11 @@ class SheetReader:
 
     def read(self) -> SheetPreview:
         self.map_header()
+        # a finding about a text the sheet lacks names the column in the language the sheet writes in
+        written = [c.lang for _, _, c, problem in self.columns if c and c.lang and not problem]
+        if written:
+            text_lang = max(dict.fromkeys(written), key=written.count)
+            self.template = {c.name: c for c in template_columns(self.lang, (text_lang,))}
         rows = []
         slugs: dict[str, int] = {}
         for number, cells in self.table.rows:
