@@ -29,7 +29,7 @@ from stafett.node import publish
 from stafett.node.settings import NodeSettings
 from stafett.node.sheet import CellFinding, row_document
 from stafett.node.sheet_columns import Column, example_text_column, header, parse_header, template_columns
-from stafett.node.sheet_files import SheetError, Table, read_table
+from stafett.node.sheet_files import SheetError, Table, mojibake, read_table
 from stafett.node.sheet_values import as_text
 from stafett.node.store import NodeStore
 from stafett.problems import Finding, Problem
@@ -178,7 +178,9 @@ class SheetReader:
             problem = None
             if column is None:
                 problem = "unknown"
-                if written:
+                if written and (fixed := mojibake(written)) is not None:
+                    self.file_finding("Warning", "mojibake", "mojibake", value=written, fixed=fixed)
+                elif written:
                     self.file_finding("Warning", "unknown_column", "sheet-column", header=written)
             elif column.path and column.term().language_map and not column.lang:
                 problem = "language"
@@ -343,13 +345,13 @@ def import_rows(
     if not sheet.ok:
         source = sheet.filename
         findings = [f.as_finding(source) for f in sheet.findings]
-        report.items.append(ImportItem(source, None, "failed", findings, findings_detail(sheet.findings)))
+        report.items.append(ImportItem(source, None, "failed", findings))
         return report
     for row in sheet.rows:
         source = f"{sheet.filename} {word('row', sheet.lang, n=row.number)}"
         if not row.valid:
-            shown = [f.as_finding(source) for f in row.findings]
-            report.items.append(ImportItem(source, row.slug, "failed", shown, findings_detail(row.findings)))
+            shown = [f.as_finding(source) for f in row.findings]  # each finding is its own line
+            report.items.append(ImportItem(source, row.slug, "failed", shown))
             continue
         chosen = "draft" if as_drafts else (state or row.state)
         entry = Entry(source, row.triples, row.slug, chosen)
@@ -359,10 +361,6 @@ def import_rows(
         item.findings = [f.as_finding(source) for f in row.findings if f.severity != "Violation"]
         report.items.append(item)
     return report
-
-
-def findings_detail(findings: list[SheetFinding]) -> str:
-    return "; ".join(f.message for f in findings if f.severity == "Violation")
 
 
 # -- text for a terminal ------------------------------------------------------------------------

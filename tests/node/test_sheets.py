@@ -340,3 +340,12 @@ def test_a_hundred_rows_preview_and_import_within_ten_seconds(node):
     elapsed = time.perf_counter() - started
     assert report.counts() == {"created": 100}, report.text()
     assert elapsed <= 10, f"100 rows took {elapsed:.1f} s"
+
+
+def test_a_header_decoded_twice_is_named_with_what_it_probably_was(node):
+    settings, store = node
+    data = sheet_bytes([{"key": "x", "title_sv": "Titel", "MÃ¥lgrupp": "Äldre"}])
+    sheet = preview(data, "f.csv", "sv", settings, store)
+    (finding,) = [f for f in sheet.findings if f.rule == "mojibake"]
+    assert "Målgrupp" in finding.message
+    assert not sheet.rows[0].valid  # its value would be lost
