@@ -3,7 +3,7 @@
 On a terminal a wrong answer is said at once and the question asked again, so nobody starts over
 after the fifth question. Without a terminal (flags only) every wrong or missing flag is named
 in one message. The country may be written as its code or its name in any of the seven languages
-("Sverige", "Suomi", "Ísland", "Danmark", "Noreg"); the organisation's name may be a bare name
+("Sverige", "Suomi", "Ísland", "Danmark", "Norja"); the organisation's name may be a bare name
 (it is then the name in the first publishing language) or `sv=...;en=...`.
 """
 
