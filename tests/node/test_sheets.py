@@ -349,3 +349,28 @@ def test_a_header_decoded_twice_is_named_with_what_it_probably_was(node):
     (finding,) = [f for f in sheet.findings if f.rule == "mojibake"]
     assert "Målgrupp" in finding.message
     assert not sheet.rows[0].valid  # its value would be lost
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb", "nn", "da", "fi", "is", "en"])
+def test_the_downloaded_template_filled_in_reads_back_in_every_language(node, lang):
+    from stafett.node.sheet_codes import label_of
+    from stafett.node.sheet_template import template
+
+    settings, store = node
+    head = template(lang, "csv").decode("utf-8-sig").strip().split(";")
+    names = [c.name for c in template_columns(lang)]
+    values = {
+        "key": f"mall-{lang}",
+        f"title_{lang}": "Hemtjänst",
+        f"summary_{lang}": "Kort",
+        "status": "pilot",
+    }
+    values |= {"country": label_of("country", "FIN", lang), f"buyer.name_{lang}": "Kommunen"}
+    cells = [values.get(name, "") for name in names]
+    data = ";".join(head).encode("utf-8-sig") + b"\r\n" + ";".join(cells).encode() + b"\r\n"
+    sheet = preview(data, "mall.csv", lang, settings, store)
+    assert [c.column for c in sheet.columns] == names
+    (only,) = sheet.rows
+    assert only.valid, only.findings
+    import_rows(sheet, store, settings, as_drafts=True)
+    assert store.get_case(settings.case_iri(f"mall-{lang}")).document["country"] == "FIN"
