@@ -1,8 +1,9 @@
 """The case template to download, in each interface language, as XLSX or CSV.
 
-The header row is the template's columns in the reader's language (node/sheet_columns.py); the
-XLSX has a second sheet listing, for every column of codes, each code with its SKOS label in
-that language (codes and labels are both accepted when the sheet is read back). CSV has no
+The header row is the template's columns in the reader's language (node/sheet_columns.py). The
+XLSX has a second sheet listing, for every column of codes, each code with its SKOS label in that
+language (codes and labels are both accepted when the sheet is read back), and a code column with
+a short list gets a drop-down of those names. CSV has no
 second sheet, so the same list is a CSV file of its own (`codes_csv`). CSV is written the way
 Nordic Excel reads it without an import dialogue: UTF-8 with a BOM, separated by semicolons.
 """
@@ -19,6 +20,8 @@ from stafett.node.sheet_codes import codes_for
 from stafett.node.sheet_columns import header, template_columns
 
 FORMATS = ("xlsx", "csv")
+PICK_LIST_MAX = 300  # longer code lists (CPV, municipalities) get no drop-down
+MAX_TEMPLATE_ROWS = 5001  # the drop-downs cover as many rows as a sheet may have (sheet_files.MAX_ROWS)
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -98,22 +101,53 @@ def template_xlsx(lang: str, headers: list[str]) -> bytes:
 
     book = openpyxl.Workbook(write_only=True)
     cases = book.create_sheet(texts.word("common", "cases", lang))
+    codes_title = texts.word("sheets", "codes_sheet", lang)
     cases.freeze_panes = "A2"
     bold = Font(bold=True)
     for index, text in enumerate(headers):
         letter = openpyxl.utils.get_column_letter(index + 1)
         cases.column_dimensions[letter].width = max(12, min(40, len(text) + 2))
+    rows = code_rows(lang)
+    for validation in pick_lists(headers, rows, codes_title):
+        cases.data_validations.append(validation)
     cases.append([bold_cell(WriteOnlyCell, cases, text, bold) for text in headers])
-    codes = book.create_sheet(texts.word("sheets", "codes_sheet", lang))
+    codes = book.create_sheet(codes_title)
     codes.freeze_panes = "A2"
     for letter, width in (("A", 36), ("B", 24), ("C", 60)):
         codes.column_dimensions[letter].width = width
     codes.append([bold_cell(WriteOnlyCell, codes, text, bold) for text in codes_header(lang)])
-    for row in code_rows(lang):
+    for row in rows:
         codes.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def pick_lists(headers: list[str], rows: list[tuple[str, str, str]], codes_title: str) -> list:
+    """A drop-down of the code names (from the codes sheet) on each short code column.
+
+    Any other text stays allowed (no error box): a cell may hold several codes (`a;b`), a code, or
+    a name in another language, and the import says how it read each. Lists longer than
+    `PICK_LIST_MAX` (CPV, municipalities) are left to the codes sheet.
+    """
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spans: dict[str, tuple[int, int]] = {}
+    for number, (column, _, _) in enumerate(rows, start=2):  # row 1 of the codes sheet is its header
+        first, _ = spans.get(column, (number, number))
+        spans[column] = (first, number)
+    found = []
+    for index, text in enumerate(headers, start=1):
+        if text not in spans or spans[text][1] - spans[text][0] + 1 > PICK_LIST_MAX:
+            continue
+        first, last = spans[text]
+        source = f"{quote_sheetname(codes_title)}!$C${first}:$C${last}"
+        validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{MAX_TEMPLATE_ROWS}")
+        found.append(validation)
+    return found
 
 
 def bold_cell(cell_type, sheet, text: str, font):

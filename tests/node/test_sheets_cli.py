@@ -47,6 +47,14 @@ def test_the_template_command_writes_xlsx_with_a_codes_sheet_in_the_chosen_langu
     assert ("Sektor", "health-social-care", "Hälsa, vård och omsorg") in rows
     assert ("Status", "pilot", "Pilot") in rows
     assert ("Land", "ISL", "Island") in rows
+    picks = {
+        str(v.sqref).split(":")[0]: v.formula1
+        for v in openpyxl.load_workbook(out).worksheets[0].data_validations.dataValidation
+    }
+    status = first.index("Status")
+    status_rows = [n for n, r in enumerate(rows, start=2) if r[0] == "Status"]
+    letter = openpyxl.utils.get_column_letter(status + 1)
+    assert picks[f"{letter}2"] == f"'Koder'!$C${status_rows[0]}:$C${status_rows[-1]}"  # a drop-down of names
 
 
 def test_the_csv_template_and_its_codes_file_open_in_nordic_excel(tmp_path):
