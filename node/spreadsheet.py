@@ -34,8 +34,6 @@ from stafett.node.sheet_values import as_text
 from stafett.node.store import NodeStore
 from stafett.problems import Finding, Problem
 
-SEVERITY_WORDS = {"Violation": "severity_violation", "Warning": "severity_warning", "Info": "severity_info"}
-
 
 @dataclass(frozen=True)
 class SheetFinding:
@@ -361,30 +359,3 @@ def import_rows(
         item.findings = [f.as_finding(source) for f in row.findings if f.severity != "Violation"]
         report.items.append(item)
     return report
-
-
-# -- text for a terminal ------------------------------------------------------------------------
-def report_text(sheet: SheetPreview, report=None) -> str:
-    """The preview (and what the import did), by row and template column, in the reader's language."""
-    lang = sheet.lang
-    lines = [f"{sheet.filename}:"]
-    lines += [finding_line(f, lang) for f in sheet.findings]
-    actions = {item.source: item for item in report.items} if report else {}
-    for row in sheet.rows:
-        label = word("row", lang, n=row.number)
-        source = f"{sheet.filename} {label}"
-        item = actions.get(source)
-        action = item.action if item else ("failed" if not row.valid else None)
-        said = word(f"action_{action}", lang) if action else row.action
-        lines.append(f"  {label}: {said}" + (f" {row.slug}" if row.slug else ""))
-        lines += ["  " + finding_line(f, lang) for f in row.findings]
-    if report is not None:
-        counts = ", ".join(f"{n} {word('action_' + a, lang)}" for a, n in report.counts().items())
-        lines.append(word("summary", lang, counts=counts or word("nothing_found", lang)))
-    return "\n".join(lines)
-
-
-def finding_line(f: SheetFinding, lang: str) -> str:
-    severity = word(SEVERITY_WORDS.get(f.severity, "severity_info"), lang)
-    where = f" [{f.header}]" if f.header else ""
-    return f"  {severity}{where}: {f.message}"
