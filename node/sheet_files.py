@@ -143,10 +143,13 @@ def xlsx_table(workbook, lang: str) -> Table:
 # -- CSV --------------------------------------------------------------------------------------
 def decode(data: bytes, filename: str, lang: str) -> tuple[str, str]:
     """(text, the encoding's name as people know it)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), "UTF-16"
+    except UnicodeDecodeError:
+        raise refuse("unreadable_text", lang, file=filename) from None
     if b"\x00" in data[:4096]:
         raise refuse("not_a_sheet", lang, file=filename)
     try:

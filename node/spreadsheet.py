@@ -227,6 +227,14 @@ class SheetReader:
                 findings.append(SheetFinding("Violation", message, number, name, shown, text, "sheet-column"))
             elif column and not problem:
                 usable.append((column, value))
+        for index in range(len(self.columns), len(cells)):  # cells right of the last header
+            text = as_text(cells[index])
+            if text:
+                letter = column_letter(index)
+                message = word("unknown_column_value", self.lang, header=letter, value=text)
+                findings.append(
+                    SheetFinding("Violation", message, number, letter, letter, text, "sheet-column")
+                )
         reading = row_document(usable, self.lang)
         findings += [self.cell_finding(number, f) for f in reading.findings]
         row = PreviewRow(number, texts_by_header, None, reading.state, findings)

@@ -374,3 +374,25 @@ def test_the_downloaded_template_filled_in_reads_back_in_every_language(node, la
     assert only.valid, only.findings
     import_rows(sheet, store, settings, as_drafts=True)
     assert store.get_case(settings.case_iri(f"mall-{lang}")).document["country"] == "FIN"
+
+
+def test_cells_right_of_the_last_header_are_never_dropped_silently(node):
+    settings, store = node
+    data = (
+        "key;title_sv;summary_sv;country;buyer.name_sv\nx;Titel;Kort;SWE;Kommunen;glömd anteckning\n".encode()
+    )
+    (only,) = preview(data, "f.csv", "sv", settings, store).rows
+    (finding,) = [f for f in only.findings if f.severity == "Violation"]
+    assert finding.column == "F" and "glömd anteckning" in finding.message and not only.valid
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\n\n", b"key\n", b'key,title_sv\n"unterminated,x\n', bytes(range(256)) * 4, b"\xff\xfe\x00"],
+)
+def test_odd_files_get_findings_never_an_exception(node, data):
+    settings, store = node
+    sheet = preview(data, "odd.csv", "fi", settings, store)
+    assert sheet.findings and all(f.message for f in sheet.all_findings())
+    assert not import_rows(sheet, store, settings, as_drafts=False).ok or not sheet.rows
+    assert store.list_cases() == []
