@@ -31,6 +31,7 @@ FALSE_WORDS = frozenset(
 )
 GROUPING = re.compile(r"[\s\u00a0\u202f\u2009']")
 DOT_THOUSANDS_LANGS = frozenset({"da", "nb", "nn", "is"})
+MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?$")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})$")
 YEAR_FIRST_SLASH = re.compile(r"^(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})$")
@@ -148,6 +149,8 @@ def read_date(value, lang: str) -> tuple[str, list[Note]]:
     if isinstance(value, date):
         return value.isoformat(), []
     written = as_text(value)
+    if MIDNIGHT.match(written):  # a date a program wrote with its (empty) time of day
+        return checked_date(written[:10], written, lang), []
     if ISO_DATE.match(written):
         return checked_date(written, written, lang), []
     match = DAY_FIRST.match(written) or YEAR_FIRST_SLASH.match(written)

@@ -56,13 +56,20 @@ def test_an_ambiguous_number_says_how_it_was_read():
         ("1/3/2024", "2024-03-01"),
         ("01-03-2024", "2024-03-01"),
         ("2024/3/1", "2024-03-01"),
+        ("2024-03-01 00:00:00", "2024-03-01"),
+        ("2024-03-01T00:00", "2024-03-01"),
     ],
 )
 def test_dates(written, iso):
     assert read_date(written, "da")[0] == iso
 
 
-@pytest.mark.parametrize("written", ["31.2.2024", "2024-13", "mars 2024", "3/31/2024"])
+def test_a_day_first_date_says_how_it_was_read():
+    date, notes = read_date("3/1/2024", "en")
+    assert date == "2024-01-03" and "2024-01-03" in notes[0].message  # never silently month-first
+
+
+@pytest.mark.parametrize("written", ["31.2.2024", "2024-13", "mars 2024", "3/31/2024", "2024-03-01 12:30"])
 def test_impossible_or_unreadable_dates_are_refused(written):
     with pytest.raises(CellError):
         read_date(written, "fi")
