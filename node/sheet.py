@@ -14,7 +14,8 @@ Column rules (node/case-template.csv; docs/node.md "Spreadsheets"):
 - a list inside a list (`solution.supplier.name_sv`): the `;` parts are the inner objects (two
   suppliers of one solution); with several solutions, `|` separates the solutions (`A;B|C`);
 - `key` is the case's stable address (its slug), `state` is published (default) or draft, in
-  any of the seven languages.
+  any of the seven languages; without a `key`, an `id` column (a case IRI, as an export has it)
+  gives the address by its last path segment, and without either the title does.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class RowReading:
     key: str | None
     state: str
     findings: list[CellFinding] = field(default_factory=list)
+    identifier: str | None = None  # the `id` column: the case's IRI elsewhere (an export's)
 
     @property
     def readable(self) -> bool:
@@ -137,13 +139,15 @@ class RowBuilder:
 
     # -- a whole row ----------------------------------------------------------------------
     def build(self, cells: list[tuple[Column, object]]) -> RowReading:
-        key, state = None, "published"
+        key, state, identifier = None, "published", None
         filled = []
         for column, value in cells:
             if value is None or as_text(value) == "":
                 continue
             if column.name == "key":
                 key = as_text(value)
+            elif column.name == "id":
+                identifier = as_text(value)
             elif column.name == "state":
                 state = self.read_state(column, as_text(value)) or state
             elif isinstance(value, str) and (fixed := mojibake(value)) is not None:
@@ -160,7 +164,7 @@ class RowBuilder:
         for column, value in filled:
             self.place(column, value, counts)
         prune(self.document)
-        return RowReading(self.document, key, state, self.findings)
+        return RowReading(self.document, key, state, self.findings, identifier)
 
     def read_state(self, column: Column, text: str) -> str | None:
         for state in ("published", "draft"):

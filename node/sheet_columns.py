@@ -21,7 +21,7 @@ from stafett import texts
 from stafett.languages import SUPPORTED
 from stafett.node.vocab import Term, context_terms
 
-META_COLUMNS = ("key", "state")
+META_COLUMNS = ("key", "state", "id")  # id: a case IRI, as in an export (not in the template)
 SEPARATOR = ": "
 LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\s*\((?P<lang>[a-z]{2,3})\)$")
 TECHNICAL = re.compile(r"^(?P<path>[A-Za-z]+(\.[A-Za-z]+)*)(_(?P<lang>[a-z]{2,3}))?$")

@@ -238,7 +238,7 @@ class SheetReader:
         reading = row_document(usable, self.lang)
         findings += [self.cell_finding(number, f) for f in reading.findings]
         row = PreviewRow(number, texts_by_header, None, reading.state, findings)
-        self.validate(row, reading.document, reading.key)
+        self.validate(row, reading.document, reading.key, reading.identifier)
         return row
 
     def cell_finding(self, number: int, f: CellFinding) -> SheetFinding:
@@ -246,14 +246,16 @@ class SheetReader:
         shown = self.shown(column) if column else None
         return SheetFinding(f.severity, f.message, number, f.column, shown, f.value, f.rule)
 
-    def validate(self, row: PreviewRow, document: dict, key: str | None) -> None:
+    def validate(
+        self, row: PreviewRow, document: dict, key: str | None, identifier: str | None = None
+    ) -> None:
         source = f"{self.filename} {word('row', self.lang, n=row.number)}"
         blamed = {f.column for f in row.findings if f.severity == "Violation"}
         try:
             triples = publish.parse(
                 orjson.dumps(document), "application/ld+json", self.settings, source=source
             )
-            row.slug = publish.slugify(key) if key else publish.title_slug(triples, self.settings)
+            row.slug = self.slug_of(key, identifier, triples)
             prepared = publish.prepare(triples, self.settings, row.slug, source=source, lang=self.lang)
             current = self.store.get_case(prepared.case_iri) if self.store else None
             version = current.version + 1 if current else 1
@@ -280,6 +282,13 @@ class SheetReader:
             )
         if any(f.severity == "Violation" for f in row.findings):
             row.action = "invalid"
+
+    def slug_of(self, key: str | None, identifier: str | None, triples) -> str:
+        """The key, else the `id` column's last path segment, else the title (idempotent re-imports)."""
+        if key:
+            return publish.slugify(key)
+        from_id = publish.key_slug(identifier, self.settings) if identifier else None
+        return from_id or publish.title_slug(triples, self.settings)
 
     def action(self, prepared, current, row: PreviewRow) -> str:
         if current is None or current.state == "deleted":

@@ -396,3 +396,16 @@ def test_odd_files_get_findings_never_an_exception(node, data):
     assert sheet.findings and all(f.message for f in sheet.all_findings())
     assert not import_rows(sheet, store, settings, as_drafts=False).ok or not sheet.rows
     assert store.list_cases() == []
+
+
+def test_without_a_key_the_id_column_or_the_title_gives_the_address_and_reimports_change_nothing(node):
+    settings, store = node
+    by_id = {k: v for k, v in row(title_sv="Matval i skolan").items() if k != "key"}
+    by_title = {k: v for k, v in row(title_sv="Trygg hemtjänst").items() if k != "key"}
+    data = sheet_bytes([by_id | {"id": "https://vaxjo.stafett.example/case/matval"}, by_title | {"id": ""}])
+    sheet = preview(data, "f.csv", "sv", settings, store)
+    assert [r.slug for r in sheet.rows] == ["matval", "trygg-hemtjanst"]
+    assert [c.column for c in sheet.columns][-1] == "id"
+    import_rows(sheet, store, settings, as_drafts=False)
+    again = import_rows(preview(data, "f.csv", "sv", settings, store), store, settings, as_drafts=False)
+    assert [i.action for i in again.items] == ["unchanged", "unchanged"]
