@@ -182,7 +182,8 @@ def serve_registry(args) -> int:
         settings = settings.with_(base_url=url_of(sock))
     registry = Registry(settings)
     # SIGHUP: reload the sources file now (it is also reloaded when it changes; docs/harvester.md)
-    signal.signal(signal.SIGHUP, lambda *_: setattr(registry, "reload_wanted", True))
+    if hasattr(signal, "SIGHUP"):  # not on Windows, where the file's changes alone are followed
+        signal.signal(signal.SIGHUP, lambda *_: setattr(registry, "reload_wanted", True))
     app = scheduler = None
     try:
         from stafett.harvester.app import create_app  # written by the SPARQL side; imported lazily
