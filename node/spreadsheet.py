@@ -227,7 +227,14 @@ class SheetReader:
                 findings.append(SheetFinding("Violation", message, number, name, shown, text, "sheet-column"))
             elif column and not problem:
                 usable.append((column, value))
-        for index in range(len(self.columns), len(cells)):  # cells right of the last header
+        extra = [index for index in range(len(self.columns), len(cells)) if as_text(cells[index])]
+        if extra and self.table.format == "csv":  # most often an unquoted separator inside a cell
+            delimiter = {";": ";", ",": ",", "\t": "tab"}.get(self.table.delimiter or ",", ",")
+            message = word(
+                "shifted_row", self.lang, n=extra[-1] + 1, m=len(self.columns), delimiter=delimiter
+            )
+            findings.append(SheetFinding("Violation", message, number, None, None, None, "sheet-shifted"))
+        for index in extra:  # cells right of the last header
             text = as_text(cells[index])
             if text:
                 letter = column_letter(index)
