@@ -34,6 +34,8 @@ from stafett.node.sheet_values import as_text
 from stafett.node.store import NodeStore
 from stafett.problems import Finding, Problem
 
+HEADER_SEARCH = 10  # rows below row 1 where a header under a title is looked for
+
 
 @dataclass(frozen=True)
 class SheetFinding:
@@ -134,6 +136,7 @@ class SheetReader:
         self.template = {c.name: c for c in template_columns(lang)}
 
     def read(self) -> SheetPreview:
+        self.find_header()
         self.map_header()
         # a finding about a text the sheet lacks names the column in the language the sheet writes in
         written = [c.lang for _, _, c, problem in self.columns if c and c.lang and not problem]
@@ -160,6 +163,28 @@ class SheetReader:
         return SheetPreview(
             self.filename, self.lang, t.format, t.encoding, t.delimiter, columns, rows, self.file_findings, ""
         )
+
+    def find_header(self) -> None:
+        """A sheet made by hand often has a title above its header: the header is the first of the
+        first rows that names at least two template columns (and more than row 1 does)."""
+        t = self.table
+
+        def known(cells) -> int:
+            return sum(1 for c in cells if as_text(c) and parse_header(as_text(c)) is not None)
+
+        first = known(t.headers)
+        for position, (number, cells) in enumerate(t.rows[:HEADER_SEARCH]):
+            if known(cells) >= 2 and known(cells) > first:
+                above = [t.headers, *(c for _, c in t.rows[:position])]
+                text = " / ".join(
+                    " ".join(as_text(c) for c in r if as_text(c)) for r in above if any(map(as_text, r))
+                )
+                self.file_finding("Info", "title_rows", "sheet-title", row=number, text=text[:200])
+                t.headers = [as_text(c) for c in cells]
+                while t.headers and not t.headers[-1]:
+                    t.headers.pop()
+                t.rows = t.rows[position + 1 :]
+                return
 
     def file_finding(self, severity: str, key: str, rule: str, **values) -> None:
         self.file_findings.append(

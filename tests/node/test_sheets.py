@@ -410,3 +410,15 @@ def test_without_a_key_the_id_column_or_the_title_gives_the_address_and_reimport
     import_rows(sheet, store, settings, as_drafts=False)
     again = import_rows(preview(data, "f.csv", "sv", settings, store), store, settings, as_drafts=False)
     assert [i.action for i in again.items] == ["unchanged", "unchanged"]
+
+
+def test_a_title_above_the_header_is_said_and_the_header_found_below_it(node):
+    settings, store = node
+    book = workbook_bytes(
+        [["Innovationsupphandlingar 2024"], [], HEAD, ["a", "Titel", "Kort", "Sverige", "Kommunen"]]
+    )
+    sheet = preview(book, "fall.xlsx", "sv", settings, store)
+    (title,) = [f for f in sheet.findings if f.rule == "sheet-title"]
+    assert "rad 3" in title.message and "Innovationsupphandlingar 2024" in title.message
+    (only,) = sheet.rows
+    assert only.number == 4 and only.valid, only.findings
