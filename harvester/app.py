@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
-from stafett.harvester.api import catalogue, feed, openapi, reports, search
+from stafett.harvester.api import catalogue, feed, openapi, registrations, reports, search
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
@@ -49,6 +49,9 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
             *feed_page.routes(registry, feed.routes(registry)),
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
             *search.routes(registry),  # /search: cases by words and facets (JSON; docs/search.md)
+            *registrations.routes(
+                registry
+            ),  # POST /registrations, GET /registrations/{id}: asks to be harvested
         ]
     found += [
         *openapi.routes(document),  # /openapi.json: the machine description of all of the above

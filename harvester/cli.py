@@ -1,9 +1,11 @@
-"""`stafett harvest run [--source NAME] [--full]`, `stafett registry serve` and `stafett registry reindex`."""
+"""`stafett harvest run [--source NAME] [--full]`, `stafett registry serve`, `stafett registry reindex`
+and `stafett registry sources requests|approve|reject|add` (harvester/registrations.py)."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 
@@ -35,6 +37,102 @@ def register(subparsers) -> None:
     )
     add_arguments(reindex)
     reindex.set_defaults(handler=reindex_registry)
+    add_sources_commands(registry_commands, add_arguments)
+
+
+def add_sources_commands(registry_commands, add_arguments) -> None:
+    sources = registry_commands.add_parser(
+        "sources", help="registration requests from publishers, and sources added without a restart"
+    )
+    actions = sources.add_subparsers(dest="sources_command", metavar="ACTION")
+    sources.set_defaults(handler=lambda args: (sources.print_help(), 2)[1])
+    listed = actions.add_parser("requests", help="list registration requests (pending ones by default)")
+    add_arguments(listed)
+    listed.add_argument("--all", action="store_true", help="also the approved and rejected ones")
+    listed.set_defaults(handler=run_sources, sources_action="requests")
+    for action, text in (
+        ("approve", "add the requested source to the sources file"),
+        ("reject", "refuse a request"),
+    ):
+        sub = actions.add_parser(action, help=text)
+        add_arguments(sub)
+        sub.add_argument("id", type=int, metavar="ID")
+        if action == "reject":
+            sub.add_argument("--reason", help="told to the publisher at GET /registrations/ID")
+        sub.set_defaults(handler=run_sources, sources_action=action)
+    add = actions.add_parser(
+        "add", help="append a source to the sources file (a running registry reloads it)"
+    )
+    add_arguments(add)
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("url", metavar="URL")
+    add.add_argument(
+        "--namespace",
+        action="append",
+        default=[],
+        help="IRI prefix the source speaks for (default: URL; repeatable)",
+    )
+    add.add_argument("--interval", type=int, help="seconds between its harvests (default: the registry's)")
+    add.set_defaults(handler=run_sources, sources_action="add")
+
+
+def run_sources(args) -> int:
+    from stafett.harvester.api.registrations import registrations_path
+    from stafett.harvester.registrations import Registrations, add_source, approve, pending_or_refuse
+    from stafett.harvester.settings import from_args
+    from stafett.harvester.sources import build_source
+
+    settings = from_args(args)
+    if args.sources_action == "add":
+        entry = {"url": args.url, "namespaces": args.namespace or [args.url]}
+        if args.interval:
+            entry["interval"] = args.interval
+        source = build_source(args.name, entry)
+        add_source(require_sources_file(settings), source, note="added with stafett registry sources add")
+        print(
+            f"source {source.name} added to {settings.sources_file}; "
+            "a running registry harvests it within a second"
+        )
+        return 0
+    registrations = Registrations(registrations_path(settings.data_dir))
+    try:
+        if args.sources_action == "requests":
+            found = registrations.listed(None if args.all else "pending")
+            for r in found:
+                print(
+                    f"{r['id']}\t{r['status']}\t{r['name']}\t{r['url']}\t{', '.join(r['namespaces'])}"
+                    f"\t{r.get('contact', '')}\t{r['requested']}"
+                )
+            if not found:
+                print("no pending registration requests" if not args.all else "no registration requests")
+            return 0
+        if args.sources_action == "approve":
+            source = approve(registrations, args.id, require_sources_file(settings))
+            print(
+                f"request {args.id} approved: source {source.name} ({source.url}) "
+                f"added to {settings.sources_file}"
+            )
+            print("a running registry reloads the file and harvests it within a second")
+            return 0
+        pending_or_refuse(registrations, args.id)
+        registrations.decide(args.id, "rejected", args.reason)
+        print(f"request {args.id} rejected")
+        return 0
+    finally:
+        registrations.close()
+
+
+def require_sources_file(settings):
+    from stafett.problems import Problem
+
+    if settings.sources_file is None:
+        raise Problem(
+            400,
+            "no-sources-file",
+            "The registry has no sources file",
+            "pass --sources FILE (or set STAFETT_REGISTRY_SOURCES_FILE); see docs/harvester.md",
+        )
+    return settings.sources_file
 
 
 def run_harvest(args) -> int:
@@ -83,6 +181,9 @@ def serve_registry(args) -> int:
     if args.base_url is None and "STAFETT_REGISTRY_BASE_URL" not in os.environ:
         settings = settings.with_(base_url=url_of(sock))
     registry = Registry(settings)
+    # SIGHUP: reload the sources file now (it is also reloaded when it changes; docs/harvester.md)
+    if hasattr(signal, "SIGHUP"):  # not on Windows, where the file's changes alone are followed
+        signal.signal(signal.SIGHUP, lambda *_: setattr(registry, "reload_wanted", True))
     app = scheduler = None
     try:
         from stafett.harvester.app import create_app  # written by the SPARQL side; imported lazily

@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import functools
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -37,17 +38,30 @@ from stafett.problems import Problem
 log = logging.getLogger("stafett.harvester")
 
 
+def check_unique(sources: list[Source]) -> None:
+    names = [s.name for s in sources]
+    if len(names) != len(set(names)):
+        raise Problem(400, "bad-sources-file", "The sources file is invalid", "source names must be unique")
+
+
+def file_stamp(path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 class Registry:
     def __init__(self, settings: RegistrySettings, sources: list[Source] | None = None) -> None:
         self.settings = settings
         self.sources: list[Source] = (
             list(sources) if sources is not None else load_sources(settings.sources_file)
         )
-        names = [s.name for s in self.sources]
-        if len(names) != len(set(names)):
-            raise Problem(
-                400, "bad-sources-file", "The sources file is invalid", "source names must be unique"
-            )
+        check_unique(self.sources)
+        self.sources_stamp = file_stamp(settings.sources_file) if sources is None else None
+        self.reload_wanted = False  # set by SIGHUP (`stafett registry serve`); the scheduler reloads
+        self.sources_error: str | None = None  # why the last reload kept the previous sources
         self.db = Database(settings.db_path)
         self.checkpoints = Checkpoints(self.db)
         self.reports = Reports(self.db)
@@ -114,6 +128,33 @@ class Registry:
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
+
+    def reload_if_changed(self) -> tuple[list[str], list[str]] | None:
+        """Reload the sources file when it changed (or a reload was asked for): (added, removed).
+
+        A file that no longer loads keeps the sources as they were (and says why in the log and
+        in `sources_error`), so a typo never stops the harvests that ran.
+        """
+        if self.settings.sources_file is None or (self.sources_stamp is None and not self.reload_wanted):
+            return None
+        stamp = file_stamp(self.settings.sources_file)
+        if stamp == self.sources_stamp and not self.reload_wanted:
+            return None
+        self.sources_stamp, self.reload_wanted = stamp, False
+        try:
+            fresh = load_sources(self.settings.sources_file)
+            check_unique(fresh)
+        except Problem as problem:
+            self.sources_error = problem.detail
+            log.error("sources file not reloaded, the previous sources stay: %s", problem.detail)
+            return None
+        self.sources_error = None
+        with self.harvest_lock:  # never while a harvest is using the list
+            before = {s.name for s in self.sources}
+            self.sources[:] = fresh
+        after = {s.name for s in fresh}
+        log.info("sources file reloaded: %d sources", len(fresh))
+        return sorted(after - before), sorted(before - after)
 
     def add_source(self, source: Source) -> None:
         if self.source(source.name):

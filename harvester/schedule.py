@@ -1,7 +1,10 @@
 """Harvesting on each source's interval inside the serving process (one background thread).
 
-Harvests run one at a time on the registry's own store, so the SPARQL endpoint in the same
-process never opens the store a second time (layout-notes.md: no second process on the store).
+The sources file is checked on every tick (one stat call) and reloaded when it changed, or when
+`stafett registry serve` got SIGHUP, so an approved registration or a hand-added source is
+harvested without a restart. Harvests run one at a time on the registry's own store, so the
+SPARQL endpoint in the same process never opens the store a second time (layout-notes.md: no
+second process on the store).
 """
 
 from __future__ import annotations
@@ -37,8 +40,20 @@ class Scheduler:
             source.interval if source and source.interval else None
         ) or self.registry.settings.default_interval
 
+    def follow_sources_file(self) -> None:
+        """A source added to the sources file is harvested at once; a removed one no more."""
+        changed = self.registry.reload_if_changed()
+        if changed is None:
+            return
+        added, removed = changed
+        for name in removed:
+            self.next_due.pop(name, None)
+        for name in added:
+            self.next_due[name] = 0.0
+
     def loop(self) -> None:
         while not self.stop_event.is_set():
+            self.follow_sources_file()
             now = time.monotonic()
             for name, due in list(self.next_due.items()):
                 if due <= now and not self.stop_event.is_set():

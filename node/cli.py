@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from stafett.languages import SUPPORTED as LANGUAGES
+
 DATA_DIR_HELP = "folder with node.toml and node.sqlite3 (default: $STAFETT_NODE_DATA_DIR or .)"
 
 
@@ -21,6 +23,8 @@ def register(subparsers) -> None:
     add_serve(commands)
     add_token(commands)
     add_import(commands)
+    add_template(commands)
+    add_register(commands)
     add_export(commands)
     add_import_notice(commands)
 
@@ -40,12 +44,16 @@ def add_init(commands) -> None:
     p = commands.add_parser("init", help="create a node: settings, storage and a first token")
     data_dir_arg(p)
     p.add_argument("--base-url", help="public base URL ending with '/', e.g. http://127.0.0.1:8100/")
-    p.add_argument("--org-name", help="names per language: 'sv=Växjö kommun;en=Växjö Municipality'")
+    p.add_argument(
+        "--org-name", help="a name, or names per language: 'sv=Växjö kommun;en=Växjö Municipality'"
+    )
     p.add_argument(
         "--org-number",
         help="the organisation's registration number (optional; checked for SWE, NOR, DNK, FIN and ISL)",
     )
-    p.add_argument("--country", help="EU country code, e.g. SWE, NOR, DNK, FIN, ISL")
+    p.add_argument(
+        "--country", help="the country's name in any of the seven languages (Sverige, Suomi) or code (SWE)"
+    )
     p.add_argument("--languages", help="publishing languages, e.g. sv,en")
     p.add_argument("--contact-email", help="contact address for the catalogue")
     p.add_argument("--token-name", default="editor", help="name of the first token (default: editor)")
@@ -53,69 +61,28 @@ def add_init(commands) -> None:
     p.set_defaults(handler=run_init)
 
 
-PROMPTS = (
-    ("base_url", "Public base URL", "http://127.0.0.1:8100/"),
-    ("org_name", "Organisation name(s), e.g. sv=Växjö kommun;en=Växjö Municipality", None),
-    ("org_number", "Organisation number (leave empty if you do not know it)", ""),
-    ("country", "Country code (SWE, NOR, DNK, FIN, ISL)", "SWE"),
-    ("languages", "Publishing languages", "sv,en"),
-)
-
-
-OPTIONAL_PROMPTS = frozenset({"org_number"})
-
-
-def checked_org_number(number: str | None, country: str) -> str | None:
-    """The number as given, or None when empty; refuses one that fails its register's check digit."""
-    from stafett.shapes.orgnumbers import is_valid, register_name
-
-    if not number:
-        return None
-    if not is_valid(number, country):
-        raise SystemExit(
-            f"stafett node init: --org-number {number!r} is not a valid "
-            f"{register_name(country)} (format or check digit); copy it from the national "
-            "register, or leave it out"
-        )
-    return number
-
-
-def ask_missing(values: dict) -> dict:
-    """Prompt for required values not given as flags (only on a terminal)."""
-    for key, question, default in PROMPTS:
-        if values.get(key):
-            continue
-        if key in OPTIONAL_PROMPTS and not sys.stdin.isatty():
-            continue
-        if not sys.stdin.isatty():
-            flag = "--" + key.replace("_", "-")
-            raise SystemExit(f"stafett node init: {flag} is required (no terminal to ask on)")
-        answer = input(f"{question}" + (f" [{default}]" if default else "") + ": ").strip()
-        values[key] = answer or default
-    return values
-
-
 def run_init(args) -> int:
     from stafett.node.bootstrap import init_node
-    from stafett.node.settings import coerce
+    from stafett.node.init_answers import gather
 
-    values = ask_missing(
-        {
-            "base_url": args.base_url,
-            "org_name": args.org_name,
-            "org_number": args.org_number,
-            "country": args.country,
-            "languages": args.languages,
-        }
-    )
+    given = {
+        "base_url": args.base_url,
+        "org_name": args.org_name,
+        "org_number": args.org_number,
+        "country": args.country,
+        "languages": args.languages,
+    }
+    # each answer is checked as it is given, and asked again on a terminal (node/init_answers.py)
+    ask = input if sys.stdin.isatty() else None
+    values = gather(given, ask, lambda line: print(line, file=sys.stderr))
     data_dir = args.data_dir or Path(".")
     settings, _, token = init_node(
         data_dir,
         values["base_url"],
-        coerce("org_name", values["org_name"]),
-        checked_org_number(values["org_number"], values["country"].upper()),
-        values["country"].upper(),
-        coerce("languages", values["languages"]),
+        values["org_name"],
+        values["org_number"],
+        values["country"],
+        values["languages"],
         contact_email=args.contact_email,
         token_name=args.token_name,
         force=args.force,
@@ -229,7 +196,12 @@ def add_import(commands) -> None:
         action="store_true",
         help="skip cases whose id (after --rebase) is not under this node's base URL",
     )
-    p.add_argument("--lang", default="en", help="language of validation messages (default: en)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        choices=LANGUAGES,
+        help="language of every message, and of the template headers in sheets (default: en)",
+    )
     p.set_defaults(handler=run_import)
 
 
@@ -248,8 +220,89 @@ def run_import(args) -> int:
         only_own=args.only_own,
         lang=args.lang,
     )
-    print(report.text())
+    print(report.text(args.lang))
     return 0 if report.ok else 1
+
+
+def add_template(commands) -> None:
+    p = commands.add_parser(
+        "template", help="write the spreadsheet template (XLSX or CSV) with headers in one language"
+    )
+    p.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the headers (default: en)")
+    p.add_argument("--format", dest="fmt", default="xlsx", choices=("xlsx", "csv"), help="default: xlsx")
+    p.add_argument(
+        "--text-languages",
+        default="",
+        help="one text column per language, e.g. sv,en (default: the --lang language)",
+    )
+    p.add_argument(
+        "--out", type=Path, help="file to write (default: stafett-<cases>-<lang>.<format> in this folder)"
+    )
+    p.add_argument(
+        "--codes",
+        type=Path,
+        help="with --format csv: also write the allowed codes and their names to this CSV file "
+        "(the XLSX template has them on its second sheet)",
+    )
+    p.set_defaults(handler=run_template)
+
+
+def run_template(args) -> int:
+    from stafett.node import sheet_template
+
+    text_languages = tuple(t.strip() for t in args.text_languages.split(",") if t.strip())
+    try:
+        body = sheet_template.template(args.lang, args.fmt, text_languages)
+    except ValueError as error:
+        raise SystemExit(f"stafett node template: {error}") from None
+    out = args.out or Path(sheet_template.filename(args.lang, args.fmt))
+    out.write_bytes(body)
+    print(f"template written to {out}")
+    if args.codes is not None:
+        args.codes.write_bytes(sheet_template.codes_csv(args.lang))
+        print(f"codes written to {args.codes}")
+    return 0
+
+
+def add_register(commands) -> None:
+    p = commands.add_parser(
+        "register", help="ask a registry to harvest this node (the registry's operator approves it)"
+    )
+    data_dir_arg(p)
+    p.add_argument(
+        "registry", metavar="REGISTRY_URL", help="the registry's base URL, e.g. https://registry.example.se/"
+    )
+    p.add_argument("--name", help="the source name to ask for (default: from the node's address)")
+    p.add_argument("--contact", help="who the operator may ask (default: the node's contact_email)")
+    p.add_argument("--note", help="a line for the operator")
+    p.set_defaults(handler=run_register)
+
+
+def run_register(args) -> int:
+    """POST /registrations on the registry (docs/harvester.md "Registration requests")."""
+    import httpx
+
+    settings = load(args)
+    body = {"url": settings.base_url, "namespaces": [settings.base_url]}
+    body |= {k: v for k, v in (("name", args.name), ("note", args.note)) if v}
+    contact = args.contact or settings.contact_email
+    if contact:
+        body["contact"] = contact
+    target = args.registry.rstrip("/") + "/registrations"
+    try:
+        answer = httpx.post(target, json=body, timeout=30)
+    except httpx.HTTPError as error:
+        print(f"stafett node register: {target} could not be reached ({error})", file=sys.stderr)
+        return 1
+    data = answer.json() if answer.headers.get("content-type", "").endswith("json") else {}
+    if answer.status_code != 202:
+        why = data.get("detail") or data.get("title") or answer.text[:200]
+        print(f"stafett node register: the registry refused ({answer.status_code}): {why}", file=sys.stderr)
+        return 1
+    print(f"registration request {data['id']} sent: {settings.base_url} as source {data['name']!r}")
+    print(f"its state: {answer.headers.get('location', target + '/' + str(data['id']))}")
+    print("the registry's operator approves it with: stafett registry sources approve " + str(data["id"]))
+    return 0
 
 
 def add_export(commands) -> None:

@@ -1,6 +1,8 @@
-"""`stafett node import`: JSON-LD, Turtle/N-Triples and CSV files or folders, idempotently.
+"""`stafett node import`: JSON-LD, Turtle/N-Triples, CSV and XLSX files or folders, idempotently.
 
-Every case found becomes one entry with a stable key: the CSV `key` column, else the last
+Spreadsheets go through node/spreadsheet.py (the same preview and import the browser upload
+uses), so the command reports every finding of a sheet in one round, by row and template column.
+Every case found becomes one entry with a stable key: the sheet's `key` column, else the last
 path segment of the case's `id` (after `--rebase`), else its title. Each entry goes through
 the same publishing flow as the HTTP API; a case whose content is unchanged gets no new
 version and no feed change, so importing the same file twice changes nothing. `dry_run`
@@ -16,7 +18,8 @@ from pathlib import Path
 import orjson
 import pyoxigraph as ox
 
-from stafett.node import publish, sheet
+from stafett import texts
+from stafett.node import publish
 from stafett.node.normalise import rebase_iri
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
@@ -24,7 +27,9 @@ from stafett.problems import Finding, Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL, SUFFIX_MEDIA_TYPES, Limits, load_json
 from stafett.vocabulary.terms import RDF_TYPE, STF_CASE
 
-IMPORT_SUFFIXES = (*SUFFIX_MEDIA_TYPES, ".csv")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".tsv", ".txt")
+IMPORT_SUFFIXES = (*SUFFIX_MEDIA_TYPES, ".csv", ".xlsx")
+SEVERITY_WORDS = {"Violation": "severity_violation", "Warning": "severity_warning", "Info": "severity_info"}
 STATE_KEY = "stafettState"  # in export files; not a context term, so JSON-LD ignores it
 DELETED_KEY = "stafettDeleted"
 EXPORT_KEY = "stafettExport"
@@ -47,20 +52,25 @@ class ImportItem:
     findings: list[Finding] = field(default_factory=list)
     detail: str = ""
 
-    def line(self) -> str:
-        text = f"{self.source}: {self.action}" + (f" {self.slug}" if self.slug else "")
+    def line(self, lang: str = "en") -> str:
+        action = self.action if lang == "en" else word(f"action_{self.action}", lang)
+        text = f"{self.source}: {action}" + (f" {self.slug}" if self.slug else "")
         warnings = sum(1 for f in self.findings if f.severity != "Violation")
-        text += f" ({warnings} warning(s))" if warnings else ""
-        text += f" - {self.detail}" if self.detail else ""
+        text += f" ({warnings} warning(s))" if warnings and lang == "en" else ""
+        text += f" - {self.detail}" if self.detail and (lang == "en" or not self.findings) else ""
         for f in self.findings:
             where = f" [{f.field}]" if f.field else ""
-            text += f"\n    {f.severity}{where}: {f.message}"
+            severity = (
+                f.severity if lang == "en" else word(SEVERITY_WORDS.get(f.severity, "severity_info"), lang)
+            )
+            text += f"\n    {severity}{where}: {f.message}"
         return text
 
 
 @dataclass
 class ImportReport:
     items: list[ImportItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how each sheet was read (encoding, separator)
 
     @property
     def ok(self) -> bool:
@@ -72,9 +82,17 @@ class ImportReport:
             counts[item.action] = counts.get(item.action, 0) + 1
         return dict(sorted(counts.items()))
 
-    def text(self) -> str:
-        summary = ", ".join(f"{n} {action}" for action, n in self.counts().items()) or "nothing found"
-        return "\n".join([*(i.line() for i in self.items), f"import: {summary}"])
+    def text(self, lang: str = "en") -> str:
+        if lang == "en":
+            summary = ", ".join(f"{n} {action}" for action, n in self.counts().items()) or "nothing found"
+            return "\n".join([*self.notes, *(i.line() for i in self.items), f"import: {summary}"])
+        counts = ", ".join(f"{n} {word('action_' + a, lang)}" for a, n in self.counts().items())
+        summary = word("summary", lang).format(counts=counts or word("nothing_found", lang))
+        return "\n".join([*self.notes, *(i.line(lang) for i in self.items), summary])
+
+
+def word(key: str, lang: str) -> str:
+    return texts.word("sheets", key, lang)
 
 
 def import_paths(
@@ -92,6 +110,9 @@ def import_paths(
     rebases = list(rebases)
     report = ImportReport()
     for path in expand_paths(paths):
+        if path.suffix.lower() in SHEET_SUFFIXES:
+            import_sheet(store, settings, path, report, state=state, dry_run=dry_run, lang=lang)
+            continue
         try:
             entries, deleted = read_file(path, settings, rebases)
         except Problem as problem:
@@ -106,6 +127,20 @@ def import_paths(
         for iri in deleted:
             report.items.append(delete_entry(store, settings, str(path), rebase_iri(iri, rebases), dry_run))
     return report
+
+
+def import_sheet(
+    store, settings, path: Path, report: ImportReport, *, state, dry_run: bool, lang: str
+) -> None:
+    """A CSV or XLSX file: every finding in one round (node/spreadsheet.py), then its valid rows."""
+    from stafett.node import spreadsheet
+
+    sheet = spreadsheet.preview(path.read_bytes(), str(path), lang, settings, store)
+    report.notes += [f"{path}: {f.message}" for f in sheet.findings if f.severity == "Info"]
+    done = spreadsheet.import_rows(
+        sheet, store, settings, as_drafts=state == "draft", dry_run=dry_run, state=state
+    )
+    report.items += done.items
 
 
 def import_document(
@@ -141,8 +176,6 @@ def read_file(path: Path, settings: NodeSettings, rebases) -> tuple[list[Entry],
     """The cases in one file, and (for export files) the IRIs of deleted cases."""
     raw = path.read_bytes()
     source = str(path)
-    if path.suffix == ".csv":
-        return csv_entries(raw, source, settings, rebases), []
     media_type = SUFFIX_MEDIA_TYPES.get(path.suffix)
     if media_type is None:
         raise Problem(
@@ -189,21 +222,6 @@ def document_entry(
     except Problem as problem:
         return Entry(label, None, problem=problem)
     return Entry(label, triples, key, state)
-
-
-def csv_entries(raw: bytes, source: str, settings: NodeSettings, rebases) -> list[Entry]:
-    entries = []
-    for n, row in enumerate(sheet.read_rows(raw, source), start=2):  # row 1 is the header
-        label = f"{source} row {n}"
-        if not any(row.values()):
-            continue
-        try:
-            document, key, state = sheet.row_document(row, label)
-        except Problem as problem:
-            entries.append(Entry(label, None, problem=problem))
-            continue
-        entries.append(document_entry(document, label, settings, rebases, key, state))
-    return entries
 
 
 def split_cases(triples: list[ox.Triple], source: str) -> list[Entry]:

@@ -1,155 +1,266 @@
-"""The CSV template a procurement officer fills in: one row per case -> one case document.
+"""One row of the case template -> one case document, with a finding for every cell it could not
+read or read differently from how it was written (all of them, never only the first).
 
-Column rules (see node/case-template.csv and docs/node.md):
-- a column is a field of the case document: `status`, `startDate`, `cpv`, ...;
-- `<field>_<lang>` fills a language map: `title_sv`, `summary_en`, `keyword_fi`;
-- `<object>.<field>` fills nested objects: `buyer.orgNumber`, `buyer.name_sv`,
-  `funding.funder.name_sv`; for list-valued objects (`buyer`, `solution`, `funding`,
-  `document`, `contact`) the n-th `;`-separated part goes into the n-th object;
-- multi-valued cells (lists, keywords) are separated by `;`;
-- `key` is the case's stable address (its slug); without it the title gives one;
-  `state` is `published` (default) or `draft`; empty cells are ignored.
+Column rules (node/case-template.csv; docs/node.md "Spreadsheets"):
+- a column is a path of JSON keys, with a language for text: `title_sv`, `buyer.name_sv`;
+- multi-valued keys take `;`-separated values: `sector`, `cpv`, `keyword_sv`;
+- in a list of objects (`buyer`, `solution`, `funding`, `milestone`, `participant`, `document`,
+  `contact`, ...) the n-th `;` part of each column belongs to the n-th object; how many objects
+  there are is said by the columns of codes, names, addresses, numbers and dates. A longer text
+  (a summary, a title) is split only when it has exactly that many parts, so a `;` inside a
+  sentence stays in the sentence and never makes a second, nameless object;
+- one code or yes/no for several objects is used for each of them (with a note): one document
+  type for two documents types both;
+- a list inside a list (`solution.supplier.name_sv`): the `;` parts are the inner objects (two
+  suppliers of one solution); with several solutions, `|` separates the solutions (`A;B|C`);
+- `key` is the case's stable address (its slug), `state` is published (default) or draft, in
+  any of the seven languages; without a `key`, an `id` column (a case IRI, as an export has it)
+  gives the address by its last path segment, and without either the title does.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+from dataclasses import dataclass, field
 
-from stafett.node.vocab import context_terms
-from stafett.problems import Finding, Problem
+from stafett import texts
+from stafett.languages import SUPPORTED
+from stafett.node.sheet_columns import Column, header, key_label
+from stafett.node.sheet_files import mojibake
+from stafett.node.sheet_values import CellError, as_text, read_value
+from stafett.node.vocab import Term, context_terms
 from stafett.vocabulary.jsonld import CONTEXT_URL
 
-META_COLUMNS = ("key", "state")
-BOOLEAN_WORDS = {
-    "true": True,
-    "yes": True,
-    "ja": True,
-    "kyllä": True,
-    "já": True,
-    "1": True,
-    "false": False,
-    "no": False,
-    "nej": False,
-    "nei": False,
-    "ei": False,
-    "nei.": False,
-    "0": False,
-}
-LANG_SUFFIX = re.compile(r"^(?P<field>[A-Za-z]+)_(?P<lang>[a-z]{2,3})$")
-NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+NAME_KEYS = frozenset({"name", "fullName"})
+OUTER = "|"
+INNER = ";"
 
 
-def read_rows(raw: bytes, source: str) -> list[dict[str, str]]:
-    """Rows as dicts; accepts UTF-8 with or without BOM, comma or semicolon separated."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Problem(
-            400,
-            "unreadable-input",
-            "The input could not be read",
-            f"{source} is not UTF-8 text; save the sheet as 'CSV UTF-8'",
-        ) from None
-    sample = text.split("\n", 1)[0]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+@dataclass(frozen=True)
+class CellFinding:
+    severity: str  # Violation | Warning | Info
+    message: str  # in the reader's language
+    column: str | None  # technical column name; None for the row as a whole
+    value: str | None = None
+    rule: str = "sheet"
 
 
-def split_values(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
+@dataclass
+class RowReading:
+    document: dict
+    key: str | None
+    state: str
+    findings: list[CellFinding] = field(default_factory=list)
+    identifier: str | None = None  # the `id` column: the case's IRI elsewhere (an export's)
+
+    @property
+    def readable(self) -> bool:
+        return not any(f.severity == "Violation" for f in self.findings)
 
 
-def convert(field: str, text: str, source: str):
-    term = context_terms()[0].get(field)
-    datatype = term.datatype if term else None
-    if datatype and datatype.endswith("#boolean"):
-        value = BOOLEAN_WORDS.get(text.lower())
-        if value is None:
-            raise cell_problem(field, text, "write true or false", source)
-        return value
-    if datatype and datatype.endswith("#decimal"):
-        number = text.replace(" ", "").replace("\u00a0", "")
-        if not NUMBER.match(number):
-            raise cell_problem(field, text, "write a number such as 1200000 or 1200000.50", source)
-        return number.replace(",", ".")
-    if field == "email" and ":" not in text:
-        return "mailto:" + text  # people write the bare address; the context wants an IRI
-    if field == "phone" and ":" not in text:
-        return "tel:" + re.sub(r"[\s()-]", "", text)
-    return text
+def word(name: str, lang: str, /, **values) -> str:
+    return texts.word("sheets", name, lang).format(**values)
 
 
-def cell_problem(field: str, text: str, fix: str, source: str) -> Problem:
-    detail = f"{source}: column {field!r} has {text!r}; {fix}"
-    return Problem(
-        422,
-        "validation-failed",
-        "The case is not valid",
-        detail,
-        [Finding("Violation", detail, field=field, value=text, rule="csv", source=source)],
-    )
+def state_words(state: str) -> set[str]:
+    return {state} | {texts.word("sheets", f"state_{state}", lang).casefold() for lang in SUPPORTED}
 
 
-def put_value(target: dict, column: str, cell: str, source: str) -> None:
-    """Set one cell's value(s) into a (possibly nested) object."""
+def split(text: str, sep: str = INNER) -> list[str]:
+    return [part.strip() for part in text.split(sep) if part.strip()]
+
+
+def list_levels(column: Column) -> list[int]:
+    """Positions in the path of keys whose value is a list of objects (buyer, solution.supplier)."""
     terms = context_terms()[0]
-    match = LANG_SUFFIX.match(column)
-    field, lang = (match["field"], match["lang"]) if match and match["field"] in terms else (column, None)
-    term = terms.get(field)
-    if term is None:
-        raise cell_problem(
-            column, cell, "rename the column to a field of the case (see the template)", source
+    return [i for i, key in enumerate(column.path[:-1]) if terms[key].is_set]
+
+
+def is_free_text(column: Column) -> bool:
+    term = column.term()
+    return term.language_map and not term.is_set and column.leaf not in NAME_KEYS
+
+
+class RowBuilder:
+    """Builds one case document from the cells of one row."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.document: dict = {"@context": CONTEXT_URL, "type": "Case"}
+        self.findings: list[CellFinding] = []
+        self.lists: dict[tuple[str, ...], list[dict]] = {}
+
+    def note(self, severity: str, message: str, column: Column | None, value=None, rule="sheet") -> None:
+        shown = None if value is None else as_text(value)
+        self.findings.append(CellFinding(severity, message, column.name if column else None, shown, rule))
+
+    # -- values -------------------------------------------------------------------------
+    def convert(self, column: Column, part) -> tuple[bool, object]:
+        term = column.term()
+        try:
+            value, notes = read_value(term, column.leaf, part, self.lang, header(column, self.lang))
+        except CellError as error:
+            self.note("Violation", error.message, column, part, rule="sheet-value")
+            return False, None
+        for n in notes:
+            self.note("Info", n.message, column, part, rule="sheet-normalised")
+        return True, value
+
+    def put(self, target: dict, column: Column, cell) -> None:
+        """Set the leaf of `column` in `target` from one cell or one `;` part of it."""
+        term: Term = column.term()
+        if term.language_map:
+            text = as_text(cell)
+            if term.is_set:
+                target.setdefault(column.leaf, {})[column.lang] = split(text)
+            else:
+                target.setdefault(column.leaf, {})[column.lang] = text
+            return
+        parts = split(as_text(cell)) if term.is_set and isinstance(cell, str) else [cell]
+        converted = [self.convert(column, part) for part in parts]
+        if not all(ok for ok, _ in converted):
+            return
+        values = [value for _, value in converted]
+        target[column.leaf] = values if term.is_set else values[0]
+
+    # -- objects ------------------------------------------------------------------------
+    def single(self, path: tuple[str, ...], root: dict | None = None) -> dict:
+        node = self.document if root is None else root
+        for key in path:
+            node = node.setdefault(key, {})
+        return node
+
+    def objects(self, container: dict, key_path: tuple[str, ...], count: int) -> list[dict]:
+        """The list at `key_path` under `container`, with at least `count` objects."""
+        parent = self.single(key_path[:-1], container)
+        items = parent.setdefault(key_path[-1], [])
+        while len(items) < count:
+            items.append({})
+        return items
+
+    # -- a whole row ----------------------------------------------------------------------
+    def build(self, cells: list[tuple[Column, object]]) -> RowReading:
+        key, state, identifier = None, "published", None
+        filled = []
+        for column, value in cells:
+            if value is None or as_text(value) == "":
+                continue
+            if column.name == "key":
+                key = as_text(value)
+            elif column.name == "id":
+                identifier = as_text(value)
+            elif column.name == "state":
+                state = self.read_state(column, as_text(value)) or state
+            elif isinstance(value, str) and (fixed := mojibake(value)) is not None:
+                self.note(
+                    "Violation",
+                    word("mojibake", self.lang, value=value, fixed=fixed),
+                    column,
+                    value,
+                    "mojibake",
+                )
+            else:
+                filled.append((column, value))
+        counts = self.object_counts(filled)
+        for column, value in filled:
+            self.place(column, value, counts)
+        prune(self.document)
+        return RowReading(self.document, key, state, self.findings, identifier)
+
+    def read_state(self, column: Column, text: str) -> str | None:
+        for state in ("published", "draft"):
+            if text.casefold() in state_words(state):
+                return state
+        published, draft = word("state_published", self.lang), word("state_draft", self.lang)
+        self.note(
+            "Violation",
+            word("bad_state", self.lang, value=text, published=published, draft=draft),
+            column,
+            text,
         )
-    if lang:
-        if not term.language_map:
-            raise cell_problem(column, cell, f"{field!r} takes no language suffix", source)
-        values = split_values(cell) if term.is_set else [cell]
-        target.setdefault(field, {})[lang] = values if term.is_set else cell
-        return
-    if term.language_map:
-        raise cell_problem(column, cell, f"add a language, e.g. {field}_sv", source)
-    if term.is_set:
-        target[field] = [convert(field, v, source) for v in split_values(cell)]
-    else:
-        target[field] = convert(field, cell, source)
+        return None
 
+    def object_counts(self, filled) -> dict[tuple[str, ...], int]:
+        """How many objects each list of objects has in this row, from its countable columns."""
+        counts: dict[tuple[str, ...], int] = {}
+        for column, value in filled:
+            levels = list_levels(column)
+            if not levels:
+                continue
+            outer = column.path[: levels[0] + 1]
+            text = as_text(value)
+            if len(levels) == 1 and not is_free_text(column):
+                counts[outer] = max(counts.get(outer, 1), len(split(text)) or 1)
+            elif len(levels) == 2 and OUTER in text:
+                counts[outer] = max(counts.get(outer, 1), len(split(text, OUTER)))
+        return counts
 
-def put_nested(document: dict, path: list[str], cell: str, source: str) -> None:
-    """`buyer.name_sv` etc.: the n-th ';' part goes into the n-th object of a list field."""
-    head, rest = path[0], path[1:]
-    term = context_terms()[0].get(head)
-    if term is None:
-        raise cell_problem(".".join(path), cell, "rename the column (see the template)", source)
-    parts = split_values(cell) if term.is_set else [cell]
-    if term.is_set:
-        objects = document.setdefault(head, [])
-        while len(objects) < len(parts):
-            objects.append({})
-        targets = objects[: len(parts)]
-    else:
-        targets = [document.setdefault(head, {})]
-    for target, part in zip(targets, parts, strict=False):
-        node = target
-        for segment in rest[:-1]:
-            node = node.setdefault(segment, {})
-        put_value(node, rest[-1], part, source)
-
-
-def row_document(row: dict[str, str], source: str) -> tuple[dict, str | None, str]:
-    """(case document, key or None, state) for one row."""
-    document: dict = {"@context": CONTEXT_URL, "type": "Case"}
-    for column, cell in row.items():
-        if not column or not cell or column in META_COLUMNS:
-            continue
-        path = column.split(".")
-        if len(path) == 1:
-            put_value(document, column, cell, source)
+    def place(self, column: Column, value, counts) -> None:
+        levels = list_levels(column)
+        if not levels:
+            self.put(self.single(column.path[:-1]), column, value)
+            return
+        outer = column.path[: levels[0] + 1]
+        count = counts.get(outer, 1)
+        text = as_text(value)
+        if len(levels) == 1:
+            self.place_in_list(column, value, text, outer, count)
         else:
-            put_nested(document, path, cell, source)
-    state = row.get("state") or "published"
-    if state not in ("published", "draft"):
-        raise cell_problem("state", state, "write published or draft", source)
-    return document, row.get("key") or None, state
+            self.place_in_inner_list(column, text, outer, count, levels)
+
+    def place_in_list(self, column: Column, value, text: str, outer, count: int) -> None:
+        rest = column.path[len(outer) : -1]
+        parts = split(text) if isinstance(value, str) else [value]
+        if is_free_text(column) and len(parts) != count:
+            parts = [text]  # a `;` in a sentence is part of the sentence
+        objects = self.objects(self.document, outer, count)
+        if len(parts) == 1 and count > 1 and (column.term().vocab or is_boolean(column.term())):
+            name = key_label(outer[-1], self.lang)
+            self.note(
+                "Info",
+                word("applied_to_all", self.lang, n=count, object=name),
+                column,
+                value,
+                "sheet-applied",
+            )
+            parts = parts * count
+        for target, part in zip(objects, parts, strict=False):
+            self.put(self.single(rest, target), column, part)
+
+    def place_in_inner_list(self, column: Column, text: str, outer, count: int, levels) -> None:
+        inner = column.path[len(outer) : levels[1] + 1]
+        rest = column.path[levels[1] + 1 : -1]
+        if OUTER in text:
+            groups = [split(chunk) for chunk in text.split(OUTER)]
+        elif count == 1:
+            groups = [split(text)]
+        elif len(split(text)) == count:
+            groups = [[part] for part in split(text)]
+        else:
+            name = key_label(outer[-1], self.lang)
+            message = word("ambiguous_parts", self.lang, n=len(split(text)), m=count, object=name)
+            self.note("Violation", message, column, text, "sheet-parts")
+            return
+        for target, parts in zip(self.objects(self.document, outer, len(groups)), groups, strict=False):
+            for inner_target, part in zip(self.objects(target, inner, len(parts)), parts, strict=False):
+                self.put(self.single(rest, inner_target), column, part)
+
+
+def is_boolean(term: Term) -> bool:
+    return bool(term.datatype and term.datatype.endswith("#boolean"))
+
+
+def prune(node) -> None:
+    """Drop objects that ended up empty (every cell of theirs had a finding)."""
+    if isinstance(node, dict):
+        for key in list(node):
+            prune(node[key])
+            if node[key] in ({}, []):
+                del node[key]
+    elif isinstance(node, list):
+        for item in node:
+            prune(item)
+        node[:] = [item for item in node if item not in ({}, [])]
+
+
+def row_document(cells: list[tuple[Column, object]], lang: str) -> RowReading:
+    return RowBuilder(lang).build(cells)

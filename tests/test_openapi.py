@@ -202,8 +202,13 @@ def test_schemathesis_finds_nothing_on_the_registry(registry):
         "application/sparql-query", st.sampled_from([q.encode() for q in queries])
     )
     # 400: a generated string is rarely SPARQL; 404: no such feed page or source; 406: a format the
-    # query form cannot be written in (csv for CONSTRUCT).
-    calls = fuzz(registry, ["2XX", 303, 304, 400, 404, 406], path_parameters={"source": ["n"], "k": [0]})
+    # query form cannot be written in (csv for CONSTRUCT); 409: a generated registration asks for
+    # the node the registry harvests already.
+    calls = fuzz(
+        registry,
+        ["2XX", 303, 304, 400, 404, 406, 409],
+        path_parameters={"source": ["n"], "k": [0], "id": ["1"]},
+    )
     assert {
         "GET /sparql",
         "POST /sparql",
@@ -214,6 +219,8 @@ def test_schemathesis_finds_nothing_on_the_registry(registry):
         "GET /reports/{source}",
         "GET /search",
         "GET /",
+        "POST /registrations",
+        "GET /registrations/{id}",
     } == set(calls)
     assert all(calls.values()), calls  # an operation without parameters has a single request
     assert all(

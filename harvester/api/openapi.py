@@ -202,6 +202,7 @@ def feed_paths() -> dict:
             }
         },
         "/search": search_path(),
+        **registration_paths(),
         "/reports": {
             "get": {
                 "summary": "Each source's harvest summary",
@@ -231,6 +232,92 @@ def feed_paths() -> dict:
             }
         },
     }
+
+
+def registration_paths() -> dict:
+    """POST /registrations and GET /registrations/{id} (harvester/api/registrations.py)."""
+    answer = {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}
+    return {
+        "/registrations": {
+            "post": {
+                "summary": "Ask this registry to harvest a node; the operator approves or rejects it",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/RegistrationRequest"}}
+                    },
+                },
+                "responses": {
+                    "202": {
+                        "description": "The request is stored and waits for the operator (Location: where)",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                        "content": answer,
+                    },
+                    "400": problem("The body is not JSON"),
+                    "409": problem("The registry harvests that node already"),
+                    "413": problem("The body is larger than 8 KiB"),
+                    "415": problem("The body is not sent as application/json"),
+                    "422": problem("A field is missing or not valid; the finding names it"),
+                    "503": problem(
+                        "Too many requests wait for the operator",
+                        {"Retry-After": {"schema": {"type": "string"}}},
+                    ),
+                },
+            }
+        },
+        "/registrations/{id}": {
+            "get": {
+                "summary": "A registration request and the operator's decision",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The request: pending, approved or rejected", "content": answer},
+                    "404": problem("No request with that number"),
+                },
+            }
+        },
+    }
+
+
+WEB_ADDRESS = {
+    "type": "string",
+    "pattern": "^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[!-~]*)?$",
+    "maxLength": 400,
+}
+
+
+def registration_schemas() -> dict:
+    text = {"type": "string", "maxLength": 500}
+    iris = {"type": "array", "items": {"type": "string"}}
+    request = {
+        "type": "object",
+        "required": ["url"],
+        "properties": {
+            "url": {**WEB_ADDRESS, "description": "The node's base URL (its catalogue names its feed)"},
+            "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"},
+            "namespaces": {
+                "type": "array",
+                "items": WEB_ADDRESS,
+                "description": "IRI prefixes the node speaks for (default: the url)",
+            },
+            "contact": text,
+            "note": text,
+        },
+    }
+    registration = {
+        "type": "object",
+        "required": ["id", "name", "url", "namespaces", "status", "requested"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "url": {"type": "string"},
+            "namespaces": iris,
+            "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+            "requested": {"type": "string"},
+            "decided": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+    }
+    return {"RegistrationRequest": request, "Registration": registration}
 
 
 def search_parameters() -> list[dict]:
@@ -395,6 +482,7 @@ def schemas() -> dict:
             ]
         },
         "SearchAnswer": search_schema(),
+        **registration_schemas(),
         **problem_components()["schemas"],
     }
 
@@ -407,7 +495,8 @@ def openapi_document(base_url: str, title: str, *, with_feed: bool = True) -> di
             "title": f"{title} API",
             "version": "1",
             "description": "A Stafett registry: the harvested cases through SPARQL 1.1 (read-only), "
-            "the registry's own LDES feed, its search and its harvest reports. No authentication; "
+            "the registry's own LDES feed, its search, its harvest reports and registration requests from "
+            "publishers. No authentication; "
             "CORS is open. Every error is application/problem+json.",
         },
         "servers": [{"url": base_url}],

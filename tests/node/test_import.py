@@ -108,7 +108,8 @@ def test_csv_cell_errors_name_the_column(node, tmp_path):
     report = import_paths(store, settings, [sheet])
     (item,) = report.items
     assert item.action == "failed"
-    assert "openForAdoption" in item.detail or "colour" in item.detail
+    assert "colour" in {f.field for f in item.findings}  # the column as the sheet heads it
+    assert any("kanske" in f.message and f.field == "Open for adoption" for f in item.findings)
 
 
 def test_turtle_file_with_two_cases(node, tmp_path):

@@ -12,6 +12,7 @@ from writer_support import TEMPLATE
 
 from stafett.node.importer import import_paths
 from stafett.node.settings import NodeSettings
+from stafett.node.spreadsheet import preview
 from stafett.node.store import NodeStore
 
 BASE = "http://127.0.0.1:9/"
@@ -58,7 +59,7 @@ def test_the_1_1_template_fills_milestones_participants_and_projects(tmp_path):
     assert doc["partOf"][0]["name"]["sv"] == "Hållbara skolmåltider i länet"
 
 
-def test_a_sector_written_as_its_label_is_refused_with_a_finding_not_dropped(tmp_path):
+def test_a_sector_written_as_its_swedish_label_is_accepted_and_the_reading_is_said(tmp_path):
     settings, store = make(tmp_path)
     sheet = tmp_path / "cases.csv"
     sheet.write_text(
@@ -68,8 +69,13 @@ def test_a_sector_written_as_its_label_is_refused_with_a_finding_not_dropped(tmp
     )
     report = import_paths(store, settings, [sheet])
     (item,) = report.items
-    assert item.action == "failed" and "sector" in report.text()
-    assert store.get_case(settings.case_iri("x")) is None
+    assert item.action == "created", report.text()
+    assert store.get_case(settings.case_iri("x")).document["sector"] in (
+        ["health-social-care"],
+        "health-social-care",
+    )
+    notes = [f for f in item.findings if f.field == "Sector" and f.severity == "Info"]
+    assert notes and "health-social-care" in notes[0].message and "Hälsa, vård och omsorg" in notes[0].message
 
 
 def write_case(tmp_path, **fields) -> pathlib.Path:
@@ -110,40 +116,41 @@ def test_the_publisher_carries_an_org_number_only_when_the_node_has_one(tmp_path
     assert publisher and any(DCT_IDENTIFIER in line for line in publisher) == has_identifier
 
 
-# A label, a wrong case and a code with a space for every code-valued column of the sheet; each row
-# must fail on its own with a finding naming that row and that column (nothing dropped unseen).
+# A label, a wrong case and a code with a space for every code-valued column of the sheet: each row
+# is either read as its code with a note naming that row and column, or fails on its own naming them
+# (nothing dropped unseen, nothing guessed).
 CODE_COLUMNS = {
-    "sector": ("Hälsa, vård och omsorg", {}),
-    "status": ("Pilot", {}),
-    "region": ("Kronobergs län", {}),
-    "municipality": ("se-0780", {}),
-    "nuts": ("SE 212", {}),
-    "innovationApproach": ("PCP", {}),
-    "effect": ("Kostnadsbesparing", {}),
-    "adoptionRoute": ("Öppen källkod", {}),
-    "country": ("Sverige", {}),
-    "language": ("svenska", {}),
-    "cpv": ("3414 4900", {}),
-    "procedure.procedureType": ("Öppet förfarande", {}),
-    "procedure.innovativeAcquisition": ("RD-ACT", {}),
-    "document.documentType": ("Rapport", {"document.url": "https://d.example/r.pdf"}),
-    "funding.fundingType": ("Egen budget", {}),
-    "funding.programme": ("Horisont Europa", {}),
-    "participant.role": ("Koordinator", {"participant.organization.name_sv": "Org"}),
-    "milestone.status": ("Tilldelat kontrakt", {}),
-    "cost.currency": ("kronor", {"cost.amount": "5"}),
-    "buyer.legalType": ("Kommun", {}),
-    "buyer.country": ("Sverige", {}),
+    "sector": ("Hälsa, vård och omsorg", {}, "health-social-care"),
+    "status": ("Pilot", {}, "pilot"),
+    "region": ("Kronobergs län", {}, "SE-07"),
+    "municipality": ("se-0780", {}, "SE-0780"),
+    "nuts": ("SE 212", {}, "SE212"),
+    "innovationApproach": ("PCP", {}, "pcp"),
+    "effect": ("Kostnadsbesparing", {}, None),
+    "adoptionRoute": ("Öppen källkod", {}, "open-source"),
+    "country": ("Sverige", {}, "SWE"),
+    "language": ("svenska", {}, "SWE"),
+    "cpv": ("3414 4900", {}, "34144900"),
+    "procedure.procedureType": ("Öppet förfarande", {}, None),
+    "procedure.innovativeAcquisition": ("RD-ACT", {}, "rd-act"),
+    "document.documentType": ("Rapport", {"document.url": "https://d.example/r.pdf"}, "report"),
+    "funding.fundingType": ("Egen budget", {}, "own-budget"),
+    "funding.programme": ("Horisont Europa", {}, None),
+    "participant.role": ("Koordinator", {"participant.organization.name_sv": "Org"}, "coordinator"),
+    "milestone.status": ("Tilldelat kontrakt", {}, None),
+    "cost.currency": ("kronor", {"cost.amount": "5"}, None),
+    "buyer.legalType": ("Kommun", {}, None),
+    "buyer.country": ("Sverige", {}, "SWE"),
 }
 
 
-def test_every_code_column_refuses_a_label_naming_the_row_and_the_column(tmp_path):
+def test_every_code_column_reads_a_label_or_refuses_it_naming_the_row_and_the_column(tmp_path):
     settings, store = make(tmp_path)
     needed = ["key", "title_sv", "summary_sv", "country", "buyer.name_sv"]
-    extra = sorted({c for _, more in CODE_COLUMNS.values() for c in more} | set(CODE_COLUMNS))
+    extra = sorted({c for _, more, _ in CODE_COLUMNS.values() for c in more} | set(CODE_COLUMNS))
     columns = needed + [c for c in extra if c not in needed]
     rows = []
-    for n, (column, (bad, more)) in enumerate(CODE_COLUMNS.items()):
+    for n, (column, (bad, more, _)) in enumerate(CODE_COLUMNS.items()):
         row = {"key": f"case-{n}", "title_sv": "Titel", "summary_sv": "Kort", "country": "SWE"}
         row |= {"buyer.name_sv": "Kommunen", **more, column: bad}
         rows.append(row)
@@ -152,10 +159,22 @@ def test_every_code_column_refuses_a_label_naming_the_row_and_the_column(tmp_pat
         writer = csv.DictWriter(out, columns)
         writer.writeheader()
         writer.writerows(rows)
-    report = import_paths(store, settings, [sheet], dry_run=True)
-    assert len(report.items) == len(CODE_COLUMNS)
-    for n, (item, column) in enumerate(zip(report.items, CODE_COLUMNS, strict=True), start=2):
-        assert item.action == "failed", (column, item)
-        assert item.source.endswith(f"row {n}"), (column, item.source)
-        fields = {f.field for f in item.findings if f.severity == "Violation"}
-        assert fields == {column}, (column, fields)
+    sheet_preview = preview(sheet.read_bytes(), "cases.csv", "en", settings, store)
+    assert len(sheet_preview.rows) == len(CODE_COLUMNS)
+    for n, (row, (column, (bad, _, code))) in enumerate(
+        zip(sheet_preview.rows, CODE_COLUMNS.items(), strict=True), start=2
+    ):
+        assert row.number == n
+        mine = [f for f in row.findings if f.column == column]
+        if code is None:
+            assert not row.valid, (column, row.findings)
+            assert {f.column for f in row.findings if f.severity == "Violation"} == {column}, (
+                column,
+                row.findings,
+            )
+        else:
+            assert row.valid, (column, row.findings)
+            assert any(f.severity == "Info" and code in f.message and bad in f.message for f in mine), (
+                column,
+                mine,
+            )
