@@ -29,7 +29,14 @@ import pyoxigraph as ox
 import tantivy
 
 from stafett.harvester.search import analysis
-from stafett.harvester.search.documents import FACETS, CaseDocument, live_cases, read_case, store_marker
+from stafett.harvester.search.documents import (
+    CONCEPT_FIELDS,
+    FACETS,
+    CaseDocument,
+    live_cases,
+    read_case,
+    store_marker,
+)
 from stafett.vocabulary.terms import DCT, term
 
 MARKER_FILE = "marker.json"
@@ -45,7 +52,7 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=name != analysis.FOLDED, tokenizer_name=name)
     for name in analysis.TITLE_FIELDS:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
-    for facet in FACETS:
+    for facet in (*FACETS, *CONCEPT_FIELDS):
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
     builder.add_unsigned_field("modified", fast=True)  # dct:modified, for "newest"
@@ -118,7 +125,12 @@ class SearchIndex:
     def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
         fields: dict = {"id": document.case, **document.texts}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
-        card = {"titles": document.titles, "country": sorted(document.facets.get("country", ()))}
+        card = {
+            "titles": document.titles,
+            "country": sorted(document.facets.get("country", ())),
+            "topics": sorted(document.facets.get("topic", ())),
+            "suggested": sorted(document.facets.get("topicSuggested", ())),
+        }
         fields["card"] = orjson.dumps(card)
         out = tantivy.Document(**fields)
         out.add_unsigned("start", document.start_year)  # keyword ints would be typed as i64
