@@ -52,7 +52,11 @@ SKOS_PREF_LABEL = term(SKOS, "prefLabel")
 LABELLED = ("country", "sector", "innovationApproach", "status", "fundingType", "language")
 LABELLED += ("topic", "procedureType", "fundingProgramme")  # issue 13
 SCHEME_KEY = {"fundingProgramme": "programme"}  # facet -> the JSON key whose scheme it uses
-EXPANDED = frozenset({"topic", "sector", "cpv"})  # concept expansion: labels of these schemes
+# Concept expansion: topic and sector labels count in every language; CPV labels only in the
+# reader's language and English (the CPV tables are large and full of short words that are other
+# words in a neighbouring language: Danish "and" is a duck, "is" is ice).
+EVERY_LANGUAGE = frozenset({"topic", "sector"})
+READERS_LANGUAGE = frozenset({"cpv"})
 
 
 @dataclass(frozen=True)
@@ -92,17 +96,20 @@ def query_words(q: str) -> list[str]:
     return [word for word in q.replace('"', " ").split() if any(c.isalnum() for c in word)]
 
 
-def concept_spans(words: list[str]) -> list[tuple[int, int, frozenset[Concept]]]:
-    """Runs of query words that are, analysed as each language analyses them, a label of a topic,
-    sector or CPV code in that language; longest first, left to right, never overlapping."""
-    labels = label_index(EXPANDED)
+def concept_spans(words: list[str], lang: str) -> list[tuple[int, int, frozenset[Concept]]]:
+    """Runs of query words that are, analysed as each language analyses them, a label of a topic
+    or sector in that language, or of a CPV code in the reader's language or English; longest
+    first, left to right, never overlapping."""
+    where = [(label_index(EVERY_LANGUAGE), tuple(LANGUAGE_FIELDS))]
+    where.append((label_index(READERS_LANGUAGE), tuple(dict.fromkeys((field_for(lang), "text_en")))))
     spans, start = [], 0
     while start < len(words):
         for end in range(min(len(words), start + LONGEST), start, -1):
             text = " ".join(words[start:end])
             found = frozenset(
                 concept
-                for field in LANGUAGE_FIELDS
+                for labels, fields in where
+                for field in fields
                 for concept in labels.get(field, {}).get(label_terms(field, text), ())
             )
             if found:
@@ -114,11 +121,11 @@ def concept_spans(words: list[str]) -> list[tuple[int, int, frozenset[Concept]]]
     return spans
 
 
-def expanded_query(index: SearchIndex, q: str) -> tuple[tantivy.Query, list[Concept]]:
+def expanded_query(index: SearchIndex, q: str, lang: str) -> tuple[tantivy.Query, list[Concept]]:
     """The text query, with every run of words that names concepts widened to "these words, or a
     case tagged with one of these concepts"; and the concepts, for `also_matched`."""
     words = query_words(q)
-    spans = concept_spans(words)
+    spans = concept_spans(words, lang)
     if not spans:
         return text_query(index, q), []
     schema, parts, covered = index.index.schema, [], set()
@@ -211,7 +218,7 @@ def terms(facet: str) -> dict:
 def search(index: SearchIndex, request: Request) -> dict:
     searcher = index.searcher()
     schema = index.index.schema
-    text, concepts = expanded_query(index, request.q)
+    text, concepts = expanded_query(index, request.q, request.lang)
     query = combined(text, filter_query(schema, request.filters))
     offset = (request.page - 1) * PAGE_SIZE
     ordered = {"newest": "modified", "startYear": "start"}.get(request.sort)

@@ -239,13 +239,15 @@ def test_a_cpv_label_in_any_language_finds_the_cases_classified_under_it(world):
         return {row["case"].value for row in registry.store.query(UNDER_CPV, substitutions=bound)}
 
     # Finnish for 85312000: no case here is written in Finnish about social work.
-    answer = found(client, q="Sosiaalityön avopalvelut", lang="en")
-    assert {
-        "value": "85312000",
-        "label": "Social work services without accommodation",
-        "facet": "cpv",
-    } in answer["also_matched"]
+    answer = found(client, q="Sosiaalityön avopalvelut", lang="fi")
+    cpv = {"value": "85312000", "label": "Sosiaalityön avopalvelut", "facet": "cpv"}
+    assert cpv in answer["also_matched"]
     assert {hit["id"] for hit in answer["results"]} == under("85312") and len(under("85312")) >= 2
+    # CPV labels count in the reader's language and English only: Danish "and" (a duck) and "is"
+    # (ice) are no CPV concepts for an English reader; English ones are for every reader.
+    assert not found(client, q="is and", lang="en")["also_matched"]
+    english = found(client, q="Social work services without accommodation", lang="sv")["also_matched"]
+    assert {"value": "85312000", "label": "Socialvård utan inkvartering", "facet": "cpv"} in english
     # A division's label also finds the cases classified below it (CPV 853…: 85312000).
     division = found(client, q="Socialvård och tillhörande tjänster", lang="sv")
     assert {hit["id"] for hit in division["results"]} == under("853")
