@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
@@ -46,6 +46,7 @@ class Concept:
         return vocabulary.concept_iri(self.facet, self.code)
 
 
+@lru_cache(maxsize=65536)  # words repeat: folding each once is most of a suggestion's cost
 def folded_term(token: str) -> str:
     """A term as stemmed by its language, then folded the Nordic way and without diacritics."""
     plain = unicodedata.normalize("NFKD", fold(token).translate(EXTRA_FOLDS))
@@ -60,6 +61,12 @@ def field_analyzer(field: str):
 
 def terms(field: str, text: str) -> tuple[str, ...]:
     return tuple(folded_term(token) for token in field_analyzer(field).analyze(text))
+
+
+@cache
+def label_terms(field: str, text: str) -> tuple[str, ...]:
+    """terms() of a label (a bounded set: about 60,000 label and field pairs), remembered."""
+    return terms(field, text)
 
 
 @cache
@@ -93,7 +100,7 @@ def label_index(facets: frozenset[str]) -> dict[str, dict[tuple[str, ...], froze
         fields = {NEUTRAL} if concept.facet != "cpv" else set()
         for text, language, _ in labels:
             for field in {field_for(language), *fields}:
-                analysed = terms(field, text)
+                analysed = label_terms(field, text)
                 if 0 < len(analysed) <= LONGEST:
                     index.setdefault(field, {}).setdefault(analysed, set()).add(concept)
     return {f: {k: frozenset(v) for k, v in labels.items()} for f, labels in index.items()}
@@ -135,5 +142,5 @@ def matched_labels(concept: Concept, field: str, found: set[str]) -> list[tuple[
         (text, language)
         for text, language, _ in scheme_labels().get(concept, [])
         if field_for(language) == field or field == NEUTRAL
-        if " ".join(terms(field, text)) in found
+        if " ".join(label_terms(field, text)) in found
     ]

@@ -38,7 +38,7 @@ from stafett.harvester.search.analysis import (
     fold,
 )
 from stafett.harvester.search.concepts import LONGEST, Concept, label_index, label_of
-from stafett.harvester.search.concepts import terms as label_terms
+from stafett.harvester.search.concepts import terms as analysed_words
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.index import SearchIndex
 from stafett.vocabulary.terms import SKOS, term
@@ -110,7 +110,7 @@ def concept_spans(words: list[str], lang: str) -> list[tuple[int, int, frozenset
                 concept
                 for labels, fields in where
                 for field in fields
-                for concept in labels.get(field, {}).get(label_terms(field, text), ())
+                for concept in labels.get(field, {}).get(analysed_words(field, text), ())
             )
             if found:
                 spans.append((start, end, found))
