@@ -12,7 +12,9 @@ records the token of the store state it reflects in `marker.json`, written only 
 commit. A crash between the store's commit and the index's leaves the two tokens different, and
 the next start rebuilds the index from the store; a tantivy commit is atomic, so a search never
 sees half of a page. A rebuild is written to a fresh folder and swapped in, so a crash during it
-leaves the previous index (still out of step, so rebuilt again) and never a half-built one.
+leaves the previous index (still out of step, so rebuilt again) and never a half-built one. An
+index whose fields differ from this version's (written by an earlier one) is dropped on open and
+rebuilt the same way.
 """
 
 from __future__ import annotations
@@ -70,7 +72,12 @@ class SearchIndex:
     @staticmethod
     def open(folder: Path) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        try:
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        except ValueError:  # "the schema does not match": an index of an earlier version's fields
+            shutil.rmtree(folder)  # the store holds everything; without a marker it is rebuilt
+            folder.mkdir(parents=True)
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
         analysis.register(index)
         return index, index.writer(WRITER_HEAP, 1)
 

@@ -15,6 +15,7 @@ import pytest
 from stafett import vocabulary
 from stafett.harvester.app import create_app
 from stafett.harvester.registry import Registry
+from stafett.harvester.search.index import MARKER_FILE
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.node import bootstrap as node_bootstrap
@@ -276,3 +277,33 @@ def test_a_topic_of_its_own_replaces_the_suggestion(world):
         put(http, slug, example("fjordvik-digital-medisindispenser"))
         registry.harvest()
     assert {row["topic"] for row in suggestions(registry) if row["case"] == iri} == before
+
+
+def test_an_index_of_an_earlier_version_is_rebuilt_with_the_topic_fields(world, tmp_path):
+    """An index written before the topic fields existed (its schema lacks them), even with the
+    store's marker: the registry drops and rebuilds it on start instead of refusing to open."""
+    import tantivy
+
+    sources = world["registry"].sources
+    data_dir = tmp_path / "registry"
+    registry = Registry(RegistrySettings(data_dir=data_dir, allow_loopback=True), sources)
+    registry.harvest()
+    marker = registry.search.store_marker()
+    registry.close()
+    folder = data_dir / "search"
+    for child in folder.iterdir():
+        child.unlink()
+    earlier = tantivy.SchemaBuilder()
+    earlier.add_text_field("id", stored=True, tokenizer_name="raw")
+    tantivy.Index(earlier.build(), path=str(folder), reuse=True)
+    (folder / MARKER_FILE).write_text(json.dumps({"marker": marker}), "utf-8")
+    registry = Registry(RegistrySettings(data_dir=data_dir, allow_loopback=True), sources)
+    try:
+        from stafett.harvester.search.query import Request, search
+
+        assert registry.search.in_step()
+        answer = search(registry.search, Request(q="hemtjänst", lang="sv"))
+        assert answer["total"] >= 2 and answer["also_matched"]
+        assert answer["facets"]["topic"]
+    finally:
+        registry.close()
