@@ -57,6 +57,7 @@ SCHEME_KEY = {"fundingProgramme": "programme"}  # facet -> the JSON key whose sc
 # words in a neighbouring language: Danish "and" is a duck, "is" is ice).
 EVERY_LANGUAGE = frozenset({"topic", "sector"})
 READERS_LANGUAGE = frozenset({"cpv"})
+EXPANSION_ORDER = ("topic", "sector", "cpv")  # how `also_matched` lists them
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,9 @@ def expanded_query(index: SearchIndex, q: str, lang: str) -> tuple[tantivy.Query
     rest = [word for position, word in enumerate(words) if position not in covered]
     if rest:
         parts.append((tantivy.Occur.Must, text_query(index, " ".join(rest))))
-    return tantivy.Query.boolean_query(parts), sorted({c for _, _, concepts in spans for c in concepts})
+    named = {c for _, _, concepts in spans for c in concepts}
+    listed = sorted(named, key=lambda c: (EXPANSION_ORDER.index(c.facet), c.code))
+    return tantivy.Query.boolean_query(parts), listed
 
 
 def text_query(index: SearchIndex, q: str) -> tantivy.Query:
