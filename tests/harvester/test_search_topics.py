@@ -307,3 +307,28 @@ def test_an_index_of_an_earlier_version_is_rebuilt_with_the_topic_fields(world, 
         assert answer["facets"]["topic"]
     finally:
         registry.close()
+
+
+def test_every_topic_label_leads_back_to_its_topic_in_its_language():
+    """Each prefLabel and altLabel, analysed as its language's text is, finds its own topic (and no
+    other): no label is lost to the analysers, and inflected forms of a text meet the label."""
+    from stafett.harvester.search.analysis import field_for
+    from stafett.harvester.search.concepts import Concept, matches, scheme_labels
+
+    topics = {c: labels for c, labels in scheme_labels().items() if c.facet == "topic"}
+    assert len(topics) >= 140
+    for concept, labels in topics.items():
+        for text, language, _ in labels:
+            assert concept in matches(field_for(language), text), (concept, text, language)
+    inflected = {
+        ("sv", "Hemtjänsten prövade nattkameror"): "home-care",
+        ("da", "Borgere i hjemmeplejen"): "home-care",
+        ("fi", "kotihoitoa tarvitsevat"): "home-care",  # (gradation, "kotihoidon", is not joined)
+        ("nb", "Elbussene går i rute"): "electric-buses",
+        ("nn", "Skulemåltida vert planlagde"): "school-meals",
+        ("en", "school meals and food waste"): "food-waste",
+        ("is", "Heimaþjónusta sveitarfélagsins"): "home-care",
+    }
+    for (language, text), code in inflected.items():
+        assert Concept("topic", code) in matches(field_for(language), text), (language, text)
+    assert not matches(field_for("sv"), "Kommunen upphandlade en lösning"), "no topic in plain words"
