@@ -38,6 +38,7 @@ from stafett.harvester.reports import Reports, Run, source_iri, utcnow
 from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.harvester.suggest import suggestion_iri, suggestion_triples
 from stafett.ldes import AS_PUBLISHED, timestamp
 from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
 
@@ -177,7 +178,9 @@ def write_store(
         provenance = (
             case_provenance(settings.base_url, source, decision, now, settings.language) + route_triples
         )
-        batch.write_case(case, snapshot, parts.prov_graph, [case, route_node], provenance)
+        # the suggestion node goes with the case's provenance: replaced on update, gone on delete
+        replaced = [case, route_node, suggestion_iri(settings.base_url, case)]
+        batch.write_case(case, snapshot, parts.prov_graph, replaced, provenance)
     else:
         batch.replace_about(parts.prov_graph, [route_node], route_triples)
 
@@ -259,4 +262,5 @@ def case_provenance(
         ox.Triple(case, t.STF_WARNING, ox.Literal(w.message or w.rule or "warning", language=lang))
         for w in decision.warnings
     ]
-    return out
+    # Topics the registry suggests when the publisher gave none (harvester/suggest.py), said as such.
+    return out + suggestion_triples(base_url, member.case, member.payload, now)

@@ -17,6 +17,7 @@ PROV_STARTED = term(PROV, "startedAtTime")
 PROV_ENDED = term(PROV, "endedAtTime")
 PROV_USED = term(PROV, "used")
 PROV_ATTRIBUTED = term(PROV, "wasAttributedTo")
+PROV_ASSOCIATED = term(PROV, "wasAssociatedWith")
 # Registry bookkeeping (documented in docs/harvester.md). Every stf: term here is defined in
 # vocabulary/registry-ontology.ttl (or ontology.ttl for stf:Case); tests/vocabulary/
 # test_vocab_registry_terms.py fails when a new one is used without a definition there.
@@ -39,3 +40,7 @@ STF_COUNT = {
 STF_QUARANTINED = term(STF, "quarantinedMember")
 STF_REASON = term(STF, "reason")
 STF_ERROR = term(STF, "error")
+# Suggested topics (harvester/suggest.py): only ever in the provenance graph.
+STF_TOPIC_SUGGESTION = term(STF, "TopicSuggestion")
+STF_SUGGESTED_TOPIC = term(STF, "suggestedTopic")  # case -> topic concept the registry suggests
+STF_MATCHED_LABEL = term(STF, "matchedLabel")  # suggestion -> a topic label found in the case's text

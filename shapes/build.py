@@ -30,6 +30,7 @@ SHAPES_FILE = HERE / "case-shapes.ttl"
 SCHEMA_FILE = HERE / "case.schema.json"
 # The tables the package ships (the same files stafett.vocabulary serves at run time).
 DEFAULT_REFERENCE = Path(str(resources.files("stafett.vocabulary").joinpath("reference")))
+CONCEPTS = Path(str(resources.files("stafett.vocabulary").joinpath("concepts")))
 SKOS = rdflib.Namespace(terms.SKOS)
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -72,6 +73,7 @@ def code_lists(reference: Path) -> dict[str, list[str]]:
     for scheme in spec.AUTHORITY_SCHEMES:
         lists[scheme] = authority_codes(reference, scheme)
     more = {scheme: authority_codes(reference, scheme) for scheme in spec.MORE_AUTHORITY_SCHEMES}
+    more |= {scheme: authority_codes(CONCEPTS, scheme) for scheme in spec.CONCEPT_TABLES}
     return lists | more | place_codes(reference)
 
 
@@ -104,6 +106,8 @@ def codes_hint(codes: list[str], scheme: str) -> str:
         return spec.PLACE_HINTS[scheme]
     if len(codes) <= 12:
         return ", ".join(codes)
+    if scheme in spec.CONCEPT_TABLES:
+        return ", ".join(codes[:5]) + f" … (Stafett scheme {scheme})"
     common = [
         c
         for c in (

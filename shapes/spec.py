@@ -131,6 +131,9 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
         "web-page",
     ),
 }
+# Issue 13: Stafett schemes too large to list here; build.py reads their codes from the shipped
+# vocabulary/concepts/<scheme>.ttl (about 150 topics, kept in one place).
+CONCEPT_TABLES = ("topic",)
 # EU authority tables used as-is (codes read from the shipped vocabulary/reference tables by build.py).
 AUTHORITY_SCHEMES = (
     "procurement-procedure-type",
@@ -164,7 +167,7 @@ PLACE_HINTS = {
 def scheme_base(scheme: str) -> str:
     if scheme in PLACE_SCHEMES:
         return PLACE_SCHEMES[scheme]
-    if scheme in STAFETT_SCHEMES:
+    if scheme in STAFETT_SCHEMES or scheme in CONCEPT_TABLES:
         return f"{CONCEPT_BASE}{scheme}/"
     return f"{AUTHORITY_BASE}{scheme}/"
 
@@ -207,6 +210,7 @@ CASE = (
     Field("status", "code", None, max_count=1, scheme="case-status"),
     Field("innovationApproach", "code", "Warning", max_count=10, scheme="innovation-approach"),
     Field("sector", "code", "Warning", max_count=14, scheme="sector"),
+    Field("topic", "code", None, max_count=30, scheme="topic"),  # issue 13: optional, suggested if absent
     Field("effect", "code", "Info", max_count=10, scheme="outcome-type"),
     Field("adoptionRoute", "code", None, max_count=6, scheme="adoption-route"),
     Field("country", "code", "Violation", max_count=1, scheme="country"),

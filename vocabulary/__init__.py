@@ -7,7 +7,7 @@ default graph; callers that load them into a store choose the graph.
 - `ontology_quads()`      the `stf:` classes and properties of cases (vocabulary/ontology.ttl)
 - `registry_ontology_quads()` the `stf:` terms a registry writes about its harvests
                           (vocabulary/registry-ontology.ttl: sources, runs, routes, tombstones)
-- `concept_quads()`       the seven Stafett schemes (vocabulary/concepts/*.ttl)
+- `concept_quads()`       the Stafett schemes (vocabulary/concepts/*.ttl), `topic` among them
 - `reference_quads()`     the EU authority tables and CPV (vocabulary/reference/*.ttl)
 - `all_vocabulary_quads()` all of the above
 - `as_rdflib(quads)`      the same triples as an rdflib Graph (for pySHACL or rdflib users)
@@ -62,6 +62,8 @@ SCHEMES = MappingProxyType(
         "region": PLACE_BASE + "region",
         "nuts": NUTS_SCHEME,
         "innovativeAcquisition": EU_AUTHORITY + "innovative-acquisition",  # eForms BT-776, on `procedure`
+        # issue 13: what a case is about (about 150 concepts; the key maps to dct:subject)
+        "topic": CONCEPT_BASE + "topic",
     }
 )
 # The schemes Stafett defines itself (one file each in vocabulary/concepts/).
@@ -122,7 +124,7 @@ def registry_ontology_quads() -> tuple[ox.Quad, ...]:
 
 @cache
 def concept_quads() -> tuple[ox.Quad, ...]:
-    """The seven Stafett SKOS concept schemes."""
+    """The Stafett SKOS concept schemes (one file each in vocabulary/concepts/)."""
     return _parse_files("concepts", ".ttl")
 
 

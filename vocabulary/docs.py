@@ -68,6 +68,9 @@ STANDARD_KEYS = {
     "programme": "The EU programme of an `eu-programme` funding (EU code, e.g. `HORIZONEU`).",
     "legalType": "The legal type of a buying organisation (EU code, e.g. `la` for local authority).",
     "cpv": "What was procured, as 8-digit CPV codes without the check digit.",
+    "topic": "What the case is about, as codes of the Stafett topic scheme (any number, optional). Reuses "
+    "dct:subject, as `sector` does through its sub-property. A registry suggests topics for a case without "
+    "any, in its provenance graph only (`stf:suggestedTopic`), never in the case.",
     "publisher": "The organisation publishing the case.",
     "name": "The name of an organisation or a solution, one per language.",
     "orgNumber": "An organisation's national registration number (optional; in SE, NO, DK, FI and IS checked "
@@ -456,7 +459,7 @@ def project_scheme_section(key: str, scheme: str, concepts: dict) -> list[str]:
         "",
         f"Scheme `{scheme}`. {_in_lang(head[SKOS + 'definition'])}",
         "",
-        "| Code | " + " | ".join(LANGUAGES) + " | Definition | EU match |",
+        "| Code | " + " | ".join(LANGUAGES) + " | Definition | Matches |",
         "|---|" + "---|" * (len(LANGUAGES) + 2),
     ]
     members = sorted(
@@ -470,15 +473,19 @@ def project_scheme_section(key: str, scheme: str, concepts: dict) -> list[str]:
     for iri in members:
         node = concepts[iri]
         labels = [_in_lang(node[SKOS + "prefLabel"], lang) for lang in LANGUAGES]
-        matches = ", ".join(
-            f"{m} `{v.replace(ns.EU_AUTHORITY, 'at:')}`" for m in MATCHES for v, _ in node[SKOS + m]
-        )
+        matches = ", ".join(f"{m} `{_short(v)}`" for m in MATCHES for v, _ in node[SKOS + m])
         lines.append(
             f"| `{_in_lang(node[SKOS + 'notation'], None)}` | "
             + " | ".join(labels)
             + f" | {_in_lang(node[SKOS + 'definition'])} | {matches} |"
         )
     return [*lines, ""]
+
+
+def _short(iri: str) -> str:
+    """A match target as the tables write it: `at:` for EU authority tables, `cpv:` for CPV and the
+    scheme/code of another Stafett scheme (topics match sectors)."""
+    return iri.replace(ns.EU_AUTHORITY, "at:").replace(ns.CPV, "cpv:").replace(CONCEPT_BASE, "")
 
 
 def reference_scheme_section(key: str, scheme: str, reference: dict) -> list[str]:

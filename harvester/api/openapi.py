@@ -401,6 +401,17 @@ def search_schema() -> dict:
             "value": {"type": "string"},
             "label": {"type": "string"},
             "count": {"type": "integer"},
+            "suggested": {"type": "integer", "description": "topic: how many have it only as a suggestion"},
+        },
+    }
+    concept = {  # issue 13: a topic on a hit, and a concept the query's words named
+        "type": "object",
+        "required": ["value", "label"],
+        "properties": {
+            "value": {"type": "string", "description": "The concept's code (topic, sector or CPV)"},
+            "label": {"type": "string", "description": "Its SKOS label in the reader's language"},
+            "facet": {"type": "string", "enum": ["topic", "sector", "cpv"]},
+            "suggested": {"type": "boolean", "description": "The registry's suggestion, not the publisher's"},
         },
     }
     result = {
@@ -412,6 +423,7 @@ def search_schema() -> dict:
             "titleLanguage": {"type": ["string", "null"]},
             "country": {"type": ["string", "null"]},
             "snippet": {"type": "string"},
+            "topics": {"type": "array", "items": concept},
         },
     }
     return {
@@ -426,6 +438,7 @@ def search_schema() -> dict:
             "page": {"type": "integer"},
             "pageSize": {"type": "integer"},
             "results": {"type": "array", "items": result},
+            "also_matched": {"type": "array", "items": concept},
             "facets": {
                 "type": "object",
                 "required": list(FACETS),

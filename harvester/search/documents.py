@@ -31,8 +31,18 @@ FACETS = (
     "language",
     "publisher",
     "source",
+    # issue 13: topics (the publisher's and the registry's suggestions), procedure, programme, lessons
+    "topic",
+    "procedureType",
+    "fundingProgramme",
+    "hasLessons",
 )
 IRI_VALUED = {"country", "sector", "innovationApproach", "status", "fundingType", "language"}
+IRI_VALUED |= {"topic", "topicSuggested", "procedureType", "fundingProgramme", "cpv"}
+# Indexed beside the facets but not counted: which topics are only suggested (the topic facet holds
+# both kinds, this field marks the suggested), and CPV codes with their broader codes (a query word
+# that is a CPV label finds the cases classified under it or below it).
+CONCEPT_FIELDS = ("topicSuggested", "cpv")
 
 
 @cache
@@ -52,8 +62,10 @@ class CaseDocument:
     facets: dict[str, set[str]] = field(default_factory=dict)
     start_year: int = 0
     modified: int = 0  # dct:modified as Unix milliseconds (sort=newest)
+    kinds: set[str] = field(default_factory=set)  # which texts the case has (title, need, lessons, …)
 
     def add_text(self, kind: str, literal: ox.Literal) -> None:
+        self.kinds.add(kind)
         language = literal.language or ""
         self.texts.setdefault(field_for(language), []).append(literal.value)
         self.texts.setdefault(FOLDED, []).append(fold(literal.value))
@@ -67,9 +79,20 @@ class CaseDocument:
             return
         value = facet_value(facet, term, base_url)
         if value:
-            self.facets.setdefault(facet, set()).add(value)
+            self.facets.setdefault(facet, set()).update(cpv_and_broader(value) if facet == "cpv" else {value})
         if facet == "startYear" and value.isdigit():
             self.start_year = int(value)
+
+    def finish(self) -> None:
+        """Facets derived from the rest: suggested topics count under `topic` too (the registry only
+        suggests for cases without a topic of their own), and whether there are lessons learned."""
+        self.facets.setdefault("topic", set()).update(self.facets.get("topicSuggested", ()))
+        self.facets["hasLessons"] = {"true" if "lessons" in self.kinds else "false"}
+
+
+def cpv_and_broader(code: str) -> set[str]:
+    """A CPV code and the division, group, class and category above it (the digits say which)."""
+    return {code} | {code[:n].ljust(8, "0") for n in (2, 3, 4, 5) if len(code) == 8 and code.isdigit()}
 
 
 def unix_milliseconds(value: str) -> int:
@@ -112,6 +135,7 @@ def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> Cas
             texts += 1
         else:
             document.add_facet(row["name"].value, row["value"], base_url)
+    document.finish()
     return document if texts else None  # a tombstoned case keeps provenance but has no graph
 
 

@@ -12,7 +12,9 @@ records the token of the store state it reflects in `marker.json`, written only 
 commit. A crash between the store's commit and the index's leaves the two tokens different, and
 the next start rebuilds the index from the store; a tantivy commit is atomic, so a search never
 sees half of a page. A rebuild is written to a fresh folder and swapped in, so a crash during it
-leaves the previous index (still out of step, so rebuilt again) and never a half-built one.
+leaves the previous index (still out of step, so rebuilt again) and never a half-built one. An
+index whose fields differ from this version's (written by an earlier one) is dropped on open and
+rebuilt the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ import pyoxigraph as ox
 import tantivy
 
 from stafett.harvester.search import analysis
-from stafett.harvester.search.documents import FACETS, CaseDocument, live_cases, read_case, store_marker
+from stafett.harvester.search.documents import (
+    CONCEPT_FIELDS,
+    FACETS,
+    CaseDocument,
+    live_cases,
+    read_case,
+    store_marker,
+)
 from stafett.vocabulary.terms import DCT, term
 
 MARKER_FILE = "marker.json"
@@ -45,7 +54,7 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=name != analysis.FOLDED, tokenizer_name=name)
     for name in analysis.TITLE_FIELDS:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
-    for facet in FACETS:
+    for facet in (*FACETS, *CONCEPT_FIELDS):
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
     builder.add_unsigned_field("modified", fast=True)  # dct:modified, for "newest"
@@ -63,7 +72,12 @@ class SearchIndex:
     @staticmethod
     def open(folder: Path) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        try:
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        except ValueError:  # "the schema does not match": an index of an earlier version's fields
+            shutil.rmtree(folder)  # the store holds everything; without a marker it is rebuilt
+            folder.mkdir(parents=True)
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
         analysis.register(index)
         return index, index.writer(WRITER_HEAP, 1)
 
@@ -118,7 +132,12 @@ class SearchIndex:
     def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
         fields: dict = {"id": document.case, **document.texts}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
-        card = {"titles": document.titles, "country": sorted(document.facets.get("country", ()))}
+        card = {
+            "titles": document.titles,
+            "country": sorted(document.facets.get("country", ())),
+            "topics": sorted(document.facets.get("topic", ())),
+            "suggested": sorted(document.facets.get("topicSuggested", ())),
+        }
         fields["card"] = orjson.dumps(card)
         out = tantivy.Document(**fields)
         out.add_unsigned("start", document.start_year)  # keyword ints would be typed as i64

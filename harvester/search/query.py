@@ -8,6 +8,12 @@ and as Norwegian in the Norwegian one); every word must match somewhere. Values 
 OR-ed, facets AND-ed. The count of each facet value is taken with every other facet's filter but not
 its own, so ticking a second country shows what it would add (multi-select). Ranking is BM25, with
 a word in a title weighing `TITLE_BOOST` times a word elsewhere.
+
+Concept expansion (issue 13): a run of query words that is a label of a topic, a sector or a CPV
+code in any of the seven languages (search/concepts.py) matches either as words or as the concept:
+the cases tagged with it (topic, the registry's suggested topics included; sector; CPV code or a
+narrower one), whatever language they are written in. The answer lists those concepts under
+`also_matched`, labelled in the reader's language.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import tantivy
 
 from stafett import vocabulary
 from stafett.harvester.search.analysis import (
+    LANGUAGE_FIELDS,
     SEARCHED,
     TEXT_FIELDS,
     TITLE_BOOST,
@@ -30,6 +37,8 @@ from stafett.harvester.search.analysis import (
     field_for,
     fold,
 )
+from stafett.harvester.search.concepts import LONGEST, Concept, label_index, label_of
+from stafett.harvester.search.concepts import terms as analysed_words
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.index import SearchIndex
 from stafett.vocabulary.terms import SKOS, term
@@ -41,6 +50,14 @@ SNIPPET_CHARS = 200
 SKOS_PREF_LABEL = term(SKOS, "prefLabel")
 # Facets whose values are codes of a SKOS scheme the vocabulary ships (labels come from there).
 LABELLED = ("country", "sector", "innovationApproach", "status", "fundingType", "language")
+LABELLED += ("topic", "procedureType", "fundingProgramme")  # issue 13
+SCHEME_KEY = {"fundingProgramme": "programme"}  # facet -> the JSON key whose scheme it uses
+# Concept expansion: topic and sector labels count in every language; CPV labels only in the
+# reader's language and English (the CPV tables are large and full of short words that are other
+# words in a neighbouring language: Danish "and" is a duck, "is" is ice).
+EVERY_LANGUAGE = frozenset({"topic", "sector"})
+READERS_LANGUAGE = frozenset({"cpv"})
+EXPANSION_ORDER = ("topic", "sector", "cpv")  # how `also_matched` lists them
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,7 @@ class Request:
 @cache
 def scheme_labels() -> dict[str, dict[str, str]]:
     """skos:prefLabel per concept IRI and language, for the labelled facets' schemes."""
-    schemes = tuple(vocabulary.SCHEMES[key] + "/" for key in LABELLED)
+    schemes = tuple(vocabulary.SCHEMES[SCHEME_KEY.get(key, key)] + "/" for key in LABELLED)
     labels: dict[str, dict[str, str]] = {}
     for quad in (*vocabulary.concept_quads(), *vocabulary.reference_quads()):
         if quad.predicate != SKOS_PREF_LABEL or not isinstance(quad.object, ox.Literal):
@@ -69,11 +86,63 @@ def label(facet: str, value: str, lang: str) -> str:
     """The value's label in the reader's language, else English, else any; the code itself otherwise."""
     if facet not in LABELLED:
         return value
-    names = scheme_labels().get(vocabulary.concept_iri(facet, value), {})
+    names = scheme_labels().get(vocabulary.concept_iri(SCHEME_KEY.get(facet, facet), value), {})
     for candidate in (lang, "nb" if lang == "nn" else lang, "en"):
         if candidate in names:
             return names[candidate]
     return next(iter(names.values()), value)
+
+
+def query_words(q: str) -> list[str]:
+    return [word for word in q.replace('"', " ").split() if any(c.isalnum() for c in word)]
+
+
+def concept_spans(words: list[str], lang: str) -> list[tuple[int, int, frozenset[Concept]]]:
+    """Runs of query words that are, analysed as each language analyses them, a label of a topic
+    or sector in that language, or of a CPV code in the reader's language or English; longest
+    first, left to right, never overlapping."""
+    where = [(label_index(EVERY_LANGUAGE), tuple(LANGUAGE_FIELDS))]
+    where.append((label_index(READERS_LANGUAGE), tuple(dict.fromkeys((field_for(lang), "text_en")))))
+    spans, start = [], 0
+    while start < len(words):
+        for end in range(min(len(words), start + LONGEST), start, -1):
+            text = " ".join(words[start:end])
+            found = frozenset(
+                concept
+                for labels, fields in where
+                for field in fields
+                for concept in labels.get(field, {}).get(analysed_words(field, text), ())
+            )
+            if found:
+                spans.append((start, end, found))
+                start = end
+                break
+        else:
+            start += 1
+    return spans
+
+
+def expanded_query(index: SearchIndex, q: str, lang: str) -> tuple[tantivy.Query, list[Concept]]:
+    """The text query, with every run of words that names concepts widened to "these words, or a
+    case tagged with one of these concepts"; and the concepts, for `also_matched`."""
+    words = query_words(q)
+    spans = concept_spans(words, lang)
+    if not spans:
+        return text_query(index, q), []
+    schema, parts, covered = index.index.schema, [], set()
+    for start, end, concepts in spans:
+        covered.update(range(start, end))
+        alternatives = [(tantivy.Occur.Should, text_query(index, " ".join(words[start:end])))]
+        for facet in sorted({c.facet for c in concepts}):
+            codes = sorted(c.code for c in concepts if c.facet == facet)
+            alternatives.append((tantivy.Occur.Should, tantivy.Query.term_set_query(schema, facet, codes)))
+        parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alternatives)))
+    rest = [word for position, word in enumerate(words) if position not in covered]
+    if rest:
+        parts.append((tantivy.Occur.Must, text_query(index, " ".join(rest))))
+    named = {c for _, _, concepts in spans for c in concepts}
+    listed = sorted(named, key=lambda c: (EXPANSION_ORDER.index(c.facet), c.code))
+    return tantivy.Query.boolean_query(parts), listed
 
 
 def text_query(index: SearchIndex, q: str) -> tantivy.Query:
@@ -81,7 +150,7 @@ def text_query(index: SearchIndex, q: str) -> tantivy.Query:
     so a reader's colon or bracket is a character, never query syntax. Punctuation alone is no
     word (an all-punctuation `q` lists everything, like an empty one); a word the analysers drop
     entirely (longer than they keep) matches nothing rather than everything."""
-    words = [word for word in q.replace('"', " ").split() if any(c.isalnum() for c in word)]
+    words = query_words(q)
     if not words:
         return tantivy.Query.all_query()
     if any(not plain_analyzer().analyze(word) for word in words):
@@ -124,13 +193,25 @@ def facet_counts(searcher, schema, text, filters: Mapping[str, Sequence[str]], l
         if filters.get(facet):
             others = combined(text, filter_query(schema, filters, without=facet))
             aggregations.update(searcher.aggregate(others, {facet: terms(facet)}))
-    return {
+    counts = {
         facet: [
             {"value": b["key"], "label": label(facet, b["key"], lang), "count": b["doc_count"]}
             for b in aggregations[facet]["buckets"]
         ]
         for facet in FACETS
     }
+    mark_suggested(searcher, schema, text, filters, counts["topic"])
+    return counts
+
+
+def mark_suggested(searcher, schema, text, filters, buckets: list[dict]) -> None:
+    """On each topic bucket, how many of its cases have the topic only as the registry's suggestion
+    (counted under the same filters as the topic facet itself)."""
+    query = combined(text, filter_query(schema, filters, without="topic"))
+    found = searcher.aggregate(query, {"topicSuggested": terms("topicSuggested")})["topicSuggested"]
+    suggested = {b["key"]: b["doc_count"] for b in found["buckets"]}
+    for bucket in buckets:
+        bucket["suggested"] = suggested.get(bucket["value"], 0)
 
 
 def terms(facet: str) -> dict:
@@ -140,7 +221,7 @@ def terms(facet: str) -> dict:
 def search(index: SearchIndex, request: Request) -> dict:
     searcher = index.searcher()
     schema = index.index.schema
-    text = text_query(index, request.q)
+    text, concepts = expanded_query(index, request.q, request.lang)
     query = combined(text, filter_query(schema, request.filters))
     offset = (request.page - 1) * PAGE_SIZE
     ordered = {"newest": "modified", "startYear": "start"}.get(request.sort)
@@ -152,6 +233,9 @@ def search(index: SearchIndex, request: Request) -> dict:
         "pageSize": PAGE_SIZE,
         "results": [result(searcher.doc(address), snippets, request.lang) for _, address in found.hits],
         "facets": facet_counts(searcher, schema, text, request.filters, request.lang),
+        "also_matched": [
+            {"value": c.code, "label": label_of(c, request.lang), "facet": c.facet} for c in concepts
+        ],
     }
 
 
@@ -170,19 +254,37 @@ def snippet_makers(searcher, query, schema, lang: str) -> list:
 def result(doc: tantivy.Document, snippets: list, lang: str) -> dict:
     card = orjson.loads(doc["card"][0])
     titles: dict[str, str] = card["titles"]
+    suggested = set(card.get("suggested", ()))  # the registry's suggestions, not the publisher's
     title_lang = next((c for c in (lang, "nb" if lang == "nn" else lang, "en", *titles) if c in titles), None)
     return {
         "id": doc["id"][0],
         "title": titles.get(title_lang, "") if title_lang is not None else "",
         "titleLanguage": title_lang or None,
         "country": card["country"][0] if card["country"] else None,
-        "snippet": first_snippet(doc, snippets),
+        "snippet": first_snippet(doc, snippets, lang),
+        "topics": [
+            {"value": code, "label": label("topic", code, lang), "suggested": code in suggested}
+            for code in card.get("topics", ())
+        ],
     }
 
 
-def first_snippet(doc: tantivy.Document, snippets: list) -> str:
+def first_snippet(doc: tantivy.Document, snippets: list, lang: str = "en") -> str:
     for maker in snippets:
         fragment = maker.snippet_from_doc(doc).fragment()
         if fragment:
             return fragment
+    return opening(doc, lang) if snippets else ""
+
+
+def opening(doc: tantivy.Document, lang: str) -> str:
+    """For a hit found through a concept (no query word in its text): the start of its text other
+    than the title, the reader's language first."""
+    titles = set(orjson.loads(doc["card"][0])["titles"].values())
+    preferred = field_for(lang)
+    for name in (preferred, *(f for f in TEXT_FIELDS if f not in (preferred, "text_folded"))):
+        for value in doc.to_dict().get(name, ()):
+            if value not in titles:
+                cut = value if len(value) <= SNIPPET_CHARS else value[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+                return cut
     return ""

@@ -1,9 +1,9 @@
 """The example SPARQL queries return, over the example cases, the results written by hand.
 
 The store is built the way the registry builds it: one named graph per case (graph IRI = case
-IRI) and the vocabulary with its reference tables (CPV, EU authority tables) in a graph of its
-own; queries run with the default graph as the union of all named graphs, so they need no GRAPH
-clauses.
+IRI), the registry's suggested topics in its provenance graph (tests/suggested_topics.py) and
+the vocabulary with its reference tables (CPV, EU authority tables) in a graph of its own; queries
+run with the default graph as the union of all named graphs, so they need no GRAPH clauses.
 
 Expected files (`NN-name.expected.json`) were derived by reading the cases, not by running the
 queries. Their convention: each row maps a variable to a string; an unbound variable is left out;
@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from expected_rows import term_text
+from suggested_topics import suggested_topic_quads
 
 from stafett.vocabulary import all_vocabulary_quads
 from stafett.vocabulary.jsonld import parse_document
@@ -65,8 +66,12 @@ def vocabulary_triples() -> list:
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
     store = ox.Store()
+    cases = {}
     for path in sorted(CASES.glob("*.jsonld")):
-        store.extend(case_graph_quads(path))
+        quads = case_graph_quads(path)
+        cases[quads[0].graph_name.value] = quads
+        store.extend(quads)
+    store.extend(suggested_topic_quads(cases))  # the registry's provenance graph (query 21)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, VOCABULARY_GRAPH) for q in vocabulary_triples())
     return store
 

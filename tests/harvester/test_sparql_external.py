@@ -15,6 +15,7 @@ import pytest
 from expected_rows import json_term_text
 from starlette.applications import Starlette
 from store_support import OXIGRAPH, external_server
+from suggested_topics import suggested_topic_quads
 from test_sparql_support import REPO, SYNTHETIC, SYNTHETIC_COUNT, example_cases, fill, vocabulary_quads
 
 from stafett.harvester.quadstore import ExternalStore
@@ -114,7 +115,7 @@ def example_quads() -> list[ox.Quad]:
         for iri, triples in example_cases().items()
         for q in triples
     ]
-    return quads + vocabulary_quads()
+    return quads + suggested_topic_quads(example_cases()) + vocabulary_quads()
 
 
 def relative_marker(base: str) -> ox.Quad:

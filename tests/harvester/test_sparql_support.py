@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from starlette.applications import Starlette
+from suggested_topics import suggested_topic_quads
 
 from stafett.harvester.sparql.endpoint import routes
 from stafett.harvester.sparql.service import SparqlService
@@ -68,6 +69,7 @@ def fill(store: ox.Store, *, with_vocabulary: bool = False) -> None:
             store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph)))
     for iri, quads in example_cases().items():
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri)) for q in quads)
+    store.extend(suggested_topic_quads(example_cases()))  # the registry's provenance graph (query 21)
     if with_vocabulary:
         store.bulk_extend(vocabulary_quads())
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -99,6 +99,14 @@ def built_triples() -> list[ox.Triple]:
         stream="https://node.example/feed",
     )
     live = Decision(member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")])
+    # A case without a topic whose text names one: the registry's suggestion is written as well.
+    title = ox.Triple(
+        ox.NamedNode(case),
+        ox.NamedNode("http://purl.org/dc/terms/title"),
+        ox.Literal("Hemtjänst", language="sv"),
+    )
+    untagged = Member(member.activity, "Update", case, member.published, [title], stream=member.stream)
+    suggested = Decision(untagged, ACCEPT, direct=True)
     gone = Decision(member, DELETE, direct=False)
     run = {
         "id": 7,
@@ -127,6 +135,7 @@ def built_triples() -> list[ox.Triple]:
     out += route_description(base, case, source, gone, "2026-01-02T03:04:05Z")
     out += case_provenance(base, source, live, "2026-01-02T03:04:07Z", "en")
     out += case_provenance(base, source, gone, "2026-01-02T03:04:07Z", "en")
+    out += case_provenance(base, source, suggested, "2026-01-02T03:04:07Z", "en")
     return out + run_triples(base, run, "en")[1]
 
 
@@ -137,7 +146,13 @@ STF_PREDICATES = sorted({t.predicate.value for t in BUILT if t.predicate.value.s
 def test_the_builders_write_the_bookkeeping_terms():
     # Every property of terms.py except the source-health ones, which only publish_report writes
     # (it needs a whole registry); their ranges are checked by the ontology tests alone.
-    classes = {STF + "HarvestRun", STF + "HarvestSource", STF + "Tombstone", STF + "Case"}
+    classes = {
+        STF + "HarvestRun",
+        STF + "HarvestSource",
+        STF + "Tombstone",
+        STF + "Case",
+        STF + "TopicSuggestion",
+    }
     health_only = {STF + "lastGoodHarvest"}
     expected = module_terms() - classes - health_only
     assert expected <= set(STF_PREDICATES), sorted(expected - set(STF_PREDICATES))
@@ -162,6 +177,8 @@ def test_each_written_stf_class_is_a_defined_class():
     classes = {
         t.object.value for t in BUILT if t.predicate.value == RDF_TYPE and t.object.value.startswith(STF)
     }
-    assert STF + "HarvestRun" in classes and STF + "Tombstone" in classes
+    assert (
+        STF + "HarvestRun" in classes and STF + "Tombstone" in classes and STF + "TopicSuggestion" in classes
+    )
     for iri in classes | {terms.STF_SOURCE_CLASS.value}:
         assert (OWL + "Class", None) in GRAPH[iri][RDF_TYPE], f"{iri} is used as a class, not defined as one"
