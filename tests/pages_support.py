@@ -8,7 +8,7 @@ from pathlib import Path
 
 from stafett.demo import DEFAULT_FEDERATION, load_federation, start_federation
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cases"
 
 
 def started(folder: Path):
