@@ -4,7 +4,7 @@
   contains is replaced by the closest word that one does (difflib's ratio, at least 0.75), and the
   corrected words are offered only when they find something. The word list comes from the store
   (queries/words.rq) and the vocabulary's labels of the facets' schemes, so it speaks every language
-  the registry holds; it is rebuilt at most every `TTL` seconds.
+  the registry holds; it is rebuilt when a harvest has changed the store (its commit marker).
 - **Suggestions** after `MIN_CHARS` characters: buyers (queries/buyers.rq, most cases first) and
   topics (the labels of the topic and sector schemes, in any language, shown in the reader's)
   whose name has a word starting with what was typed. `GET /suggest?q=..&lang=..` answers them as
@@ -37,23 +37,26 @@ if TYPE_CHECKING:
 MIN_CHARS = 2
 MAX_SUGGESTIONS = 10
 DATALIST_SIZE = 200
-TTL = 30.0  # seconds a word list or buyer list is reused
+TTL = 30.0  # seconds a word or buyer list is reused where the store has no commit marker
 CUTOFF = 0.75
 TOPIC_KEYS = ("topic", "sector")  # the schemes whose concepts are offered as topics
 WORD = re.compile(r"\w+")
-_cache: dict[tuple, tuple[float, object]] = {}
+_cache: dict[tuple, tuple[float, str | None, object]] = {}
 _lock = threading.Lock()
 
 
-def cached(key: tuple, build):
-    now = time.monotonic()
+def cached(registry: Registry, kind: str, build):
+    """`build()`'s value, reused until the store's commit marker changes (a harvest wrote cases) or
+    `TTL` seconds pass (a registry without a search index has no marker)."""
+    marker = registry.search.store_marker() if registry.search is not None else None
+    key, now = (id(registry), kind), time.monotonic()
     with _lock:
         hit = _cache.get(key)
-        if hit and now - hit[0] < TTL:
-            return hit[1]
+        if hit and hit[1] == marker and (marker is not None or now - hit[0] < TTL):
+            return hit[2]
     value = build()
     with _lock:
-        _cache[key] = (now, value)
+        _cache[key] = (now, marker, value)
     return value
 
 
@@ -77,7 +80,7 @@ def known_words(registry: Registry) -> set[str]:
             found.update(word.lower() for word in WORD.findall(text) if len(word) >= 3)
         return found
 
-    return cached(("words", id(registry)), build)
+    return cached(registry, "words", build)
 
 
 def did_you_mean(registry: Registry, wanted, lang: str) -> str | None:
@@ -99,7 +102,7 @@ def did_you_mean(registry: Registry, wanted, lang: str) -> str | None:
 
 
 def buyers(registry: Registry) -> list[tuple[str, int]]:
-    return cached(("buyers", id(registry)), lambda: reading.buyer_names(registry.store))
+    return cached(registry, "buyers", lambda: reading.buyer_names(registry.store))
 
 
 def starts_a_word(prefix: str, text: str) -> bool:

@@ -5,10 +5,12 @@ the JSON contract and the vocabulary's SKOS files, not from the page code."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
+import html5lib
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -70,6 +72,9 @@ def get_page(client: httpx.Client, path: str, status: int = 200, **params) -> Pa
     response = client.get(path, params=params) if params else client.get(path)
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("text/html"), response.headers["content-type"]
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(response.text)  # valid HTML
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), "an id used twice"
     return Page(response.text)
 
 
@@ -291,3 +296,43 @@ def test_also_matched_names_the_concept_and_its_facet():
     shown = also_matched([{"value": "home-care", "label": "Hemtjänst", "facet": "topic"}], words)
     assert shown == ["Hemtjänst, Ämne"]
     assert also_matched([], words) == []
+
+
+def test_the_page_lists_the_jsons_results_in_its_order_for_every_sort(site):
+    _, client = site
+    for sort in ("relevance", "newest", "startYear"):
+        answer = as_json(client, q="digital", sort=sort, lang="en")
+        page = client.get("/search", params={"q": "digital", "sort": sort, "lang": "en"}).text
+        shown = re.findall(r'<h3><a href="/cases\?id=([^"&]+)', page)
+        assert [dict(parse_qsl("id=" + s))["id"] for s in shown] == [hit["id"] for hit in answer["results"]]
+        assert f'<option value="{sort}" selected>' in page
+
+
+def test_similar_cases_cross_countries(site):
+    running, client = site
+    page = get_page(client, "/cases", id=case_iri(running, "fjordvik-digital-medisindispenser"), lang="en")
+    similar = [dict(parse_qsl(urlsplit(h).query))["id"] for h, _ in page.links if h.startswith("/cases?")]
+    danish = case_iri(running, "norreby-digital-medicindispenser")
+    assert danish in similar  # the same CPV codes and sector, in Danish
+
+
+def test_a_case_harvested_next_is_found_and_suggested(site):
+    """Last in this module: it adds a case to the federation."""
+    running, client = site
+    doc = example("vaxjo-digital-night-supervision-pilot")
+    for key in ("id", "relatedCase", "scaledUpFrom", "adoptedFrom", "adoptedBy"):
+        doc.pop(key, None)
+    doc["title"] = {"sv": "Zebrafinkens nattillsyn"}
+    doc["buyer"] = [{"name": {"sv": "Qvarnby kommun"}, "country": "SWE", "legalType": "la"}]
+    node = running.nodes["vaxjo"]
+    headers = {"Authorization": f"Bearer {node.token}", "Content-Type": "application/ld+json"}
+    created = httpx.post(
+        node.base_url + "cases", content=json.dumps(doc).encode(), headers=headers, timeout=60
+    )
+    assert created.status_code == 201, created.text
+    assert client.get("/suggest", params={"q": "qvarn"}).json()["suggestions"] == []
+    running.harvest()
+    assert [s["label"] for s in client.get("/suggest", params={"q": "qvarn"}).json()["suggestions"]] == [
+        "Qvarnby kommun"
+    ]
+    assert "Zebrafinkens nattillsyn" in get_page(client, "/search", q="zebrafinkens").visible
