@@ -68,8 +68,8 @@ P = {
     "url": term(DCAT, "landingPage").value,
     "procedure": term(STF, "procedure").value,
     "procedure_type": term(EPO, "hasProcedureType").value,
-    "places": (term(STF, "municipality").value, term(STF, "region").value, term(EPO, "hasNutsCode").value),
 }
+PLACES = (term(STF, "municipality").value, term(STF, "region").value, term(EPO, "hasNutsCode").value)
 # The adoption chain: what the case says, and how a link from another case reads from this side.
 OUTGOING = {
     term(STF, "scaledUpFrom").value: "scaledUpFrom",
@@ -83,7 +83,7 @@ INCOMING = {
     term(STF, "adoptedBy").value: "adoptedFrom",
     term(DCT, "relation").value: "relatedCase",
 }
-SHOWN = {*(v for v in P.values() if isinstance(v, str)), *OUTGOING, *P["places"], term(DCT, "language").value}
+SHOWN = {*P.values(), *OUTGOING, *PLACES, term(DCT, "language").value}
 
 
 @dataclass
@@ -96,6 +96,11 @@ class Text:
 def routes(registry: Registry) -> list[Route]:
     def case_route(request: Request) -> Response:
         lang = reader_language(request)
+        if registry.store is None:  # an external store: the pages read the embedded one only
+            words = texts.words("search", lang)
+            return render(
+                request, "search_failed.html", lang, status=501, w=words, messages=[words["no_index"]]
+            )
         case = request.query_params.get("id", "")
         graph = None
         if case.startswith(("http://", "https://")) and len(case) <= MAX_ID:
@@ -119,6 +124,7 @@ def text_in(names: dict[str, str], lang: str, words: dict[str, str]) -> Text | N
 
 def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
     store, case = registry.store, graph.case
+    assert store is not None, "the route answers 501 without an embedded store"
     words = texts.words("case", lang)
     search_words = texts.words("search", lang)
 
@@ -151,7 +157,7 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         ),
         (words["period"], [" – ".join(dates)] if dates else []),
         (search_words["buyers"], sorted(n for b in graph.nodes(case, P["buyer"]) if (n := name(b)))),
-        (words["places"], list(dict.fromkeys(x for p in P["places"] for x in labels(p)))),
+        (words["places"], list(dict.fromkeys(x for p in PLACES for x in labels(p)))),
         (words["effects"], labels(P["effect"])),
         (words["concepts"], other_concepts(graph, lang)),
     ]
@@ -263,6 +269,7 @@ def adoption(graph: reading.Graph, lang: str, words, search_words, labels) -> di
 
 
 def origin(registry: Registry, graph: reading.Graph, lang: str, name) -> dict:
+    assert registry.store is not None
     recorded = reading.provenance(registry.store, graph.case, registry.prov_graph)
     publishers = [n for p in graph.nodes(graph.case, P["publisher"]) if (n := name(p))]
     source = recorded.get("source", "")

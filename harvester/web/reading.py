@@ -24,7 +24,9 @@ def named_query(name: str) -> str:
 
 def select(store: ox.Store, name: str, **bound: str) -> list[ox.QuerySolution]:
     """The rows of the named SELECT query with the given variables bound to IRIs (never text)."""
-    substitutions = {ox.Variable(key): ox.NamedNode(value) for key, value in bound.items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(key): ox.NamedNode(value) for key, value in bound.items()
+    }
     solutions = store.query(named_query(name), substitutions=substitutions)
     assert isinstance(solutions, ox.QuerySolutions), name
     return list(solutions)

@@ -84,7 +84,7 @@ def page(request: Request, registry: Registry) -> Response:
     except Problem as problem:
         messages = [finding.message for finding in problem.findings] or [problem.detail]
         return render(request, "search_failed.html", lang, status=problem.status, w=words, messages=messages)
-    if registry.search is None:
+    if registry.search is None or registry.store is None:  # an external store: no index (yet)
         return render(request, "search_failed.html", lang, status=501, w=words, messages=[words["no_index"]])
     answer = search(registry.search, wanted)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page",)]

@@ -70,8 +70,11 @@ def concepts(key: str) -> dict[str, dict[str, str]]:
 
 
 def known_words(registry: Registry) -> set[str]:
+    """Every word (three letters or more, lower-cased) of the titles, keywords and topic labels."""
+
     def build() -> set[str]:
         found: set[str] = set()
+        assert registry.store is not None, "callers check for the embedded store"
         texts_ = reading.title_words(registry.store)
         texts_ += [
             label for key in TOPIC_KEYS for names in concepts(key).values() for label in names.values()
@@ -97,12 +100,14 @@ def did_you_mean(registry: Registry, wanted, lang: str) -> str | None:
     text = " ".join(corrected)
     if text.lower() == wanted.q.strip().lower():
         return None
+    assert registry.search is not None, "the page asks only with an index"
     answer = search(registry.search, replace(wanted, q=text, page=1))
     return text if answer["total"] else None
 
 
 def buyers(registry: Registry) -> list[tuple[str, int]]:
-    return cached(registry, "buyers", lambda: reading.buyer_names(registry.store))
+    store = registry.store
+    return cached(registry, "buyers", lambda: reading.buyer_names(store)) if store is not None else []
 
 
 def starts_a_word(prefix: str, text: str) -> bool:
@@ -127,17 +132,14 @@ def suggest(registry: Registry, q: str, lang: str) -> list[dict]:
     ][:MAX_SUGGESTIONS]
     for key in TOPIC_KEYS:
         for code, names in concepts(key).items():
-            if any(starts_a_word(prefix, label) for label in names.values()):
-                shown = in_language(names, lang)
-                params = [(key, code), ("lang", lang)] if key in FACETS else [("q", shown[0]), ("lang", lang)]
-                found.append(
-                    {
-                        "label": shown[0],
-                        "kind": key,
-                        "kindLabel": words.get(f"facet_{key}", words["facet_other"]),
-                        "url": link("/search", params),
-                    }
-                )
+            shown = in_language(names, lang)
+            if shown is None or not any(starts_a_word(prefix, label) for label in names.values()):
+                continue
+            params = [(key, code), ("lang", lang)] if key in FACETS else [("q", shown[0]), ("lang", lang)]
+            kind_label = words.get(f"facet_{key}", words["facet_other"])
+            found.append(
+                {"label": shown[0], "kind": key, "kindLabel": kind_label, "url": link("/search", params)}
+            )
     return found[: 2 * MAX_SUGGESTIONS]
 
 
