@@ -89,7 +89,14 @@ def page(request: Request, registry: Registry) -> Response:
     answer = search(registry.search, wanted)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page",)]
     store = registry.store
-    facets = facet_view(store, answer["facets"], wanted.filters, words, lang)
+    names = suggestions.cached(registry, "names", dict)  # organisation IRI -> names, until a harvest
+    facets = facet_view(
+        lambda iri: names.get(iri) or names.setdefault(iri, reading.names(store, iri)),
+        answer["facets"],
+        wanted.filters,
+        words,
+        lang,
+    )
     context = {
         "w": words,
         "q": wanted.q,
@@ -122,9 +129,10 @@ def facet_name(facet: str, words: dict[str, str]) -> str:
     return words.get(f"facet_{facet}") or words["facet_other"]
 
 
-def value_label(store, facet: str, value: str, given: str | None, words: dict[str, str], lang: str) -> str:
+def value_label(names, facet: str, value: str, given: str | None, words: dict[str, str], lang: str) -> str:
     """A facet value as a person reads it: the JSON's label when it is one, else the vocabulary's
-    label, yes/no for booleans, an organisation's name for its IRI; never the bare code or IRI."""
+    label, yes/no for booleans, an organisation's name for its IRI (`names(iri)`: language tag ->
+    name, from the store); never the bare code or IRI."""
     if given and given != value:
         return given
     if value in ("true", "false"):
@@ -133,12 +141,12 @@ def value_label(store, facet: str, value: str, given: str | None, words: dict[st
     if found is None and value.startswith(("http://", "https://")):
         found = concept_label(value, lang)
         if found is None:
-            name = in_language(reading.names(store, value), lang)
+            name = in_language(names(value), lang)
             found = name[0] if name else None
     return found or value
 
 
-def facet_view(store, facets: dict, filters, words: dict[str, str], lang: str) -> list[dict]:
+def facet_view(names, facets: dict, filters, words: dict[str, str], lang: str) -> list[dict]:
     """Every facet the JSON carries (whatever facets the index grows), selected values first kept."""
     view = []
     for facet, buckets in facets.items():
@@ -158,7 +166,7 @@ def facet_view(store, facets: dict, filters, words: dict[str, str], lang: str) -
             {
                 "id": f"f-{facet}-{n}",
                 "value": b["value"],
-                "label": value_label(store, facet, b["value"], b.get("label"), words, lang),
+                "label": value_label(names, facet, b["value"], b.get("label"), words, lang),
                 "count": b["count"],
                 "checked": b["value"] in chosen,
             }

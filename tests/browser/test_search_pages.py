@@ -108,8 +108,7 @@ def test_empty_results_and_an_unknown_case_are_accessible_pages(browser, site):
     visit(browser, base + "search?q=nattilsyyn&lang=en")
     assert browser.find_element(By.CSS_SELECTOR, ".did-you-mean a").text == "nattillsyn"
     assert_accessible(browser)
-    browser.get(base + "cases?id=http%3A%2F%2F127.0.0.1%2Fnone&lang=nb")
-    expect_page(browser)
+    visit(browser, base + "cases?id=http%3A%2F%2F127.0.0.1%2Fnone&lang=nb")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Saken finnes ikke"
     assert_accessible(browser)
 
