@@ -15,9 +15,10 @@ import pyoxigraph as ox
 
 from stafett import vocabulary
 from stafett.vocabulary.languages import LANGUAGE_BASE, TAG_TO_CODE
-from stafett.vocabulary.terms import SKOS, term
+from stafett.vocabulary.terms import RDFS, SKOS, term
 
 PREF_LABEL = term(SKOS, "prefLabel")
+RDFS_LABEL = term(RDFS, "label")
 
 
 @cache
@@ -70,3 +71,22 @@ def autonym(tag: str) -> str:
     """A language's name in itself, capitalised, for the language switch ("Svenska", "Suomi")."""
     name = language_name(tag, tag)
     return name[:1].upper() + name[1:]
+
+
+@cache
+def property_labels() -> dict[str, dict[str, str]]:
+    """rdfs:label per `stf:` term's local name and language, from the ontology."""
+    labels: dict[str, dict[str, str]] = {}
+    for quad in vocabulary.ontology_quads():
+        subject, found = quad.subject, quad.object
+        if quad.predicate != RDFS_LABEL or not isinstance(found, ox.Literal):
+            continue
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(vocabulary.STF):
+            labels.setdefault(subject.value[len(vocabulary.STF) :], {})[found.language or ""] = found.value
+    return labels
+
+
+def property_label(local: str, lang: str) -> str | None:
+    """The ontology's name of a `stf:` property (a facet named as its JSON key), capitalised."""
+    found = in_language(property_labels().get(local, {}), lang)
+    return found[0][:1].upper() + found[0][1:] if found else None

@@ -26,7 +26,14 @@ from stafett.harvester.api.responses import JSON, negotiate
 from stafett.harvester.search.analysis import fold
 from stafett.harvester.search.query import SORTS, search
 from stafett.harvester.web import reading, suggestions
-from stafett.harvester.web.labels import concept_label, fallbacks, in_language, language_name, scheme_label
+from stafett.harvester.web.labels import (
+    concept_label,
+    fallbacks,
+    in_language,
+    language_name,
+    property_label,
+    scheme_label,
+)
 from stafett.harvester.web.pages import Params, link, reader_language, render
 from stafett.problems import Problem
 
@@ -107,7 +114,7 @@ def page(request: Request, registry: Registry) -> Response:
         "active": active_filters(facets, params, lang),
         "clear_url": link("/search", [(k, v) for k, v in params if k in ("q", "lang", "sort")]),
         "hits": [hit_view(store, hit, wanted.q, words, lang) for hit in answer["results"]],
-        "also_matched": also_matched(answer.get("also_matched") or [], words),
+        "also_matched": also_matched(answer.get("also_matched") or [], words, lang),
         "pages": pagination(answer["total"], answer["pageSize"], wanted.page, params, words),
         "did_you_mean": None,
         "suggested": [],
@@ -125,8 +132,9 @@ def page(request: Request, registry: Registry) -> Response:
 
 
 # -- facets ------------------------------------------------------------------------------------
-def facet_name(facet: str, words: dict[str, str]) -> str:
-    return words.get(f"facet_{facet}") or words["facet_other"]
+def facet_name(facet: str, words: dict[str, str], lang: str = "en") -> str:
+    """The facet's name: this page's word for it, else the ontology's label of the property."""
+    return words.get(f"facet_{facet}") or property_label(facet, lang) or words["facet_other"]
 
 
 def value_label(names, facet: str, value: str, given: str | None, words: dict[str, str], lang: str) -> str:
@@ -174,7 +182,7 @@ def facet_view(names, facets: dict, filters, words: dict[str, str], lang: str) -
         ]
         if facet == "startYear":
             items.sort(key=lambda item: item["value"], reverse=True)
-        view.append({"name": facet, "legend": facet_name(facet, words), "entries": items})
+        view.append({"name": facet, "legend": facet_name(facet, words, lang), "entries": items})
     return view
 
 
@@ -191,9 +199,12 @@ def active_filters(facets: list[dict], params: Params, lang: str) -> list[dict]:
     return found
 
 
-def also_matched(items: list[dict], words: dict[str, str]) -> list[str]:
+def also_matched(items: list[dict], words: dict[str, str], lang: str = "en") -> list[str]:
+    """ "<label>, <facet>" for each concept the words also matched (s13-topics' `also_matched`)."""
     return [
-        f"{item['label']}, {facet_name(item.get('facet', ''), words)}" for item in items if item.get("label")
+        f"{item['label']}, {facet_name(item.get('facet', ''), words, lang)}"
+        for item in items
+        if item.get("label")
     ]
 
 

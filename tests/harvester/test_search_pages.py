@@ -17,7 +17,7 @@ import pytest
 from pages_support import case_iri, example, started
 
 from stafett import languages, texts, vocabulary
-from stafett.harvester.web.search_page import also_matched
+from stafett.harvester.web.search_page import also_matched, facet_name
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -296,6 +296,16 @@ def test_also_matched_names_the_concept_and_its_facet():
     shown = also_matched([{"value": "home-care", "label": "Hemtjänst", "facet": "topic"}], words)
     assert shown == ["Hemtjänst, Ämne"]
     assert also_matched([], words) == []
+    # a facet this page has no word for is named by the ontology's label of the property
+    effect = next(
+        q.object.value
+        for q in vocabulary.ontology_quads()
+        if q.subject.value.endswith("#effect")
+        and q.predicate.value.endswith("#label")
+        and q.object.language == "sv"
+    )
+    assert facet_name("effect", words, "sv") == effect[:1].upper() + effect[1:]
+    assert facet_name("noSuchFacet", words, "sv") == words["facet_other"]
 
 
 def test_the_page_lists_the_jsons_results_in_its_order_for_every_sort(site):
