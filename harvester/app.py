@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
-from stafett.harvester.api import feed, openapi, reports
+from stafett.harvester.api import feed, openapi, reports, search
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
@@ -43,6 +43,9 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
             *feed.routes(registry),  # /feed, /feed/page/{k}, /feed/state: the registry's own LDES feed
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
             *case_page.routes(registry),  # /cases?id=<case IRI>: one case as a page for people
+            # api/search.py's own routes: its /search is answered through the page above (first match
+            # wins); any other route it grows is mounted here
+            *search.routes(registry),
         ]
     found += [
         *openapi.routes(document),  # /openapi.json: the machine description of all of the above

@@ -57,9 +57,13 @@ def wants_page(request: Request) -> bool:
     return negotiate(request, ["text/html", *MACHINE_TYPES]) == "text/html"
 
 
+def endpoint_of(routes: list, path: str):
+    return next(route.endpoint for route in routes if route.path == path)
+
+
 def routes(registry: Registry) -> list[Route]:
-    machine = search_api.routes(registry)[0].endpoint  # CORS, preflight, the JSON contract
-    description = catalogue.routes(registry)[0].endpoint  # `/` for machines: the DCAT catalogue
+    machine = endpoint_of(search_api.routes(registry), "/search")  # CORS, preflight, the JSON contract
+    description = endpoint_of(catalogue.routes(registry), "/")  # `/` for machines: the DCAT catalogue
 
     def search_route(request: Request) -> Response:
         if request.method == "OPTIONS" or not wants_page(request):
