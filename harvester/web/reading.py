@@ -97,12 +97,16 @@ def similar(store: ox.Store, case: str) -> list[str]:
     return [row["other"].value for row in select(store, "similar", case=case)]
 
 
-def hit_details(store: ox.Store, case: str) -> dict[str, list]:
-    """For a result in the list: buyer names (by language), status, start, end, approaches."""
+def hit_details(store: ox.Store, case: str) -> tuple[dict[str, list], dict[str, dict[str, str]]]:
+    """For a result in the list: status, start, end, approaches; and each buyer's names by language."""
     found: dict[str, list] = defaultdict(list)
+    buyers: dict[str, dict[str, str]] = defaultdict(dict)
     for row in select(store, "hit", case=case):
-        found[row["name"].value].append(row["value"])
-    return found
+        if row["buyer"] is not None:
+            buyers[row["buyer"].value].setdefault(row["value"].language or "", row["value"].value)
+        else:
+            found[row["name"].value].append(row["value"])
+    return found, buyers
 
 
 def names(store: ox.Store, thing: str) -> dict[str, str]:

@@ -115,7 +115,7 @@ def page(request: Request, registry: Registry) -> Response:
         "sorts": [(key, words[f"sort_{key}"]) for key in SORTS],
         "total": answer["total"],
         "facets": facets,
-        "active": active_filters(facets, params, lang),
+        "active": active_filters(facets, params),
         "clear_url": link("/search", [(k, v) for k, v in params if k in ("q", "lang", "sort")]),
         "hits": [hit_view(store, hit, wanted.q, words, lang) for hit in answer["results"]],
         "also_matched": also_matched(answer.get("also_matched") or [], words, lang),
@@ -190,7 +190,7 @@ def facet_view(names, facets: dict, filters, words: dict[str, str], lang: str) -
     return view
 
 
-def active_filters(facets: list[dict], params: Params, lang: str) -> list[dict]:
+def active_filters(facets: list[dict], params: Params) -> list[dict]:
     """Each selected value with a link to the same search without it."""
     found = []
     for facet in facets:
@@ -204,7 +204,7 @@ def active_filters(facets: list[dict], params: Params, lang: str) -> list[dict]:
 
 
 def also_matched(items: list[dict], words: dict[str, str], lang: str = "en") -> list[str]:
-    """ "<label>, <facet>" for each concept the words also matched (s13-topics' `also_matched`)."""
+    """One line per concept the words also matched (the JSON's `also_matched`): label, facet."""
     return [
         f"{item['label']}, {facet_name(item.get('facet', ''), words, lang)}"
         for item in items
@@ -214,9 +214,9 @@ def also_matched(items: list[dict], words: dict[str, str], lang: str = "en") -> 
 
 # -- results -----------------------------------------------------------------------------------
 def hit_view(store, hit: dict, q: str, words: dict[str, str], lang: str) -> dict:
-    details = reading.hit_details(store, hit["id"])
+    details, buyer_names = reading.hit_details(store, hit["id"])
     title_lang = hit.get("titleLanguage") or ""
-    buyers = sorted({name for name in (buyer_name(details, lang)) if name})
+    buyers = sorted({found[0] for names in buyer_names.values() if (found := in_language(names, lang))})
     start = min((v.value[:4] for v in details.get("start", [])), default="")
     end = max((v.value[:4] for v in details.get("end", [])), default="")
     return {
@@ -237,11 +237,6 @@ def hit_view(store, hit: dict, q: str, words: dict[str, str], lang: str) -> dict
         "approach": labels_of(details.get("innovationApproach", []), lang),
         "snippet": highlight(hit.get("snippet") or "", q),
     }
-
-
-def buyer_name(details: dict, lang: str) -> list[str]:
-    """Buyer names as the case writes them (an organisation's name is in its own language)."""
-    return [literal.value for literal in details.get("buyer", [])]
 
 
 def labels_of(values: list, lang: str) -> str:
