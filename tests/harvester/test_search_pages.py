@@ -156,6 +156,26 @@ def test_no_bare_iri_or_raw_code_reaches_a_person(site):
             assert not re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", page.visible), (code, page.visible)
 
 
+def test_every_example_case_has_a_readable_page(site):
+    running, client = site
+    published = [
+        path for spec in running.federation.nodes.values() for path in running.federation.case_files(spec)
+    ]
+    assert len(published) > 20
+    for path in published:
+        doc = example(path.stem)
+        page = get_page(client, "/cases", id=case_iri(running, path.stem), lang="nn")
+        title = (
+            doc["title"].get("nn")
+            or doc["title"].get("nb")
+            or doc["title"].get("en")
+            or next(iter(doc["title"].values()))
+        )
+        assert title in page.visible, path.stem
+        assert "http://" not in page.visible and "https://" not in page.visible, (path.stem, page.visible)
+        assert texts.word("case", "adoption_chain", "nn") in page.visible
+
+
 def test_every_interface_language_labels_from_skos_and_keeps_the_query(site):
     _, client = site
     for lang in languages.SUPPORTED:
