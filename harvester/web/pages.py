@@ -16,7 +16,7 @@ from stafett.harvester.web.labels import autonym
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; form-action 'self'; "
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 Params = list[tuple[str, str]]
