@@ -280,6 +280,7 @@ def pagination(total: int, size: int, current: int, params: Params, words: dict[
 
     shown = sorted({1, count, *range(max(1, current - PAGE_WINDOW), min(count, current + PAGE_WINDOW) + 1)})
     return {
+        "current": current,
         "previous": url(current - 1) if current > 1 else None,
         "next": url(current + 1) if current < count else None,
         "numbers": [

@@ -225,6 +225,8 @@ def test_results_show_buyers_years_and_a_marked_snippet_and_page_on(site):
     hits = re.findall(r'<h3><a href="/cases\?id=', second)
     assert len(hits) == everything["total"] - 20
     assert 'aria-current="page"' in second
+    assert "<title>Find cases – Page 2 · Stafett</title>" in second  # each page has its own title
+    assert "<title>hemtjänst – Hitta fall · Stafett</title>" in page
 
 
 def test_a_title_missing_in_the_readers_language_is_marked_with_its_language(site):
