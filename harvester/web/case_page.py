@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import texts
-from stafett.harvester.web import reading
+from stafett.harvester.web import reading, similar
 from stafett.harvester.web.labels import concept_label, in_language, language_name
 from stafett.harvester.web.pages import reader_language, render
 from stafett.harvester.web.search_page import case_url
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from stafett.harvester.registry import Registry
 
 MAX_ID = 2000
-SIMILAR = 5
 P = {
     "title": term(DCT, "title").value,
     "summary": term(DCT, "description").value,
@@ -173,7 +172,7 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         "adoption": adoption(graph, lang, words, search_words, labels),
         "origin": origin(registry, graph, lang, name),
         "chain": chain(store, graph, lang, words),
-        "similar": [linked(store, other, lang, words) for other in reading.similar(store, case)[:SIMILAR]],
+        "similar": [linked(store, other, lang, words) for other in similar.similar(registry, graph)],
         "search_url": f"/search?lang={lang}",
     }
 

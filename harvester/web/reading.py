@@ -93,8 +93,9 @@ def links_in(store: ox.Store, case: str) -> list[tuple[str, str]]:
     return [(row["other"].value, row["relation"].value) for row in select(store, "links-in", case=case)]
 
 
-def similar(store: ox.Store, case: str) -> list[str]:
-    return [row["other"].value for row in select(store, "similar", case=case)]
+def similar(store: ox.Store, case: str) -> list[tuple[str, int]]:
+    """(other case, score) of the cases sharing the most concepts with `case` (queries/similar.rq)."""
+    return [(row["other"].value, int(row["score"].value)) for row in select(store, "similar", case=case)]
 
 
 def hit_details(store: ox.Store, case: str) -> tuple[dict[str, list], dict[str, dict[str, str]]]:
