@@ -16,11 +16,11 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Route
 
-from stafett.harvester.api import catalogue, feed, openapi, registrations, reports, search
+from stafett.harvester.api import feed, openapi, registrations, reports, search
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
-from stafett.harvester.web import api_page, feed_page, query_page
+from stafett.harvester.web import api_page, case_page, feed_page, query_page, search_page
 from stafett.web import cors_headers, exception_handlers
 
 log = logging.getLogger("stafett.harvester")
@@ -44,14 +44,18 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
     ]
     if registry is not None:
         found += [
-            *catalogue.routes(registry),  # /: the DCAT catalogue (browsers: 303 to /query)
+            # /: the search page for people, the DCAT catalogue for machines; /search: the page or
+            # (format=, Accept: JSON, Atom, CSV, JSON-LD) the contract of api/search.py; /suggest
+            *search_page.routes(registry),
             # /feed, /feed/page/{k}, /feed/state: the registry's own LDES feed (browsers: a page)
             *feed_page.routes(registry, feed.routes(registry)),
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
-            *search.routes(registry),  # /search: cases by words and facets (JSON; docs/search.md)
-            *registrations.routes(
-                registry
-            ),  # POST /registrations, GET /registrations/{id}: asks to be harvested
+            *case_page.routes(registry),  # /cases?id=<case IRI>: one case as a page for people
+            # api/search.py's own routes: its /search is answered through the page above (first match
+            # wins); any other route it grows is mounted here
+            *search.routes(registry),
+            # POST /registrations, GET /registrations/{id}: a publisher asks to be harvested
+            *registrations.routes(registry),
         ]
     found += [
         *openapi.routes(document),  # /openapi.json: the machine description of all of the above

@@ -357,6 +357,15 @@ def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[d
     )
 
 
+def search_page_url(running: RunningFederation) -> str:
+    return running.top.base_url + "search"
+
+
+def print_search_page(running: RunningFederation, out=None) -> None:
+    """The last line the demo prints: where a person finds the cases (docs/search.md)."""
+    print(f"\nSearch the cases in a browser: {search_page_url(running)}", file=out, flush=True)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; either stops every server and worker and removes the temp dir."""
     from stafett.shutdown import stop_on_signals
@@ -376,12 +385,12 @@ def run_demo(args: argparse.Namespace) -> int:
         print_summary(running, reports)
         variables, rows = ask(running.top.sparql_url, federation.first_query)
         print_answer(running.top.sparql_url, federation.first_query, variables, rows)
+        if not args.once:
+            running.start_schedules()
+            print(f"\nServing; harvesting every {federation.harvest_interval} s. Press Ctrl-C to stop.")
+        print_search_page(running)
         if args.once:
             return 0
-        running.start_schedules()
-        print(
-            f"\nServing; harvesting every {federation.harvest_interval} s. Press Ctrl-C to stop.", flush=True
-        )
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ from stafett.demo import (
     load_federation,
     print_answer,
     print_summary,
+    search_page_url,
     start_federation,
 )
 
@@ -130,3 +131,16 @@ def test_demo_once_prints_addresses_and_the_first_answer(capsys, tmp_path):
     assert f"{sum(counts.values())} cases from {len(counts)} countries" in out
     for country, n in counts.items():
         assert any(line.split() == [country, str(n)] for line in out.splitlines()), (country, n)
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("Search the cases in a browser: http://127.0.0.1:") and last.endswith("/search")
+
+
+def test_the_search_page_finds_the_demos_cases_in_every_language(federation):
+    """A person finds the cases by words and facets whatever interface language they read."""
+    url = search_page_url(federation)
+    for lang in ("sv", "nb", "nn", "da", "fi", "is", "en"):
+        page = httpx.get(
+            url, params={"q": "digital", "lang": lang, "country": "SWE"}, headers={"Accept": "text/html"}
+        )
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.headers["content-language"] == lang and page.text.count('<h3><a href="/cases?id=') >= 2

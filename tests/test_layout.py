@@ -118,7 +118,9 @@ INSIDE = [
     ("stafett.node.web", "stafett.node.api", "the node's pages get what they show from the core"),
     ("stafett.harvester.sparql", "stafett.harvester.web", "sparql/ is the protocol only"),
     ("stafett.harvester.sparql", "stafett.harvester.api", "sparql/ is the protocol only"),
-    ("stafett.harvester.web", "stafett.harvester.api", "web/ uses the protocol, not the other routes"),
+    # The search page answers machines through api/search.py's protocol function (one contract
+    # for /search, docs/search.md), so web/ may use api/; api/ never reaches for a page.
+    ("stafett.harvester.api", "stafett.harvester.web", "api/ answers machines; pages live in web/"),
 ]
 BELOW_THE_REGISTRY = [
     "db",

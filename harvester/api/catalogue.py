@@ -7,7 +7,7 @@ harvested, distributed through its LDES feed) and one dcat:DataService (the SPAR
 stream description (`<base>feed#stream`, its `tree:view`) stays in the graph so another registry
 discovers the feed from `/`. Conformance with the official shapes is checked by
 tests/harvester/test_harvest_catalogue.py in every format served. A browser asking for HTML is
-sent to the query page.
+sent to the search page (in the app, harvester/web/search_page.py serves it at `/` itself).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ DESCRIPTION_RDF = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
-DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people are sent to the query page
+DESCRIPTION_FORMATS = [*DESCRIPTION_RDF, "text/html"]  # text/html: people get the search page
 
 
 def text(value: str) -> ox.Literal:
@@ -108,7 +108,7 @@ def routes(registry: Registry) -> list[Route]:
     def description(request: Request) -> Response:
         media = negotiate(request, DESCRIPTION_FORMATS)
         if media == "text/html":
-            return RedirectResponse(registry.settings.base_url + "query", 303, headers={"Vary": "Accept"})
+            return RedirectResponse(registry.settings.base_url + "search", 303, headers={"Vary": "Accept"})
         quads = catalogue_quads(registry, registry.feed.stream_quads())
         return rdf_response(request, quads, SHORT, "the description", DESCRIPTION_RDF)
 

@@ -150,12 +150,11 @@ def feed_paths() -> dict:
     return {
         "/": {
             "get": {
-                "summary": "The registry as a DCAT catalogue (browsers asking for HTML: 303 to /query)",
+                "summary": "The registry as a DCAT catalogue; a client preferring HTML gets the search page",
                 "parameters": [IF_NONE_MATCH],
                 "responses": {
-                    "200": rdf("The catalogue description"),
+                    "200": with_page(rdf("The catalogue description, or the search page")),
                     **not_modified,
-                    "303": {"description": "To the query page"},
                 },
             }
         },
@@ -203,6 +202,7 @@ def feed_paths() -> dict:
         },
         "/search": search_path(),
         **registration_paths(),
+        **page_paths(),
         "/reports": {
             "get": {
                 "summary": "Each source's harvest summary",
@@ -367,7 +367,8 @@ def search_path() -> dict:
             "parameters": search_parameters(),
             "responses": {
                 "200": {
-                    "description": "The search in the format asked for",
+                    "description": "The search in the format asked for: HTML by default (a browser, Accept "
+                    "text/html or */*), JSON for format=json or Accept: JSON; Atom, CSV, JSON-LD likewise",
                     "headers": {
                         "Result-Limit": {
                             "description": "Atom, CSV, JSON-LD: the most cases this format carries",
@@ -383,13 +384,104 @@ def search_path() -> dict:
                         search_exports.ATOM: {"schema": {"type": "string"}},
                         search_exports.CSV: {"schema": {"type": "string"}},
                         search_exports.JSON_LD: {"schema": {"type": "object"}},
+                        **HTML_PAGE,
                     },
                 },
-                "400": problem("A parameter is unknown or has a value it cannot take; the findings name it"),
-                "406": problem("The client accepts none of JSON, Atom, CSV and JSON-LD"),
-                "501": problem("The registry keeps its cases in an external store and has no search index"),
+                "400": with_page(
+                    problem("A parameter is unknown or has a value it cannot take; the findings name it")
+                ),
+                "406": problem("The client accepts none of HTML, JSON, Atom, CSV and JSON-LD"),
+                "501": with_page(
+                    problem("The registry keeps its cases in an external store and has no search index")
+                ),
             },
         }
+    }
+
+
+HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+def with_page(answer: dict) -> dict:
+    """The same answer, also as a page for people (text/html)."""
+    return {**answer, "content": {**answer.get("content", {}), **HTML_PAGE}}
+
+
+def page_paths() -> dict:
+    """The pages for people beside the search (harvester/web/, docs/search.md)."""
+    lang = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "The reader's language (else Accept-Language)",
+        "schema": {"type": "string"},
+    }
+    return {
+        "/cases": {
+            "get": {
+                "summary": "One harvested case as a page for people: its texts, facts, adoption chain "
+                "both ways and similar cases (docs/search.md)",
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "query",
+                        "required": True,
+                        "description": "The case IRI, as in SPARQL and the search's results",
+                        "schema": {"type": "string"},
+                    },
+                    lang,
+                ],
+                "responses": {
+                    "200": {"description": "The case page", "content": HTML_PAGE},
+                    "404": {"description": "The registry holds no such case (a page)", "content": HTML_PAGE},
+                },
+            }
+        },
+        "/suggest": {
+            "get": {
+                "summary": "Buyers and topics whose name has a word starting with q (two characters or more)",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "description": "What was typed",
+                        "schema": {"type": "string"},
+                    },
+                    lang,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The suggestions, each with a search link",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}
+                        },
+                    }
+                },
+            }
+        },
+    }
+
+
+def suggestions_schema() -> dict:
+    suggestion = {
+        "type": "object",
+        "required": ["label", "kind", "kindLabel", "url"],
+        "properties": {
+            "label": {"type": "string", "description": "The name in the reader's language"},
+            "kind": {"type": "string", "description": "buyer, or the facet of the concept (topic, sector)"},
+            "kindLabel": {"type": "string"},
+            "url": {"type": "string", "description": "The search that finds it"},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["q", "lang", "suggestions"],
+        "properties": {
+            "q": {"type": "string"},
+            "lang": {"type": "string"},
+            "suggestions": {"type": "array", "items": suggestion},
+        },
     }
 
 
@@ -496,6 +588,7 @@ def schemas() -> dict:
         },
         "SearchAnswer": search_schema(),
         **registration_schemas(),
+        "Suggestions": suggestions_schema(),
         **problem_components()["schemas"],
     }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from stafett.harvester.api import catalogue, feed, openapi, reports, search
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import ENV_PREFIX, RegistrySettings
-from stafett.harvester.web import api_page
+from stafett.harvester.web import api_page, case_page, search_page
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "harvester.md").read_text("utf-8")
 
@@ -32,6 +32,8 @@ def test_every_route_is_documented(tmp_path):
             *feed.routes(registry),
             *reports.routes(registry),
             *search.routes(registry),
+            *search_page.routes(registry),
+            *case_page.routes(registry),
             *openapi.routes(document),
             *api_page.routes(document, "R"),
         ]

@@ -95,4 +95,4 @@ def test_description_names_the_feed_so_another_registry_can_find_it(served):
     views = [q.object.value for q in quads if q.predicate == TREE_VIEW]
     assert views == [registry.settings.base_url + "feed"]
     browser = http.get("", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert browser.status_code == 303 and browser.headers["location"] == registry.settings.base_url + "query"
+    assert browser.status_code == 303 and browser.headers["location"] == registry.settings.base_url + "search"

@@ -294,13 +294,14 @@ def test_query_syntax_in_the_words_is_only_characters(registry):
     assert found(client, country=["SWE\u0000", "x" * 300, ""])["total"] == 0
 
 
-def test_a_client_accepting_only_html_is_told_to_ask_for_json(registry):
+def test_a_client_accepting_only_html_gets_the_page_and_format_json_the_json(registry):
     _, client = registry
     response = client.get("/search", params={"q": "bro"}, headers={"Accept": "text/html"})
-    assert response.status_code == 406
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert "application/json" in response.json()["detail"]
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
     assert found(client, q="bro", format="json")["total"] >= 0
+    refused = client.get("/search", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and "application/json" in refused.json()["detail"]
     assert (
         client.get("/search", params={"format": "json"}, headers={"Accept": "text/html"}).status_code == 200
     )
