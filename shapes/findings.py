@@ -132,6 +132,8 @@ def date_span(literal) -> tuple[date, date] | None:
     if not match:
         return None
     year, month = int(match[1]), int(match[2]) if match.lastindex == 2 else None
+    if not date.min.year <= year < date.max.year:  # year 0 or 10000+: no calendar to compare in
+        return None
     if month is None:
         return date(year, 1, 1), date(year, 12, 31)
     if not 1 <= month <= 12:

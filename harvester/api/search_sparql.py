@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from stafett import vocabulary
 from stafett.harvester.search.documents import IRI_VALUED
-from stafett.harvester.search.query import PAGE_SIZE
+from stafett.harvester.search.query import PAGE_SIZE, SCHEME_KEY
 from stafett.harvester.search.query import Request as SearchRequest
 from stafett.vocabulary.terms import ADMS, DCAT, DCT, EPO, STF, XSD, term
 
@@ -40,8 +40,20 @@ PATTERNS = {
     "openForPartners": "?case stf:openForPartners ?openForPartners .",
     "language": "?case dct:language ?language .",
     "publisher": "?case dct:publisher ?publisher .",
+    "procedureType": "?case stf:procedure/epo:hasProcedureType ?procedureType .",
+    "fundingProgramme": "?case dct:isPartOf?/stf:funding/epo:hasFundProgramme ?fundingProgramme .",
+    "hasLessons": "BIND(EXISTS { ?case stf:lessonsLearned ?lessons } AS ?hasLessons)",
 }
-BOOLEAN = {"jointProcurement", "openForAdoption", "openForPartners"}
+# Facets whose values live (also) in the provenance graph: bound outside the case's graph.
+PROVENANCE_PATTERNS = {
+    "source": "GRAPH {prov} {{ ?case stf:harvestedFrom ?source }}",
+    # the publisher's topics and the registry's suggestions, as the topic facet counts both
+    "topic": (
+        "{{ GRAPH ?case {{ ?case dct:subject ?topic }} }} "
+        "UNION {{ GRAPH {prov} {{ ?case stf:suggestedTopic ?topic }} }}"
+    ),
+}
+BOOLEAN = {"jointProcurement", "openForAdoption", "openForPartners", "hasLessons"}
 WORD_PATTERN = (
     "FILTER EXISTS {{ GRAPH ?case {{ ?case dct:title|dct:description|stf:need ?text_{n} "
     "FILTER(CONTAINS(LCASE(STR(?text_{n})), ?word_{n})) }} }}"
@@ -71,8 +83,12 @@ def equivalent_sparql(wanted: SearchRequest, *, base_url: str = "", prov_graph: 
     if wanted.filters.get("startYear"):  # at the top: a FILTER sees only its own group's VALUES
         where.append("  FILTER(SUBSTR(STR(?startDate), 1, 4) = ?startYear)")
     where += [f"  {WORD_PATTERN.format(n=n)}" for n in range(1, len(words) + 1)]
-    if wanted.filters.get("source"):
-        where.append(f"  GRAPH {ox.NamedNode(prov_graph)} {{ ?case stf:harvestedFrom ?source }}")
+    prov = str(ox.NamedNode(prov_graph)) if prov_graph else "<urn:stafett:no-provenance>"
+    where += [
+        f"  {PROVENANCE_PATTERNS[facet].format(prov=prov)}"
+        for facet in bound(wanted)
+        if facet in PROVENANCE_PATTERNS
+    ]
     return "\n".join(
         [
             HEADER.rstrip("\n"),
@@ -105,7 +121,7 @@ def terms(facet: str, chosen, base_url: str) -> str:
 
 def as_term(facet: str, value: str, base_url: str) -> ox.NamedNode | ox.Literal:
     if facet in IRI_VALUED:
-        return ox.NamedNode(vocabulary.concept_iri(facet, value))
+        return ox.NamedNode(vocabulary.concept_iri(SCHEME_KEY.get(facet, facet), value))
     if facet == "publisher":
         return ox.NamedNode(value)
     if facet == "source":

@@ -157,6 +157,16 @@ def test_no_bare_iri_or_raw_code_reaches_a_person(site):
         for bucket in buckets
     }
     assert {"health-social-care", "SWE", "ppi", "true", "pilot"} <= codes
+    # A code that is also a word of some label ("innovation" in "forskning och innovation") is no
+    # sign of a raw code when it appears; every other code is.
+    label_words = {
+        word.casefold()
+        for lang in ("sv", "fi", "da")
+        for buckets in as_json(client, lang=lang)["facets"].values()
+        for bucket in buckets
+        for word in re.findall(r"[\w-]+", bucket["label"])
+    }
+    codes = {code for code in codes if code.casefold() not in label_words}
     cases = ("vaxjo-kronoberg-joint-night-supervision", "fjordvik-digital-medisindispenser")
     responses = [
         client.get("/search", params={"lang": "sv"}),

@@ -146,6 +146,12 @@ SPARQL_SEARCHES = [
     {"language": "FIN"},
     {"jointProcurement": "false", "country": "NOR"},
     {"country": "SWE", "publisher": "not an IRI"},
+    # the facets issue 13 added later: topics (the publisher's and suggested), procedure, programme
+    {"hasLessons": "true", "country": "NOR"},
+    {"hasLessons": "false", "country": "SWE"},
+    {"procedureType": ["comp-dial", "innovation"]},
+    {"fundingProgramme": "HORIZONEU"},
+    {"topic": ["home-care", "welfare-technology"]},
 ]
 
 
