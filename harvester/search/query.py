@@ -49,7 +49,7 @@ FACET_SIZE = 200  # buckets per facet; the largest facet (publisher) grows with 
 SNIPPET_CHARS = 200
 SKOS_PREF_LABEL = term(SKOS, "prefLabel")
 # Facets whose values are codes of a SKOS scheme the vocabulary ships (labels come from there).
-LABELLED = ("country", "sector", "innovationApproach", "status", "fundingType", "language")
+LABELLED: tuple[str, ...] = ("country", "sector", "innovationApproach", "status", "fundingType", "language")
 LABELLED += ("topic", "procedureType", "fundingProgramme")  # issue 13
 SCHEME_KEY = {"fundingProgramme": "programme"}  # facet -> the JSON key whose scheme it uses
 # Concept expansion: topic and sector labels count in every language; CPV labels only in the
@@ -129,7 +129,8 @@ def expanded_query(index: SearchIndex, q: str, lang: str) -> tuple[tantivy.Query
     spans = concept_spans(words, lang)
     if not spans:
         return text_query(index, q), []
-    schema, parts, covered = index.index.schema, [], set()
+    schema, parts = index.index.schema, []
+    covered: set[int] = set()
     for start, end, concepts in spans:
         covered.update(range(start, end))
         alternatives = [(tantivy.Occur.Should, text_query(index, " ".join(words[start:end])))]
