@@ -5,11 +5,21 @@ Snowball stemmer as the tantivy bindings ship it (nb, nn and generic no share th
 Icelandic has none there, so `is` is lower-cased and folded, not stemmed). Untagged text and
 languages outside the seven go to a neutral field (lower-case only). Every literal also goes to a
 Nordic-folded field, so "ökonomi" meets "økonomi" and "Æ" meets "Ä" whatever field they came in.
+
+Two fields catch what stemming cannot, each weighing less than the one before (see `word_query`):
+- `parts_<lang>`: the parts of compounds and the dictionary forms of inflected words, from the
+  lexicon of the literal's language (harvester/search/compounds.py), analysed like the text field;
+  so "tillsyn" finds "nattillsyn", "bil" finds "elbilar" and "skóli" finds "skólinn".
+- `text_ngram`: the trigrams of every long word (folded), positions kept; a long query word
+  matches where a text word contains its first three quarters as a run of trigrams, so
+  "medisindispenseren" finds "medisindispenser" and "ruokahävikin" finds "ruokahävikki".
 """
 
 from __future__ import annotations
 
 import tantivy
+
+from stafett.harvester.search import compounds
 
 # Index field -> the stemmer of its language (None: folded, not stemmed).
 LANGUAGE_FIELDS = {
@@ -36,6 +46,21 @@ def title_field(text_field: str) -> str:
 TITLE_FIELDS = tuple(title_field(name) for name in (*LANGUAGE_FIELDS, NEUTRAL))
 SEARCHED = (*TEXT_FIELDS, *TITLE_FIELDS)
 
+
+def parts_field(text_field: str) -> str:
+    """text_sv -> parts_sv: compound parts and lemmas, analysed like the text field."""
+    return "parts" + text_field.removeprefix("text")
+
+
+PARTS_FIELDS = tuple(parts_field(name) for name in LANGUAGE_FIELDS)
+NGRAM = "text_ngram"
+# Ranking tiers: a word as written or stemmed (1, titles 3) above a compound part or lemma above
+# an n-gram run; the fallbacks only decide among cases the exact words do not find.
+PARTS_BOOST = 0.4
+NGRAM_BOOST = 0.1
+NGRAM_SHORTEST = 8  # query words this long or longer also try the n-gram field ...
+NGRAM_INDEXED = 7  # ... whose run is at least this long, so shorter text words need no grams
+
 # ascii_fold turns å/ä into a and ö/ø into o, but æ into "ae": fold æ first so it meets ä.
 NORDIC = str.maketrans({"æ": "a", "Æ": "A", "ǽ": "a"})
 
@@ -47,6 +72,27 @@ def field_for(language: str) -> str:
         primary = "nb"
     field = f"text_{primary}"
     return field if field in LANGUAGE_FIELDS else NEUTRAL
+
+
+def lexicon_of(text_field: str) -> compounds.Lexicon:
+    return compounds.lexicon(text_field.removeprefix("text_"))
+
+
+def derived_fields(texts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The parts and n-gram fields of a case, from the literals of its language fields."""
+    derived: dict[str, list[str]] = {}
+    grams = []
+    for name, literals in texts.items():
+        if name in LANGUAGE_FIELDS:
+            lexicon = lexicon_of(name)
+            parts = [text for text in map(lexicon.parts_text, literals) if text]
+            if parts:
+                derived[parts_field(name)] = parts
+        if name in LANGUAGE_FIELDS or name == NEUTRAL:
+            grams.extend(text for text in (compounds.ngram_words(t, NGRAM_INDEXED) for t in literals) if text)
+    if grams:
+        derived[NGRAM] = grams
+    return derived
 
 
 def fold(text: str) -> str:
@@ -73,3 +119,39 @@ def register(index: tantivy.Index) -> None:
         index.register_tokenizer(field, analyzer(stemmer, folded=stemmer is None))
     index.register_tokenizer(NEUTRAL, analyzer(None))
     index.register_tokenizer(FOLDED, analyzer(None, folded=True))
+    index.register_tokenizer(NGRAM, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+
+def word_query(index: tantivy.Index, word: str) -> tantivy.Query:
+    """One query word, matched in three tiers: as written or stemmed in every language field (and
+    Nordic-folded), as a compound part or lemma (its own lemma and parts in every language's
+    lexicon), and, for long words, as an n-gram run. The word is quoted: never query syntax."""
+    boosts = dict.fromkeys(TITLE_FIELDS, TITLE_BOOST)
+    exact, _ = index.parse_query_lenient(
+        f'"{word}" "{fold(word)}"', default_field_names=list(SEARCHED), field_boosts=boosts
+    )
+    clauses = [(tantivy.Occur.Should, exact)]
+    lowered = word.lower()
+    lemmas, splits = {lowered}, set()
+    for name in LANGUAGE_FIELDS:
+        lexicon = lexicon_of(name)
+        lemma = lexicon.lemma(lowered)
+        if lemma:
+            lemmas.add(lemma)
+        parts = lexicon.split(lowered)
+        if parts:
+            splits.add(tuple(sorted(set(parts[:-1]) if len(parts) > 2 else set(parts))))
+    terms = " ".join(f'"{term}"' for term in sorted(lemmas))
+    lemma_query, _ = index.parse_query_lenient(terms, default_field_names=[*PARTS_FIELDS, *TEXT_FIELDS])
+    clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(lemma_query, PARTS_BOOST)))
+    for parts in sorted(splits):
+        each = " ".join(f'+"{part}"' for part in parts)
+        split_query, _ = index.parse_query_lenient(each, default_field_names=[*PARTS_FIELDS, *TEXT_FIELDS])
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(split_query, PARTS_BOOST)))
+    folded = compounds.ascii_folded(word)
+    if len(folded) >= NGRAM_SHORTEST and folded.isalpha():
+        run = folded[: max(NGRAM_INDEXED, len(folded) - len(folded) // 4)]
+        grams = compounds.trigrams(run).split()
+        ngram = tantivy.Query.phrase_query(index.schema, NGRAM, grams)
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(ngram, NGRAM_BOOST)))
+    return tantivy.Query.boolean_query(clauses)

@@ -45,6 +45,9 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=name != analysis.FOLDED, tokenizer_name=name)
     for name in analysis.TITLE_FIELDS:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
+    for name in analysis.PARTS_FIELDS:  # matched only (no phrases): frequencies, no positions
+        builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("parts"), index_option="freq")
+    builder.add_text_field(analysis.NGRAM, tokenizer_name=analysis.NGRAM)  # positions: runs of grams
     for facet in FACETS:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
@@ -116,7 +119,7 @@ class SearchIndex:
         return indexed
 
     def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
-        fields: dict = {"id": document.case, **document.texts}
+        fields: dict = {"id": document.case, **document.texts, **analysis.derived_fields(document.texts)}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
         card = {"titles": document.titles, "country": sorted(document.facets.get("country", ()))}
         fields["card"] = orjson.dumps(card)

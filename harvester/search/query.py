@@ -21,15 +21,7 @@ import pyoxigraph as ox
 import tantivy
 
 from stafett import vocabulary
-from stafett.harvester.search.analysis import (
-    SEARCHED,
-    TEXT_FIELDS,
-    TITLE_BOOST,
-    TITLE_FIELDS,
-    analyzer,
-    field_for,
-    fold,
-)
+from stafett.harvester.search.analysis import TEXT_FIELDS, analyzer, field_for, word_query
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.index import SearchIndex
 from stafett.vocabulary.terms import SKOS, term
@@ -86,12 +78,9 @@ def text_query(index: SearchIndex, q: str) -> tantivy.Query:
         return tantivy.Query.all_query()
     if any(not plain_analyzer().analyze(word) for word in words):
         return tantivy.Query.empty_query()
-    groups = " ".join(f'+("{word}" "{fold(word)}")' for word in words)
-    boosts = dict.fromkeys(TITLE_FIELDS, TITLE_BOOST)
-    query, _errors = index.index.parse_query_lenient(
-        groups, default_field_names=list(SEARCHED), field_boosts=boosts
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, word_query(index.index, word)) for word in words]
     )
-    return query
 
 
 @cache
