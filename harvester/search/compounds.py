@@ -182,6 +182,7 @@ class Lexicon:
     forms: tuple[tuple[str, str], ...] = ()  # "skóla>skóli" in a list: a form and its lemma
     whole: frozenset[str] = frozenset()  # "=tillsyn": a word never split ("till" + "syn")
     never: frozenset[str] = frozenset()  # "!till": never a part, whatever the labels hold
+    listed: frozenset[str] = frozenset()  # the hand-made list's words (labels hold inflected forms)
 
     @property
     def form_lemmas(self) -> dict[str, str]:
@@ -239,14 +240,16 @@ def _endings(language: str) -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=300_000)
 def _lemma(lexicon: Lexicon, word: str) -> str | None:
-    if word in lexicon.words:
+    """A listed word is its own lemma; a word known only from labels may be an inflected form
+    there ("buses" in CPV), so its endings are tried first."""
+    if word in lexicon.listed:
         return lexicon.form_lemmas.get(word, word)
     for ending, replacement in _endings(lexicon.language):
         if len(word) - len(ending) >= 2 and word.endswith(ending):
             bases = lexicon.bases(word[: -len(ending)] + replacement)
             if bases:
                 return bases[0]
-    return None
+    return word if word in lexicon.words else None
 
 
 def _first_parts(lexicon: Lexicon, piece: str, following: str) -> list[str]:
@@ -362,7 +365,8 @@ def lexicon(language: str) -> Lexicon:
     words = {w for found in lists for w in found.words} | (label_words()[language] - never)
     forms = tuple(sorted({pair for found in lists for pair in found.forms.items()}))
     whole = frozenset(w for found in lists for w in found.whole)
-    return Lexicon(language, frozenset(words), forms, whole, frozenset(never))
+    listed = frozenset(w for found in lists for w in found.words)
+    return Lexicon(language, frozenset(words), forms, whole, frozenset(never), listed)
 
 
 def ngram_words(text: str, shortest: int) -> str:
