@@ -81,7 +81,7 @@ def lexicon_of(text_field: str) -> compounds.Lexicon:
 def derived_fields(texts: dict[str, list[str]]) -> dict[str, list[str]]:
     """The parts and n-gram fields of a case, from the literals of its language fields."""
     derived: dict[str, list[str]] = {}
-    grams = []
+    grams: list[str] = []
     for name, literals in texts.items():
         if name in LANGUAGE_FIELDS:
             lexicon = lexicon_of(name)
@@ -151,7 +151,7 @@ def word_query(index: tantivy.Index, word: str) -> tantivy.Query:
     folded = compounds.ascii_folded(word)
     if len(folded) >= NGRAM_SHORTEST and folded.isalpha():
         run = folded[: max(NGRAM_INDEXED, len(folded) - len(folded) // 4)]
-        grams = compounds.trigrams(run).split()
+        grams: list[str | tuple[int, str]] = list(compounds.trigrams(run).split())
         ngram = tantivy.Query.phrase_query(index.schema, NGRAM, grams)
         clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(ngram, NGRAM_BOOST)))
     return tantivy.Query.boolean_query(clauses)
