@@ -68,7 +68,7 @@ def label(facet: str, value: str, lang: str) -> str:
     return next(iter(names.values()), value)
 
 
-def text_query(index: SearchIndex, q: str) -> tantivy.Query:
+def text_query(index: SearchIndex, q: str, lang: str = "") -> tantivy.Query:
     """Every word must match in some field, as written or Nordic-folded; the words are quoted,
     so a reader's colon or bracket is a character, never query syntax. Punctuation alone is no
     word (an all-punctuation `q` lists everything, like an empty one); a word the analysers drop
@@ -79,7 +79,7 @@ def text_query(index: SearchIndex, q: str) -> tantivy.Query:
     if any(not plain_analyzer().analyze(word) for word in words):
         return tantivy.Query.empty_query()
     return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, word_query(index.index, word)) for word in words]
+        [(tantivy.Occur.Must, word_query(index.index, word, lang)) for word in words]
     )
 
 
@@ -129,7 +129,7 @@ def terms(facet: str) -> dict:
 def search(index: SearchIndex, request: Request) -> dict:
     searcher = index.searcher()
     schema = index.index.schema
-    text = text_query(index, request.q)
+    text = text_query(index, request.q, request.lang)
     query = combined(text, filter_query(schema, request.filters))
     offset = (request.page - 1) * PAGE_SIZE
     ordered = {"newest": "modified", "startYear": "start"}.get(request.sort)
