@@ -35,7 +35,7 @@ FOLDED = "text_folded"
 TEXT_FIELDS = (*LANGUAGE_FIELDS, NEUTRAL, FOLDED)
 # Titles once more, in fields of their own, so that ranking can weigh a word in the title above
 # the same word in the rest (BM25 with field boosts); analysed like their language's text field.
-TITLE_BOOST = 3.0
+TITLE_BOOST = 4.0  # above READER_BOOST: a title in any language outranks the reader's body text
 
 
 def title_field(text_field: str) -> str:
