@@ -1,7 +1,8 @@
 """The harvester side of the harvest benchmark, in its own process (clean RSS, its own core).
 
 Reads a JSON job on stdin: {"sources": [[name, url], ...], "data_dir": ..., "queries": {name: text},
-"repeats": n, "profile": path-or-null}; prints one JSON result: first harvest (seconds, counts,
+"repeats": n, "profile": path-or-null, "index": false to harvest without the search index};
+prints one JSON result: first harvest (seconds, counts,
 RSS growth, store size), re-harvest with nothing changed (seconds, pages, 304s), and the latency
 of each query through the registry's SPARQL endpoint on loopback.
 """
@@ -138,6 +139,9 @@ def run(job: dict) -> dict:
     settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
     sources = [Source(name, url, namespaces=(url,)) for name, url in job["sources"]]
     registry = Registry(settings, sources)
+    if job.get("index") is False and registry.search is not None:
+        registry.search.close()  # harvest without the search index (bench/search_bench.py compares)
+        registry.search = None
     warm_up()
     rss_before = rss_bytes()  # after imports and shape loading: what grows with the cases
     sampler = RssSampler()

@@ -5,7 +5,7 @@
 
 Two sets, each indexed in a real SearchIndex over a real store (the cases written into it as the
 harvester commits them, one named graph per case):
-- examples/cases with the hand-made pairs of bench/queries/quality-examples.tsv;
+- examples/cases with the hand-made pairs of bench/search/quality-examples.tsv;
 - the synthetic federation (bench.generate): for six subjects, a query in six languages in another
   form than the generator writes it; the expected cases are those the generator made about that
   subject (its phrase is in every title it fills), "same" when the case has text in the query's
@@ -37,7 +37,7 @@ from stafett.vocabulary.jsonld import json_ld_to_quads
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "cases"
-PAIRS = Path(__file__).with_name("queries") / "quality-examples.tsv"
+PAIRS = Path(__file__).with_name("search") / "quality-examples.tsv"
 BASE = "https://registry.bench/"
 DEPTH = 10
 # subject (index in wordlists.SUBJECTS) -> query per language, in another form than the phrase
