@@ -175,7 +175,7 @@ def ascii_folded(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per language (cached): identity hashing keeps lookups cheap
 class Lexicon:
     language: str
     words: frozenset[str]
@@ -198,10 +198,7 @@ class Lexicon:
 
     def parts_text(self, text: str) -> str:
         """What the parts field indexes for this text: parts of compounds, lemmas of inflected words."""
-        out: list[str] = []
-        for word in words_of(text):
-            out.extend(_derived(self, word))
-        return " ".join(out)
+        return " ".join(filter(None, (_derived_text(self, word) for word in words_of(text))))
 
     def bases(self, word: str) -> list[str]:
         """Dictionary forms a written stem may stand for (undoing a dropped vowel or gradation)."""
@@ -302,6 +299,11 @@ def _segment(lexicon: Lexicon, word: str, start: int, depth: int = 0) -> tuple[s
     return best
 
 
+@lru_cache(maxsize=300_000)
+def _derived_text(lexicon: Lexicon, word: str) -> str:
+    return " ".join(_derived(lexicon, word))
+
+
 def _derived(lexicon: Lexicon, word: str) -> tuple[str, ...]:
     parts = lexicon.split(word)
     if parts:
@@ -371,11 +373,12 @@ def lexicon(language: str) -> Lexicon:
 
 def ngram_words(text: str, shortest: int) -> str:
     """The n-gram field's text: each long word's folded trigrams, words kept apart by "|"."""
-    out = []
-    for word in words_of(text):
-        if len(word) >= shortest:
-            out.append(trigrams(ascii_folded(word)))
-    return " | ".join(out)
+    return " | ".join(word_grams(word) for word in words_of(text) if len(word) >= shortest)
+
+
+@lru_cache(maxsize=300_000)
+def word_grams(word: str) -> str:
+    return trigrams(ascii_folded(word))
 
 
 @lru_cache(maxsize=300_000)
