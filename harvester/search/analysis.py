@@ -10,9 +10,12 @@ Two fields catch what stemming cannot, each weighing less than the one before (s
 - `parts_<lang>`: the parts of compounds and the dictionary forms of inflected words, from the
   lexicon of the literal's language (harvester/search/compounds.py), analysed like the text field;
   so "tillsyn" finds "nattillsyn", "bil" finds "elbilar" and "skóli" finds "skólinn".
-- `text_ngram`: the trigrams of every long word (folded), positions kept; a long query word
-  matches where a text word contains its first three quarters as a run of trigrams, so
-  "medisindispenseren" finds "medisindispenser" and "ruokahävikin" finds "ruokahävikki".
+- `text_infix`: every long word (folded) and its tails of seven letters or more; a long query
+  word matches (a prefix query on the field) where a text word contains its first three quarters
+  anywhere, so "medisindispenseren" finds "medisindispenser", "ruokahävikin" finds
+  "ruokahävikki" and "värmepumpar" finds "varmepumper". This is the character n-gram fallback
+  in the form tantivy can search fast: its ngram tokenizer gives every gram the same position,
+  so a run of grams cannot be asked for, and a bag of grams matches scattered letters.
 """
 
 from __future__ import annotations
@@ -53,14 +56,14 @@ def parts_field(text_field: str) -> str:
 
 
 PARTS_FIELDS = tuple(parts_field(name) for name in LANGUAGE_FIELDS)
-NGRAM = "text_ngram"
+INFIX = "text_infix"
 # Ranking tiers: a word as written or stemmed (1, titles 3) above a compound part or lemma above
 # an n-gram run; the fallbacks only decide among cases the exact words do not find.
 PARTS_BOOST = 0.4
 READER_BOOST = 2.0  # a match in the reader's own language field (see exact_boosts)
-NGRAM_BOOST = 0.1
-NGRAM_SHORTEST = 8  # query words this long or longer also try the n-gram field ...
-NGRAM_INDEXED = 7  # ... whose run is at least this long, so shorter text words need no grams
+INFIX_BOOST = 0.1
+INFIX_SHORTEST = 8  # query words this long or longer also try the infix field ...
+INFIX_INDEXED = 7  # ... whose run is at least this long, so shorter text words need no tails
 
 # ascii_fold turns å/ä into a and ö/ø into o, but æ into "ae": fold æ first so it meets ä.
 NORDIC = str.maketrans({"æ": "a", "Æ": "A", "ǽ": "a"})
@@ -82,7 +85,7 @@ def lexicon_of(text_field: str) -> compounds.Lexicon:
 def derived_fields(texts: dict[str, list[str]]) -> dict[str, list[str]]:
     """The parts and n-gram fields of a case, from the literals of its language fields."""
     derived: dict[str, list[str]] = {}
-    grams: list[str] = []
+    long_words: dict[str, None] = {}  # each long word once: the infix field only matches
     for name, literals in texts.items():
         if name in LANGUAGE_FIELDS:
             lexicon = lexicon_of(name)
@@ -90,9 +93,12 @@ def derived_fields(texts: dict[str, list[str]]) -> dict[str, list[str]]:
             if parts:
                 derived[parts_field(name)] = parts
         if name in LANGUAGE_FIELDS or name == NEUTRAL:
-            grams.extend(text for text in (compounds.ngram_words(t, NGRAM_INDEXED) for t in literals) if text)
-    if grams:
-        derived[NGRAM] = grams
+            for literal in literals:
+                long_words.update(
+                    dict.fromkeys(w for w in compounds.words_of(literal) if len(w) >= INFIX_INDEXED)
+                )
+    if long_words:
+        derived[INFIX] = [" ".join(compounds.word_suffixes(word, INFIX_INDEXED) for word in long_words)]
     return derived
 
 
@@ -120,7 +126,7 @@ def register(index: tantivy.Index) -> None:
         index.register_tokenizer(field, analyzer(stemmer, folded=stemmer is None))
     index.register_tokenizer(NEUTRAL, analyzer(None))
     index.register_tokenizer(FOLDED, analyzer(None, folded=True))
-    index.register_tokenizer(NGRAM, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    index.register_tokenizer(INFIX, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
 
 def exact_boosts(lang: str) -> dict[str, float]:
@@ -140,7 +146,8 @@ def exact_boosts(lang: str) -> dict[str, float]:
 def word_query(index: tantivy.Index, word: str, lang: str = "") -> tantivy.Query:
     """One query word, matched in three tiers: as written or stemmed in every language field (and
     Nordic-folded), as a compound part or lemma (its own lemma and parts in every language's
-    lexicon), and, for long words, as an n-gram run. The word is quoted: never query syntax."""
+    lexicon), and, for long words, as a run of letters inside a word. The word is quoted: never
+    query syntax."""
     exact, _ = index.parse_query_lenient(
         f'"{word}" "{fold(word)}"', default_field_names=list(SEARCHED), field_boosts=exact_boosts(lang)
     )
@@ -163,9 +170,8 @@ def word_query(index: tantivy.Index, word: str, lang: str = "") -> tantivy.Query
         split_query, _ = index.parse_query_lenient(each, default_field_names=[*PARTS_FIELDS, *TEXT_FIELDS])
         clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(split_query, PARTS_BOOST)))
     folded = compounds.ascii_folded(word)
-    if len(folded) >= NGRAM_SHORTEST and folded.isalpha():
-        run = folded[: max(NGRAM_INDEXED, len(folded) - len(folded) // 4)]
-        grams: list[str | tuple[int, str]] = list(compounds.trigrams(run).split())
-        ngram = tantivy.Query.phrase_query(index.schema, NGRAM, grams)
-        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(ngram, NGRAM_BOOST)))
+    if len(folded) >= INFIX_SHORTEST and folded.isalpha() and folded.isascii():
+        run = folded[: max(INFIX_INDEXED, len(folded) - len(folded) // 4)]  # letters only: no regex syntax
+        infix = tantivy.Query.regex_query(index.schema, INFIX, run + ".*")
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(infix, INFIX_BOOST)))
     return tantivy.Query.boolean_query(clauses)

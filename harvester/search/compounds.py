@@ -371,16 +371,9 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(language, frozenset(words), forms, whole, frozenset(never), listed)
 
 
-def ngram_words(text: str, shortest: int) -> str:
-    """The n-gram field's text: each long word's folded trigrams, words kept apart by "|"."""
-    return " | ".join(word_grams(word) for word in words_of(text) if len(word) >= shortest)
-
-
 @lru_cache(maxsize=300_000)
-def word_grams(word: str) -> str:
-    return trigrams(ascii_folded(word))
-
-
-@lru_cache(maxsize=300_000)
-def trigrams(folded: str) -> str:
-    return " ".join(folded[i : i + 3] for i in range(len(folded) - 2))
+def word_suffixes(word: str, shortest: int) -> str:
+    """The word folded, and every tail of it at least `shortest` letters long, as the infix
+    field indexes them: a prefix of one of them is a run of letters anywhere in the word."""
+    folded = ascii_folded(word)
+    return " ".join(folded[i:] for i in range(len(folded) - shortest + 1))

@@ -47,7 +47,9 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
     for name in analysis.PARTS_FIELDS:  # matched only (no phrases): frequencies, no positions
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("parts"), index_option="freq")
-    builder.add_text_field(analysis.NGRAM, tokenizer_name=analysis.NGRAM)  # positions: runs of grams
+    builder.add_text_field(
+        analysis.INFIX, tokenizer_name=analysis.INFIX, index_option="basic"
+    )  # prefix queries
     for facet in FACETS:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting

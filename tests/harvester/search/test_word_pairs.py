@@ -65,3 +65,20 @@ def test_exact_words_rank_above_compound_parts(index, tmp_path):
         assert found(small, "nattillsyn", "sv")[0] == "compound"
     finally:
         small.close()
+
+
+def test_a_long_word_inside_an_unknown_compound_is_found_by_the_infix_field_last(tmp_path):
+    """Neither "kvarter" nor "lekplats" is in the Swedish lexicon, so only the infix field can
+    join "lekplatserna" to "kvarterslekplatserna"; an exact match still ranks first, and a short
+    word never uses the infix field ("plats" does not find "lekplatserna")."""
+    cases = {
+        "compound": {"title": {"sv": "Nya kvarterslekplatserna"}},
+        "exact": {"title": {"sv": "Lekplatserna"}},
+        "other": {"title": {"sv": "Platsbrist"}},
+    }
+    small = index_of(tmp_path, cases)
+    try:
+        assert found(small, "lekplatserna", "sv") == ["exact", "compound"]
+        assert "compound" not in found(small, "plats", "sv")
+    finally:
+        small.close()
