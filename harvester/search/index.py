@@ -34,6 +34,7 @@ from stafett.vocabulary.terms import DCT, term
 
 MARKER_FILE = "marker.json"
 WRITER_HEAP = 15_000_000  # bytes; tantivy's minimum per thread, plenty for one page of cases
+REBUILD_HEAP = 64_000_000  # a rebuild's one-off writer: fewer segment flushes (+30 % cases/s measured)
 DCT_IDENTIFIER = term(DCT, "identifier")
 
 
@@ -66,11 +67,11 @@ class SearchIndex:
         self.index, self.writer = self.open(self.folder)
 
     @staticmethod
-    def open(folder: Path) -> tuple[tantivy.Index, tantivy.IndexWriter]:
+    def open(folder: Path, heap: int = WRITER_HEAP) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         folder.mkdir(parents=True, exist_ok=True)
         index = tantivy.Index(schema(), path=str(folder), reuse=True)
         analysis.register(index)
-        return index, index.writer(WRITER_HEAP, 1)
+        return index, index.writer(heap, 1)
 
     # -- markers --------------------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ class SearchIndex:
             token = self.store_marker()
             fresh = self.folder.with_name(self.folder.name + ".rebuild")
             shutil.rmtree(fresh, ignore_errors=True)
-            index, writer = self.open(fresh)
+            index, writer = self.open(fresh, REBUILD_HEAP)
             count = self.put(writer, live_cases(self.store))
             writer.commit()
             writer.wait_merging_threads()
