@@ -154,6 +154,25 @@ def test_a_word_finds_its_case_in_every_language(federation, registry):
     assert hits["total"] == 0 and hits["results"] == []
 
 
+# Forms no stemmer joins, found through the compound-part, lemma and infix fields (docs/search.md,
+# "Matching words"): the case writes none of these words as they are asked.
+COMPOUND_WORDS = (
+    ("is", "stöð", "nordurvik-hledslustodvar-hafnar"),  # "hleðslustöðvar"
+    ("is", "skóli", "nordurvik-loftgaedi-i-skolum"),  # "skóla", "skólar", "skólum"
+    ("nn", "plass", "vestlia-utsleppsfri-byggeplass"),  # "byggjeplass", "byggeplass"
+    ("nb", "medisindispenseren", "fjordvik-digital-medisindispenser"),  # "medisindispenser"
+)
+
+
+def test_compound_parts_and_lemmas_find_their_cases_over_http(federation, registry):
+    _, client = registry
+    cases = federation["cases"]
+    for lang, word, name in COMPOUND_WORDS:
+        answer = found(client, q=word, lang=lang)
+        assert cases[name][2] in ids(answer), (lang, word, answer["results"])
+        assert answer["total"] < len(cases), (lang, word)
+
+
 def test_facets_filter_and_count_as_sparql_does(federation, registry):
     reg, client = registry
     answer = found(client, lang="sv")
