@@ -37,8 +37,8 @@ WORDS = {
     "fi": ("aivoinfarktista", {"harjula-etakuntoutus-pcp"}),  # the case says "aivoinfarktin"
     "en": ("rehabilitate", {"harjula-etakuntoutus-pcp"}),  # the case says "rehabilitation"
     # (the Snowball stemmers do not join every form: "medisindispenseren" and "medisindispenser",
-    # Finnish consonant gradation "ruokahävikki"/"ruokahävikin": left to the decompounding and
-    # n-gram fields that issue 13 asks for next)
+    # Finnish consonant gradation "ruokahävikki"/"ruokahävikin": the compound-part, lemma and
+    # infix fields join them, see COMPOUND_WORDS below)
     "is": ("höfninni", {"nordurvik-hledslustodvar-hafnar", "nordurvik-landtenging-hafnar"}),
 }
 COUNTRY_COUNTS = """
