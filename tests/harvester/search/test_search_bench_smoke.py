@@ -18,6 +18,7 @@ ROWS = (
     "tantivy indexing",
     "index size per case",
     "first harvest with the index",
+    "page updates",
 )
 
 
