@@ -162,6 +162,9 @@ MIN_LABEL_WORD = 4  # shorter words from labels ("av", "och", "for") would split
 MIN_LIST_WORD = 2  # the hand-made lists may hold short parts on purpose ("el", "ai")
 MIN_SPLIT = 5  # shorter words are not compounds worth splitting
 WORD = re.compile(r"\w+")
+# Words remembered per cache (lemma, split, parts text, infix tails): a federation's vocabulary
+# repeats; the bound keeps the harvester's memory in check (some tens of MB at most).
+CACHED_WORDS = 100_000
 # Folding for the n-gram field, as tantivy's ascii_fold does it, after æ -> a (see analysis.NORDIC).
 FOLD = str.maketrans({"æ": "a", "ø": "o", "ð": "d", "þ": "th", "ß": "ss", "œ": "oe", "ı": "i"})
 
@@ -235,7 +238,7 @@ def _endings(language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((*plain, *REPLACED.get(language, ())), key=lambda pair: len(pair[0])))
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _lemma(lexicon: Lexicon, word: str) -> str | None:
     """A listed word is its own lemma; a word known only from labels may be an inflected form
     there ("buses" in CPV), so its endings are tried first."""
@@ -267,7 +270,7 @@ def _first_parts(lexicon: Lexicon, piece: str, following: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _split(lexicon: Lexicon, word: str) -> tuple[str, ...]:
     if (
         len(word) < MIN_SPLIT
@@ -299,7 +302,7 @@ def _segment(lexicon: Lexicon, word: str, start: int, depth: int = 0) -> tuple[s
     return best
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def _derived_text(lexicon: Lexicon, word: str) -> str:
     return " ".join(_derived(lexicon, word))
 
@@ -371,7 +374,7 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(language, frozenset(words), forms, whole, frozenset(never), listed)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=CACHED_WORDS)
 def word_suffixes(word: str, shortest: int) -> str:
     """The word folded, and every tail of it at least `shortest` letters long, as the infix
     field indexes them: a prefix of one of them is a run of letters anywhere in the word."""
