@@ -48,9 +48,8 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
     for name in analysis.PARTS_FIELDS:  # matched only (no phrases): frequencies, no positions
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("parts"), index_option="freq")
-    builder.add_text_field(
-        analysis.INFIX, tokenizer_name=analysis.INFIX, index_option="basic"
-    )  # prefix queries
+    # the infix field answers prefix queries only, with a constant score: documents, nothing more
+    builder.add_text_field(analysis.INFIX, tokenizer_name=analysis.INFIX, index_option="basic")
     for facet in FACETS:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
@@ -69,7 +68,14 @@ class SearchIndex:
     @staticmethod
     def open(folder: Path, heap: int = WRITER_HEAP) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         folder.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        try:
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
+        except ValueError as err:  # an index of an older schema (fields added since): start afresh;
+            if "schema does not match" not in str(err):  # its marker goes with it, so the
+                raise  # registry's start rebuilds it from the store
+            shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            index = tantivy.Index(schema(), path=str(folder), reuse=True)
         analysis.register(index)
         return index, index.writer(heap, 1)
 

@@ -7,7 +7,7 @@ language's analyser (so a Swedish reader's "hemtjänsten" is stemmed as Swedish 
 and as Norwegian in the Norwegian one); every word must match somewhere. Values inside a facet are
 OR-ed, facets AND-ed. The count of each facet value is taken with every other facet's filter but not
 its own, so ticking a second country shows what it would add (multi-select). Ranking is BM25, with
-a word in a title weighing `TITLE_BOOST` times a word elsewhere.
+the field weights of analysis.py (titles, the reader's language, compound parts, infix).
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def label(facet: str, value: str, lang: str) -> str:
 
 
 def text_query(index: SearchIndex, q: str, lang: str = "") -> tantivy.Query:
-    """Every word must match in some field, as written or Nordic-folded; the words are quoted,
+    """Every word must match in some field (as written, stemmed or Nordic-folded, as a compound
+    part or lemma, or inside a longer word: analysis.word_query); the words are quoted,
     so a reader's colon or bracket is a character, never query syntax. Punctuation alone is no
     word (an all-punctuation `q` lists everything, like an empty one); a word the analysers drop
     entirely (longer than they keep) matches nothing rather than everything."""
