@@ -1,7 +1,8 @@
 """The harvester side of the harvest benchmark, in its own process (clean RSS, its own core).
 
 Reads a JSON job on stdin: {"sources": [[name, url], ...], "data_dir": ..., "queries": {name: text},
-"repeats": n, "profile": path-or-null}; prints one JSON result: first harvest (seconds, counts,
+"repeats": n, "profile": path-or-null, "index": false to harvest without the search index};
+prints one JSON result: first harvest (seconds, counts,
 RSS growth, store size), re-harvest with nothing changed (seconds, pages, 304s), and the latency
 of each query through the registry's SPARQL endpoint on loopback.
 """
@@ -129,6 +130,25 @@ def warm_up() -> None:
     validate_quads([])
 
 
+def time_index_updates(registry) -> list[float]:
+    """Seconds spent in the search index's page updates (re-reading the page's cases from the
+    store, analysing, committing), summed into the returned one-item list as the harvest runs."""
+    spent = [0.0]
+    index = registry.search
+    if index is not None:
+        apply = index.apply
+
+        def timed_apply(cases, token):
+            start = time.perf_counter()
+            try:
+                return apply(cases, token)
+            finally:
+                spent[0] += time.perf_counter() - start
+
+        index.apply = timed_apply
+    return spent
+
+
 def run(job: dict) -> dict:
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import RegistrySettings
@@ -138,6 +158,10 @@ def run(job: dict) -> dict:
     settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
     sources = [Source(name, url, namespaces=(url,)) for name, url in job["sources"]]
     registry = Registry(settings, sources)
+    if job.get("index") is False and registry.search is not None:
+        registry.search.close()  # harvest without the search index (bench/search_bench.py compares)
+        registry.search = None
+    index_seconds = time_index_updates(registry)
     warm_up()
     rss_before = rss_bytes()  # after imports and shape loading: what grows with the cases
     sampler = RssSampler()
@@ -158,6 +182,7 @@ def run(job: dict) -> dict:
             "disk": dir_bytes(data_dir),
             "peaks": sampler.stop(),
             "parser_peak_rss": parser_peak(registry),
+            "index_seconds": index_seconds[0],
         }
         if job.get("queries"):
             result["queries"] = query_latencies(registry, job["queries"], int(job.get("repeats", 5)))

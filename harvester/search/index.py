@@ -43,6 +43,7 @@ from stafett.vocabulary.terms import DCT, term
 
 MARKER_FILE = "marker.json"
 WRITER_HEAP = 15_000_000  # bytes; tantivy's minimum per thread, plenty for one page of cases
+REBUILD_HEAP = 64_000_000  # a rebuild's one-off writer: fewer segment flushes (+30 % cases/s measured)
 DCT_IDENTIFIER = term(DCT, "identifier")
 
 
@@ -54,6 +55,10 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=name != analysis.FOLDED, tokenizer_name=name)
     for name in analysis.TITLE_FIELDS:
         builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("title"))
+    for name in analysis.PARTS_FIELDS:  # matched only (no phrases): frequencies, no positions
+        builder.add_text_field(name, tokenizer_name="text" + name.removeprefix("parts"), index_option="freq")
+    # the infix field answers prefix queries only, with a constant score: documents, nothing more
+    builder.add_text_field(analysis.INFIX, tokenizer_name=analysis.INFIX, index_option="basic")
     for facet in (*FACETS, *CONCEPT_FIELDS):
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
@@ -70,16 +75,18 @@ class SearchIndex:
         self.index, self.writer = self.open(self.folder)
 
     @staticmethod
-    def open(folder: Path) -> tuple[tantivy.Index, tantivy.IndexWriter]:
+    def open(folder: Path, heap: int = WRITER_HEAP) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         folder.mkdir(parents=True, exist_ok=True)
         try:
             index = tantivy.Index(schema(), path=str(folder), reuse=True)
-        except ValueError:  # "the schema does not match": an index of an earlier version's fields
-            shutil.rmtree(folder)  # the store holds everything; without a marker it is rebuilt
+        except ValueError as err:  # an index of an older schema (fields added since): start afresh;
+            if "schema does not match" not in str(err):  # its marker goes with it, so the
+                raise  # registry's start rebuilds it from the store
+            shutil.rmtree(folder)
             folder.mkdir(parents=True)
             index = tantivy.Index(schema(), path=str(folder), reuse=True)
         analysis.register(index)
-        return index, index.writer(WRITER_HEAP, 1)
+        return index, index.writer(heap, 1)
 
     # -- markers --------------------------------------------------------------------------------
 
@@ -130,7 +137,7 @@ class SearchIndex:
         return indexed
 
     def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
-        fields: dict = {"id": document.case, **document.texts}
+        fields: dict = {"id": document.case, **document.texts, **analysis.derived_fields(document.texts)}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
         card = {
             "titles": document.titles,
@@ -150,7 +157,7 @@ class SearchIndex:
             token = self.store_marker()
             fresh = self.folder.with_name(self.folder.name + ".rebuild")
             shutil.rmtree(fresh, ignore_errors=True)
-            index, writer = self.open(fresh)
+            index, writer = self.open(fresh, REBUILD_HEAP)
             count = self.put(writer, live_cases(self.store))
             writer.commit()
             writer.wait_merging_threads()

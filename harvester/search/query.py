@@ -7,7 +7,7 @@ language's analyser (so a Swedish reader's "hemtjänsten" is stemmed as Swedish 
 and as Norwegian in the Norwegian one); every word must match somewhere. Values inside a facet are
 OR-ed, facets AND-ed. The count of each facet value is taken with every other facet's filter but not
 its own, so ticking a second country shows what it would add (multi-select). Ranking is BM25, with
-a word in a title weighing `TITLE_BOOST` times a word elsewhere.
+the field weights of analysis.py (titles, the reader's language, compound parts, infix).
 
 Concept expansion (issue 13): a run of query words that is a label of a topic, a sector or a CPV
 code in any of the seven languages (search/concepts.py) matches either as words or as the concept:
@@ -29,13 +29,10 @@ import tantivy
 from stafett import vocabulary
 from stafett.harvester.search.analysis import (
     LANGUAGE_FIELDS,
-    SEARCHED,
     TEXT_FIELDS,
-    TITLE_BOOST,
-    TITLE_FIELDS,
     analyzer,
     field_for,
-    fold,
+    word_query,
 )
 from stafett.harvester.search.concepts import LONGEST, Concept, label_index, label_of
 from stafett.harvester.search.concepts import terms as analysed_words
@@ -128,26 +125,27 @@ def expanded_query(index: SearchIndex, q: str, lang: str) -> tuple[tantivy.Query
     words = query_words(q)
     spans = concept_spans(words, lang)
     if not spans:
-        return text_query(index, q), []
+        return text_query(index, q, lang), []
     schema, parts = index.index.schema, []
     covered: set[int] = set()
     for start, end, concepts in spans:
         covered.update(range(start, end))
-        alternatives = [(tantivy.Occur.Should, text_query(index, " ".join(words[start:end])))]
+        alternatives = [(tantivy.Occur.Should, text_query(index, " ".join(words[start:end]), lang))]
         for facet in sorted({c.facet for c in concepts}):
             codes = sorted(c.code for c in concepts if c.facet == facet)
             alternatives.append((tantivy.Occur.Should, tantivy.Query.term_set_query(schema, facet, codes)))
         parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alternatives)))
     rest = [word for position, word in enumerate(words) if position not in covered]
     if rest:
-        parts.append((tantivy.Occur.Must, text_query(index, " ".join(rest))))
+        parts.append((tantivy.Occur.Must, text_query(index, " ".join(rest), lang)))
     named = {c for _, _, concepts in spans for c in concepts}
     listed = sorted(named, key=lambda c: (EXPANSION_ORDER.index(c.facet), c.code))
     return tantivy.Query.boolean_query(parts), listed
 
 
-def text_query(index: SearchIndex, q: str) -> tantivy.Query:
-    """Every word must match in some field, as written or Nordic-folded; the words are quoted,
+def text_query(index: SearchIndex, q: str, lang: str = "") -> tantivy.Query:
+    """Every word must match in some field (as written, stemmed or Nordic-folded, as a compound
+    part or lemma, or inside a longer word: analysis.word_query); the words are quoted,
     so a reader's colon or bracket is a character, never query syntax. Punctuation alone is no
     word (an all-punctuation `q` lists everything, like an empty one); a word the analysers drop
     entirely (longer than they keep) matches nothing rather than everything."""
@@ -156,12 +154,9 @@ def text_query(index: SearchIndex, q: str) -> tantivy.Query:
         return tantivy.Query.all_query()
     if any(not plain_analyzer().analyze(word) for word in words):
         return tantivy.Query.empty_query()
-    groups = " ".join(f'+("{word}" "{fold(word)}")' for word in words)
-    boosts = dict.fromkeys(TITLE_FIELDS, TITLE_BOOST)
-    query, _errors = index.index.parse_query_lenient(
-        groups, default_field_names=list(SEARCHED), field_boosts=boosts
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, word_query(index.index, word, lang)) for word in words]
     )
-    return query
 
 
 @cache

@@ -37,8 +37,8 @@ WORDS = {
     "fi": ("aivoinfarktista", {"harjula-etakuntoutus-pcp"}),  # the case says "aivoinfarktin"
     "en": ("rehabilitate", {"harjula-etakuntoutus-pcp"}),  # the case says "rehabilitation"
     # (the Snowball stemmers do not join every form: "medisindispenseren" and "medisindispenser",
-    # Finnish consonant gradation "ruokahävikki"/"ruokahävikin": left to the decompounding and
-    # n-gram fields that issue 13 asks for next)
+    # Finnish consonant gradation "ruokahävikki"/"ruokahävikin": the compound-part, lemma and
+    # infix fields join them, see COMPOUND_WORDS below)
     "is": ("höfninni", {"nordurvik-hledslustodvar-hafnar", "nordurvik-landtenging-hafnar"}),
 }
 COUNTRY_COUNTS = """
@@ -152,6 +152,25 @@ def test_a_word_finds_its_case_in_every_language(federation, registry):
     assert cases["norreby-digital-medicindispenser"][2] in ids(found(client, q="lösning"))
     hits = found(client, q="xyzzyplugh")
     assert hits["total"] == 0 and hits["results"] == []
+
+
+# Forms no stemmer joins, found through the compound-part, lemma and infix fields (docs/search.md,
+# "Matching words"): the case writes none of these words as they are asked.
+COMPOUND_WORDS = (
+    ("is", "stöð", "nordurvik-hledslustodvar-hafnar"),  # "hleðslustöðvar"
+    ("is", "skóli", "nordurvik-loftgaedi-i-skolum"),  # "skóla", "skólar", "skólum"
+    ("nn", "plass", "vestlia-utsleppsfri-byggeplass"),  # "byggjeplass", "byggeplass"
+    ("nb", "medisindispenseren", "fjordvik-digital-medisindispenser"),  # "medisindispenser"
+)
+
+
+def test_compound_parts_and_lemmas_find_their_cases_over_http(federation, registry):
+    _, client = registry
+    cases = federation["cases"]
+    for lang, word, name in COMPOUND_WORDS:
+        answer = found(client, q=word, lang=lang)
+        assert cases[name][2] in ids(answer), (lang, word, answer["results"])
+        assert answer["total"] < len(cases), (lang, word)
 
 
 def test_facets_filter_and_count_as_sparql_does(federation, registry):

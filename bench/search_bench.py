@@ -1,0 +1,249 @@
+"""Search speed: /search over HTTP beside the closest SPARQL, index build rate and size, harvest cost.
+
+    python -m bench.search_bench --cases 1000        # small: the machine is shared
+    python -m bench.search_bench --cases 100000      # the issue's scale (not run on the test machine)
+
+One run, one synthetic federation (bench.generate), served by real nodes on loopback:
+1. harvest it twice into fresh registries through the real harvester (bench.harvest_worker, its
+   own process), once with the search index and once without: the index's share of harvest time;
+2. open the indexed registry, serve it on loopback and ask `GET /search?format=json` for a fixed
+   set of 22 queries (free text in six languages, 0-3 facets; every answer has the counts of all
+   facets and the first page with snippets), `--repeats` times each after a warm-up: p50 and p95
+   over all requests;
+3. on the same store in the same process, the closest SPARQL (bench/search/search-page.rq and
+   search-facets.rq: CONTAINS on title, summary and need, the same facets bound by substitution,
+   the first 20 and the counts of three facets), run in process (no HTTP: in SPARQL's favour);
+   the SPARQL page's count beside /search's total shows what CONTAINS misses (`--hits`);
+4. the index rebuilt from the store (`stafett registry reindex`'s work) in cases/s, and split
+   into its two halves: reading the cases back from the store, and tantivy's own indexing;
+5. the index folder's size per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import pyoxigraph as ox
+
+from bench import generate
+from bench.harvest import federation_process, run_worker
+from bench.measure import dir_bytes, median_p95
+from stafett import vocabulary
+from stafett.harvester.search.documents import live_cases, read_case
+from stafett.harvester.search.index import REBUILD_HEAP
+
+QUERIES_DIR = Path(__file__).with_name("search")
+COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+# (q, reader's language, facets): free text in six languages with 0 to 3 facets, and one empty q
+SEARCHES: list[tuple[str, str, dict[str, str]]] = [
+    ("elbuss", "sv", {}),
+    ("skolmåltider", "sv", {"country": "SWE"}),
+    ("läcksökning vattennätet", "sv", {"country": "SWE", "status": "pilot"}),
+    ("trygghetslarm", "sv", {"country": "SWE", "sector": "health-social-care", "status": "implemented"}),
+    ("busser", "nb", {}),
+    ("byggeplasser", "nb", {"country": "NOR"}),
+    ("medisinroboter", "nb", {"country": "NOR", "sector": "health-social-care"}),
+    ("avfallsinnsamling", "nb", {"country": "NOR", "sector": "water-waste", "status": "implemented"}),
+    ("elbusser", "da", {}),
+    ("skolemåltider", "da", {"country": "DNK"}),
+    ("droner", "da", {"country": "DNK", "sector": "public-safety"}),
+    ("postkasse", "da", {"country": "DNK", "sector": "public-administration", "status": "pilot"}),
+    ("sähköbussit", "fi", {}),
+    ("kouluateriat", "fi", {"country": "FIN"}),
+    ("etäseuranta", "fi", {"country": "FIN", "sector": "health-social-care"}),
+    ("tekoäly", "fi", {"country": "FIN", "sector": "it-digitalisation", "status": "development"}),
+    ("rafmagnsstrætisvagnar", "is", {}),
+    ("sólarsellur", "is", {"country": "ISL"}),
+    ("electric buses", "en", {}),
+    ("school meals", "en", {"sector": "food-meals"}),
+    ("air quality sensors", "en", {"country": "SWE", "sector": "environment-climate", "status": "pilot"}),
+    ("", "en", {}),
+]
+
+
+def facet_term(facet: str, code: str) -> ox.NamedNode:
+    return ox.NamedNode(COUNTRY + code if facet == "country" else vocabulary.concept_iri(facet, code))
+
+
+def sparql_bindings(q: str, facets: dict[str, str]) -> dict:
+    """The search's words and facets as bound terms of the named queries (never text)."""
+    bound: dict = {ox.Variable("word"): ox.Literal(q.lower())}
+    for facet in ("country", "sector", "status"):
+        code = facets.get(facet)
+        bound[ox.Variable("f" + facet)] = facet_term(facet, code) if code else ox.Literal("*")
+    return bound
+
+
+def timed(fn, repeats: int) -> list[float]:
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def search_latencies(registry, settings, repeats: int) -> dict:
+    from stafett.harvester.app import create_app
+    from stafett.serving import bind, serve_in_thread
+
+    server = serve_in_thread(create_app(settings, registry), bind())
+    search_s, sparql_s, hits = [], [], []
+    page_query = (QUERIES_DIR / "search-page.rq").read_text("utf-8")
+    facet_query = (QUERIES_DIR / "search-facets.rq").read_text("utf-8")
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=120) as client:
+            for q, lang, facets in SEARCHES:
+                params = {"q": q, "lang": lang, "format": "json", **facets}
+
+                def ask(params=params):
+                    resp = client.get("search", params=params)
+                    resp.raise_for_status()
+                    return resp.json()
+
+                search_s += timed(ask, repeats)
+                answer = ask()
+                bound = sparql_bindings(q, facets)
+
+                def sparql(bound=bound):
+                    page = list(registry.store.query(page_query, substitutions=bound))
+                    counts = list(registry.store.query(facet_query, substitutions=bound))
+                    return len(page), len(counts)
+
+                sparql_s += timed(sparql, repeats)
+                hits.append((q, lang, len(facets), answer["total"], sparql()[0]))
+    finally:
+        server.stop()
+    p50, p95 = median_p95(search_s)
+    s50, s95 = median_p95(sparql_s)
+    return {"search": (p50, p95), "sparql": (s50, s95), "requests": len(search_s), "hits": hits}
+
+
+def build_rates(registry) -> dict:
+    """The rebuild as a whole, then its halves (store read-back; tantivy indexing) separately."""
+    index = registry.search
+    start = time.perf_counter()
+    count = index.rebuild()
+    rebuild_s = time.perf_counter() - start
+    start = time.perf_counter()
+    documents = [
+        read_case(index.store, case, index.prov_graph, index.base_url) for case in live_cases(index.store)
+    ]
+    read_s = time.perf_counter() - start
+    scratch = Path(tempfile.mkdtemp(prefix="stafett-index-"))
+    try:
+        fresh, writer = index.open(scratch, REBUILD_HEAP)
+        start = time.perf_counter()
+        for document in documents:
+            if document is not None:
+                writer.add_document(index.to_tantivy(document))
+        writer.commit()
+        writer.wait_merging_threads()
+        tantivy_s = time.perf_counter() - start
+        del writer, fresh
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "cases": count,
+        "rebuild": count / rebuild_s,
+        "read": count / read_s,
+        "tantivy": count / tantivy_s,
+    }
+
+
+def harvests(fed, workdir: Path, runs: int) -> dict:
+    """First harvests with and without the index, alternating, `runs` each; the median seconds."""
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    updates: list[float] = []  # seconds inside the index's page updates, per indexed harvest
+    accepted = 0
+    with federation_process(fed, SimpleNamespace(federation_socket=None), workdir / "nodes") as served:
+        for n in range(runs):
+            for indexed in (True, False):
+                data_dir = workdir / f"registry-{'index' if indexed else 'plain'}-{n}"
+                result = run_worker({"sources": served["nodes"], "data_dir": str(data_dir), "index": indexed})
+                seconds[indexed].append(result["first"]["seconds"])
+                if indexed:
+                    updates.append(result["index_seconds"] / result["first"]["seconds"])
+                accepted = result["first"]["accepted"]
+    sources = served["nodes"]
+    with_s, without_s = (sorted(seconds[k])[len(seconds[k]) // 2] for k in (True, False))
+    share = sorted(updates)[len(updates) // 2]
+    return {
+        "with": with_s,
+        "without": without_s,
+        "share": share,
+        "accepted": accepted,
+        "sources": sources,
+        "runs": runs,
+    }
+
+
+def run(cases: int, repeats: int, harvest_runs: int, workdir: Path) -> dict:
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.settings import RegistrySettings
+    from stafett.harvester.sources import Source
+
+    fed = generate.generate(cases)
+    harvest = harvests(fed, workdir, harvest_runs)
+    data_dir = workdir / "registry-index-0"
+    settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
+    sources = [Source(name, url, namespaces=(url,)) for name, url in harvest["sources"]]
+    registry = Registry(settings, sources)
+    try:
+        size = dir_bytes(settings.search_path)
+        latencies = search_latencies(registry, settings, repeats)
+        rates = build_rates(registry)
+    finally:
+        registry.close()
+    return {"cases": cases, "harvest": harvest, "latency": latencies, "build": rates, "index_bytes": size}
+
+
+def report(result: dict) -> str:
+    harvest, latency, build = result["harvest"], result["latency"], result["build"]
+    share = (harvest["with"] - harvest["without"]) / harvest["without"]
+    ms = lambda pair: f"{pair[0] * 1000:.1f} ms / {pair[1] * 1000:.1f} ms"  # noqa: E731
+    lines = [
+        f"| measure ({result['cases']} synthetic cases, {build['cases']} indexed) | figure | goal at 100k |",
+        "|---|---|---|",
+        f"| /search JSON over HTTP, p50 / p95 ({latency['requests']} requests, {len(SEARCHES)} queries) "
+        f"| {ms(latency['search'])} | ≤ 25 ms / ≤ 75 ms |",
+        f"| closest SPARQL (page + 3 facet counts), in process, p50 / p95 | {ms(latency['sparql'])} | – |",
+        f"| index rebuild from the store | {build['rebuild']:,.0f} cases/s | ≥ 5,000 cases/s |",
+        f"| … reading cases back from the store | {build['read']:,.0f} cases/s | – |",
+        f"| … tantivy indexing (analysis, parts, infix, commit) | {build['tantivy']:,.0f} cases/s | – |",
+        f"| index size per case | {result['index_bytes'] / max(build['cases'], 1):,.0f} bytes | – |",
+        f"| first harvest with the index / without (median of {harvest['runs']}) "
+        f"| {harvest['with']:.2f} s / {harvest['without']:.2f} s ({share:+.0%}) | ≤ +15 % |",
+        f"| … time inside the index's page updates, of the indexed harvest | {harvest['share']:.0%} | – |",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1000, help="synthetic cases (default 1000)")
+    parser.add_argument("--repeats", type=int, default=10, help="timed requests per query (default 10)")
+    parser.add_argument("--harvest-runs", type=int, default=1, help="harvests with and without the index")
+    parser.add_argument("--hits", action="store_true", help="also print each query's totals")
+    opts = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="stafett-search-bench-"))
+    try:
+        result = run(opts.cases, opts.repeats, opts.harvest_runs, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(report(result))
+    if opts.hits:
+        for q, lang, facets, total, sparql_page in result["latency"]["hits"]:
+            print(f"{lang} {q!r} facets={facets}: /search total {total}, SPARQL page rows {sparql_page}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
