@@ -226,4 +226,3 @@ def parse_time(text: str | None) -> datetime | None:
 def later(created: str | None, limit: str) -> bool:
     moment, bound = parse_time(created), parse_time(limit)
     return moment is None or bound is None or moment > bound
-
