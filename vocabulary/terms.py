@@ -31,6 +31,9 @@ TREE = "https://w3id.org/tree#"
 LDES = "https://w3id.org/ldes#"
 AS = "https://www.w3.org/ns/activitystreams#"
 SEC = "https://w3id.org/security#"  # W3C Data Integrity / Controlled Identifiers vocabulary
+# Context IRIs a did:web document names (never loaded: did.json is plain JSON to Stafett)
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 STF = "https://w3id.org/stafett/ns#"
 STF_SHAPES = "https://w3id.org/stafett/shapes#"
 STF_CONCEPT = "https://w3id.org/stafett/concept/"
