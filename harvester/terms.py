@@ -39,3 +39,7 @@ STF_COUNT = {
 STF_QUARANTINED = term(STF, "quarantinedMember")
 STF_REASON = term(STF, "reason")
 STF_ERROR = term(STF, "error")
+# Signed relays (issue 16): the outcome of checking a case's proof, in its provenance
+STF_SIGNATURE_STATUS = term(STF, "signatureStatus")  # "verified" | "unsigned" | "invalid" | ...
+STF_SIGNED_WITH = term(STF, "signedWith")  # case -> the verificationMethod its proof names
+STF_SIGNED_BY = term(STF, "signedBy")  # case -> the key's controller, when verified

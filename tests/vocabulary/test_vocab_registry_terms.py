@@ -98,8 +98,14 @@ def built_triples() -> list[ox.Triple]:
         [],
         stream="https://node.example/feed",
     )
-    live = Decision(member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")])
-    gone = Decision(member, DELETE, direct=False)
+    from stafett.integrity.proofs import Verification
+
+    signed = Verification("verified", "signed", "https://node.example/#key-1", "2026-01-02T03:04:05Z",
+                          "https://node.example/#publisher")  # fmt: skip
+    live = Decision(
+        member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")], signature=signed
+    )
+    gone = Decision(member, DELETE, direct=False, signature=Verification("unsigned", "no proof"))
     run = {
         "id": 7,
         "source": "node",
