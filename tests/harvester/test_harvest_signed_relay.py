@@ -138,6 +138,13 @@ def test_a_relay_that_alters_drops_or_swaps_is_caught_and_one_that_strips_is_uns
     for case in cases[4:]:
         assert provenance(nordic, case, STATUS_OF) == ["verified"]
     assert report["accepted"] == 3 and report["quarantined"] == 3
+    # examples/queries/17 over the Nordic store (union of its graphs, as /sparql answers it)
+    query = (EXAMPLES / "17-signature-status.rq").read_text("utf-8")
+    counts = {
+        r["status"].value: int(r["cases"].value)
+        for r in nordic.store.query(query, use_default_graph_as_union=True)
+    }
+    assert counts == {"verified": 2, "unsigned": 1, "invalid": 0, "unknown-key": 0, "revoked-key": 0}
 
 
 def test_a_signed_tombstone_travels_two_hops(federation):
@@ -180,6 +187,7 @@ def test_policies_quarantine_unsigned_and_accept_invalid(tmp_path, federation):
         strict.close()
 
 
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "queries"
 POISON = pathlib.Path(__file__).resolve().parents[1] / "reference" / "w3c-tests" / "rdf-canon" / "tests"
 
 
