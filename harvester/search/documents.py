@@ -31,6 +31,7 @@ FACETS = (
     "language",
     "publisher",
     "source",
+    "signature",  # issue 16: verified | unsigned | invalid | unknown-key | revoked-key (provenance)
 )
 IRI_VALUED = {"country", "sector", "innovationApproach", "status", "fundingType", "language"}
 

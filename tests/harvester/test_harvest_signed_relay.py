@@ -19,11 +19,12 @@ from harvest_support import FeedServer, case_doc, case_graph, served_registry
 from starlette.responses import Response
 from test_harvest_real_node import CASE
 
+from stafett.harvester.app import create_app
 from stafett.harvester.sources import Source
 from stafett.integrity.multikey import public_multikey
 from stafett.integrity.proofs import sign
 from stafett.node import bootstrap as node_bootstrap
-from stafett.serving import bind, url_of
+from stafett.serving import bind, serve_in_thread, url_of
 from stafett.vocabulary.terms import RDF_TYPE, SEC_MULTIKEY, SEC_PUBLIC_KEY_MULTIBASE
 
 STF = "https://w3id.org/stafett/ns#"
@@ -248,3 +249,24 @@ def test_a_poison_graph_is_refused_within_its_budget_and_the_harvest_goes_on(tmp
 
 def doc_id(node, slug: str) -> str:
     return f"{node.base}case/{slug}"
+
+
+def test_search_has_a_signature_facet_in_the_readers_language(federation):
+    _, http, national, nordic = federation
+    cases = [publish(http, f"Fall {i}") for i in range(3)]
+    national.harvest()
+    tamper(national, cases[0], stripped_proof)
+    nordic.harvest()
+    sock = bind()
+    server = serve_in_thread(create_app(registry=nordic), sock)
+    try:
+        with httpx.Client(
+            base_url=url_of(sock), timeout=30, headers={"Accept": "application/json"}
+        ) as client:
+            everything = client.get("/search", params={"lang": "sv"}).json()
+            unsigned = client.get("/search", params={"signature": "unsigned"}).json()
+    finally:
+        server.stop()
+    buckets = {b["value"]: (b["label"], b["count"]) for b in everything["facets"]["signature"]}
+    assert buckets == {"verified": ("Verifierad", 2), "unsigned": ("Inte signerad", 1)}
+    assert [hit["id"] for hit in unsigned["results"]] == [cases[0]]
