@@ -29,7 +29,7 @@ from stafett.harvester.parse import page_limits
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.integrity.canon import BoundedCanonicaliser
-from stafett.integrity.proofs import PublishedKey, Verification, find_proofs, verify
+from stafett.integrity.proofs import PublishedKey, Verification, verify
 from stafett.integrity.published import published_keys
 from stafett.problems import Finding, Problem
 from stafett.vocabulary.jsonld import parse_document
@@ -80,12 +80,15 @@ class Verifier:
 
     async def check(self, fetcher: Fetcher, member_payload, case_iri: str, source: str) -> Verification:
         keys: dict[str, PublishedKey] = {}
-        for proof in find_proofs(member_payload)[1]:
-            for t in proof.triples:
-                if t.predicate == SEC_VERIFICATION_METHOD and isinstance(t.object, ox.NamedNode):
-                    found = await self.key(fetcher, t.object.value, case_iri, source)
-                    if found:
-                        keys[t.object.value] = found
+        named = {
+            t.object.value
+            for t in member_payload
+            if t.predicate == SEC_VERIFICATION_METHOD and isinstance(t.object, ox.NamedNode)
+        }
+        for key_iri in named:  # the keys the proofs name (verify() checks they are the proofs')
+            found = await self.key(fetcher, key_iri, case_iri, source)
+            if found:
+                keys[key_iri] = found
         try:
             return verify(
                 member_payload, keys.get, canonicalise=lambda q: self.canonicalise(q, source=source)

@@ -42,7 +42,7 @@ def refused(detail: str, *, source: str | None = None) -> Problem:
 def blank_nodes(quads) -> set[str]:
     seen: set[str] = set()
     for q in quads:
-        for node in (q.subject, q.object, q.graph_name):
+        for node in (q.subject, q.object, getattr(q, "graph_name", None)):  # triples or quads
             if isinstance(node, ox.BlankNode):
                 seen.add(node.value)
     return seen
@@ -73,7 +73,9 @@ def canonical_nquads(quads, *, max_blank_nodes: int = MAX_BLANK_NODES) -> bytes:
     quads = list(quads)
     if not check_blank_nodes(quads, max_blank_nodes):
         return sorted_nquads(quads)
-    dataset = ox.Dataset(quads)
+    dataset = ox.Dataset(
+        q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in quads
+    )
     dataset.canonicalize(RDFC_1_0)
     return sorted_nquads(dataset)
 

@@ -7,6 +7,8 @@ proofValue is `z` + base58btc(64 signature bytes). base58btc is the Bitcoin alph
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -37,6 +39,7 @@ def public_multikey(key: Ed25519PublicKey) -> str:
     return encode_multibase(ED25519_PUB + key.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
+@lru_cache(maxsize=1024)  # a harvest checks thousands of proofs against a few keys
 def public_key_from_multikey(text: str) -> Ed25519PublicKey:
     raw = decode_multibase(text)
     if not raw.startswith(ED25519_PUB) or len(raw) != 34:

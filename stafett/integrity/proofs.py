@@ -85,14 +85,15 @@ class Proof:
     triples: list[ox.Triple]  # the proof's own triples, proofValue included
 
 
-def as_default_graph(triples: Iterable) -> list[ox.Quad]:
-    return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+def as_default_graph(statements: Iterable) -> list:
+    """Triples as they are (serialised, a triple is in the default graph); quads moved there."""
+    return [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q for q in statements]
 
 
 def hash_data(document: Iterable, config: Iterable, canonicalise: Canonicalise = canonical_nquads) -> bytes:
     """SHA-256(canonical proof options) || SHA-256(canonical document): what Ed25519 signs."""
     config_hash = hashlib.sha256(canonicalise(as_default_graph(config))).digest()
-    document_hash = hashlib.sha256(canonicalise(as_default_graph(document))).digest()
+    document_hash = hashlib.sha256(canonicalise(as_default_graph(document))).digest()  # (cheap on triples)
     return config_hash + document_hash
 
 
@@ -125,7 +126,7 @@ def sign(
 
 def find_proofs(triples: Iterable) -> tuple[list[ox.Triple], list[Proof]]:
     """Split a graph into the unsigned document and its proofs (each with its own triples)."""
-    triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+    triples = as_default_graph(triples)
     links = [t for t in triples if t.predicate == SEC_PROOF and not isinstance(t.object, ox.Literal)]
     nodes = {t.object for t in links}
     proofs = [
