@@ -32,6 +32,7 @@ from stafett.integrity.canon import BoundedCanonicaliser
 from stafett.integrity.proofs import PublishedKey, Verification, verify
 from stafett.integrity.published import published_keys
 from stafett.problems import Finding, Problem
+from stafett.texts import words
 from stafett.vocabulary.jsonld import parse_document
 from stafett.vocabulary.terms import SEC_VERIFICATION_METHOD
 
@@ -57,10 +58,9 @@ class Verifier:
             return None  # a key on another site cannot speak for this case, whatever it says
         document = key_iri.split("#", 1)[0]
         cached = self.documents.get(document)
-        age = time.monotonic() - cached[0] if cached else None
+        age = time.monotonic() - cached[0] if cached else float("inf")
         known = cached is not None and key_iri in cached[1]
-        stale = age is None or age > self.settings.key_cache_seconds
-        if stale or (not known and age > UNKNOWN_KEY_REFRESH):
+        if age > self.settings.key_cache_seconds or (not known and age > UNKNOWN_KEY_REFRESH):
             self.documents[document] = (time.monotonic(), await self.fetch(fetcher, document, source))
         return self.documents[document][1].get(key_iri)
 
@@ -104,8 +104,8 @@ async def verify_page(
     for decision in decisions:
         if decision.verdict not in (ACCEPT, DELETE) or decision.member.case is None:
             continue
-        member = decision.member
-        result = await verifier.check(fetcher, member.payload, member.case, source.name)
+        member, case = decision.member, decision.member.case
+        result = await verifier.check(fetcher, member.payload, case, source.name)
         decision.signature = result
         if not keep(result, source):
             decision.verdict = QUARANTINE
@@ -130,3 +130,8 @@ def keep(result: Verification, source: Source) -> bool:
 
 def same_site(iri: str, case: str) -> bool:
     return iri.split("/", 3)[:3] == case.split("/", 3)[:3]
+
+
+def status_sentence(status: str, organisation: str, lang: str) -> str:
+    """What a case page says about its signature, e.g. "Signerad av Växjö kommun, verifierad"."""
+    return words("signing", lang)[f"sentence-{status}"].format(organisation=organisation)

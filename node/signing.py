@@ -9,6 +9,8 @@ relay cannot forge a deletion. The proof is W3C Data Integrity `eddsa-rdfc-2022`
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from stafett.integrity.proofs import sign
@@ -42,4 +44,4 @@ def tombstone_triples(case_iri: str, deleted: str) -> list[ox.Triple]:
 def signed_tombstone(settings: NodeSettings, case_iri: str, deleted: str) -> bytes:
     """The N-Triples of a Delete's feed member: the signed tombstone."""
     triples = signed(tombstone_triples(case_iri, deleted), settings, case_iri, deleted)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))

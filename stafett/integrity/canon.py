@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -63,7 +64,7 @@ def sorted_nquads(quads) -> bytes:
     """Serialised quads, de-duplicated and sorted by code point: the canonical form once the
     blank nodes (if any) carry their canonical labels. Lines split on LF only (N-Quads escapes it)."""
     quads = list(quads)  # a pyoxigraph Dataset is falsy even when it holds quads
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+    text = cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)) if quads else b""
     lines = sorted(set(line for line in text.split(b"\n") if line))
     return b"".join(line + b"\n" for line in lines)
 
@@ -131,7 +132,7 @@ class BoundedCanonicaliser:
         quads = list(quads)
         if not check_blank_nodes(quads, self.max_blank_nodes, source):
             return sorted_nquads(quads)
-        payload = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        payload = cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
         with self.lock:  # one canonicalisation at a time per worker
             pool = self._pool()
             try:

@@ -158,8 +158,8 @@ def verify(
     proof = proofs[0]
     fields, problem = read_fields(proof)
     key_iri, created = fields.get("verificationMethod"), fields.get("created")
-    if problem:
-        return Verification("invalid", problem, key_iri, created)
+    if problem or key_iri is None:
+        return Verification("invalid", problem or "the proof names no key", key_iri, created)
     key = resolve(key_iri)
     if key is None:
         return Verification(

@@ -21,8 +21,10 @@ from test_harvest_real_node import CASE
 
 from stafett.harvester.app import create_app
 from stafett.harvester.sources import Source
+from stafett.harvester.verify import status_sentence
 from stafett.integrity.multikey import public_multikey
-from stafett.integrity.proofs import sign
+from stafett.integrity.proofs import STATUSES, sign
+from stafett.languages import SUPPORTED
 from stafett.node import bootstrap as node_bootstrap
 from stafett.serving import bind, serve_in_thread, url_of
 from stafett.vocabulary.terms import RDF_TYPE, SEC_MULTIKEY, SEC_PUBLIC_KEY_MULTIBASE
@@ -270,3 +272,8 @@ def test_search_has_a_signature_facet_in_the_readers_language(federation):
     buckets = {b["value"]: (b["label"], b["count"]) for b in everything["facets"]["signature"]}
     assert buckets == {"verified": ("Verifierad", 2), "unsigned": ("Inte signerad", 1)}
     assert [hit["id"] for hit in unsigned["results"]] == [cases[0]]
+    # the case page's sentence (for the lead to place): every status in every language
+    assert status_sentence("verified", "Växjö kommun", "sv") == "Signerad av Växjö kommun, verifierad"
+    for status in STATUSES:
+        for lang in SUPPORTED:
+            assert "Växjö kommun" in status_sentence(status, "Växjö kommun", lang)
