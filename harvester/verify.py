@@ -5,8 +5,9 @@ is checked (stafett/integrity/proofs.py, eddsa-rdfc-2022). The key must be publi
 own site (scheme and authority of the case IRI): the registry fetches the document the
 `verificationMethod` names (the node's catalogue `/`) with the same Fetcher and limits as every
 other fetch, keeps it `key_cache_seconds`, and fetches it again sooner when a proof names a key it
-does not list (a rotation). The outcome goes into the case's provenance (load.py) and decides,
-by the source's settings, what happens to the member:
+does not list (a rotation: a key not asked for before refetches at once, at most 8 per
+document; one asked for again, at most every 5 s). The outcome goes into the case's provenance
+(load.py) and decides, by the source's settings, what happens to the member:
 
 - `unsigned = "accept"` (default: accepted and marked) | `"quarantine"`;
 - `invalid = "quarantine"` (default: kept out, with the reason in the run's report, which the
@@ -37,7 +38,8 @@ from stafett.vocabulary.jsonld import parse_document
 from stafett.vocabulary.terms import SEC_VERIFICATION_METHOD
 
 KEY_ACCEPT = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.5"
-UNKNOWN_KEY_REFRESH = 5.0  # seconds: an unknown key refetches its document at most this often
+UNKNOWN_KEY_REFRESH = 5.0  # seconds: an unknown key asked for again refetches at most this often
+MAX_MISSES = 8  # new unknown keys per document that refetch at once (bounds requests to one site)
 
 
 class Verifier:
@@ -49,6 +51,7 @@ class Verifier:
             deadline=settings.canonicalisation_deadline, max_blank_nodes=settings.max_blank_nodes
         )
         self.documents: dict[str, tuple[float, dict[str, PublishedKey]]] = {}
+        self.missed: dict[str, set[str]] = {}  # key IRIs a document did not list, since its last full fetch
 
     def close(self) -> None:
         self.canonicalise.close()
@@ -59,9 +62,17 @@ class Verifier:
         document = key_iri.split("#", 1)[0]
         cached = self.documents.get(document)
         age = time.monotonic() - cached[0] if cached else float("inf")
-        known = cached is not None and key_iri in cached[1]
-        if age > self.settings.key_cache_seconds or (not known and age > UNKNOWN_KEY_REFRESH):
-            self.documents[document] = (time.monotonic(), await self.fetch(fetcher, document, source))
+        missed = self.missed.setdefault(document, set())
+        if age > self.settings.key_cache_seconds:
+            missed.clear()
+        elif cached is not None and key_iri in cached[1]:
+            return cached[1][key_iri]
+        elif key_iri in missed or len(missed) >= MAX_MISSES:
+            if age <= UNKNOWN_KEY_REFRESH:  # asked again: no new request to that site yet
+                return None
+        else:
+            missed.add(key_iri)  # a key not seen before (a rotation): one fresh look at once
+        self.documents[document] = (time.monotonic(), await self.fetch(fetcher, document, source))
         return self.documents[document][1].get(key_iri)
 
     async def fetch(self, fetcher: Fetcher, url: str, source: str) -> dict[str, PublishedKey]:

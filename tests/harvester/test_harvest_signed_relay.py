@@ -20,12 +20,14 @@ from starlette.responses import Response
 from test_harvest_real_node import CASE
 
 from stafett.harvester.app import create_app
-from stafett.harvester.sources import Source
+from stafett.harvester.sources import Source, parse_sources
 from stafett.harvester.verify import status_sentence
 from stafett.integrity.multikey import public_multikey
 from stafett.integrity.proofs import STATUSES, sign
 from stafett.languages import SUPPORTED
 from stafett.node import bootstrap as node_bootstrap
+from stafett.node.keys import create_key, list_keys
+from stafett.problems import Problem
 from stafett.serving import bind, serve_in_thread, url_of
 from stafett.vocabulary.terms import RDF_TYPE, SEC_MULTIKEY, SEC_PUBLIC_KEY_MULTIBASE
 
@@ -277,3 +279,37 @@ def test_search_has_a_signature_facet_in_the_readers_language(federation):
     for status in STATUSES:
         for lang in SUPPORTED:
             assert "Växjö kommun" in status_sentence(status, "Växjö kommun", lang)
+
+
+def test_a_rotated_key_is_fetched_at_once_and_a_revoked_one_after_the_cache(federation):
+    settings, http, national, _ = federation
+    first = publish(http, "Före bytet")
+    national.harvest()
+    create_key(settings)  # `stafett node key rotate`: the next version is signed with a new key
+    second = publish(http, "Efter bytet")
+    national.harvest()  # at once, well inside key_cache_seconds
+    assert provenance(national, second, STATUS_OF) == ["verified"]
+    assert provenance(national, second, SIGNED_WITH) != provenance(national, first, SIGNED_WITH)
+    assert national.verifier.documents[settings.base_url][1].keys() == {
+        k.iri(settings) for k in list_keys(settings)
+    }
+
+
+def test_source_policies_are_checked_when_the_sources_file_is_read():
+    good = parse_sources(
+        {"sources": {"a": {"url": "https://a.example/", "namespaces": ["https://a.example/"]}}}
+    )
+    assert (good[0].unsigned, good[0].invalid) == ("accept", "quarantine")
+    with pytest.raises(Problem) as refused:
+        parse_sources(
+            {
+                "sources": {
+                    "a": {
+                        "url": "https://a.example/",
+                        "namespaces": ["https://a.example/"],
+                        "invalid": "ignore",
+                    }
+                }
+            }
+        )
+    assert "source 'a': invalid must be 'quarantine' or 'accept', got 'ignore'" in refused.value.detail
