@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from stafett.harvester.parse import Member
 from stafett.harvester.sources import Source
+from stafett.integrity.proofs import Verification
 from stafett.problems import Finding, Problem
 from stafett.shapes.validate import Report, validate_many, validate_quads
 
@@ -30,6 +31,7 @@ class Decision:
     namespace: str | None = None
     reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    signature: Verification | None = None  # set by verify.py (issue 16); None: not checked
 
     @property
     def origin_activity(self) -> str:

@@ -147,7 +147,8 @@ def apply(parts: LoadParts, tx, batch, source: Source, decision: Decision, run: 
     if wins:
         Cases.record_case(tx, member.case, state, source.name, decision.origin_activity, now)
     if kind:
-        parts.feed.append(tx, kind, member.case, decision, snapshot or [], now)
+        # a Delete relays the origin's signed tombstone unchanged (issue 16), a Create/Update its snapshot
+        parts.feed.append(tx, kind, member.case, decision, snapshot or member.payload, now)
     finish_member(tx, source, member.activity, run, counter)
     return counter
 
@@ -225,6 +226,19 @@ def route_description(
     return out
 
 
+def signature_provenance(case: ox.NamedNode, decision: Decision) -> list[ox.Triple]:
+    """What verify.py found (issue 16): the status, the key the proof names, who controls it."""
+    result = decision.signature
+    if result is None:
+        return []
+    out = [ox.Triple(case, t.STF_SIGNATURE_STATUS, ox.Literal(result.status))]
+    if result.key:
+        out.append(ox.Triple(case, t.STF_SIGNED_WITH, ox.NamedNode(result.key)))
+    if result.verified and result.controller:
+        out.append(ox.Triple(case, t.STF_SIGNED_BY, ox.NamedNode(result.controller)))
+    return out
+
+
 def case_provenance(
     base_url: str, source: Source, decision: Decision, now: str, lang: str
 ) -> list[ox.Triple]:
@@ -237,6 +251,7 @@ def case_provenance(
     ]
     if decision.origin_stream:
         out.append(ox.Triple(case, t.PROV_PRIMARY_SOURCE, ox.NamedNode(decision.origin_stream)))
+    out += signature_provenance(case, decision)
     if decision.verdict == DELETE:
         out += [
             ox.Triple(case, RDF_TYPE, t.STF_TOMBSTONE),

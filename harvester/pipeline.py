@@ -1,4 +1,4 @@
-"""One source's harvest, top to bottom: discover -> crawl pages -> admit -> load -> report.
+"""One source's harvest, top to bottom: discover -> crawl pages -> admit -> verify -> load -> report.
 
 A source that is down, answers garbage or suddenly lists nothing is marked stale; its cases stay
 (only a Delete tombstone removes a case). Everything it does wrong is contained in its own run.
@@ -27,6 +27,7 @@ from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Reports, Run, run_triples, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.harvester.verify import Verifier, verify_page
 from stafett.heap import release_freed_memory
 from stafett.ldes import timestamp
 from stafett.problems import Finding, Problem
@@ -50,6 +51,7 @@ class HarvestParts:
     write: Callable[..., Awaitable[Any]]  # runs a function on the one store-writer thread
     notify: Callable[[], None]  # after a run committed: the SPARQL side takes a fresh snapshot
     reports_graph: str
+    verifier: Verifier | None = None  # None: `verify_signatures = false` (proofs are not checked)
 
 
 async def harvest_source(parts: HarvestParts, source: Source, *, full: bool = False) -> dict:
@@ -194,6 +196,8 @@ async def read_page(
     await asyncio.sleep(0)  # let the source deadline (and other sources) run between pages
     # One validator call for the page's members (admit_page), then one transaction (apply_page).
     decisions = admit_page(waiting, source, parts.sources, parts.settings.language) if waiting else []
+    if parts.verifier and decisions:  # issue 16: each proof against the key its node publishes
+        await verify_page(parts.verifier, fetcher, source, decisions)
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
     # One SQLite + one store transaction for the page's members and its checkpoint (see load.py).
     done = lambda tx: parts.checkpoints.record_page(tx, source.name, url, memo)  # noqa: E731

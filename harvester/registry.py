@@ -33,6 +33,7 @@ from stafett.harvester.reports import Reports
 from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
+from stafett.harvester.verify import Verifier
 from stafett.problems import Problem
 
 log = logging.getLogger("stafett.harvester")
@@ -91,6 +92,7 @@ class Registry:
             if self.search.ensure_in_step():
                 log.info("search index rebuilt from the store (its marker differed)")
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
+        self.verifier = Verifier(settings)  # its canonicaliser worker too (started on first use)
         self.after_commit: list[Callable[[], None]] = []
         self.harvest_lock = threading.Lock()
         # Every write to the store and the page transactions run on this one thread, in order.
@@ -205,6 +207,7 @@ class Registry:
             self.write,
             self.notify,
             self.reports_graph,
+            self.verifier if self.settings.verify_signatures else None,
         )
 
     async def write(self, fn: Callable, *args):
@@ -257,6 +260,7 @@ class Registry:
     def close(self) -> None:
         self.writer.shutdown(wait=True)
         self.parser.close()
+        self.verifier.close()
         if self.search is not None:
             self.search.close()
         self.backend.close()

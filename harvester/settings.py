@@ -43,6 +43,10 @@ class RegistrySettings:
     allow_loopback: bool = False  # tests and the demo set True; private ranges stay refused
     parser_isolation: str = "json-ld"  # never | json-ld | always: parse in a worker process (crash isolation)
     parser_memory_limit: int = 2_000_000_000  # bytes of address space for the parser worker
+    verify_signatures: bool = True  # check each member's Data Integrity proof (harvester/verify.py)
+    key_cache_seconds: int = 300  # how long a node's published keys are reused before a refetch
+    canonicalisation_deadline: float = 0.5  # seconds for canonicalising one graph with blank nodes
+    max_blank_nodes: int = 64  # blank nodes a signed graph may have (more: refused, uncanonicalised)
     # Scheduling.
     harvest_concurrency: int = 8  # sources harvested at the same time (each still isolated, own deadline)
     default_interval: int = 3600  # seconds between harvests of a source with no own interval

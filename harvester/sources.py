@@ -10,6 +10,8 @@ interval = 600                              # seconds between harvests (optional
 url = "https://registry.example.se/"
 aggregator = true                           # may relay other publishers' cases ...
 relay = ["https://"]                        # ... but only in these namespaces
+unsigned = "accept"                         # a case without a proof: accept (marked) | quarantine
+invalid = "quarantine"                      # a proof that fails: quarantine (reported) | accept
 ```
 """
 
@@ -33,6 +35,8 @@ class Source:
     aggregator: bool = False
     relay: tuple[str, ...] = ()
     interval: int | None = None
+    unsigned: str = "accept"  # what to do with a case that carries no proof (issue 16)
+    invalid: str = "quarantine"  # ... with one whose proof fails (or names an unknown/revoked key)
 
     def owns(self, iri: str) -> str | None:
         """The namespace of this source's own that `iri` falls under, if any."""
@@ -75,7 +79,15 @@ def build_source(name: str, entry: dict) -> Source:
     interval = entry.get("interval")
     if interval is not None and (not isinstance(interval, int) or interval < 1):
         raise source_problem(f"source {name!r}: interval must be a positive number of seconds")
-    return Source(name, entry["url"], namespaces, aggregator, relay, interval)
+    policies = {}
+    for key, choices in (("unsigned", ("accept", "quarantine")), ("invalid", ("quarantine", "accept"))):
+        value = entry.get(key, choices[0])
+        if value not in choices:
+            raise source_problem(
+                f"source {name!r}: {key} must be {' or '.join(map(repr, choices))}, got {value!r}"
+            )
+        policies[key] = value
+    return Source(name, entry["url"], namespaces, aggregator, relay, interval, **policies)
 
 
 def load_sources(path: Path | None) -> list[Source]:

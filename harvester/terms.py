@@ -44,3 +44,7 @@ STF_ERROR = term(STF, "error")
 STF_TOPIC_SUGGESTION = term(STF, "TopicSuggestion")
 STF_SUGGESTED_TOPIC = term(STF, "suggestedTopic")  # case -> topic concept the registry suggests
 STF_MATCHED_LABEL = term(STF, "matchedLabel")  # suggestion -> a topic label found in the case's text
+# Signed relays (issue 16): the outcome of checking a case's proof, in its provenance
+STF_SIGNATURE_STATUS = term(STF, "signatureStatus")  # "verified" | "unsigned" | "invalid" | ...
+STF_SIGNED_WITH = term(STF, "signedWith")  # case -> the verificationMethod its proof names
+STF_SIGNED_BY = term(STF, "signedBy")  # case -> the key's controller, when verified

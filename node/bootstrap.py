@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from stafett.node.auth import issue_token
+from stafett.node.keys import create_key, current_key
 from stafett.node.settings import NodeSettings, write_settings
 from stafett.node.store import NodeStore
 from stafett.problems import Problem
@@ -32,7 +33,7 @@ def init_node(
     force: bool = False,
     **options,
 ) -> tuple[NodeSettings, NodeStore, str]:
-    """Write node.toml, create the storage and issue a first token (returned; shown once).
+    """Write node.toml, create the storage and a signing key, issue a first token (shown once).
 
     On a loopback base URL the listening port defaults to the URL's port, so the address
     clients fetch equals the node's own IRIs (see protocol notes, rule 1).
@@ -59,6 +60,8 @@ def init_node(
             "the settings (cases and tokens are kept)",
         )
     write_settings(settings)
+    if current_key(settings) is None:  # a re-init (--force) keeps the node's keys
+        create_key(settings)
     store = NodeStore(settings.database_path)
     existing = {t.name for t in store.list_tokens()}
     name = token_name

@@ -1,4 +1,4 @@
-"""`stafett node init|serve|token|import|export` (heavy imports stay inside the handlers)."""
+"""`stafett node init|serve|token|key|import|export` (heavy imports stay inside the handlers)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def register(subparsers) -> None:
     add_init(commands)
     add_serve(commands)
     add_token(commands)
+    add_key(commands)
     add_import(commands)
     add_template(commands)
     add_register(commands)
@@ -89,6 +90,11 @@ def run_init(args) -> int:
     )
     print(f"node created in {settings.data_dir} for {settings.base_url}")
     print(f"settings: {settings.config_path}")
+    from stafett.node.keys import current_key, keys_dir
+
+    key = current_key(settings)
+    if key:
+        print(f"signing key {key.id} ({key.iri(settings)}); private key in {keys_dir(settings)} (mode 0600)")
     print("editor token (shown only now; store it safely):")
     print(token)
     return 0
@@ -157,6 +163,41 @@ def run_token(args) -> int:
         return 0
     print(f"stafett node token: no live token named {args.name!r}", file=sys.stderr)
     return 1
+
+
+# -- signing keys ----------------------------------------------------------------------------
+def add_key(commands) -> None:
+    p = commands.add_parser("key", help="list, rotate or revoke the node's signing keys")
+    actions = p.add_subparsers(dest="key_command", metavar="ACTION")
+    p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
+    listing = actions.add_parser("list", help="list the keys with their validity")
+    rotate = actions.add_parser("rotate", help="make a new signing key; older keys stay published")
+    revoke = actions.add_parser("revoke", help="refuse a key's proofs made after a date (a compromised key)")
+    revoke.add_argument("key_id", metavar="KEYID")
+    revoke.add_argument(
+        "--after", required=True, help="date or time, e.g. 2026-12-01 or 2026-12-01T09:30:00Z"
+    )
+    for sub, action in ((listing, "list"), (rotate, "rotate"), (revoke, "revoke")):
+        data_dir_arg(sub)
+        sub.set_defaults(handler=run_key, key_action=action)
+
+
+def run_key(args) -> int:
+    from stafett.node.keys import create_key, list_keys, revoke_key
+
+    settings = load(args)
+    if args.key_action == "rotate":
+        key = create_key(settings)
+        print(f"new signing key {key.id} ({key.iri(settings)}); earlier keys expire now and stay published")
+    elif args.key_action == "revoke":
+        key = revoke_key(settings, args.key_id, args.after)
+        print(f"revoked {key.id}: its proofs made after {key.revoked} are refused")
+    for key in list_keys(settings):
+        state = (f"revoked after {key.revoked}" if key.revoked else "") or (
+            f"retired {key.expires}" if key.expires else "current"
+        )
+        print(f"{key.id}\tcreated {key.created}\t{state}\t{key.public_key_multibase}")
+    return 0
 
 
 # -- import / export -------------------------------------------------------------------------

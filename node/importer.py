@@ -315,5 +315,5 @@ def delete_entry(store, settings, source: str, iri: str, dry_run: bool) -> Impor
         return ImportItem(source, slug, "unchanged", detail="deleted")
     if dry_run:
         return ImportItem(source, slug, "would-delete")
-    store.delete_case(iri)
+    publish.delete(store, settings, iri)
     return ImportItem(source, slug, "deleted")

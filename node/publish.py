@@ -18,10 +18,12 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from stafett.integrity.proofs import strip_proofs
 from stafett.node.compact import compact_case
 from stafett.node.messages import message
 from stafett.node.normalise import normalise, rebase_iri, rebase_triples
 from stafett.node.settings import NodeSettings
+from stafett.node.signing import signed, signed_tombstone
 from stafett.node.store import NodeStore, WriteResult, format_time
 from stafett.problems import Finding, Problem
 from stafett.shapes import validate_quads
@@ -99,7 +101,9 @@ def prepare(
     lang: str = "en",
 ) -> Prepared:
     case_iri = settings.case_iri(slug)
-    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    # A proof in the input (an exported case imported again) is the old version's: the node signs
+    # every version itself (node/signing.py), so an incoming proof is replaced, never kept.
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in strip_proofs(triples)]
     norm = normalise(quads, case_iri, source=source, lang=lang, max_depth=settings.max_depth)
     body = canonical_ntriples(norm.triples)
     return Prepared(
@@ -179,6 +183,7 @@ def commit(
 
     def render(issued: str, modified: str, version: int) -> tuple[dict, bytes]:
         stamped = stamp(prepared.triples, settings, prepared.case_iri, issued, modified, version)
+        stamped = signed(stamped, settings, prepared.case_iri, modified)  # issue 16: every version
         return compact_case(stamped, prepared.case_iri), canonical_ntriples(stamped)
 
     result = store.save_case(
@@ -190,8 +195,18 @@ def commit(
         if_match=if_match,
         must_exist=must_exist,
         create_only=create_only,
+        tombstone=tombstone_for(settings),
     )
     return Outcome(result, findings)
+
+
+def tombstone_for(settings: NodeSettings):
+    return lambda case_iri, deleted: signed_tombstone(settings, case_iri, deleted)
+
+
+def delete(store: NodeStore, settings: NodeSettings, iri: str, *, if_match: str | None = None):
+    """Delete a case; its feed member carries the node's signed tombstone (None: unknown case)."""
+    return store.delete_case(iri, if_match=if_match, tombstone=tombstone_for(settings))
 
 
 def warm_up(settings: NodeSettings) -> None:

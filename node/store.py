@@ -87,7 +87,7 @@ class Change:
     kind: str  # "Create" | "Update" | "Delete"
     case_iri: str
     version: int
-    ntriples: bytes  # full replacement snapshot; b"" for Delete
+    ntriples: bytes  # full replacement snapshot; for Delete the signed tombstone (or b"")
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,8 @@ class Token:
 # render(issued, modified, version) -> (document, ntriples); called inside the write transaction
 # so `modified` equals the change's `as:published`.
 Render = Callable[[str, str, int], tuple[dict, bytes]]
+# tombstone(case_iri, deleted) -> the N-Triples a Delete change carries (the node's signed tombstone)
+Tombstone = Callable[[str, str], bytes]
 
 
 def format_time(moment: datetime) -> str:
@@ -310,6 +312,7 @@ class NodeStore:
         if_match: str | None = None,
         must_exist: bool = False,
         create_only: bool = False,
+        tombstone: Tombstone | None = None,
     ) -> WriteResult:
         """Store a new version unless content and state are unchanged (then nothing happens).
 
@@ -357,10 +360,12 @@ class NodeStore:
                 if state == "published"
                 else ("Delete" if was_live else None)
             )
-            change = self._append_change(db, kind, record) if kind else None
+            change = self._append_change(db, kind, record, tombstone) if kind else None
             return WriteResult(record, True, change)
 
-    def delete_case(self, iri: str, *, if_match: str | None = None) -> WriteResult | None:
+    def delete_case(
+        self, iri: str, *, if_match: str | None = None, tombstone: Tombstone | None = None
+    ) -> WriteResult | None:
         """Mark a case deleted (a tombstone change if it was published). None if unknown."""
         with self._lock_and_begin() as db:
             current = self._current(db, iri)
@@ -383,7 +388,8 @@ class NodeStore:
                 current.ntriples,
             )
             self._write_record(db, record, "")
-            change = self._append_change(db, "Delete", record) if current.state == "published" else None
+            live = current.state == "published"
+            change = self._append_change(db, "Delete", record, tombstone) if live else None
             return WriteResult(record, True, change)
 
     def _current(self, db: sqlite3.Connection, iri: str) -> CaseRecord | None:
@@ -439,8 +445,12 @@ class NodeStore:
         )
 
     @staticmethod
-    def _append_change(db: sqlite3.Connection, kind: str, r: CaseRecord) -> Change:
-        payload = b"" if kind == "Delete" else r.ntriples
+    def _append_change(
+        db: sqlite3.Connection, kind: str, r: CaseRecord, tombstone: Tombstone | None = None
+    ) -> Change:
+        payload = r.ntriples
+        if kind == "Delete":  # the signed tombstone (node/signing.py), made at the change's time
+            payload = tombstone(r.iri, r.modified) if tombstone else b""
         cur = db.execute(
             "INSERT INTO changes (published, kind, case_iri, version, ntriples) VALUES (?,?,?,?,?)",
             (r.modified, kind, r.iri, r.version, payload),

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "stafett.vocabulary.cli",  # vocab docs
     "stafett.node.cli",  # node init|serve|token|import|export
     "stafett.harvester.cli",  # harvest run, registry serve
+    "stafett.harvester.verify_cli",  # verify FILE|URL (a case's signature)
     "stafett.demo",  # demo
 )
 

@@ -30,6 +30,10 @@ FORMATS = "http://www.w3.org/ns/formats/"
 TREE = "https://w3id.org/tree#"
 LDES = "https://w3id.org/ldes#"
 AS = "https://www.w3.org/ns/activitystreams#"
+SEC = "https://w3id.org/security#"  # W3C Data Integrity / Controlled Identifiers vocabulary
+# Context IRIs a did:web document names (never loaded: did.json is plain JSON to Stafett)
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 STF = "https://w3id.org/stafett/ns#"
 STF_SHAPES = "https://w3id.org/stafett/shapes#"
 STF_CONCEPT = "https://w3id.org/stafett/concept/"
@@ -59,6 +63,7 @@ PREFIXES = {
     "tree": TREE,
     "ldes": LDES,
     "as": AS,
+    "sec": SEC,
     "stf": STF,
 }
 
@@ -84,3 +89,20 @@ DCT_ISSUED = term(DCT, "issued")
 DCT_MODIFIED = term(DCT, "modified")
 DCT_SOURCE = term(DCT, "source")
 DCAT_VERSION = term(DCAT, "version")
+
+# W3C Data Integrity proofs (eddsa-rdfc-2022) and Multikey verification methods (stafett/integrity/)
+DCT_CREATED = term(DCT, "created")
+SEC_PROOF = term(SEC, "proof")
+SEC_DATA_INTEGRITY_PROOF = term(SEC, "DataIntegrityProof")
+SEC_CRYPTOSUITE = term(SEC, "cryptosuite")
+SEC_CRYPTOSUITE_STRING = term(SEC, "cryptosuiteString")
+SEC_VERIFICATION_METHOD = term(SEC, "verificationMethod")
+SEC_PROOF_PURPOSE = term(SEC, "proofPurpose")
+SEC_ASSERTION_METHOD = term(SEC, "assertionMethod")
+SEC_PROOF_VALUE = term(SEC, "proofValue")
+SEC_MULTIBASE = term(SEC, "multibase")
+SEC_MULTIKEY = term(SEC, "Multikey")
+SEC_CONTROLLER = term(SEC, "controller")
+SEC_PUBLIC_KEY_MULTIBASE = term(SEC, "publicKeyMultibase")
+SEC_EXPIRATION = term(SEC, "expiration")
+SEC_REVOKED = term(SEC, "revoked")

@@ -47,6 +47,7 @@ PATTERNS = {
 # Facets whose values live (also) in the provenance graph: bound outside the case's graph.
 PROVENANCE_PATTERNS = {
     "source": "GRAPH {prov} {{ ?case stf:harvestedFrom ?source }}",
+    "signature": "GRAPH {prov} {{ ?case stf:signatureStatus ?signature }}",  # issue 16
     # the publisher's topics and the registry's suggestions, as the topic facet counts both
     "topic": (
         "{{ GRAPH ?case {{ ?case dct:subject ?topic }} }} "

@@ -36,6 +36,7 @@ FACETS = (
     "procedureType",
     "fundingProgramme",
     "hasLessons",
+    "signature",  # issue 16: verified | unsigned | invalid | unknown-key | revoked-key (provenance)
 )
 IRI_VALUED = {"country", "sector", "innovationApproach", "status", "fundingType", "language"}
 IRI_VALUED |= {"topic", "topicSuggested", "procedureType", "fundingProgramme", "cpv"}

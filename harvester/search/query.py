@@ -38,6 +38,7 @@ from stafett.harvester.search.concepts import LONGEST, Concept, label_index, lab
 from stafett.harvester.search.concepts import terms as analysed_words
 from stafett.harvester.search.documents import FACETS
 from stafett.harvester.search.index import SearchIndex
+from stafett.texts import words
 from stafett.vocabulary.terms import SKOS, term
 
 PAGE_SIZE = 20
@@ -81,6 +82,8 @@ def scheme_labels() -> dict[str, dict[str, str]]:
 
 def label(facet: str, value: str, lang: str) -> str:
     """The value's label in the reader's language, else English, else any; the code itself otherwise."""
+    if facet == "signature":  # not concepts: the statuses' words are in stafett/interface/signing.json
+        return words("signing", lang).get(f"status-{value}", value)
     if facet not in LABELLED:
         return value
     names = scheme_labels().get(vocabulary.concept_iri(SCHEME_KEY.get(facet, facet), value), {})

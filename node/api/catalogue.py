@@ -29,10 +29,12 @@ from stafett.node.api.http import (
     read_route,
     refusal,
 )
+from stafett.node.keys import did_web, list_keys
 from stafett.node.messages import best_language, ui_language
+from stafett.problems import Problem
 from stafett.vocabulary.jsonld import CONTEXT_URL
 from stafett.vocabulary.languages import TAG_TO_CODE
-from stafett.vocabulary.terms import EU_AUTHORITY, EU_COUNTRY, prefixes
+from stafett.vocabulary.terms import DID_CONTEXT, EU_AUTHORITY, EU_COUNTRY, MULTIKEY_CONTEXT, prefixes
 from stafett.web import not_acceptable
 
 FORMATS = ["application/ld+json", "text/turtle", "application/n-triples", "text/html", "application/json"]
@@ -49,7 +51,7 @@ TITLES = {
     "fi": ("Innovatiiviset hankinnat", "Julkisen sektorin innovatiiviset hankinnat, julkaisija {org}."),
     "is": ("Nýsköpunarinnkaup", "Nýsköpunarinnkaup hins opinbera, útgefandi {org}."),
 }
-CONTEXT = prefixes("dcat", "dct", "foaf", "vcard", "rdfs", "ldes", "xsd")
+CONTEXT = prefixes("dcat", "dct", "foaf", "vcard", "rdfs", "ldes", "xsd", "sec")
 
 
 def tagged(values: dict[str, str]) -> list[dict]:
@@ -82,6 +84,57 @@ def distribution(iri: str, url: str, titles: dict[str, str], media: str, conform
     }
 
 
+def dated(moment: str) -> dict:
+    return {"@value": moment, "@type": "xsd:dateTime"}
+
+
+def verification_methods(settings) -> list[dict]:
+    """Every key the node has signed with, as a Multikey with its validity (issue 16): a harvester
+    checks a proof against the key named here; expired keys stay listed so older proofs verify."""
+    methods = []
+    for key in list_keys(settings):
+        method = {
+            "@id": key.iri(settings),
+            "@type": "sec:Multikey",
+            "sec:controller": {"@id": settings.publisher_iri},
+            "sec:publicKeyMultibase": {"@value": key.public_key_multibase, "@type": "sec:multibase"},
+            "dct:created": dated(key.created),
+        }
+        if key.expires:
+            method["sec:expiration"] = dated(key.expires)
+        if key.revoked:
+            method["sec:revoked"] = dated(key.revoked)
+        methods.append(method)
+    return methods
+
+
+def did_document(settings) -> dict | None:
+    """`/.well-known/did.json` (did:web) for an https node at a host's root; None otherwise."""
+    did = did_web(settings)
+    if did is None:
+        return None
+    methods = []
+    for method in verification_methods(settings):
+        entry = {
+            "id": did + "#" + method["@id"].rsplit("#", 1)[1],
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": method["sec:publicKeyMultibase"]["@value"],
+        }
+        if "sec:expiration" in method:
+            entry["expires"] = method["sec:expiration"]["@value"]
+        if "sec:revoked" in method:
+            entry["revoked"] = method["sec:revoked"]["@value"]
+        methods.append(entry)
+    return {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": did,
+        "alsoKnownAs": [settings.base_url],
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods if "expires" not in m and "revoked" not in m],
+    }
+
+
 def catalogue_document(settings, store) -> dict:
     base = settings.base_url
     feed, cases = f"{base}feed", f"{base}cases"
@@ -97,6 +150,9 @@ def catalogue_document(settings, store) -> dict:
         "dct:identifier": settings.org_number,
         "dct:spatial": {"@id": EU_COUNTRY + settings.country, "@type": "dct:Location"},
     }
+    methods = verification_methods(settings)
+    if methods:  # the organisation asserts with these keys (W3C Controlled Identifiers)
+        publisher["sec:assertionMethod"] = methods
     contact = {
         "@id": f"{base}#contact",
         "@type": ["vcard:Kind", "vcard:Organization"],
@@ -193,4 +249,15 @@ def routes(settings, store, pages: HtmlPages) -> list[Route]:
         content_type = "application/ld+json" if media == "application/json" else media
         return Response(serialize(document, media), media_type=content_type, headers=headers)
 
-    return [read_route("/", catalogue)]
+    async def did_json(request: Request) -> Response:
+        document = did_document(settings)
+        if document is None:
+            detail = "this node's base address is not https at a host's root, so it has no did:web"
+            return refusal(Problem(404, "not-found", "No DID document", detail))
+        return Response(
+            orjson.dumps(document, option=orjson.OPT_INDENT_2),
+            media_type="application/did+json",
+            headers={**READ_HEADERS, "Cache-Control": "public, max-age=300"},
+        )
+
+    return [read_route("/", catalogue), read_route("/.well-known/did.json", did_json)]

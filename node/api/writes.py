@@ -178,7 +178,11 @@ class WriteRoutes:
         self.authenticate(request)
         slug = publish.check_slug(request.path_params["slug"])
         result = await run_in_threadpool(
-            self.store.delete_case, self.settings.case_iri(slug), if_match=request.headers.get("if-match")
+            publish.delete,
+            self.store,
+            self.settings,
+            self.settings.case_iri(slug),
+            if_match=request.headers.get("if-match"),
         )
         if result is None or (not result.changed and result.record.state == "deleted"):
             raise Problem(404, "not-found", "No such case", f"there is no live case {slug!r}")

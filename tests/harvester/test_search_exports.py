@@ -152,6 +152,8 @@ SPARQL_SEARCHES = [
     {"procedureType": ["comp-dial", "innovation"]},
     {"fundingProgramme": "HORIZONEU"},
     {"topic": ["home-care", "welfare-technology"]},
+    {"signature": "unsigned", "country": "SWE"},
+    {"signature": ["verified", "invalid"]},
 ]
 
 

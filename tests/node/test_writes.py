@@ -84,8 +84,12 @@ def test_delete_writes_a_tombstone_and_republish_creates(writer_node):
     assert writer_node.http.delete(f"cases/{slug}").status_code == 404
     back = writer_node.put(slug, case(), deleted.headers["ETag"])
     assert back.status_code == 200 and back.json()["change"] == "Create"
-    kinds = [(c.kind, c.ntriples == b"") for c in writer_node.store.changes_after(0, 10)]
-    assert kinds == [("Create", False), ("Delete", True), ("Create", False)]
+    changes = writer_node.store.changes_after(0, 10)
+    assert [c.kind for c in changes] == ["Create", "Delete", "Create"]
+    # issue 16: the Delete carries the node's signed tombstone, not an empty snapshot
+    tombstone = changes[1].ntriples.decode()
+    assert "activitystreams#Tombstone" in tombstone and "security#proofValue" in tombstone
+    assert "dct" not in tombstone and "title" not in tombstone  # no case content in a tombstone
 
 
 def test_node_set_fields_from_the_client_are_ignored_and_reported(writer_node):

@@ -24,6 +24,16 @@ STANDARD_TERMS = {
         "subject",
         "date",
         "isPartOf",
+        "created",  # the created time of a Data Integrity proof (as the W3C security context maps it)
+    },
+    # W3C security vocabulary (Data Integrity 1.0): the terms of a DataIntegrityProof
+    "https://w3id.org/security#": {
+        "DataIntegrityProof",
+        "proof",
+        "cryptosuite",
+        "verificationMethod",
+        "proofPurpose",
+        "proofValue",
     },
     "http://www.w3.org/ns/dcat#": {
         "keyword",

@@ -98,7 +98,13 @@ def built_triples() -> list[ox.Triple]:
         [],
         stream="https://node.example/feed",
     )
-    live = Decision(member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")])
+    from stafett.integrity.proofs import Verification
+
+    signed = Verification("verified", "signed", "https://node.example/#key-1", "2026-01-02T03:04:05Z",
+                          "https://node.example/#publisher")  # fmt: skip
+    live = Decision(
+        member, ACCEPT, direct=True, warnings=[Finding("Warning", "Add a summary.")], signature=signed
+    )
     # A case without a topic whose text names one: the registry's suggestion is written as well.
     title = ox.Triple(
         ox.NamedNode(case),
@@ -107,7 +113,7 @@ def built_triples() -> list[ox.Triple]:
     )
     untagged = Member(member.activity, "Update", case, member.published, [title], stream=member.stream)
     suggested = Decision(untagged, ACCEPT, direct=True)
-    gone = Decision(member, DELETE, direct=False)
+    gone = Decision(member, DELETE, direct=False, signature=Verification("unsigned", "no proof"))
     run = {
         "id": 7,
         "source": "node",

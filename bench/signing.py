@@ -1,0 +1,132 @@
+"""Signed relays (issue 16): signing and verifying rates, and the harvest rate with verification
+on vs off, at a scale you choose.
+
+    .venv/bin/python -m bench.signing --cases 200        # small; docs/benchmarks.md states its run
+
+One real node on loopback (node/bootstrap.py) publishes `--cases` generated cases through the
+node's own path (publish.commit: validate, stamp, sign, store). Measured in this process:
+- sign: `stafett.integrity.proofs.sign` over each stored version's graph (canonicalise, hash, Ed25519);
+- verify: `verify` of each signed graph against the node's published key (no network);
+- harvest: a fresh real registry (harvester/registry.py) harvests the node, once with
+  `verify_signatures = true` and once with `false`, in alternating order over `--repeats` rounds;
+  the best round of each is reported (cases/s), with the cost of verification as a share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+import pyoxigraph as ox
+
+from bench.generate import generate
+
+
+def publish_all(settings, store, fed) -> list:
+    from stafett.node import publish
+
+    records = []
+    for case in fed.cases:
+        triples = publish.parse(orjson.dumps(case.authored()), "application/ld+json", settings)
+        prepared = publish.prepare(triples, settings, case.slug)
+        records.append(publish.commit(store, settings, prepared).result.record)
+    return records
+
+
+def sign_and_verify_rates(settings, records) -> tuple[float, float]:
+    from stafett.integrity.multikey import public_multikey
+    from stafett.integrity.proofs import PublishedKey, sign, strip_proofs, verify
+    from stafett.node.keys import signing_key
+
+    key, published = signing_key(settings)
+    iri = published.iri(settings)
+    keys = {iri: PublishedKey(iri, public_multikey(key.public_key()))}
+    graphs = [list(ox.parse(r.ntriples, ox.RdfFormat.N_TRIPLES)) for r in records]
+    unsigned = [strip_proofs(g) for g in graphs]
+    started = time.perf_counter()
+    for graph, record in zip(unsigned, records, strict=True):
+        sign(graph, ox.NamedNode(record.iri), key, verification_method=iri, created=record.modified)
+    signing = len(graphs) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    results = [verify(g, keys.get).status for g in graphs]
+    verifying = len(graphs) / (time.perf_counter() - started)
+    assert set(results) == {"verified"}, set(results)
+    return signing, verifying
+
+
+def harvest_rate(base: str, workdir: Path, verify_signatures: bool, expected: int) -> float:
+    from stafett.harvester.registry import Registry
+    from stafett.harvester.settings import RegistrySettings
+    from stafett.harvester.sources import Source
+
+    shutil.rmtree(workdir, ignore_errors=True)
+    settings = RegistrySettings(
+        data_dir=workdir,
+        base_url="http://127.0.0.1:9/",
+        allow_loopback=True,
+        verify_signatures=verify_signatures,
+    )
+    registry = Registry(settings, [Source("node", base, (base,))])
+    try:
+        started = time.perf_counter()
+        [report] = registry.harvest()
+        elapsed = time.perf_counter() - started
+    finally:
+        registry.close()
+    assert report["accepted"] == expected, report
+    return expected / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    from stafett.node.bootstrap import init_node, start_node
+    from stafett.serving import bind, url_of
+
+    parser = argparse.ArgumentParser(prog="python -m bench.signing", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200, help="cases the node publishes (default 200)")
+    parser.add_argument("--repeats", type=int, default=2, help="harvest rounds per mode (default 2)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="stafett-bench-signing-") as tmp:
+        root = Path(tmp)
+        sock = bind()
+        settings, store, _ = init_node(
+            root / "node", url_of(sock), {"sv": "Växjö kommun"}, None, "SWE", ("sv", "en"), feed_page_size=100
+        )
+        fed = generate(args.cases, nodes=1, base_url=settings.base_url.rstrip("/"))
+        records = publish_all(settings, store, fed)
+        signing, verifying = sign_and_verify_rates(settings, records)
+        server = start_node(settings, store, sock)
+        try:
+            rates: dict[bool, list[float]] = {True: [], False: []}
+            for round_ in range(args.repeats):
+                for mode in (True, False) if round_ % 2 == 0 else (False, True):
+                    rates[mode].append(harvest_rate(settings.base_url, root / "registry", mode, len(records)))
+        finally:
+            server.stop()
+    on, off = max(rates[True]), max(rates[False])
+    figures = {
+        "cases": len(records),
+        "sign_per_s": round(signing),
+        "verify_per_s": round(verifying),
+        "harvest_verify_on_cases_per_s": round(on, 1),
+        "harvest_verify_off_cases_per_s": round(off, 1),
+        "verification_cost_share": round(1 - on / off, 3),
+    }
+    if args.json:
+        print(orjson.dumps(figures).decode())
+    else:
+        print(f"| measure ({figures['cases']} cases, one node on loopback) | value |\n|---|---|")
+        print(f"| sign (canonicalise + hash + Ed25519), graphs/s | {figures['sign_per_s']} |")
+        print(f"| verify, graphs/s | {figures['verify_per_s']} |")
+        print(f"| harvest, verification on, cases/s | {figures['harvest_verify_on_cases_per_s']} |")
+        print(f"| harvest, verification off, cases/s | {figures['harvest_verify_off_cases_per_s']} |")
+        print(f"| cost of verification in harvest throughput | {figures['verification_cost_share']:.1%} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

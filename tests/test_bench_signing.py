@@ -1,0 +1,33 @@
+"""The signing benchmark (bench/signing.py) still runs at a tiny scale and measures every figure.
+
+A benchmark is not a test of speed: this checks that each stage runs (a real node signs, a real
+registry harvests with verification on and off, every case verifies) and reports a number.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_signing_benchmark_runs_small():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.signing", "--cases", "8", "--repeats", "1", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    assert figures["cases"] == 8
+    for key in (
+        "sign_per_s",
+        "verify_per_s",
+        "harvest_verify_on_cases_per_s",
+        "harvest_verify_off_cases_per_s",
+    ):
+        assert figures[key] > 0, key
+    assert -1 < figures["verification_cost_share"] < 1
