@@ -153,7 +153,7 @@ SPARQL_SEARCHES = [
     {"fundingProgramme": "HORIZONEU"},
     {"topic": ["home-care", "welfare-technology"]},
     {"signature": "unsigned", "country": "SWE"},
-    {"signature": ["verified", "invalid"]},
+    {"signature": ["verified", "invalid"], "country": "NOR"},
 ]
 
 
