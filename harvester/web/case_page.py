@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import texts
+from stafett.harvester import verify
 from stafett.harvester.web import reading, similar
 from stafett.harvester.web.labels import concept_label, in_language, language_name
 from stafett.harvester.web.pages import reader_language, render
@@ -280,6 +281,21 @@ def origin(registry: Registry, graph: reading.Graph, lang: str, name) -> dict:
         "original": graph.case,
         "harvested": when,
         "source": source_name,
+        "signature": signature(recorded, publishers, lang, name),
+    }
+
+
+def signature(recorded: dict, publishers: list[str], lang: str, name) -> dict | None:
+    """What checking the publisher's proof found (issue 16), as a sentence; None before signing."""
+    status = recorded.get("signature")
+    if status is None:
+        return None
+    signer = recorded.get("signedBy")
+    organisation = (name(signer) if signer else None) or ", ".join(publishers) or "—"
+    return {
+        "label": texts.word("signing", "signature", lang),
+        "sentence": verify.status_sentence(status, organisation, lang),
+        "verified": status == "verified",
     }
 
 

@@ -74,7 +74,7 @@ def provenance(store: ox.Store, case: str, prov_graph: str) -> dict[str, str]:
     rows = select(store, "case-provenance", case=case, provenance=prov_graph)
     found: dict[str, str] = {}
     for row in rows:
-        for key in ("source", "harvested", "stream"):
+        for key in ("source", "harvested", "stream", "signature", "signedBy"):
             if row[key] is not None:
                 found.setdefault(key, row[key].value)
     return found

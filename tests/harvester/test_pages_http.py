@@ -199,6 +199,9 @@ def test_every_example_case_has_a_readable_page(site):
         assert title in page.visible, path.stem
         assert "http://" not in page.visible and "https://" not in page.visible, (path.stem, page.visible)
         assert texts.word("case", "adoption_chain", "nn") in page.visible
+        # every demo node signs its cases, and the registry checked each proof (issue 16)
+        before, after = texts.word("signing", "sentence-verified", "nn").split("{organisation}")
+        assert before in page.visible and after in page.visible, (path.stem, page.visible[-400:])
 
 
 def test_every_interface_language_labels_from_skos_and_keeps_the_query(site):
