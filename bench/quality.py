@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from bench import generate
 from bench import wordlists as W
 from stafett.harvester.search.index import SearchIndex
+from stafett.harvester.suggest import suggestion_triples
 from stafett.harvester.search.query import Request, search
 from stafett.vocabulary.jsonld import json_ld_to_quads
 
@@ -104,6 +105,9 @@ class Pair:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # facet filters of the search, if any
 
 
+SUGGESTED_AT = "2026-01-01T00:00:00Z"
+
+
 def case_graph(doc: dict) -> list[ox.Quad]:
     graph = ox.NamedNode(doc["id"])
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in json_ld_to_quads(doc)]
@@ -162,9 +166,17 @@ def synthetic_pairs(fed: generate.Federation) -> list[Pair]:
 
 
 def build(folder: Path, docs: list[dict]) -> SearchIndex:
+    """The cases as a registry holds them: each in its graph, and the topics the harvester suggests
+    for those without any in the provenance graph (harvester/suggest.py, as a harvest writes them)."""
     store = ox.Store()
-    store.bulk_extend([quad for doc in docs for quad in case_graph(doc)])
-    index = SearchIndex(folder, store, BASE + "provenance", BASE)
+    provenance = ox.NamedNode(BASE + "provenance")
+    for doc in docs:
+        quads = case_graph(doc)
+        store.bulk_extend(quads)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        suggested = suggestion_triples(BASE, doc["id"], triples, SUGGESTED_AT)
+        store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, provenance) for t in suggested])
+    index = SearchIndex(folder, store, provenance.value, BASE)
     index.rebuild()
     return index
 
