@@ -33,8 +33,8 @@ import pyoxigraph as ox
 from bench import generate
 from bench import wordlists as W
 from stafett.harvester.search.index import SearchIndex
-from stafett.harvester.suggest import suggestion_triples
 from stafett.harvester.search.query import Request, search
+from stafett.harvester.suggest import suggestion_triples
 from stafett.vocabulary.jsonld import json_ld_to_quads
 
 ROOT = Path(__file__).resolve().parent.parent
