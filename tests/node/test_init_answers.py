@@ -28,7 +28,7 @@ def scripted(answers: list[str]):
 @pytest.mark.parametrize(
     ("written", "code"),
     [("Sverige", "SWE"), ("Suomi", "FIN"), ("Finland", "FIN"), ("Ísland", "ISL"), ("Danmark", "DNK"),
-     ("Norge", "NOR"), ("nor", "NOR"), ("Islanti", "ISL")],
+     ("Norge", "NOR"), ("Noreg", "NOR"), ("Noregur", "NOR"), ("nor", "NOR"), ("Islanti", "ISL")],
 )  # fmt: skip
 def test_a_country_is_accepted_by_its_name_in_the_seven_languages(written, code):
     ask, _ = scripted(["http://127.0.0.1:9/", written, "sv", "Lillby kommun", ""])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from vocab_support import RDF_TYPE, REPO, SKOS, index
 
 from stafett.vocabulary import SCHEMES, concept_iri, reference_quads
@@ -53,12 +54,15 @@ def test_codes_the_registry_relies_on_exist():
     assert not missing
 
 
-def test_icelandic_labels_only_on_existing_concepts_and_marked():
-    path = REPO / "vocabulary" / "reference" / "stafett-icelandic-labels.ttl"
+@pytest.mark.parametrize(("name", "lang"), [("icelandic", "is"), ("nynorsk", "nn")])
+def test_added_labels_only_on_existing_concepts_and_marked(name, lang):
+    path = REPO / "vocabulary" / "reference" / f"stafett-{name}-labels.ttl"
     added = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     labels = [q for q in added if q.predicate.value == SKOS + "prefLabel"]
     labelled = {q.subject.value for q in labels}
-    assert labelled and all(q.object.language == "is" for q in labels)
+    assert labelled and all(q.object.language == lang for q in labels)
+    # Only where the EU table has no label in that language: one prefLabel per language (SKOS S14).
+    assert all(len([o for o, tag in REFERENCE[s][SKOS + "prefLabel"] if tag == lang]) == 1 for s in labelled)
     assert all((SKOS + "Concept", None) in REFERENCE[s][RDF_TYPE] for s in labelled)
     assert "ADDED BY STAFETT" in path.read_text("utf-8")
 
