@@ -18,7 +18,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # ---- shape messages (one per kind of rule) ----
     "required": {
         "en": '"{key}" is missing, and a case cannot be published without it. Add "{key}".',
-        "sv": '"{key}" saknas, och ett ärende kan inte publiceras utan det. Lägg till "{key}".',
+        "sv": '"{key}" saknas, och ett fall kan inte publiceras utan det. Lägg till "{key}".',
         "nb": '"{key}" mangler, og en sak kan ikke publiseres uten det. Legg til "{key}".',
         "nn": '"{key}" manglar, og ei sak kan ikkje publiserast utan det. Legg til "{key}".',
         "da": '"{key}" mangler, og en sag kan ikke offentliggøres uden det. Tilføj "{key}".',
@@ -27,7 +27,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "recommended": {
         "en": '"{key}" is missing; add it so that others can learn from and reuse the case.',
-        "sv": '"{key}" saknas; lägg till det så att andra kan lära av och återanvända ärendet.',
+        "sv": '"{key}" saknas; lägg till det så att andra kan lära av och återanvända fallet.',
         "nb": '"{key}" mangler; legg det til slik at andre kan lære av og gjenbruke saken.',
         "nn": '"{key}" manglar; legg det til slik at andre kan lære av og bruke saka om att.',
         "da": '"{key}" mangler; tilføj det, så andre kan lære af og genbruge sagen.',
@@ -36,7 +36,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "optional": {
         "en": 'Consider adding "{key}"; it helps others find and compare cases.',
-        "sv": 'Överväg att lägga till "{key}"; det hjälper andra att hitta och jämföra ärenden.',
+        "sv": 'Överväg att lägga till "{key}"; det hjälper andra att hitta och jämföra fall.',
         "nb": 'Vurder å legge til "{key}"; det hjelper andre å finne og sammenligne saker.',
         "nn": 'Vurder å leggje til "{key}"; det hjelper andre å finne og samanlikne saker.',
         "da": 'Overvej at tilføje "{key}"; det hjælper andre med at finde og sammenligne sager.',
@@ -273,7 +273,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "stage_tip": {
         "en": 'The case says nothing about how far it has come; add "status" (the stage it is at) or "milestone" (stages with their dates, e.g. {{"status": "contract-awarded", "date": "2023-05"}}).',
-        "sv": 'Ärendet säger inget om hur långt det har kommit; lägg till "status" (skedet det är i) eller "milestone" (skeden med datum, t.ex. {{"status": "contract-awarded", "date": "2023-05"}}).',
+        "sv": 'Fallet säger inget om hur långt det har kommit; lägg till "status" (skedet det är i) eller "milestone" (skeden med datum, t.ex. {{"status": "contract-awarded", "date": "2023-05"}}).',
         "nb": 'Saken sier ikke hvor langt den har kommet; legg til "status" (fasen den er i) eller "milestone" (faser med dato, f.eks. {{"status": "contract-awarded", "date": "2023-05"}}).',
         "nn": 'Saka seier ikkje kor langt ho har kome; legg til "status" (fasen ho er i) eller "milestone" (fasar med dato, t.d. {{"status": "contract-awarded", "date": "2023-05"}}).',
         "da": 'Sagen siger ikke, hvor langt den er nået; tilføj "status" (fasen den er i) eller "milestone" (faser med dato, f.eks. {{"status": "contract-awarded", "date": "2023-05"}}).',
@@ -292,7 +292,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # ---- document-level checks done by the engine itself ----
     "no_case": {
         "en": 'No case found: the document needs one object with "type": "Case".',
-        "sv": 'Inget ärende hittades: dokumentet behöver ett objekt med "type": "Case".',
+        "sv": 'Inget fall hittades: dokumentet behöver ett objekt med "type": "Case".',
         "nb": 'Fant ingen sak: dokumentet trenger ett objekt med "type": "Case".',
         "nn": 'Fann inga sak: dokumentet treng eitt objekt med "type": "Case".',
         "da": 'Ingen sag fundet: dokumentet skal have ét objekt med "type": "Case".',
@@ -301,7 +301,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "many_cases": {
         "en": "The document holds {n} cases; put each case in a document of its own.",
-        "sv": "Dokumentet innehåller {n} ärenden; lägg varje ärende i ett eget dokument.",
+        "sv": "Dokumentet innehåller {n} fall; lägg varje fall i ett eget dokument.",
         "nb": "Dokumentet inneholder {n} saker; legg hver sak i et eget dokument.",
         "nn": "Dokumentet inneheld {n} saker; legg kvar sak i eit eige dokument.",
         "da": "Dokumentet indeholder {n} sager; læg hver sag i sit eget dokument.",
@@ -311,7 +311,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # ---- work bounds checked before SHACL (shapes/bounds.py) ----
     "value_cap": {
         "en": '"{key}" has {n} values; at most {limit} are accepted, so the case was not checked further. Keep the values that matter and send the case again.',
-        "sv": '"{key}" har {n} värden; högst {limit} tas emot, så ärendet kontrollerades inte vidare. Behåll de värden som betyder något och skicka ärendet igen.',
+        "sv": '"{key}" har {n} värden; högst {limit} tas emot, så fallet kontrollerades inte vidare. Behåll de värden som betyder något och skicka fallet igen.',
         "nb": '"{key}" har {n} verdier; høyst {limit} tas imot, så saken ble ikke kontrollert videre. Behold verdiene som betyr noe, og send saken på nytt.',
         "nn": '"{key}" har {n} verdiar; høgst {limit} blir tekne imot, så saka vart ikkje kontrollert vidare. Behald verdiane som betyr noko, og send saka på nytt.',
         "da": '"{key}" har {n} værdier; højst {limit} modtages, så sagen blev ikke kontrolleret videre. Behold de værdier, der betyder noget, og send sagen igen.',
@@ -320,7 +320,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "literal_cap": {
         "en": "The case holds {n} values (texts, dates, numbers); at most {limit} are accepted, so it was not checked further. Shorten the case and send it again.",
-        "sv": "Ärendet innehåller {n} värden (texter, datum, tal); högst {limit} tas emot, så det kontrollerades inte vidare. Korta ärendet och skicka det igen.",
+        "sv": "Fallet innehåller {n} värden (texter, datum, tal); högst {limit} tas emot, så det kontrollerades inte vidare. Korta fallet och skicka det igen.",
         "nb": "Saken inneholder {n} verdier (tekster, datoer, tall); høyst {limit} tas imot, så den ble ikke kontrollert videre. Kort ned saken og send den på nytt.",
         "nn": "Saka inneheld {n} verdiar (tekstar, datoar, tal); høgst {limit} blir tekne imot, så ho vart ikkje kontrollert vidare. Kort ned saka og send ho på nytt.",
         "da": "Sagen indeholder {n} værdier (tekster, datoer, tal); højst {limit} modtages, så den blev ikke kontrolleret videre. Gør sagen kortere, og send den igen.",
@@ -339,7 +339,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "case": {
         "en": "case",
-        "sv": "ärende",
+        "sv": "fall",
         "nb": "sak",
         "nn": "sak",
         "da": "sag",
