@@ -60,7 +60,7 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
             *case_page.routes(registry),  # /cases?id=<case IRI>: one case as a page for people
             # /chain?for=<case or solution IRI>: its adoption chain both ways; /chain: where chains start
-            *chain_page.routes(registry),
+            *chain_page.routes(service, registry),
             # /statistics: the registry in figures, each figure run from its saved example query
             *statistics_page.routes(service, registry),
             # api/search.py's own routes: its /search is answered through the page above (first match

@@ -11,6 +11,7 @@ Words: stafett/interface/chain.json (and the case page's words for the relations
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -18,8 +19,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import texts
+from stafett.harvester.sparql.service import SparqlService
+from stafett.harvester.web import answers, reading
 from stafett.harvester.web import chain as chains
-from stafett.harvester.web import reading
 from stafett.harvester.web.case_page import MAX_ID, P, linked
 from stafett.harvester.web.labels import concept_label, in_language
 from stafett.harvester.web.pages import link, reader_language, render
@@ -36,8 +38,8 @@ def chain_url(case: str, lang: str) -> str:
     return link("/chain", [("for", case), ("lang", lang)])
 
 
-def routes(registry: Registry) -> list[Route]:
-    def chain_route(request: Request) -> Response:
+def routes(service: SparqlService, registry: Registry) -> list[Route]:
+    async def chain_route(request: Request) -> Response:
         lang = reader_language(request)
         store = registry.store
         if store is None:  # an external store: the pages read the embedded one only
@@ -46,18 +48,28 @@ def routes(registry: Registry) -> list[Route]:
                 request, "search_failed.html", lang, status=501, w=words, messages=[words["no_index"]]
             )
         if "for" not in request.query_params:  # the index: every chain's origin
-            return render(request, "chains.html", lang, **index_view(store, lang))
+            client = request.client.host if request.client else "unknown"
+            found = await answers.rows(service, reading.named_query("chain-origins"), client)
+            return render(
+                request, "chains.html", lang, **await asyncio.to_thread(index_view, store, found, lang)
+            )
         asked = request.query_params.get("for", "")
         start = None
         if asked.startswith(("http://", "https://")) and len(asked) <= MAX_ID:
-            start = asked if reading.titles(store, asked) else chains.solution_case(store, asked)
-        chain = chains.follow(store, start) if start is not None else None
+            start = await asyncio.to_thread(starting_case, store, asked)
+        chain = await asyncio.to_thread(chains.follow, store, start) if start is not None else None
         if chain is None:
             words = texts.words("chain", lang)
             return render(request, "chain_missing.html", lang, status=404, w=words)
-        return render(request, "chain.html", lang, **chain_view(store, chain, asked, lang))
+        view = await asyncio.to_thread(chain_view, store, chain, asked, lang)
+        return render(request, "chain.html", lang, **view)
 
     return [Route("/chain", chain_route, methods=["GET", "HEAD"])]
+
+
+def starting_case(store, asked: str) -> str | None:
+    """The case the chain starts from: the case asked for, or the case of the solution asked for."""
+    return asked if reading.titles(store, asked) else chains.solution_case(store, asked)
 
 
 def chain_view(store, chain: chains.Chain, asked: str, lang: str) -> dict:
@@ -200,18 +212,16 @@ def summary(chain: chains.Chain, graphs: dict, lang: str, words, generation: dic
     ]
 
 
-def index_view(store, lang: str) -> dict:
-    """The origins of the registry's chains, each linked to its chain page."""
+def index_view(store, found: list[dict] | None, lang: str) -> dict:
+    """The origins of the registry's chains (queries/chain-origins.rq), each linked to its chain."""
     words = texts.words("chain", lang)
     case_words = texts.words("case", lang)
-    found = []
-    for row in reading.select(store, "chain-origins"):
-        origin = row["origin"].value
-        found.append(
-            {
-                "case": linked(store, origin, lang, case_words),
-                "chain_url": chain_url(origin, lang),
-                "followers": int(row["followers"].value),
-            }
-        )
-    return {"w": words, "cw": case_words, "origins": found}
+    origins = [
+        {
+            "case": linked(store, row["origin"]["value"], lang, case_words),
+            "chain_url": chain_url(row["origin"]["value"], lang),
+            "followers": int(row["followers"]["value"]),
+        }
+        for row in found or []
+    ]
+    return {"w": words, "cw": case_words, "origins": origins, "failed": found is None}

@@ -12,22 +12,19 @@ never dropped. Words: stafett/interface/statistics.json.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import texts
-from stafett.harvester.sparql.gate import gate_on_large_stack
 from stafett.harvester.sparql.service import SparqlService
+from stafett.harvester.web import answers
 from stafett.harvester.web.labels import concept_label, property_label
 from stafett.harvester.web.pages import link, reader_language, render
 from stafett.harvester.web.query_page import EXAMPLES_DIR
-from stafett.problems import Problem
 from stafett.vocabulary import STF
 
 if TYPE_CHECKING:
@@ -75,23 +72,10 @@ def routes(service: SparqlService, registry: Registry) -> list[Route]:
         client = request.client.host if request.client else "unknown"
         figures = []
         for figure in FIGURES:  # one after another: a page is one client's turn, not eight
-            figures.append(figure_view(figure, await answer(service, figure, client), lang))
+            figures.append(figure_view(figure, await answers.rows(service, figure.text, client), lang))
         return render(request, "statistics.html", lang, w=texts.words("statistics", lang), figures=figures)
 
     return [Route("/statistics", statistics_route, methods=["GET", "HEAD"])]
-
-
-async def answer(service: SparqlService, figure: Figure, client: str) -> list[dict] | None:
-    """The query's rows as SPARQL JSON bindings, or None when the endpoint refused it."""
-    try:
-        with service.admission.admit(client):
-            gated = await asyncio.to_thread(
-                gate_on_large_stack, figure.text, max_chars=service.settings.max_query_chars
-            )
-            found = await service.answer(gated, "json", [], [], None, client=client)
-    except Problem:
-        return None
-    return orjson.loads(found.body)["results"]["bindings"]
 
 
 def query_url(figure: Figure, lang: str) -> str:
