@@ -68,8 +68,11 @@ def routes(service: SparqlService, registry: Registry) -> list[Route]:
 
 
 def starting_case(store, asked: str) -> str | None:
-    """The case the chain starts from: the case asked for, or the case of the solution asked for."""
-    return asked if reading.titles(store, asked) else chains.solution_case(store, asked)
+    """The case the chain starts from: the case asked for, or the case of the solution asked for,
+    or a case this registry does not hold but other cases link to (its publisher has the rest)."""
+    if reading.titles(store, asked):
+        return asked
+    return chains.solution_case(store, asked) or (asked if reading.links_in(store, asked) else None)
 
 
 def chain_view(store, chain: chains.Chain, asked: str, lang: str) -> dict:

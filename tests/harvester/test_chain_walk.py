@@ -7,10 +7,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from stafett.harvester.web import chain
+from stafett.harvester.web.chain_page import starting_case
 
 STF = "https://w3id.org/stafett/ns#"
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CASE = ox.NamedNode(STF + "Case")
+TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 
 
 def iri(name: str) -> str:
@@ -21,7 +23,9 @@ def store_of(links: list[tuple[str, str, str]], cases: list[str]) -> ox.Store:
     """Each case in its own graph; each link (subject, property, object) in its subject's graph."""
     store = ox.Store()
     for name in cases:
-        store.add(ox.Quad(ox.NamedNode(iri(name)), TYPE, CASE, ox.NamedNode(iri(name))))
+        node = ox.NamedNode(iri(name))
+        store.add(ox.Quad(node, TYPE, CASE, node))
+        store.add(ox.Quad(node, TITLE, ox.Literal(name, language="en"), node))
     for subject, prop, obj in links:
         node = ox.NamedNode(iri(subject))
         predicate = ox.NamedNode(("http://purl.org/dc/terms/" if prop == "relation" else STF) + prop)
@@ -68,3 +72,12 @@ def test_a_long_chain_stops_at_the_bounds_and_says_so():
     assert len(wide.cases) == chain.MAX_CASES and wide.truncated
     whole = chain.follow(store, iri(names[0]), max_depth=1000, max_cases=1000)
     assert len(whole.cases) == 100 and not whole.truncated
+
+
+def test_a_chain_may_start_at_a_case_held_elsewhere_that_others_link_to():
+    store = store_of([("adopter", "adoptedFrom", "elsewhere")], ["adopter"])
+    assert starting_case(store, iri("adopter")) == iri("adopter")
+    assert starting_case(store, iri("elsewhere")) == iri("elsewhere")  # linked to, not held
+    assert starting_case(store, iri("unknown")) is None
+    found = chain.follow(store, iri("elsewhere"))
+    assert found.cases == [iri("elsewhere"), iri("adopter")]
