@@ -167,6 +167,8 @@ def test_the_index_the_case_page_link_and_the_refusals_in_every_language(site):
     lonely = case_iri(running, "aastrup-ai-journalisering")
     tree = page(client, "/cases", id=lonely, lang="da")
     assert not [a for a in tree.iter("a") if a.get("class") == "see-chain"]
+    tree = page(client, "/chain", **{"for": lonely, "lang": "da"})  # asked anyway: a chain of one
+    assert texts.word("chain", "alone", "da") in text(tree) and not steps(tree)
 
 
 def sparql_rows(client: httpx.Client, query: str) -> list[dict]:
