@@ -263,11 +263,16 @@ def make_case(rng: random.Random, node: Node, n: int, earlier: list[Case]) -> Ca
     if rich > 0.4:
         doc["adoptionRoute"] = rng.sample(ADOPTION, rng.randint(1, 2))
         doc["adoptionNote"] = texts(rng, langs[:1], "adoptionNote", ctx_of)
-    links = [c.id for c in rng.sample(earlier, min(len(earlier), 3))] if earlier else []
+    picked = rng.sample(earlier, min(len(earlier), 3)) if earlier else []
+    links = [c.id for c in picked]
     doc["scaledUpFrom"] = links[:1] if rich > 0.9 else []
     doc["adoptedFrom"] = links[1:2] if rich > 0.6 else []
     doc["adoptedBy"] = []
     doc["relatedCase"] = links[2:3]
+    if doc["adoptedFrom"] and rich > 0.8 and len(picked[1].doc["adoptedBy"]) < 3:
+        # the original confirms some adoptions on its side too (adoptedBy), as real buyers do,
+        # so chains must be followed both ways; no extra random draw, so nothing else changes
+        picked[1].doc["adoptedBy"].append(case_id)
     doc["document"] = [document(rng, case_id, langs[0], title, k) for k in range(1 + int(rich * 3))]
     doc["contact"] = [contact(rng, node, info)]
     stamp = f"{year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(6, 18):02d}:00:00Z"

@@ -437,6 +437,42 @@ def page_paths() -> dict:
                 },
             }
         },
+        "/chain": {
+            "get": {
+                "summary": "A solution's adoption chain as a page for people: where it started, its "
+                "scale-ups, who adopted it in how many countries, with dates and whom to ask at each step, "
+                "followed both ways across all sources (at most 60 cases, 8 links away); without `for`, "
+                'where the registry\'s chains start (docs/search.md, "Adoption chains")',
+                "parameters": [
+                    {
+                        "name": "for",
+                        "in": "query",
+                        "required": False,
+                        "description": "The IRI of a case, or of a solution (the chain of its case)",
+                        "schema": {"type": "string"},
+                    },
+                    lang,
+                ],
+                "responses": {
+                    "200": {"description": "The chain, or the list of chains", "content": HTML_PAGE},
+                    "404": {
+                        "description": "The registry holds no such case or solution (a page)",
+                        "content": HTML_PAGE,
+                    },
+                    "501": {"description": "The store is external: the pages read the embedded one only"},
+                },
+            }
+        },
+        "/statistics": {
+            "get": {
+                "summary": "The registry in figures for people: cases per country, sector, innovation "
+                "approach, stage and start year, joint procurements, adoptions across borders, open offers; "
+                "each figure the answer of a saved example query, linked to the query page "
+                '(docs/search.md, "Statistics")',
+                "parameters": [lang],
+                "responses": {"200": {"description": "The statistics page", "content": HTML_PAGE}},
+            }
+        },
         "/suggest": {
             "get": {
                 "summary": "Buyers and topics whose name has a word starting with q (two characters or more)",

@@ -22,7 +22,7 @@ from stafett import texts
 from stafett.harvester import verify
 from stafett.harvester.web import reading, similar
 from stafett.harvester.web.labels import concept_label, in_language, language_name
-from stafett.harvester.web.pages import reader_language, render
+from stafett.harvester.web.pages import link, reader_language, render
 from stafett.harvester.web.search_page import case_url
 from stafett.vocabulary.terms import ADMS, DCAT, DCT, EPO, FOAF, STF, VCARD, term
 
@@ -173,6 +173,8 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         "adoption": adoption(graph, lang, words, search_words, labels),
         "origin": origin(registry, graph, lang, name),
         "chain": chain(store, graph, lang, words),
+        "chain_url": link("/chain", [("for", case), ("lang", lang)]),
+        "see_chain": texts.word("chain", "see_chain", lang),
         "similar": [linked(store, other, lang, words) for other in similar.similar(registry, graph)],
         "search_url": f"/search?lang={lang}",
     }

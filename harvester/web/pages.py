@@ -63,6 +63,10 @@ def render(request: Request, template: str, lang: str, *, status: int = 200, **c
             lang=lang,
             common=texts.words("common", lang),
             search_words=texts.words("search", lang),
+            nav_words={  # the pages the header links to besides search and query
+                "chains": texts.word("chain", "chains_title", lang),
+                "statistics": texts.word("statistics", "page_title", lang),
+            },
             switch=language_switch(request.url.path, params, lang),
             **context,
         )
