@@ -32,15 +32,11 @@ class FormField:
     max_length: int | None
     scheme: str | None
     children: tuple[FormField, ...] = ()  # for kind == "node"
+    codes_base: str | None = None  # the IRI a code is appended to (the spec's scheme_base), if any
 
     @property
     def many(self) -> bool:
         return self.max_count is None or self.max_count > 1
-
-    @property
-    def code_key(self) -> str:
-        """The JSON key whose scheme labels this field's codes (spec schemes are named by key)."""
-        return "cpv" if self.kind == "cpv" else self.key
 
 
 def case_fields(spec: ModuleType = default_spec) -> tuple[FormField, ...]:
@@ -51,7 +47,8 @@ def _field(f, spec: ModuleType, seen: tuple[str, ...]) -> FormField:
     children: tuple[FormField, ...] = ()
     if f.kind == "node" and f.node not in seen:  # the spec has no cycles today; stay finite if it gets one
         children = tuple(_field(c, spec, (*seen, f.node)) for c in spec.NODES[f.node])
-    return FormField(f.key, f.kind, f.presence, f.max_count, f.max_length, f.scheme, children)
+    base = spec.CPV_BASE if f.kind == "cpv" else (spec.scheme_base(f.scheme) if f.scheme else None)
+    return FormField(f.key, f.kind, f.presence, f.max_count, f.max_length, f.scheme, children, base)
 
 
 # -- form -> document ------------------------------------------------------------------------

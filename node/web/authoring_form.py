@@ -25,6 +25,7 @@ CHECKBOXES_UP_TO = 16  # a longer code list is a select
 TEXT_AREA_KINDS = frozenset({"url"})
 ORGANISATION_NAMES = re.compile(r"(^|\.)(buyer|supplier|funder|organization)\.\d+\.name$")
 CPV_RESULTS = 25
+CPV = vocabulary.SCHEMES["cpv"] + "/"
 
 
 def w(key: str, lang: str, **values) -> str:
@@ -36,19 +37,27 @@ def element_id(name: str) -> str:
 
 
 @cache
-def codes_of(key: str) -> tuple[str, ...]:
-    """The codes of the scheme a JSON key takes, as the vocabulary ships them."""
-    prefix = vocabulary.SCHEMES[key] + "/"
-    return tuple(sorted(i[len(prefix) :] for i in html.concept_labels() if i.startswith(prefix)))
+def codes_of(base: str) -> tuple[str, ...]:
+    """The codes of the scheme whose concepts are `<base><code>`, as the vocabulary ships them."""
+    return tuple(
+        sorted(
+            i[len(base) :] for i in html.concept_labels() if i.startswith(base) and "/" not in i[len(base) :]
+        )
+    )
 
 
-def label(key: str, code: str, lang: str, node_languages) -> str:
-    return html.concept_label(key, code, lang, tuple(node_languages))
+def label(base: str, code: str, lang: str, node_languages) -> str:
+    """The concept's skos:prefLabel in the interface language (then the node's, then English)."""
+    names = html.concept_labels().get(base + code, {})
+    chosen = best_language(names, lang, tuple(node_languages))
+    if not chosen:
+        return code
+    return f"{code} {names[chosen]}" if base == vocabulary.SCHEMES["cpv"] + "/" else names[chosen]
 
 
 def language_name(tag: str, lang: str) -> str:
     code = TAG_TO_CODE.get(tag.split("-")[0])
-    return html.concept_label("language", code, lang, ()) if code else tag
+    return label(vocabulary.SCHEMES["language"] + "/", code, lang, ()) if code else tag
 
 
 def cpv_search(query: str, lang: str, limit: int = CPV_RESULTS) -> list[tuple[str, str]]:
@@ -175,10 +184,14 @@ class FormBuilder:
         chosen = list(self.values.get(name, ()))
         if f.kind == "cpv":
             return {**base, "widget": "cpv", "options": self.cpv_options(chosen)}
-        if f.kind in ("code", "municipality") and f.code_key in vocabulary.SCHEMES:
-            codes = codes_of(f.code_key)
+        if f.kind in ("code", "municipality") and f.codes_base and codes_of(f.codes_base):
+            codes = codes_of(f.codes_base)
             options = [
-                {"value": c, "text": label(f.code_key, c, self.lang, self.languages), "checked": c in chosen}
+                {
+                    "value": c,
+                    "text": label(f.codes_base, c, self.lang, self.languages),
+                    "checked": c in chosen,
+                }
                 for c in codes
             ]
             unknown = [c for c in chosen if c and c not in codes]  # typed earlier: kept and shown
@@ -220,7 +233,7 @@ class FormBuilder:
 
     def cpv_options(self, chosen: list[str]) -> list[dict]:
         options = [
-            {"value": c, "text": label("cpv", c, self.lang, self.languages), "checked": True}
+            {"value": c, "text": label(CPV, c, self.lang, self.languages), "checked": True}
             for c in chosen
             if c
         ]
