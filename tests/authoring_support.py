@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 import httpx
-from writer_support import make_node
 
+from stafett.node.bootstrap import init_node, start_node
 from stafett.node.people import People
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
+from stafett.serving import bind, url_of
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 REV = re.compile(r'name="rev" value="(\d+)"')
@@ -36,13 +37,24 @@ class AuthoringNode:
 
 
 def start(tmp_path: pathlib.Path, **options) -> AuthoringNode:
-    server, node = make_node(tmp_path, **options)
-    people = People(node.settings.database_path)
+    """A node of "Lillby kommun" (sv, en) with an editor, an approver and an administrator."""
+    sock = bind()
+    settings, store, _ = init_node(
+        tmp_path / "node",
+        url_of(sock),
+        {"sv": "Lillby kommun", "en": "Lillby Municipality"},
+        None,
+        "SWE",
+        ("sv", "en"),
+        **options,
+    )
+    server = start_node(settings, store, sock)
+    people = People(settings.database_path)
     credentials = {
         name: people.add(name, role)
         for name, role in (("anna", "editor"), ("bo", "approver"), ("cia", "admin"))
     }
-    return AuthoringNode(node.settings, node.store, people, credentials, server)
+    return AuthoringNode(settings, store, people, credentials, server)
 
 
 def csrf_of(page: httpx.Response) -> str:
