@@ -373,10 +373,8 @@ def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[d
 def print_sign_in(running: RunningFederation, out=None) -> None:
     """Where a publisher writes cases in a browser: the first node's sign-in page (docs/publishing.md)."""
     node = next(iter(running.nodes.values()))
-    print(
-        f"\nWrite cases in a browser at {node.base_url}sign-in as {DEMO_PERSON}, credential {node.credential}",
-        file=out,
-    )
+    where = f"{node.base_url}sign-in as {DEMO_PERSON}"
+    print(f"\nWrite cases in a browser at {where}, credential {node.credential}", file=out)
 
 
 def search_page_url(running: RunningFederation) -> str:
