@@ -82,8 +82,36 @@ def findings_by_name(findings: Sequence[Finding], fields: Sequence[FormField]) -
     """Each finding at the form field it is about (`cost.amount` -> `cost.0.amount`); '' = the case."""
     out: dict[str, list[Finding]] = {}
     for finding in findings:
-        out.setdefault(form_name(finding.field, fields), []).append(finding)
+        out.setdefault(finding_name(finding, fields), []).append(finding)
     return out
+
+
+ONE_OF_RULE = re.compile(r"#\w+-(?P<first>[A-Za-z]+)-or-")  # shapes#Case-summary-or-need
+
+
+def finding_name(finding: Finding, fields: Sequence[FormField]) -> str:
+    """The form name a finding belongs to, with the instance its focus names (`#contact-2` -> `contact.1`)."""
+    instance = skolem_path(finding.value) or skolem_path(finding.focus_node)
+    if finding.field:
+        name = form_name(finding.field, fields)
+        bare = ".".join(part for part in instance.split(".") if not part.isdigit())
+        return instance if instance and bare == finding.field else name
+    one_of = ONE_OF_RULE.search(finding.rule or "")
+    if one_of:  # "give one of summary, need": the first of them
+        prefix = skolem_path(finding.focus_node)
+        name = f"{prefix}.{one_of['first']}" if prefix else one_of["first"]
+        return name if field_at(name, fields) is not None else ""
+    return ""
+
+
+def skolem_path(iri: str | None) -> str:
+    """`<case>#solution-1-supplier-2` -> `solution.0.supplier.1` (the node numbers objects from 1)."""
+    if not iri or "#" not in iri:
+        return ""
+    parts = iri.split("#", 1)[1].split("-")
+    if len(parts) % 2 or not all(n.isdigit() and int(n) > 0 for n in parts[1::2]):
+        return ""
+    return ".".join(f"{key}.{int(n) - 1}" for key, n in zip(parts[::2], parts[1::2], strict=True))
 
 
 def form_name(path: str | None, fields: Sequence[FormField]) -> str:
@@ -106,6 +134,8 @@ def first_input(name: str, fields: Sequence[FormField], languages: Sequence[str]
     f = field_at(name, fields)
     if f is None:
         return "main"
+    if name.rsplit(".", 1)[-1].isdigit():  # one instance of a nested object: its fieldset
+        return element_id(name)
     if f.kind in LANGUAGE_KINDS:
         return element_id(f"{name}@{languages[0]}")
     if f.kind == "node":

@@ -209,7 +209,9 @@ class AuthoringPages:
             {
                 "message": f.message,
                 "severity": f.severity,
-                "label": html.text(name.rsplit(".", 1)[-1], ctx.lang) if name else "",
+                "label": html.text([x for x in name.split(".") if not x.isdigit()][-1], ctx.lang)
+                if name
+                else "",
                 "target": first_input(name, self.fields, builder.languages) if name else "main",
             }
             for name, items in by_name.items()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -84,6 +85,41 @@ def test_a_stale_session_changes_nothing(node):
     assert drafts_of(node) == []
     expired = httpx.Client(base_url=node.settings.base_url, cookies={"stafett_session": "bm9wZQ==.old.sig"})
     assert expired.get("author", headers={"Accept-Language": "sv"}).status_code == 401
+
+
+def test_a_session_expires_after_its_lifetime(tmp_path):
+    node = start(tmp_path, session_lifetime=1)
+    try:
+        client = node.signed_in("anna")
+        token = csrf_of(client.get("author/new"))
+        time.sleep(2.2)  # the signed cookie is now older than session_lifetime
+        response = client.post("author/drafts", data={"csrf": token, "title@sv": "X", "action": "save"})
+        assert response.status_code == 401 and drafts_of(node) == []
+    finally:
+        node.server.stop()
+
+
+def test_summary_or_need_links_to_the_summary_and_a_contact_to_its_instance(node):
+    client = node.signed_in("anna", lang="en")
+    refused = post_form(
+        client,
+        "author/new",
+        "author/drafts",
+        {"title@sv": "X", "contact.0.fullName": "Anna"},
+        action="publish",
+    )
+    targets = re.findall(r'<li class="error"><a href="#([^"]+)">', refused.text)
+    assert "f-summary_en" in targets and "f-contact_0" in targets, targets  # the reader's language first
+    assert 'id="f-contact_0"' in refused.text and 'id="f-summary_en"' in refused.text
+
+
+def test_script_typed_in_a_field_is_kept_as_text_and_never_runs(node):
+    client = node.signed_in("anna")
+    script = "<script>alert(1)</script>"
+    saved = post_form(client, "author/new", "author/drafts", {"title@sv": script})
+    page = client.get(saved.headers["location"])
+    assert script not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert drafts_of(node)[0].document["title"]["sv"] == script  # kept exactly as typed
 
 
 def test_a_draft_keeps_anything_and_stays_private(node):
