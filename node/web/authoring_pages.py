@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett import texts
-from stafett.node import spreadsheet
+from stafett.node import sheet_template, spreadsheet
 from stafett.node.authoring.drafts import Draft, DraftConflict, Drafts
 from stafett.node.authoring.fields import case_fields, document_from_form, form_from_document
 from stafett.node.authoring.service import Authoring, Conflict, Published, Refused
@@ -440,6 +440,24 @@ class AuthoringPages:
                 )
         return self.page("imported.html", ctx, report=report, filename=filename)
 
+    async def template(self, request: Request) -> Response:
+        """The spreadsheet template in the reader's language (or ?lang=), as CSV or XLSX (?format=)."""
+        ctx = self.ctx(request)
+        lang = request.query_params.get("lang") or ctx.lang
+        fmt = request.query_params.get("format", "xlsx")
+        try:
+            lang, fmt = sheet_template.checked(lang, fmt)
+        except ValueError:
+            return self.message(ctx, 400, w("not_found_title", ctx.lang), w("template_choice", ctx.lang))
+        body = await run_in_threadpool(sheet_template.template, lang, fmt, tuple(self.settings.languages))
+        media = sheet_template.MEDIA_TYPES[fmt]
+        name = sheet_template.filename(lang, fmt)
+        return Response(
+            body,
+            media_type=media,
+            headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     # -- audit -------------------------------------------------------------------------------
     async def audit(self, request: Request) -> Response:
         ctx = self.ctx(request)
@@ -461,5 +479,6 @@ def routes(settings: NodeSettings, store: NodeStore, people: People, csrf: Csrf)
         Route("/author/cases/{slug:str}/unpublish", pages.unpublish, methods=["POST"]),
         Route("/author/upload", pages.upload, methods=["GET", "HEAD", "POST"]),
         Route("/author/upload/import", pages.import_sheet, methods=["POST"]),
+        Route("/author/template", pages.template, methods=["GET", "HEAD"]),
         Route("/author/audit", pages.audit, methods=["GET", "HEAD"]),
     ]

@@ -107,3 +107,17 @@ def test_upload_without_a_session_changes_nothing(node):
         files={"file": ("fall.csv", semicolon_cp1252(ROWS), "text/csv")},
     )
     assert response.status_code == 401 and node.store.list_cases() == []
+
+
+def test_the_template_downloads_in_the_readers_language(node):
+    client = node.client("fi")
+    upload_page = node.signed_in("anna", lang="fi").get("author/upload")
+    assert "author/template?format=xlsx&amp;lang=fi" in upload_page.text
+    sheet = client.get("author/template", params={"format": "csv"})
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert "stafett-tapaukset-fi.csv" in sheet.headers["content-disposition"]
+    header = sheet.content.decode("utf-8-sig").splitlines()[0]
+    assert "(sv)" in header and "(en)" in header  # the node's text languages
+    book = client.get("author/template", params={"lang": "sv"})
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    assert client.get("author/template", params={"format": "pdf"}).status_code == 400
