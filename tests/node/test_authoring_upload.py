@@ -121,3 +121,23 @@ def test_the_template_downloads_in_the_readers_language(node):
     book = client.get("author/template", params={"lang": "sv"})
     assert book.status_code == 200 and book.content[:2] == b"PK"
     assert client.get("author/template", params={"format": "pdf"}).status_code == 400
+
+
+def test_a_formula_in_a_cell_is_refused_for_its_row_and_never_computed(node):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(GOOD_ROW) + ["cost.amount"])
+    sheet.append([*GOOD_ROW.values(), 1200])
+    sheet.append([*{**GOOD_ROW, "key": "formel"}.values(), "=SUM(1,2)"])
+    data = io.BytesIO()
+    book.save(data)
+    client = node.signed_in("anna")
+    preview = upload(client, data.getvalue(), "fall.xlsx", "application/octet-stream")
+    assert preview.status_code == 200 and "=SUM(1,2)" in preview.text
+    assert "1 av 2 rader kan importeras" in preview.text
+    client.post(
+        "author/upload/import", data={"csrf": csrf_of(preview), "digest": digest_of(preview), "as": "drafts"}
+    )
+    assert [r.slug for r in node.store.list_cases()] == ["trygghetslarm"]
