@@ -128,7 +128,7 @@ def test_a_formula_in_a_cell_is_refused_for_its_row_and_never_computed(node):
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(list(GOOD_ROW) + ["cost.amount"])
+    sheet.append([*GOOD_ROW, "cost.amount"])
     sheet.append([*GOOD_ROW.values(), 1200])
     sheet.append([*{**GOOD_ROW, "key": "formel"}.values(), "=SUM(1,2)"])
     data = io.BytesIO()
