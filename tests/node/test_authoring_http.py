@@ -314,3 +314,35 @@ def test_people_are_managed_on_the_command_line(tmp_path):
     assert node.people.verify("dora", reset.stdout.strip().splitlines()[-1]) is not None
     assert run("remove", "dora").returncode == 0 and node.people.get("dora") is None
     assert run("remove", "dora").returncode == 1
+
+
+def test_init_prints_the_sign_in_address_and_the_first_administrators_credential(tmp_path):
+    base = "http://127.0.0.1:8123/"
+    args = [
+        "--data-dir",
+        str(tmp_path / "n"),
+        "--base-url",
+        base,
+        "--org-name",
+        "Lillby kommun",
+        "--country",
+        "Sverige",
+        "--languages",
+        "sv",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "stafett", "node", "init", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    where = next(i for i, line in enumerate(lines) if line.startswith("sign in at "))
+    assert lines[where].startswith(f"sign in at {base}sign-in as admin")
+    from stafett.node.people import People
+
+    person = People(tmp_path / "n" / "node.sqlite3").verify("admin", lines[where + 1])
+    assert person is not None and person.role == "admin"
+    assert lines[-1].startswith("stf_")  # the write API's token stays the last line

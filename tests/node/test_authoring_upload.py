@@ -141,3 +141,17 @@ def test_a_formula_in_a_cell_is_refused_for_its_row_and_never_computed(node):
         "author/upload/import", data={"csrf": csrf_of(preview), "digest": digest_of(preview), "as": "drafts"}
     )
     assert [r.slug for r in node.store.list_cases()] == ["trygghetslarm"]
+
+
+def test_the_good_rows_can_be_published_at_once_and_reach_the_feed(node):
+    client = node.signed_in("anna")
+    preview = upload(client, semicolon_cp1252(ROWS), "fall.csv")
+    done = client.post(
+        "author/upload/import", data={"csrf": csrf_of(preview), "digest": digest_of(preview), "as": "publish"}
+    )
+    assert done.status_code == 200
+    assert {r.slug: r.state for r in node.store.list_cases()} == {
+        "trygghetslarm": "published",
+        "nattillsyn": "published",
+    }
+    assert [c.kind for c in node.store.changes_after(0, 10)] == ["Create", "Create"]
