@@ -7,6 +7,7 @@ docs/screenshots/ (docs/publishing.md) are taken here."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from browser_support import (
     visit,
     wait_for,
 )
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -55,12 +57,32 @@ def arrived(driver, path: str) -> None:
     expect_page(driver)
 
 
+def heading_says(driver, words: str) -> None:
+    """Wait until the page's h1 holds `words` (the page before may still be going away)."""
+
+    def says() -> bool:
+        try:
+            return words in driver.find_element(By.TAG_NAME, "h1").text
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+
+    wait_for(says, f"a page headed {words!r}", driver)
+    expect_page(driver)
+
+
 def shot(driver, name: str) -> None:
-    """A small PNG for docs/publishing.md (the top of the page, where the point is)."""
-    SHOTS.mkdir(exist_ok=True)
+    """A small PNG for docs/publishing.md (the top of the page, where the point is).
+
+    Taken on every run; written into docs/screenshots only when missing or when
+    STAFETT_SCREENSHOTS=1 asks for fresh ones, so a test run leaves the checkout as it was."""
     driver.set_window_size(1000, 760)
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    png = driver.get_screenshot_as_png()
     driver.set_window_size(1280, 1024)
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000  # a page was drawn, not a blank
+    target = SHOTS / f"{name}.png"
+    if os.environ.get("STAFETT_SCREENSHOTS") == "1" or not target.exists():
+        SHOTS.mkdir(exist_ok=True)
+        target.write_bytes(png)
 
 
 def sign_in(driver, node, name: str, *, screenshot: bool = False) -> None:
@@ -119,9 +141,7 @@ def test_sign_in_draft_every_finding_fix_publish_then_feed_and_case_page(browser
     Select(browser.find_element(By.ID, "f-country")).select_by_value("SWE")
     browser.find_element(By.ID, "f-buyer_0_name_sv").send_keys("Lillby kommun")
     button(browser, "Publicera").click()
-    wait_for(
-        lambda: "Publicerad" in browser.find_element(By.TAG_NAME, "h1").text, "the published page", browser
-    )
+    heading_says(browser, "Publicerad")
     assert_accessible(browser)  # published
     shot(browser, "4-published")
     browser.find_element(By.LINK_TEXT, "Snöröjning med drönare").click()
@@ -166,9 +186,7 @@ def test_upload_a_semicolon_windows_1252_csv_with_one_bad_row_and_import_the_goo
     shot(browser, "5-upload-preview")
     assert node.store.get_by_slug("trygghetslarm") is None  # nothing written before the choice
     button(browser, "Importera de korrekta raderna som utkast").click()
-    wait_for(
-        lambda: "Importen är klar" in browser.find_element(By.TAG_NAME, "h1").text, "the import", browser
-    )
+    heading_says(browser, "Importen är klar")
     assert_accessible(browser)
     assert node.store.get_by_slug("trygghetslarm").state == "draft"
     assert node.store.get_by_slug("utan-land") is None
@@ -209,7 +227,7 @@ def test_a_review_round(browser, review_node):
     sign_in(browser, node, "bo")
     visit(browser, draft_url)
     button(browser, "Publicera").click()
-    wait_for(lambda: "Publicerad" in browser.find_element(By.TAG_NAME, "h1").text, "published", browser)
+    heading_says(browser, "Publicerad")
     assert node.store.get_by_slug("digitala-matsedlar").state == "published"
     sign_out(browser)
     sign_in(browser, node, "cia")
@@ -242,7 +260,7 @@ def test_a_case_published_with_the_keyboard_only(browser, node):
     publish = tab_until(browser, lambda e: e.text == "Publicera", limit=60)
     assert publish.tag_name == "button"
     press(browser, Keys.ENTER)
-    wait_for(lambda: "Publicerad" in browser.find_element(By.TAG_NAME, "h1").text, "published", browser)
+    heading_says(browser, "Publicerad")
     assert focused(browser) is not None
     record = node.store.get_by_slug("tangentbordsfallet")
     assert record.state == "published" and record.document["country"] == "SWE"
