@@ -119,3 +119,14 @@ def test_form_and_document_round_trip_without_losing_a_value():
     back = form_from_document(document, fields)
     assert back["title@se"] == ["Muohtaláhttin"] and back["contact.0.email"] == ["anna@lillby.example"]
     assert document_from_form(back, fields, ("sv", "en"), "sv") == document
+
+
+def test_a_missing_translation_is_marked_and_the_readers_language_comes_first():
+    fields = case_fields()
+    english_reader = FormBuilder("en", ("sv", "en"), {"title@sv": ["Snöröjning"]}, {}, {})
+    [title] = [w for w in english_reader.widgets(fields) if w["name"] == "title"]
+    assert [t["tag"] for t in title["texts"]] == ["en", "sv"]
+    assert [t["missing"] for t in title["texts"]] == [True, False]
+    page = render(fields, "sv", {"title@sv": ["Snöröjning"]})
+    assert "Översättning saknas" in page and 'aria-describedby="f-title_en-missing"' in page
+    assert "Översättning saknas" not in render(fields, "sv")  # nothing typed: nothing is missing

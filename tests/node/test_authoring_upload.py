@@ -155,3 +155,18 @@ def test_the_good_rows_can_be_published_at_once_and_reach_the_feed(node):
         "nattillsyn": "published",
     }
     assert [c.kind for c in node.store.changes_after(0, 10)] == ["Create", "Create"]
+
+
+def test_a_hundred_rows_preview_and_publish_through_the_pages_within_ten_seconds(node):
+    import time
+
+    rows = [{**GOOD_ROW, "key": f"fall-{i}", "title_sv": f"Fall nummer {i} – åäö"} for i in range(100)]
+    client = node.signed_in("anna")
+    started = time.perf_counter()
+    preview = upload(client, semicolon_cp1252(rows), "fall.csv")
+    done = client.post(
+        "author/upload/import", data={"csrf": csrf_of(preview), "digest": digest_of(preview), "as": "publish"}
+    )
+    elapsed = time.perf_counter() - started
+    assert done.status_code == 200 and node.store.count_published() == 100
+    assert elapsed <= 10, f"100 rows took {elapsed:.1f} s"
