@@ -207,6 +207,7 @@ class FormBuilder:
                         "id": element_id(f"{name}.{i}"),
                         "n": i + 1,
                         "widgets": self.widgets(f.children, f"{name}.{i}."),
+                        "errors": [x.message for x in self.findings.get(f"{name}.{i}", [])],
                     }
                     for i in range(max(shown, 1))
                 ],

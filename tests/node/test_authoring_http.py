@@ -111,6 +111,9 @@ def test_summary_or_need_links_to_the_summary_and_a_contact_to_its_instance(node
     targets = re.findall(r'<li class="error"><a href="#([^"]+)">', refused.text)
     assert "f-summary_en" in targets and "f-contact_0" in targets, targets  # the reader's language first
     assert 'id="f-contact_0"' in refused.text and 'id="f-summary_en"' in refused.text
+    assert (
+        '<fieldset id="f-contact_0" aria-describedby="f-contact_0-error">' in refused.text
+    )  # said at it too
 
 
 def test_script_typed_in_a_field_is_kept_as_text_and_never_runs(node):
