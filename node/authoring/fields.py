@@ -33,6 +33,7 @@ class FormField:
     scheme: str | None
     children: tuple[FormField, ...] = ()  # for kind == "node"
     codes_base: str | None = None  # the IRI a code is appended to (the spec's scheme_base), if any
+    one_of: tuple[str, ...] = ()  # the other keys of a required "one of these" group (spec.ONE_OF)
 
     @property
     def many(self) -> bool:
@@ -40,15 +41,18 @@ class FormField:
 
 
 def case_fields(spec: ModuleType = default_spec) -> tuple[FormField, ...]:
-    return tuple(_field(f, spec, ()) for f in spec.CASE if f.key not in NODE_SET)
+    return tuple(_field(f, spec, (), "Case") for f in spec.CASE if f.key not in NODE_SET)
 
 
-def _field(f, spec: ModuleType, seen: tuple[str, ...]) -> FormField:
+def _field(f, spec: ModuleType, seen: tuple[str, ...], owner: str) -> FormField:
     children: tuple[FormField, ...] = ()
     if f.kind == "node" and f.node not in seen:  # the spec has no cycles today; stay finite if it gets one
-        children = tuple(_field(c, spec, (*seen, f.node)) for c in spec.NODES[f.node])
+        children = tuple(_field(c, spec, (*seen, f.node), f.node) for c in spec.NODES[f.node])
     base = spec.CPV_BASE if f.kind == "cpv" else (spec.scheme_base(f.scheme) if f.scheme else None)
-    return FormField(f.key, f.kind, f.presence, f.max_count, f.max_length, f.scheme, children, base)
+    groups = getattr(spec, "ONE_OF", {}).get(owner, ())
+    one_of = next((g.keys for g in groups if g.severity == "Violation" and f.key in g.keys), ())
+    others = tuple(k for k in one_of if k != f.key)
+    return FormField(f.key, f.kind, f.presence, f.max_count, f.max_length, f.scheme, children, base, others)
 
 
 # -- form -> document ------------------------------------------------------------------------

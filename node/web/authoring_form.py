@@ -284,12 +284,11 @@ class FormBuilder:
         return {"email": "email", "phone": "tel", "url": "url"}.get(f.kind, "text")
 
     def help(self, f: FormField) -> str:
-        parts = [
-            w(
-                {"Violation": "required", "Warning": "recommended"}.get(f.presence or "", "optional"),
-                self.lang,
-            )
-        ]
+        presence = {"Violation": "required", "Warning": "recommended"}.get(f.presence or "", "optional")
+        parts = [w(presence, self.lang)]
+        if f.one_of and f.presence != "Violation":  # required as one of a group (spec.ONE_OF)
+            others = ", ".join(html.text(k, self.lang) for k in f.one_of)
+            parts = [w("one_of_required", self.lang, others=others)]
         kind_help = {
             "date": "help_date",
             "amount": "help_amount",

@@ -130,3 +130,12 @@ def test_a_missing_translation_is_marked_and_the_readers_language_comes_first():
     page = render(fields, "sv", {"title@sv": ["Snöröjning"]})
     assert "Översättning saknas" in page and 'aria-describedby="f-title_en-missing"' in page
     assert "Översättning saknas" not in render(fields, "sv")  # nothing typed: nothing is missing
+
+
+def test_a_field_required_as_one_of_a_group_says_so():
+    builder = FormBuilder("sv", ("sv",), {}, {}, {})
+    widgets = {w["name"]: w for w in builder.widgets(case_fields())}
+    assert widgets["summary"]["help"].startswith("Krävs, annars " + html.text("need", "sv"))
+    assert widgets["need"]["help"].startswith("Krävs, annars " + html.text("summary", "sv"))
+    contact = widgets["contact"]["items"][0]["widgets"]
+    assert next(w for w in contact if w["name"] == "contact.0.email")["help"].startswith("Krävs, annars")
