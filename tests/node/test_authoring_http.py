@@ -194,7 +194,21 @@ def test_two_people_saving_one_draft_conflict_and_both_versions_are_shown(node):
     )
     assert stale.status_code == 409 and "Second year" in stale.text and "Anna&#39;s title" in stale.text
     assert drafts_of(node)[0].document["title"]["en"] == "Second year"  # never a silent overwrite
+    assert 'type="hidden" name="title@en" value="Anna&#39;s title"' in stale.text  # her typing is kept
+    if_she_keeps = anna.post(
+        draft_path,
+        data={
+            **GOOD,
+            "title@en": "Anna's title",
+            "csrf": csrf_of(stale),
+            "rev": REV.search(stale.text).group(1),
+            "action": "save",
+        },
+    )
+    assert if_she_keeps.status_code == 303 and drafts_of(node)[0].document["title"]["en"] == "Anna's title"
+    bo_page = bo.get(draft_path)
     republished = post_form(bo, draft_path, draft_path, {**GOOD, "title@en": "Second year"}, action="publish")
+    assert bo_page.status_code == 200
     assert republished.status_code == 200
     record = node.store.get_by_slug("snorojning-med-dronare")
     assert record.version == 2 and [c.kind for c in node.store.changes_after(0, 10)] == ["Create", "Update"]
