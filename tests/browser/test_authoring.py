@@ -264,3 +264,31 @@ def test_a_case_published_with_the_keyboard_only(browser, node):
     assert focused(browser) is not None
     record = node.store.get_by_slug("tangentbordsfallet")
     assert record.state == "published" and record.document["country"] == "SWE"
+
+
+def test_a_conflict_and_a_refusal_are_pages_without_violations(browser, node):
+    from authoring_support import post_form
+
+    sign_in(browser, node, "anna")
+    visit(browser, node.settings.base_url + "author/new")
+    browser.find_element(By.ID, "f-title_sv").send_keys("Gemensamt utkast")
+    button(browser, "Spara utkast").click()
+    wait_for(lambda: "?done=saved" in browser.current_url, "the saved draft", browser)
+    draft_path = urlsplit(browser.current_url).path.lstrip("/")
+    bo = node.signed_in("bo")  # someone else saves the same draft meanwhile
+    assert (
+        post_form(bo, draft_path, draft_path, {"title@sv": "Gemensamt utkast, bos version"}).status_code
+        == 303
+    )
+    browser.find_element(By.ID, "f-title_en").send_keys("Shared draft")
+    button(browser, "Spara utkast").click()
+    heading_says(browser, "Någon annan har ändrat fallet")
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "bos version" in main and "Shared draft" in main
+    assert_accessible(browser)  # both versions side by side
+    button(browser, "Spara min version av utkastet").click()
+    wait_for(lambda: "?done=saved" in browser.current_url, "my version saved", browser)
+    assert browser.find_element(By.ID, "f-title_en").get_attribute("value") == "Shared draft"
+    visit(browser, node.settings.base_url + "author/drafts/d000000000000")
+    heading_says(browser, "Hittades inte")
+    assert_accessible(browser)  # a refusal page
