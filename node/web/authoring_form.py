@@ -32,6 +32,11 @@ def w(key: str, lang: str, **values) -> str:
     return texts.word("authoring", key, lang).format(**values)
 
 
+def field_label(name: str, lang: str) -> str:
+    """The label of the field a form name ends in (`contact.1` -> Contact, `cost.0.amount` -> Amount)."""
+    return html.text([part for part in name.split(".") if not part.isdigit()][-1], lang)
+
+
 def element_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_-]", "_", name)
 

@@ -29,7 +29,14 @@ from stafett.node.sessions import Csrf
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from stafett.node.web import html
-from stafett.node.web.authoring_form import FormBuilder, cpv_search, findings_by_name, first_input, w
+from stafett.node.web.authoring_form import (
+    FormBuilder,
+    cpv_search,
+    field_label,
+    findings_by_name,
+    first_input,
+    w,
+)
 
 PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept-Language, Cookie"}
 FORM_FIELDS = 5_000  # inputs one case form may post (the generated form has about 600)
@@ -209,9 +216,7 @@ class AuthoringPages:
             {
                 "message": f.message,
                 "severity": f.severity,
-                "label": html.text([x for x in name.split(".") if not x.isdigit()][-1], ctx.lang)
-                if name
-                else "",
+                "label": field_label(name, ctx.lang) if name else "",
                 "target": first_input(name, self.fields, builder.languages) if name else "main",
             }
             for name, items in by_name.items()
@@ -325,7 +330,12 @@ class AuthoringPages:
             )
         assert isinstance(result, Published)
         record = result.record
-        notes = [f.message for f in result.findings if f.severity != "Violation"]
+        notes = [  # advice after publishing, each named by its field's label as in the form
+            f"{field_label(name, ctx.lang)}: {f.message}" if name else f.message
+            for name, found in findings_by_name(result.findings, self.fields).items()
+            for f in found
+            if f.severity != "Violation"
+        ]
         return self.page(
             "published.html",
             ctx,

@@ -155,6 +155,7 @@ def test_publish_lists_every_finding_keeps_the_typing_then_publishes_after_the_f
         client, f"author/drafts/{draft.id}", f"author/drafts/{draft.id}", GOOD, action="publish"
     )
     assert fixed.status_code == 200 and "är publicerat" in fixed.text, fixed.text[-2000:]
+    assert "<li>Kontakt: " in fixed.text  # the advice names the field as the form does
     record = node.store.get_by_slug("snorojning-med-dronare")
     assert record.state == "published" and str(record.document["cost"]["amount"]) == "1200000.5"
     assert "proof" in record.document  # signed by the node, as an API write is
