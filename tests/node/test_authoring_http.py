@@ -364,3 +364,16 @@ def test_init_prints_the_sign_in_address_and_the_first_administrators_credential
     person = People(tmp_path / "n" / "node.sqlite3").verify("admin", lines[where + 1])
     assert person is not None and person.role == "admin"
     assert lines[-1].startswith("stf_")  # the write API's token stays the last line
+
+
+def test_a_case_link_takes_this_nodes_short_name_or_any_address_and_shows_the_local_title(node):
+    anna = node.signed_in("anna")
+    post_form(anna, "author/new", "author/drafts", GOOD, action="publish")
+    links = "snorojning-med-dronare\nhttps://registry.example/case/elsewhere"
+    saved = post_form(anna, "author/new", "author/drafts", {"title@sv": "Uppföljare", "relatedCase": links})
+    [draft] = drafts_of(node)
+    own = node.settings.case_iri("snorojning-med-dronare")
+    assert draft.document["relatedCase"] == [own, "https://registry.example/case/elsewhere"]
+    page = anna.get(saved.headers["location"]).text
+    assert f'<a href="{own}">Snöröjning med drönare</a>' in page
+    assert "https://registry.example/case/elsewhere (inte ett fall på denna nod)" in page
