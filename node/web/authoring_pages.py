@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -25,7 +26,7 @@ from stafett.node.authoring.fields import case_fields, document_from_form, form_
 from stafett.node.authoring.service import Authoring, Conflict, Published, Refused
 from stafett.node.messages import ui_language
 from stafett.node.people import People, Person, SignIn
-from stafett.node.sessions import Csrf
+from stafett.node.sessions import COOKIE, Csrf
 from stafett.node.settings import NodeSettings
 from stafett.node.store import NodeStore
 from stafett.node.web import html
@@ -107,7 +108,7 @@ class AuthoringPages:
             form = await request.form(
                 max_files=files, max_fields=FORM_FIELDS, max_part_size=self.settings.max_body_bytes
             )
-        except Exception:
+        except (HTTPException, ValueError):  # a broken multipart body, too many fields or files
             return self.message(ctx, 400, w("bad_form_title", ctx.lang), w("bad_form", ctx.lang))
         if not self.csrf.valid(request.session, str(form.get("csrf") or "")):
             return self.message(ctx, 403, w("csrf_title", ctx.lang), w("csrf", ctx.lang), back="sign-in")
@@ -116,11 +117,7 @@ class AuthoringPages:
     def signed_in(self, request: Request, ctx: Ctx, role: str = "editor") -> HTMLResponse | None:
         """None when the person may go on; else the page that says why not."""
         if ctx.person is None:
-            text = (
-                w("stale", ctx.lang)
-                if request.cookies.get("stafett_session")
-                else w("please_sign_in", ctx.lang)
-            )
+            text = w("stale", ctx.lang) if request.cookies.get(COOKIE) else w("please_sign_in", ctx.lang)
             return self.message(ctx, 401, w("sign_in", ctx.lang), text, back="sign-in")
         if not ctx.person.may(role):
             return self.message(ctx, 403, w("forbidden_title", ctx.lang), w("forbidden", ctx.lang))
@@ -129,7 +126,7 @@ class AuthoringPages:
     # -- sign-in -----------------------------------------------------------------------------
     async def sign_in_page(self, request: Request) -> Response:
         ctx = self.ctx(request)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return self.page("sign_in.html", ctx, error=None)
         form = await self.form(request, ctx)
         if isinstance(form, HTMLResponse):
@@ -396,7 +393,7 @@ class AuthoringPages:
         ctx = self.ctx(request)
         if refused := self.signed_in(request, ctx):
             return refused
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return self.page("upload.html", ctx, sheet=None, error=None)
         form = await self.form(request, ctx, files=1)
         if isinstance(form, HTMLResponse):

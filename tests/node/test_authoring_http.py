@@ -377,3 +377,15 @@ def test_a_case_link_takes_this_nodes_short_name_or_any_address_and_shows_the_lo
     page = anna.get(saved.headers["location"]).text
     assert f'<a href="{own}">Snöröjning med drönare</a>' in page
     assert "https://registry.example/case/elsewhere (inte ett fall på denna nod)" in page
+
+
+def test_a_broken_body_and_a_head_request_get_clear_answers(node):
+    client = node.signed_in("anna")
+    assert client.head("sign-in").status_code == 200 and client.head("author/upload").status_code == 200
+    broken = client.post(
+        "author/upload",
+        content=b"--x\r\nContent-Disposition: form-data\r\n\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert broken.status_code in (400, 403) and "ändrades" in broken.text
+    assert node.store.list_cases() == [] and drafts_of(node) == []
