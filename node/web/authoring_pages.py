@@ -39,6 +39,8 @@ from stafett.node.web.authoring_form import (
     w,
 )
 
+# A session cookie from the sign-in form: no standard scheme says that, so the challenge names the form.
+SIGN_IN_CHALLENGE = 'Session realm="stafett-node", form="{url}"'
 PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept-Language, Cookie"}
 FORM_FIELDS = 5_000  # inputs one case form may post (the generated form has about 600)
 
@@ -118,7 +120,11 @@ class AuthoringPages:
         """None when the person may go on; else the page that says why not."""
         if ctx.person is None:
             text = w("stale", ctx.lang) if request.cookies.get(COOKIE) else w("please_sign_in", ctx.lang)
-            return self.message(ctx, 401, w("sign_in", ctx.lang), text, back="sign-in")
+            page = self.message(ctx, 401, w("sign_in", ctx.lang), text, back="sign-in")
+            page.headers["WWW-Authenticate"] = SIGN_IN_CHALLENGE.format(
+                url=self.settings.base_url + "sign-in"
+            )  # RFC 9110: a 401 names its scheme
+            return page
         if not ctx.person.may(role):
             return self.message(ctx, 403, w("forbidden_title", ctx.lang), w("forbidden", ctx.lang))
         return None

@@ -49,7 +49,8 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it(node):
     overview = client.get("author")
     assert overview.status_code == 200 and "Inloggad som anna" in overview.text
     assert client.post("sign-out", data={"csrf": csrf_of(overview)}).status_code == 303
-    assert client.get("author").status_code == 401
+    signed_out = client.get("author")
+    assert signed_out.status_code == 401 and signed_out.headers["www-authenticate"].startswith("Session ")
 
 
 def test_a_wrong_credential_is_refused_and_repeated_failures_wait(tmp_path):
