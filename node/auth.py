@@ -67,13 +67,15 @@ def rate_limited(retry_after: int) -> Problem:
     )
 
 
-class Authenticator:
-    """Checks `Authorization: Bearer ...` and remembers recent failures per client address."""
+class FailureLimiter:
+    """Recent failures per client address: after `allowed` within `window` seconds, wait.
 
-    def __init__(self, settings: NodeSettings, store: NodeStore):
-        self.store = store
-        self.allowed = settings.auth_failures_allowed
-        self.window = settings.auth_failure_window
+    Shared by the token check below and the people's sign-in (node/people.py), so a guesser is
+    slowed the same way whichever door it knocks on.
+    """
+
+    def __init__(self, allowed: int, window: int):
+        self.allowed, self.window = allowed, window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -90,11 +92,27 @@ class Authenticator:
                 return None
             return max(1, int(failures[0] + self.window - now + 0.999))
 
-    def _fail(self, client: str) -> None:
+    def fail(self, client: str) -> None:
         with self._lock:
             self._failures[client].append(time.monotonic())
             if len(self._failures) > 10_000:  # bound memory under a spray of addresses
                 self._failures.pop(next(iter(self._failures)))
+
+
+class Authenticator:
+    """Checks `Authorization: Bearer ...` and remembers recent failures per client address."""
+
+    def __init__(self, settings: NodeSettings, store: NodeStore):
+        self.store = store
+        self.allowed = settings.auth_failures_allowed
+        self.window = settings.auth_failure_window
+        self.limiter = FailureLimiter(self.allowed, self.window)
+
+    def retry_after(self, client: str) -> int | None:
+        return self.limiter.retry_after(client)
+
+    def _fail(self, client: str) -> None:
+        self.limiter.fail(client)
 
     def authenticate(self, authorization: str | None, client: str) -> str:
         """The token's name, or a 401/429 Problem."""

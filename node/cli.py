@@ -1,4 +1,4 @@
-"""`stafett node init|serve|token|key|import|export` (heavy imports stay inside the handlers)."""
+"""`stafett node init|serve|user|token|key|import|export` (heavy imports stay inside the handlers)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def register(subparsers) -> None:
     node.set_defaults(handler=lambda args: (node.print_help(), 2)[1])
     add_init(commands)
     add_serve(commands)
+    add_user(commands)
     add_token(commands)
     add_key(commands)
     add_import(commands)
@@ -58,6 +59,9 @@ def add_init(commands) -> None:
     p.add_argument("--languages", help="publishing languages, e.g. sv,en")
     p.add_argument("--contact-email", help="contact address for the catalogue")
     p.add_argument("--token-name", default="editor", help="name of the first token (default: editor)")
+    p.add_argument(
+        "--admin-name", default="admin", help="name of the first person who signs in (default: admin)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     p.set_defaults(handler=run_init)
 
@@ -95,9 +99,23 @@ def run_init(args) -> int:
     key = current_key(settings)
     if key:
         print(f"signing key {key.id} ({key.iri(settings)}); private key in {keys_dir(settings)} (mode 0600)")
-    print("editor token (shown only now; store it safely):")
-    print(token)
+    print_first_admin(settings, args.admin_name)
+    print("editor token for the write API (shown only now; store it safely):")
+    print(token)  # the last line, so a script can take it
     return 0
+
+
+def print_first_admin(settings, name: str) -> None:
+    """The first person who signs in in the browser (a re-init keeps the people it finds)."""
+    from stafett.node.people import People
+
+    people = People(settings.database_path)
+    if people.count():
+        print(f"sign in at {settings.base_url}sign-in (people are kept; `stafett node user list`)")
+        return
+    credential = people.add(name, "admin")
+    print(f"sign in at {settings.base_url}sign-in as {name} with this credential (shown only now):")
+    print(credential)
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -124,6 +142,58 @@ def run_serve(args) -> int:
         create_app(settings), sock, log_level=args.log_level, trusted_proxies=settings.trusted_proxies
     )
     return 0
+
+
+# -- people ----------------------------------------------------------------------------------
+def add_user(commands) -> None:
+    p = commands.add_parser("user", help="add, list, remove or reset the people who sign in")
+    actions = p.add_subparsers(dest="user_command", metavar="ACTION")
+    p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
+    for action, helptext in (
+        ("add", "create a person and print their credential once"),
+        ("list", "list names and roles (never the credentials)"),
+        ("remove", "remove a person; their sessions end"),
+        ("reset", "print a new credential once; the old one stops working"),
+    ):
+        sub = actions.add_parser(action, help=helptext)
+        data_dir_arg(sub)
+        if action != "list":
+            sub.add_argument("name")
+        if action == "add":
+            sub.add_argument(
+                "--role",
+                choices=("editor", "approver", "admin"),
+                default="editor",
+                help="editor saves and publishes drafts, approver also approves, admin also reads the audit",
+            )
+        sub.set_defaults(handler=run_user, user_action=action)
+
+
+def run_user(args) -> int:
+    from stafett.node.people import People
+
+    settings = load(args)
+    people = People(settings.database_path)
+    if args.user_action == "add":
+        credential = people.add(args.name, args.role)
+        print(f"{args.name} ({args.role}) signs in at {settings.base_url}sign-in with (shown only now):")
+        print(credential)
+        return 0
+    if args.user_action == "list":
+        for person in people.list():
+            print(f"{person.name}\t{person.role}\tcreated {person.created}")
+        return 0
+    if args.user_action == "reset":
+        credential = people.reset(args.name)
+        if credential is not None:
+            print(f"new credential for {args.name} (shown only now; older sessions have ended):")
+            print(credential)
+            return 0
+    elif people.remove(args.name):
+        print(f"removed {args.name}")
+        return 0
+    print(f"stafett node user: nobody is named {args.name!r}", file=sys.stderr)
+    return 1
 
 
 # -- tokens ----------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ class NodeSettings:
     auth_failure_window: int = 60
     feed_burst: int = 60
     feed_rate: float = 5.0
+    session_lifetime: int = 28_800  # seconds a browser session lasts (8 hours: a working day)
+    review: bool = False  # True: editors submit, approvers publish (docs/publishing.md)
     trusted_proxies: str = ""  # comma-separated proxy addresses/networks whose X-Forwarded-For counts
     extra: dict = field(default_factory=dict, hash=False)
 
@@ -104,6 +106,14 @@ SETTING_DOCS = {
     "auth_failure_window": "Seconds of the failed-authentication window. Default: 60.",
     "feed_burst": "Feed requests (root and open page) one client may make at once before 429. Default: 60.",
     "feed_rate": "Feed requests per second refilled to each client's budget. Default: 5.0.",
+    "session_lifetime": (
+        "Seconds a browser sign-in lasts; an older session cookie is refused and the person "
+        "signs in again. Default: 28800 (8 hours)."
+    ),
+    "review": (
+        "true: editors submit drafts and an approver publishes them or sends them back; "
+        "false: editors publish themselves. Default: false."
+    ),
     "trusted_proxies": (
         "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
         "and X-Forwarded-Proto are believed; from anyone else they are ignored. "
@@ -147,10 +157,13 @@ def check_settings(s: NodeSettings) -> None:
         "polling_interval",
         "auth_failures_allowed",
         "auth_failure_window",
+        "session_lifetime",
     ):
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise settings_error(key, "a positive integer", value)
+    if not isinstance(s.review, bool):
+        raise settings_error("review", "true or false", s.review)
     if wrong := trusted_proxies_error(s.trusted_proxies):
         raise settings_error("trusted_proxies", wrong, s.trusted_proxies)
     if not isinstance(s.port, int) or not 0 <= s.port <= 65535:
@@ -169,6 +182,7 @@ def coerce(key: str, raw: str):
         "auth_failures_allowed",
         "auth_failure_window",
         "feed_burst",
+        "session_lifetime",
     ):
         try:
             return int(raw)
@@ -179,6 +193,10 @@ def coerce(key: str, raw: str):
             return float(raw)
         except ValueError:
             raise settings_error(key, "a number", raw) from None
+    if key == "review":
+        if raw.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise settings_error(key, "true or false", raw)
+        return raw.strip().lower() in ("true", "1", "yes")
     if key == "languages":
         return tuple(t.strip() for t in raw.replace(";", ",").split(",") if t.strip())
     if key == "org_name":

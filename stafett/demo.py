@@ -161,6 +161,7 @@ class RunningNode:
     token: str
     server: object  # BackgroundServer
     imported: int
+    credential: str = ""  # the demo person's, for the authoring pages (docs/publishing.md)
 
     @property
     def base_url(self) -> str:
@@ -255,7 +256,19 @@ def _start_node(federation: Federation, spec: NodeSpec, sock, rebases, data_dir:
     imported = sum(
         1 for item in report.items if item.action in ("created", "updated", "published", "unchanged")
     )
-    return RunningNode(spec, settings, store, token, start_node(settings, store, sock), imported)
+    credential = demo_person(settings)
+    return RunningNode(spec, settings, store, token, start_node(settings, store, sock), imported, credential)
+
+
+DEMO_PERSON = "demo"
+
+
+def demo_person(settings) -> str:
+    """Every demo node has authoring on; its administrator `demo` gets a fresh credential each run."""
+    from stafett.node.people import People
+
+    people = People(settings.database_path)
+    return people.reset(DEMO_PERSON) or people.add(DEMO_PERSON, "admin")
 
 
 def _start_aggregator(running: RunningFederation, spec: AggregatorSpec, data_dir: Path) -> RunningAggregator:
@@ -357,6 +370,13 @@ def print_answer(sparql_url: str, query: str, variables: list[str], rows: list[d
     )
 
 
+def print_sign_in(running: RunningFederation, out=None) -> None:
+    """Where a publisher writes cases in a browser: the first node's sign-in page (docs/publishing.md)."""
+    node = next(iter(running.nodes.values()))
+    where = f"{node.base_url}sign-in as {DEMO_PERSON}"
+    print(f"\nWrite cases in a browser at {where}, credential {node.credential}", file=out)
+
+
 def search_page_url(running: RunningFederation) -> str:
     return running.top.base_url + "search"
 
@@ -388,6 +408,7 @@ def run_demo(args: argparse.Namespace) -> int:
         if not args.once:
             running.start_schedules()
             print(f"\nServing; harvesting every {federation.harvest_interval} s. Press Ctrl-C to stop.")
+        print_sign_in(running)
         print_search_page(running)
         if args.once:
             return 0

@@ -133,6 +133,8 @@ def test_demo_once_prints_addresses_and_the_first_answer(capsys, tmp_path):
         assert any(line.split() == [country, str(n)] for line in out.splitlines()), (country, n)
     last = out.strip().splitlines()[-1]
     assert last.startswith("Search the cases in a browser: http://127.0.0.1:") and last.endswith("/search")
+    sign_in = next(line for line in out.splitlines() if line.startswith("Write cases in a browser at "))
+    assert "/sign-in as demo, credential " in sign_in  # one node with authoring on, and who signs in
 
 
 def test_the_search_page_finds_the_demos_cases_in_every_language(federation):

@@ -235,13 +235,18 @@ def routes(settings, store, pages: HtmlPages) -> list[Route]:
             return refusal(not_acceptable("the catalogue", FORMATS))
         lang = ui_language(request.headers.get("accept-language"), settings.languages)
         document = catalogue_document(settings, store)
-        etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang)
+        # The page for people shows "New case" to a signed-in person, so it is private and varies
+        # by the session cookie; the RDF catalogue stays public and cacheable.
+        signed_in = media == "text/html" and bool(request.scope.get("session", {}).get("who"))
+        etag = etag_of(hashlib.sha256(orjson.dumps(document)).hexdigest() + media + lang + str(signed_in))
         headers = {
             **READ_HEADERS,
             "ETag": etag,
             "Vary": "Accept, Accept-Language",
             "Cache-Control": "public, max-age=60",
         }
+        if media == "text/html":
+            headers |= {"Vary": "Accept, Accept-Language, Cookie", "Cache-Control": "private, no-cache"}
         if not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         if media == "text/html":

@@ -272,7 +272,16 @@ def render_list(document: dict, lang: str, settings, page: int, accept_language:
     )
 
 
-def render_catalogue(document: dict, lang: str, settings, accept_language: str | None = None) -> str:
+def render_catalogue(
+    document: dict,
+    lang: str,
+    settings,
+    accept_language: str | None = None,
+    *,
+    cases: list[dict] | None = None,
+    signed_in: bool = False,
+    w: dict[str, str] | None = None,
+) -> str:
     fallback = tuple(settings.languages)
     names = settings.org_name
     description = {k: v for k, v in (document.get("description") or {}).items()}
@@ -289,6 +298,9 @@ def render_catalogue(document: dict, lang: str, settings, accept_language: str |
         country=settings.country,
         languages=settings.languages,
         contact=contact_href(settings.contact_email),
+        cases=cases or [],
+        signed_in=signed_in,
+        w=w or texts.words("authoring", lang),
     )
 
 

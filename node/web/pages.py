@@ -12,16 +12,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from stafett.node.messages import ui_language
+from stafett import texts
+from stafett.node.messages import best_language, ui_language
 from stafett.node.settings import NodeSettings
+from stafett.node.store import NodeStore
 from stafett.node.web import html
+
+FRONT_PAGE_CASES = 20  # the newest published cases the front page lists
 
 
 class Pages:
     """Renders each negotiated HTML answer in the client's language (see node/api/handoff.py)."""
 
-    def __init__(self, settings: NodeSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: NodeSettings, store: NodeStore | None = None) -> None:
+        self.settings, self.store = settings, store
 
     def language(self, request: Request) -> str:
         return ui_language(request.headers.get("accept-language"), self.settings.languages)
@@ -40,9 +44,29 @@ class Pages:
         )
 
     def catalogue(self, document: dict, request: Request) -> str:
+        """The front page: the organisation, its newest cases, and for a signed-in person "New case"."""
+        lang = self.language(request)
         return html.render_catalogue(
-            document, self.language(request), self.settings, request.headers.get("accept-language")
+            document,
+            lang,
+            self.settings,
+            request.headers.get("accept-language"),
+            cases=self.newest(lang, request.headers.get("accept-language")),
+            signed_in=bool(request.scope.get("session", {}).get("who")),
+            w=texts.words("authoring", lang),
         )
+
+    def newest(self, lang: str, accept_language: str | None) -> list[dict]:
+        if self.store is None:
+            return []
+        out = []
+        for record in self.store.list_published(0, FRONT_PAGE_CASES):
+            titles = record.document.get("title") or {}
+            chosen = best_language(titles, accept_language or lang, self.settings.languages)
+            out.append(
+                {"href": record.iri, "title": titles[chosen] if chosen else record.slug, "lang": chosen}
+            )
+        return out
 
     def feed(self, root: list, page: list | None, url: str, request: Request) -> str:
         return html.render_feed(root, page, url, self.language(request), self.settings)
