@@ -20,7 +20,7 @@ from stafett.harvester.api import feed, openapi, registrations, reports, search
 from stafett.harvester.sparql import endpoint
 from stafett.harvester.sparql.service import SparqlService, settings_for
 from stafett.harvester.sparql.settings import SparqlSettings
-from stafett.harvester.web import api_page, case_page, feed_page, query_page, search_page
+from stafett.harvester.web import api_page, case_page, feed_page, matches_page, query_page, search_page
 from stafett.web import cors_headers, exception_handlers
 
 log = logging.getLogger("stafett.harvester")
@@ -51,6 +51,8 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
             *feed_page.routes(registry, feed.routes(registry)),
             *reports.routes(registry),  # /reports, /reports/{source}: harvest reports as JSON
             *case_page.routes(registry),  # /cases?id=<case IRI>: one case as a page for people
+            # /matches?for=<IRI>: matches of a case or organisation as a page, or JSON/Atom (api/matches.py)
+            *matches_page.routes(registry),
             # api/search.py's own routes: its /search is answered through the page above (first match
             # wins); any other route it grows is mounted here
             *search.routes(registry),

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from stafett import texts
 from stafett.harvester import verify
-from stafett.harvester.web import reading, similar
+from stafett.harvester.web import matches_page, reading, similar
 from stafett.harvester.web.labels import concept_label, in_language, language_name
 from stafett.harvester.web.pages import reader_language, render
 from stafett.harvester.web.search_page import case_url
@@ -173,6 +173,7 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         "adoption": adoption(graph, lang, words, search_words, labels),
         "origin": origin(registry, graph, lang, name),
         "chain": chain(store, graph, lang, words),
+        "matches": matches_page.panel(registry, graph.case, lang),  # issue 15: who else needs this
         "similar": [linked(store, other, lang, words) for other in similar.similar(registry, graph)],
         "search_url": f"/search?lang={lang}",
     }
