@@ -17,6 +17,7 @@ store transaction. Expiry is left to read time: a stored match carries the last 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
@@ -28,6 +29,7 @@ from stafett.harvester.matching.score import Match, score
 from stafett.harvester.search.documents import live_cases
 
 log = logging.getLogger("stafett.harvester.matching")
+MAX_CANDIDATES = 3000  # cases scored per seeker's recomputation
 
 
 def today_utc() -> date:
@@ -54,6 +56,7 @@ class Matcher:
         self.lists: dict[str, dict[str, Match]] = {}  # seeker -> candidate -> match
         self.listed_by: dict[str, set[str]] = {}  # candidate -> seekers listing it
         self.created: dict[tuple[str, str], str] = {}  # (seeker, candidate) -> when first seen
+        self.written: dict[str, dict[str, Match]] = {}  # seeker -> its matches as the graph holds them
         self.loaded = False
 
     # ---- building
@@ -61,7 +64,7 @@ class Matcher:
     def load(self) -> None:
         """All live cases from the store, every seeker's list, the matches graph rewritten to agree."""
         self.profiles, self.postings, self.seeker_postings = {}, {}, {}
-        self.lists, self.listed_by = {}, {}
+        self.lists, self.listed_by, self.written = {}, {}, {}
         self.created = graph.created_times(self.store, self.graph)
         for case in live_cases(self.store):
             found = read_profile(self.store, case, self.prov_graph)
@@ -69,11 +72,11 @@ class Matcher:
                 self.add(found)
         self.loaded = True
         seekers = [case for case, p in self.profiles.items() if p.seeks(self.today())]
-        stale = graph.listed_seekers(self.store, self.graph)
         for seeker in seekers:
             self.lists[seeker] = {}
             self.recompute(seeker)
-        self.write(set(seekers) | stale, stale - set(seekers))
+        self.store.update(graph.clear_update(self.graph))  # what was stored before is rewritten whole
+        self.write(set(seekers), set())
 
     def add(self, profile: Profile) -> None:
         self.profiles[profile.case] = profile
@@ -133,9 +136,16 @@ class Matcher:
         return touched, gone
 
     def seekers_sharing(self, profile: Profile) -> set[str]:
+        """The seekers a changed case may enter: those sharing its CPV group or a topic, and those
+        sharing only its sector whose lists are not full (a sector alone only fills a short list)."""
         found: set[str] = set()
         for key in profile.keys():
-            found |= self.seeker_postings.get(key, set())
+            if key[0] in "ct":
+                found |= self.seeker_postings.get(key, set())
+            else:
+                found |= {
+                    s for s in self.seeker_postings.get(key, ()) if len(self.lists.get(s, ())) < self.count
+                }
         return found
 
     def recompute(self, seeker: str) -> None:
@@ -143,15 +153,31 @@ class Matcher:
         profile, today = self.profiles[seeker], self.today()
         for old in self.lists.get(seeker, {}):
             self.listed_by.get(old, set()).discard(seeker)
-        strong = set().union(*(self.postings.get(k, set()) for k in profile.keys() if k[0] in "ct"))
+        strong = self.strong_candidates(profile)
         found = self.scored(profile, strong, today)
-        if len(found) < self.count:  # a sector alone fills a short list
-            weak = set().union(*(self.postings.get(k, set()) for k in profile.keys() if k[0] == "s"))
-            found += self.scored(profile, weak - strong, today)
+        if len(found) < self.count:  # a sector alone fills a short list, from the same country first
+            found += self.scored(profile, self.weak_candidates(profile, strong), today)
         best = sorted(found, key=lambda m: (-m.score, m.candidate))[: self.count]
         self.lists[seeker] = {m.candidate: m for m in best}
         for match in best:
             self.listed_by.setdefault(match.candidate, set()).add(seeker)
+
+    def strong_candidates(self, profile: Profile) -> set[str]:
+        """The cases sharing a CPV group or a topic with the profile; when a common group or topic
+        makes them more than MAX_CANDIDATES, those sharing the most keys (bounded work per case)."""
+        postings = [self.postings.get(k, set()) for k in profile.keys() if k[0] in "ct"]
+        union = set().union(*postings)
+        if len(union) <= MAX_CANDIDATES:
+            return union
+        shared = Counter(case for posting in postings for case in posting)
+        return {case for case, _ in shared.most_common(MAX_CANDIDATES)}
+
+    def weak_candidates(self, profile: Profile, strong: set[str]) -> set[str]:
+        """Cases sharing only a sector: those of the same country, at most MAX_CANDIDATES (a sector
+        holds a fourteenth of the registry; scanning all of it for every short list would not scale)."""
+        sectors = [self.postings.get(k, set()) for k in profile.keys() if k[0] == "s"]
+        near = [c for c in set().union(*sectors) - strong if self.profiles[c].country == profile.country]
+        return set(sorted(near)[:MAX_CANDIDATES]) if len(near) > MAX_CANDIDATES else set(near)
 
     def scored(self, profile: Profile, candidates: set[str], today: date) -> list[Match]:
         out = []
@@ -184,20 +210,25 @@ class Matcher:
     # ---- the matches graph
 
     def write(self, seekers: set[str], gone: set[str]) -> None:
-        """Replace the resources of these seekers' matches in the matches graph (one transaction)."""
-        if not seekers:
-            return
+        """Bring these seekers' matches in the graph to what the lists say, in one update: only the
+        matches that left, entered or changed are deleted or written (a page of new cases mostly
+        adds a match here and there; rewriting whole lists cost more than finding them)."""
         now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         subjects, triples = [], []
         for seeker in sorted(seekers):
-            subjects += graph.stored_subjects(self.store, self.graph, seeker)
-            if seeker in gone:
-                continue
-            for match in self.lists.get(seeker, {}).values():
-                when = self.created.setdefault((seeker, match.candidate), now)
-                triples += graph.match_triples(self.base_url, match, when)
-        for key in [k for k in self.created if k[0] in gone]:
-            del self.created[key]
+            before = self.written.pop(seeker, {})
+            after = {} if seeker in gone else self.lists.get(seeker, {})
+            for candidate, old in before.items():
+                if after.get(candidate) != old:
+                    subjects += graph.subjects_of(self.base_url, old)
+                if candidate not in after:
+                    self.created.pop((seeker, candidate), None)
+            for candidate, match in after.items():
+                if before.get(candidate) != match:
+                    when = self.created.setdefault((seeker, candidate), now)
+                    triples += graph.match_triples(self.base_url, match, when)
+            if after:
+                self.written[seeker] = dict(after)
         update = graph.replace_update(self.graph, subjects, triples)
         if update:
             self.store.update(update)

@@ -87,8 +87,14 @@ def match_triples(base_url: str, match: Match, created: str) -> list[ox.Triple]:
     return out
 
 
-def stored_subjects(store: ox.Store, graph: str, seeker: str) -> list[str]:
-    return sorted({row["subject"].value for row in select(store, "stored", seeker=seeker, matches=graph)})
+def subjects_of(base_url: str, match: Match) -> list[str]:
+    """The IRIs a match's triples are about: the match and each of its reasons."""
+    node = match_iri(base_url, match.seeker, match.candidate)
+    return [node, *(f"{node}/reason/{position}" for position in range(len(match.reasons)))]
+
+
+def clear_update(graph: str) -> str:
+    return f"DROP SILENT GRAPH {ox.NamedNode(graph)}"
 
 
 def created_times(store: ox.Store, graph: str) -> dict[tuple[str, str], str]:
@@ -98,14 +104,14 @@ def created_times(store: ox.Store, graph: str) -> dict[tuple[str, str], str]:
     }
 
 
-def listed_seekers(store: ox.Store, graph: str) -> set[str]:
-    return {row["seeker"].value for row in select(store, "seekers", matches=graph)}
-
-
 def replace_update(graph: str, subjects: list[str], triples: list[ox.Triple]) -> str:
     """One SPARQL update: the subjects' triples out of the graph, the new ones in."""
     g = str(ox.NamedNode(graph))
-    ops = [f"DELETE WHERE {{ GRAPH {g} {{ {ox.NamedNode(s)} ?p ?o }} }}" for s in subjects]
+    ops = []
+    if subjects:
+        listed = " ".join(str(ox.NamedNode(s)) for s in subjects)
+        where = f"GRAPH {g} {{ VALUES ?s {{ {listed} }} ?s ?p ?o }}"
+        ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
     if triples:
         body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         ops.append(f"INSERT DATA {{ GRAPH {g} {{\n{body}}} }}")

@@ -27,7 +27,9 @@ CPV_BASE = vocabulary.SCHEMES["cpv"] + "/"
 NORDIC = frozenset(vocabulary.EU_AUTHORITY + "country/" + c for c in ("SWE", "NOR", "DNK", "FIN", "ISL"))
 PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 TEXT_CONCEPT_FACETS = ("topic", "sector")
-MAX_TEXT = 4000  # characters of each text looked at for concepts (titles and summaries come first)
+# Characters of each text scanned for concepts: what a text is about is said at its start, and the
+# scan is most of the cost of reading a profile (paid on the store-writer thread per harvested case).
+MAX_TEXT = 1000
 
 
 @cache
