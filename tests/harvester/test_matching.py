@@ -214,6 +214,15 @@ def test_an_offer_that_expired_yesterday_is_no_open_offer(world):
     answer = client.get("/search", params={"format": "json", "openForAdoption": "true"}).json()
     ids = {hit["id"] for hit in answer["results"]}
     assert live in ids and expired not in ids
+    counts = {b["value"]: b["count"] for b in answer["facets"]["openForAdoption"]}
+    assert counts.get("true") == len(ids)
+    # the search's "as SPARQL" says the same
+    from stafett.harvester.api.search_sparql import equivalent_sparql
+    from stafett.harvester.search.query import Request as SearchRequest
+
+    sparql = equivalent_sparql(SearchRequest(filters={"openForAdoption": ("true",)}))
+    rows = registry.store.query(sparql)
+    assert {row["case"].value for row in rows} == ids
 
 
 def test_a_stored_match_on_an_offer_disappears_the_day_after_its_end(world, tmp_path):
