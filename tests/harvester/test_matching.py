@@ -193,6 +193,11 @@ def test_the_case_page_says_who_else_needs_this(world):
         page = client.get("/cases", params={"id": cases["vaxjo"], "lang": lang}, headers={"Accept": BROWSER})
         assert page.status_code == 200
         assert texts.word("matching", "panel-title", lang) in page.text
+        assert (
+            texts.word("matching", "estimated-value", lang) in page.text
+            and "4\u00a0000\u00a0000" in page.text
+        )
+        assert "2027-09" in page.text  # the expected tender date
         panel = page.text[page.text.index('id="s-matches"') :].split("</section>")[0]
         assert f"/cases?id={quote(cases['vestlia'], safe='')}" in panel  # a link to the other need's page
         assert texts.word("matching", "reason-cpv-group", lang).split("{code}")[0] in panel, panel[:3000]
@@ -216,6 +221,12 @@ def test_an_offer_that_expired_yesterday_is_no_open_offer(world):
     assert live in ids and expired not in ids
     counts = {b["value"]: b["count"] for b in answer["facets"]["openForAdoption"]}
     assert counts.get("true") == len(ids)
+    # the case pages: the live offer says until when, the ended one is no longer open
+    until = texts.word("matching", "until-date", "en")
+    live_page = client.get("/cases", params={"id": live, "lang": "en"}, headers={"Accept": BROWSER}).text
+    ended_page = client.get("/cases", params={"id": expired, "lang": "en"}, headers={"Accept": BROWSER}).text
+    assert until.format(date=tomorrow) in live_page
+    assert until.format(date=yesterday) not in ended_page
     # the search's "as SPARQL" says the same
     from stafett.harvester.api.search_sparql import equivalent_sparql
     from stafett.harvester.search.query import Request as SearchRequest
