@@ -20,6 +20,9 @@ every seeker's list computed and written into the matches graph of a real pyoxig
 one new planned need is written into the store as a case graph and `Matcher.refresh([case])`
 timed (it reads the case back with the named query, recomputes its list, offers it to the
 seekers sharing a posting, and rewrites the changed lists in one store update), five times.
+
+Harvest step: what matching adds to a harvest, per case: bench/generate.py's cases written into a
+store page by page (100 a page) and `Matcher.refresh` timed after each page, as the pipeline calls it.
 """
 
 from __future__ import annotations
@@ -213,15 +216,16 @@ def incremental(total: int, repeats: int = 5) -> dict:
     written = time.perf_counter() - started - elapsed
     text_concepts([("sv", "hemtjänst")])  # the label index, built once per process (a harvest builds it too)
     rng = random.Random(7)
-    timings, touched = [], []
+    timings, cpu, touched = [], [], []
     for k in range(repeats):
         source = rng.choice([p for p in population.profiles[:200] if p.planned])
         case = f"https://new.example/case/need{k}"
         cpv, field = next(iter(source.cpv_groups or {"1000"})), next(iter(source.sectors))
         store.extend(new_need_quads(case, cpv, source.topics, field, "SWE"))
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         changed = matcher.refresh([case])
         timings.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
         touched.append(len(changed))
         assert matcher.lists.get(case), "the new need found no match"
     return {
@@ -231,7 +235,38 @@ def incremental(total: int, repeats: int = 5) -> dict:
         "initial graph write (s)": written,
         "one new need, median (s)": statistics.median(timings),
         "one new need, max (s)": max(timings),
+        "one new need, CPU median (s)": statistics.median(cpu),
         "lists rewritten per new need (median)": statistics.median(touched),
+    }
+
+
+def harvest_step(cases: int, page: int = 100) -> dict:
+    """What matching adds to a harvest: the bench generator's cases (bench/generate.py, 15 % open
+    for partners) written page by page into a real store as the loader writes them, and
+    `Matcher.refresh` timed after each page, as harvester/pipeline.py calls it."""
+    from bench import generate
+    from stafett.vocabulary.jsonld import json_ld_to_quads
+
+    docs = [case.doc for case in generate.generate(cases).cases]
+    store = ox.Store()
+    matcher = Matcher(store, BASE + "graph/provenance", BASE)
+    matcher.load()
+    text_concepts([("sv", "hemtjänst")])  # the label index, built once per process
+    spent = cpu = 0.0
+    for start in range(0, len(docs), page):
+        chunk = docs[start : start + page]
+        for doc in chunk:
+            graph = ox.NamedNode(doc["id"])
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in json_ld_to_quads(doc))
+        began, began_cpu = time.perf_counter(), time.process_time()
+        matcher.refresh([doc["id"] for doc in chunk])
+        spent += time.perf_counter() - began
+        cpu += time.process_time() - began_cpu
+    return {
+        "cases": len(docs),
+        "seekers": len(matcher.lists),
+        "refresh per case, wall (ms)": 1000 * spent / len(docs),
+        "refresh per case, CPU (ms)": 1000 * cpu / len(docs),
     }
 
 
@@ -239,9 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--themes", type=int, default=150, help="themes of the quality set (4 seekers each)")
     parser.add_argument("--cases", type=int, default=10_000, help="population of the incremental run")
+    parser.add_argument("--harvest-cases", type=int, default=1500, help="generated cases of the harvest step")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
-    for name, figures in (("quality", quality(args.themes)), ("incremental", incremental(args.cases))):
+    runs = (
+        ("quality", lambda: quality(args.themes)),
+        ("incremental", lambda: incremental(args.cases)),
+        ("harvest step", lambda: harvest_step(args.harvest_cases)),
+    )
+    for name, run in runs:
+        figures = run()
         print(name)
         for key, value in figures.items():
             print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")

@@ -259,6 +259,11 @@ CASE = (
     Field("noticeIdentifier", "node", None, max_count=20, node="Identifier"),
 )
 
+# 1.2 (issue 15): what only a case that has run can tell. A planned need (status `planned`) is not
+# asked for these; every other case still is, with the field's own severity.
+NOT_ASKED_OF_PLANNED = ("outcome", "lessonsLearned", "effect")
+PLANNED_STATUS = "planned"
+
 # Nested objects are checked through `sh:node`, and SHACL counts a value node with *any* result as
 # not conforming, so nested shapes hold only Violation-level rules (a nested warning would turn into
 # a case-level violation).

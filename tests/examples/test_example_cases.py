@@ -294,11 +294,7 @@ def test_case_draws_no_warnings_either(path: Path):
     """Examples are what others copy: they should also be free of the shapes' warnings."""
     _, report = validate_document(path.read_bytes(), "application/ld+json", source=path.name)
     warned = [f"{f.field or f.path}: {f.message}" for f in report.by_severity("Warning")]
-    if load(path).get("status") == "planned":
-        # issue 15: the shapes still ask every case for an outcome and lessons, which a planned need
-        # cannot know yet (a Warning, never a refusal); only those two are allowed here.
-        warned = [w for w in warned if not w.startswith(("outcome:", "lessonsLearned:"))]
-    assert warned == []
+    assert warned == []  # 1.2: a planned need is not asked for an outcome or lessons it cannot know
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
