@@ -227,6 +227,8 @@ are refused by 1.1 on purpose:
   them at read time: past its day an offer is not shown or matched as open. The terms of an
   offer are its `adoptionRoute` codes (`framework-call-off`, `reuse-documents` and the new
   `shared-ip`) and its `contact`.
+- A planned need is not asked for `outcome`, `lessonsLearned` or `effect` (it cannot know them
+  yet); every other case is asked as before.
 
 ### 1.1
 
