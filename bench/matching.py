@@ -98,7 +98,7 @@ class Population:
         rng = self.rng
         profile = Profile(f"https://org.example/theme{n}/case{k}", publisher=org, planned=planned)
         has_cpv = rng.random() < 0.8
-        topics = {t for t in theme["topics"] if rng.random() < 0.6}
+        topics = {t for t in sorted(theme["topics"]) if rng.random() < 0.6}
         if not has_cpv and not topics:
             topics = {rng.choice(sorted(theme["topics"]))}
         profile.cpv_groups = {theme["cpv"]} if has_cpv else set()
