@@ -25,6 +25,7 @@ from stafett.harvester.web import (
     case_page,
     chain_page,
     feed_page,
+    matches_page,
     query_page,
     search_page,
     statistics_page,
@@ -63,6 +64,8 @@ def routes(service: SparqlService, registry=None) -> list[BaseRoute]:
             *chain_page.routes(service, registry),
             # /statistics: the registry in figures, each figure run from its saved example query
             *statistics_page.routes(service, registry),
+            # /matches?for=<IRI>: matches of a case or organisation as a page, or JSON/Atom (api/matches.py)
+            *matches_page.routes(registry),
             # api/search.py's own routes: its /search is answered through the page above (first match
             # wins); any other route it grows is mounted here
             *search.routes(registry),

@@ -33,6 +33,7 @@ from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
 from stafett.harvester.feed import Feed
+from stafett.harvester.matching.engine import Matcher
 from stafett.harvester.quadstore import QuadStore
 from stafett.harvester.reports import Reports, Run, source_iri, utcnow
 from stafett.harvester.search.index import SearchIndex
@@ -54,6 +55,7 @@ class LoadParts:
     backend: QuadStore
     prov_graph: str  # the named graph of case and route provenance
     index: SearchIndex | None = None  # the search index kept in step (embedded store only)
+    matcher: Matcher | None = None  # the matches kept in step (issue 15; embedded store only)
 
 
 def snapshot_sha256(triples: list[ox.Triple]) -> str:

@@ -23,6 +23,7 @@ from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints, PageMemo
 from stafett.harvester.fetch import Fetcher
 from stafett.harvester.load import LoadParts, apply_page
+from stafett.harvester.matching.hook import refresh_matches
 from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Reports, Run, run_triples, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
@@ -208,6 +209,7 @@ async def read_page(
 def write_page(parts: HarvestParts, source: Source, decisions: list, run: Run, done) -> None:
     """On the store-writer thread: the page's transaction, then give freed native memory back."""
     apply_page(parts.load, source, decisions, run, done)
+    refresh_matches(parts.load.matcher, decisions)  # issue 15: after the store and the index
     if decisions:
         release_freed_memory()  # native writes leave freed arenas behind; see stafett/heap.py
 

@@ -26,6 +26,7 @@ from stafett.harvester.checkpoint import Checkpoints
 from stafett.harvester.db import Database
 from stafett.harvester.feed import Feed
 from stafett.harvester.load import LoadParts
+from stafett.harvester.matching.engine import Matcher
 from stafett.harvester.parse import PageParser
 from stafett.harvester.pipeline import HarvestParts, harvest_source
 from stafett.harvester.quadstore import EmbeddedStore, ExternalStore, QuadStore
@@ -91,6 +92,17 @@ class Registry:
             self.search = SearchIndex(settings.search_path, self.store, self.prov_graph, settings.base_url)
             if self.search.ensure_in_step():
                 log.info("search index rebuilt from the store (its marker differed)")
+        # The matches (issue 15) beside the index: read from the store on the first harvest, then
+        # kept in step by the pipeline after every page (harvester/matching/engine.py).
+        self.matcher: Matcher | None = None
+        if self.store is not None:
+            self.matcher = Matcher(
+                self.store,
+                self.prov_graph,
+                settings.base_url,
+                margin=settings.match_margin_months,
+                count=settings.match_count,
+            )
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
         self.verifier = Verifier(settings)  # its canonicaliser worker too (started on first use)
         self.after_commit: list[Callable[[], None]] = []
@@ -194,7 +206,14 @@ class Registry:
     def harvest_parts(self) -> HarvestParts:
         """What a harvest uses, taken now (so a source added since is admitted against too)."""
         load = LoadParts(
-            self.settings, self.db, self.cases, self.feed, self.backend, self.prov_graph, self.search
+            self.settings,
+            self.db,
+            self.cases,
+            self.feed,
+            self.backend,
+            self.prov_graph,
+            self.search,
+            self.matcher,
         )
         return HarvestParts(
             self.settings,
@@ -263,6 +282,7 @@ class Registry:
         self.verifier.close()
         if self.search is not None:
             self.search.close()
+        self.matcher = None  # it holds the store too: the last reference must go for RocksDB's lock
         self.backend.close()
         self.db.close()
         self.store = None

@@ -64,6 +64,9 @@ class RegistrySettings:
     external_auth: str = "digest"  # digest | basic
     store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
+    # Matchmaking (issue 15, harvester/matching/).
+    match_margin_months: int = 12  # how far apart two needs' time windows may be and still match
+    match_count: int = 10  # matches kept per planned need or case open for partners
     user_agent: str = "stafett-harvester/0.1"
     trusted_proxies: str = ""  # comma-separated proxies whose X-Forwarded-For is believed (none)
     language: str = "en"  # language of reasons in reports (en, sv, nb, nn, da, fi, is)
@@ -89,6 +92,12 @@ class RegistrySettings:
                 "external_query_url/external_update_url/external_gsp_url",
                 "all three URLs when store = external",
                 "missing",
+            )
+        if self.match_margin_months < 0 or self.match_count < 1:
+            raise config_problem(
+                "match_margin_months/match_count",
+                "a margin of 0 or more and a count of 1 or more",
+                "out of range",
             )
         if self.external_auth not in STORE_AUTH:
             raise config_problem("external_auth", f"one of {', '.join(STORE_AUTH)}", self.external_auth)

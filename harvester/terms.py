@@ -48,3 +48,15 @@ STF_MATCHED_LABEL = term(STF, "matchedLabel")  # suggestion -> a topic label fou
 STF_SIGNATURE_STATUS = term(STF, "signatureStatus")  # "verified" | "unsigned" | "invalid" | ...
 STF_SIGNED_WITH = term(STF, "signedWith")  # case -> the verificationMethod its proof names
 STF_SIGNED_BY = term(STF, "signedBy")  # case -> the key's controller, when verified
+# Matches (issue 15, harvester/matching/): only ever in the registry's matches graph.
+STF_MATCH = term(STF, "Match")
+STF_MATCH_FOR = term(STF, "matchFor")  # match -> the seeker (a planned need or a case open for partners)
+STF_MATCHED_CASE = term(STF, "matchedCase")  # match -> the other organisation's case that fits
+STF_MATCH_SCORE = term(STF, "matchScore")  # xsd:decimal in [0, 1]
+STF_MATCH_KIND = term(STF, "matchKind")  # "need" | "offer" | "past": what the matched case is
+STF_VALID_UNTIL = term(STF, "validUntil")  # xsd:date: past it the match relies on an expired offer
+STF_MATCH_REASON = term(STF, "matchReason")  # match -> one of its reasons
+STF_MATCH_REASON_CLASS = term(STF, "MatchReason")
+STF_REASON_KIND = term(STF, "reasonKind")  # "cpv-group" | "topic" | "sector" | "text" | "region" | ...
+STF_REASON_CONCEPT = term(STF, "reasonConcept")  # a topic, sector, region or country concept
+STF_REASON_VALUE = term(STF, "reasonValue")  # a CPV group, months (xsd:integer), a day (xsd:date)

@@ -239,7 +239,7 @@ def field_shapes(owner: str, field: spec.Field, codes) -> tuple[list[str], str]:
         names.append(name)
         parts.append(property_shape(name, field.key, severity, constraints, template, **values))
 
-    if field.presence:
+    if field.presence and not (owner == "Case" and field.key in spec.NOT_ASKED_OF_PLANNED):
         add("presence", field.presence, ["sh:minCount 1"], PRESENCE[field.presence])
     if field.max_count:
         add(
@@ -281,6 +281,25 @@ def case_one_of_shapes() -> list[str]:
     return blocks
 
 
+def not_asked_of_planned_shapes() -> list[str]:
+    """1.2: the presence of what only a case that has run can tell, asked of every case but a
+    planned need: a node shape each, "planned, or the key is there" (SHACL Core has no target by
+    value), named Case-<key>-presence like the other presence rules so findings name the key."""
+    planned = f"<{spec.scheme_base('case-status')}{spec.PLANNED_STATUS}>"
+    blocks = []
+    for field in spec.CASE:
+        if field.key not in spec.NOT_ASKED_OF_PLANNED or not field.presence:
+            continue
+        is_planned = f"[ sh:path <{term_iri('status')}> ; sh:hasValue {planned} ]"
+        options = f"{is_planned} [ sh:path <{term_iri(field.key)}> ; sh:minCount 1 ]"
+        blocks.append(
+            f"stfs:Case-{field.key}-presence a sh:NodeShape ;\n    sh:targetClass stf:Case ;\n"
+            f"    sh:or ( {options} ) ;\n    sh:severity sh:{field.presence} ;\n"
+            f"    sh:message {messages(PRESENCE[field.presence], key=field.key)} .\n"
+        )
+    return blocks
+
+
 def node_shape(
     owner: str,
     fields: tuple[spec.Field, ...],
@@ -307,7 +326,7 @@ def shapes_turtle(codes: dict[str, list[str]]) -> str:
     version = (
         f'<https://w3id.org/stafett/shapes> a owl:Ontology ;\n    owl:versionInfo "{spec.SHAPES_VERSION}" .\n'
     )
-    blocks = [PREFIXES, HEADER, version, case, *case_one_of_shapes()]
+    blocks = [PREFIXES, HEADER, version, case, *case_one_of_shapes(), *not_asked_of_planned_shapes()]
     for owner, fields in spec.NODES.items():
         rules = spec.ONE_OF.get(owner, ())
         # A nested shape has one severity and one message, so it carries at most one one-of rule.

@@ -52,6 +52,9 @@ def context_keys() -> dict[str, str]:
     return keys
 
 
+PRESENCE_SHAPE = re.compile(r"Case-([A-Za-z]+)-presence$")
+
+
 def field_name(paths: Iterable[str]) -> str | None:
     names = [context_keys().get(path, path) for path in paths]
     return ".".join(names) or None
@@ -64,11 +67,18 @@ def to_finding(result: EngineResult, lang: str, source: str | None) -> Finding:
         message=message,
         focus_node=result.focus_node,
         path=result.paths[-1] if result.paths else None,
-        field=field_name(result.paths),
+        field=field_name(result.paths) or presence_key(result.shape),
         value=result.value,
         rule=result.shape or result.component,
         source=source,
     )
+
+
+def presence_key(shape: str | None) -> str | None:
+    """The key of a node-level presence rule (1.2: `Case-outcome-presence`, asked of every case
+    but a planned need), whose result has no path of its own."""
+    found = PRESENCE_SHAPE.search(shape or "")
+    return found[1] if found else None
 
 
 def case_nodes(quads: Iterable[ox.Quad]) -> list[str]:

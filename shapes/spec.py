@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from stafett.vocabulary import terms
 
 # The version of the rules (written into case-shapes.ttl and case.schema.json, stated in
-# docs/vocabulary.md with the change log). 1.1 only relaxes 1.0 and adds keys.
-SHAPES_VERSION = "1.1"
+# docs/vocabulary.md with the change log). 1.1 only relaxes 1.0 and adds keys; 1.2 only adds keys
+# and codes (issue 15: planned needs and offers with terms and expiry).
+SHAPES_VERSION = "1.2"
 
 CONCEPT_BASE = terms.STF_CONCEPT
 AUTHORITY_BASE = terms.EU_AUTHORITY
@@ -47,6 +48,7 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
         "discontinued",
         "contract-awarded",
         "completed",
+        "planned",  # issue 15: a planned need (1.2)
     ),
     "innovation-approach": (
         "pcp",
@@ -105,6 +107,7 @@ STAFETT_SCHEMES: dict[str, tuple[str, ...]] = {
         "licence-agreement",
         "reuse-documents",
         "new-procurement",
+        "shared-ip",  # issue 15: a term of an open offer (1.2)
     ),
     # 1.1: what an organisation did in the case (see vocabulary/concepts/participant-role.ttl)
     "participant-role": (
@@ -233,6 +236,13 @@ CASE = (
     Field("endDate", "date", None, max_count=1),
     Field("openForAdoption", "boolean", None, max_count=1),
     Field("openForPartners", "boolean", None, max_count=1),
+    # 1.2 (issue 15): how long an offer stands (read at read time: an offer past its day is not open),
+    # and what a planned need (status `planned`) can say; all optional, partial dates allowed.
+    Field("openForAdoptionUntil", "date", None, max_count=1),
+    Field("openForPartnersUntil", "date", None, max_count=1),
+    Field("expectedTenderDate", "date", None, max_count=1),
+    Field("expectedStartDate", "date", None, max_count=1),
+    Field("estimatedValue", "node", None, max_count=1, node="MonetaryValue"),
     Field("scaledUpFrom", "url", None, max_count=50),
     Field("adoptedFrom", "url", None, max_count=50),
     Field("adoptedBy", "url", None, max_count=50),
@@ -248,6 +258,11 @@ CASE = (
     Field("nuts", "code", None, max_count=30, scheme="nuts"),
     Field("noticeIdentifier", "node", None, max_count=20, node="Identifier"),
 )
+
+# 1.2 (issue 15): what only a case that has run can tell. A planned need (status `planned`) is not
+# asked for these; every other case still is, with the field's own severity.
+NOT_ASKED_OF_PLANNED = ("outcome", "lessonsLearned", "effect")
+PLANNED_STATUS = "planned"
 
 # Nested objects are checked through `sh:node`, and SHACL counts a value node with *any* result as
 # not conforming, so nested shapes hold only Violation-level rules (a nested warning would turn into

@@ -225,6 +225,7 @@ def test_schemathesis_finds_nothing_on_the_registry(registry):
         "GET /suggest",
         "GET /chain",
         "GET /statistics",
+        "GET /matches",
     } == set(calls)
     assert all(calls.values()), calls  # an operation without parameters has a single request
     assert all(

@@ -81,6 +81,15 @@ STANDARD_KEYS = {
     "startDate": "When the case started (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
     "endDate": "When the case ended or is planned to end (YYYY-MM-DD, or YYYY-MM or YYYY since 1.1).",
     "relatedCase": "IRIs of other cases worth reading alongside this one.",
+    # issue 15 (1.2): planned needs and offers with terms and expiry
+    "openForAdoptionUntil": "The last day (YYYY-MM-DD, YYYY-MM or YYYY) the offer to adopt stands; a registry no "
+    "longer shows an offer past its day as open. Its terms are `adoptionRoute` (e.g. `framework-call-off`, "
+    "`reuse-documents`, `shared-ip`) and `contact`.",
+    "openForPartnersUntil": "The last day others can join (YYYY-MM-DD, YYYY-MM or YYYY); for a planned need, how "
+    "long it is open to joint procurement. Past it, the case is no longer shown as open.",
+    "expectedTenderDate": "A planned need's expected tender date (YYYY-MM-DD, YYYY-MM or YYYY).",
+    "expectedStartDate": "A planned need's expected start (YYYY-MM-DD, YYYY-MM or YYYY).",
+    "estimatedValue": "A planned need's estimated value: an object with `amount` and `currency` (ePO).",
     "document": "Documents about the case: objects with `url`, `title` and `documentType`.",
     "url": "A web address (of a solution or a document).",
     "contact": "People to contact: objects with `fullName`, `email` (`mailto:`) and `phone` (`tel:`).",
@@ -185,7 +194,7 @@ VERSIONS = """\
 
 | Part | Version | Where |
 |---|---|---|
-| JSON-LD context | `https://w3id.org/stafett/context/v1`, revision 1.1 (terms added, none changed or removed) | `vocabulary/context-v1.jsonld` |
+| JSON-LD context | `https://w3id.org/stafett/context/v1`, revision 1.2 (terms added, none changed or removed) | `vocabulary/context-v1.jsonld` |
 | Ontology | {ontology} (`owl:versionIRI` `https://w3id.org/stafett/ns/{ontology}`, `owl:backwardCompatibleWith` 1.0) | `vocabulary/ontology.ttl` |
 | Case rules (SHACL shapes and JSON Schema) | {shapes} | `shapes/case-shapes.ttl`, `shapes/case.schema.json` (generated from `shapes/spec.py`) |
 
@@ -204,6 +213,22 @@ are refused by 1.1 on purpose:
   codes, so the SHACL shapes, the JSON Schema and the sheet import give the same verdict and the
   publisher learns what was lost.
   A code in the wrong case (`"Pilot"`) was refused by 1.0 already and still is.
+
+### 1.2
+
+- Only adds (issue 15): a **planned need** is a case with `status` `planned` (a new `case-status`
+  code), not a class of its own, so it travels in the feed, is searched and is matched like any
+  case. It may say `expectedTenderDate` and `expectedStartDate` (partial dates),
+  `estimatedValue` (`epo:hasEstimatedValue`, amount and currency), the intended
+  `innovationApproach`, whether it is open to joint procurement (`openForPartners` with
+  `openForPartnersUntil`), `contact` and places (`municipality`, `region`, `nuts`). None of it
+  is required.
+- Open offers gain an end: `openForAdoptionUntil` and `openForPartnersUntil`. A registry reads
+  them at read time: past its day an offer is not shown or matched as open. The terms of an
+  offer are its `adoptionRoute` codes (`framework-call-off`, `reuse-documents` and the new
+  `shared-ip`) and its `contact`.
+- A planned need is not asked for `outcome`, `lessonsLearned` or `effect` (it cannot know them
+  yet); every other case is asked as before.
 
 ### 1.1
 

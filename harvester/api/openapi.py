@@ -201,6 +201,7 @@ def feed_paths() -> dict:
             }
         },
         "/search": search_path(),
+        "/matches": matches_path(),
         **registration_paths(),
         **page_paths(),
         "/reports": {
@@ -400,6 +401,98 @@ def search_path() -> dict:
 
 
 HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+def matches_path() -> dict:
+    """Issue 15: the matches of a case or an organisation (harvester/api/matches.py, docs/matching.md)."""
+
+    def query(name: str, required: bool, description: str, schema: dict | None = None) -> dict:
+        return {
+            "name": name,
+            "in": "query",
+            "required": required,
+            "description": description,
+            "schema": schema or {"type": "string"},
+        }
+
+    return {
+        "get": {
+            "summary": "The matches of a planned need, a case or an organisation: other organisations' "
+            "needs, open offers and past cases that fit, each with its score and its reasons in words "
+            "(docs/matching.md)",
+            "parameters": [
+                query(
+                    "for",
+                    True,
+                    "The IRI of a case, a planned need or an organisation (a case's dct:publisher)",
+                ),
+                query(
+                    "format",
+                    False,
+                    "json (the contract below) or atom (a feed with an entry per match, newest first); "
+                    "without it, Accept decides and a browser gets the page",
+                    {"type": "string", "enum": ["json", "atom"]},
+                ),
+                query("lang", False, "The language of the reasons and titles (else Accept-Language)"),
+            ],
+            "responses": {
+                "200": with_page(
+                    {
+                        "description": "The live matches, best first (an offer past its day is left out)",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Matches"}},
+                            "application/atom+xml": {"schema": {"type": "string"}},
+                        },
+                    }
+                ),
+                "400": problem("`for` is missing or not an http(s) IRI"),
+                "404": problem("The registry holds no such case or organisation"),
+                "406": problem("None of JSON, Atom or HTML is acceptable"),
+            },
+        }
+    }
+
+
+def matches_schema() -> dict:
+    reason = {
+        "type": "object",
+        "required": ["kind", "values"],
+        "properties": {
+            "kind": {
+                "type": "string",
+                "description": "cpv-group, topic, sector, text, region, country, nordic, "
+                "time, need or offer-adoption",
+            },
+            "values": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    match = {
+        "type": "object",
+        "required": ["id", "score", "reasons"],
+        "properties": {
+            "id": {"type": "string", "format": "iri", "description": "The other side's case"},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "In words, in `lang`"},
+            "codes": {"type": "array", "items": reason, "description": "The same reasons, structured"},
+            "kind": {"type": "string", "enum": ["need", "offer", "past", "seeker"]},
+            "with": {"type": "string", "format": "iri", "description": "The case on the side of `for`"},
+            "created": {"type": "string", "format": "date-time", "description": "When the match appeared"},
+            "match": {
+                "type": "string",
+                "format": "iri",
+                "description": "The match resource in the SPARQL graph",
+            },
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["matches"],
+        "properties": {
+            "for": {"type": "string", "format": "iri"},
+            "language": {"type": "string"},
+            "matches": {"type": "array", "items": match},
+        },
+    }
 
 
 def with_page(answer: dict) -> dict:
@@ -625,6 +718,7 @@ def schemas() -> dict:
         "SearchAnswer": search_schema(),
         **registration_schemas(),
         "Suggestions": suggestions_schema(),
+        "Matches": matches_schema(),
         **problem_components()["schemas"],
     }
 

@@ -36,8 +36,19 @@ PATTERNS = {
     "startYear": "?case dcat:startDate ?startDate .",
     "fundingType": "?case stf:funding/stf:fundingType ?fundingType .",
     "jointProcurement": "?case stf:procedure/epo:isJointProcurement ?jointProcurement .",
-    "openForAdoption": "?case stf:openForAdoption ?openForAdoption .",
-    "openForPartners": "?case stf:openForPartners ?openForPartners .",
+    # issue 15: open as of today (an offer past its last day is not), as the search reads it
+    "openForAdoption": (
+        "?case stf:openForAdoption ?saidOpenForAdoption . "
+        "OPTIONAL { ?case stf:openForAdoptionUntil ?adoptionUntil } "
+        "BIND(?saidOpenForAdoption && (!BOUND(?adoptionUntil) || STR(?adoptionUntil) >= "
+        "SUBSTR(STR(NOW()), 1, STRLEN(STR(?adoptionUntil)))) AS ?openForAdoption)"
+    ),
+    "openForPartners": (
+        "?case stf:openForPartners ?saidOpenForPartners . "
+        "OPTIONAL { ?case stf:openForPartnersUntil ?partnersUntil } "
+        "BIND(?saidOpenForPartners && (!BOUND(?partnersUntil) || STR(?partnersUntil) >= "
+        "SUBSTR(STR(NOW()), 1, STRLEN(STR(?partnersUntil)))) AS ?openForPartners)"
+    ),
     "language": "?case dct:language ?language .",
     "publisher": "?case dct:publisher ?publisher .",
     "procedureType": "?case stf:procedure/epo:hasProcedureType ?procedureType .",

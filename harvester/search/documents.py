@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from stafett.harvester.matching.profile import last_day  # one reading of partial dates
 from stafett.harvester.search.analysis import FOLDED, field_for, fold, title_field
 
 QUERIES = Path(__file__).with_name("queries")
@@ -44,6 +45,9 @@ IRI_VALUED |= {"topic", "topicSuggested", "procedureType", "fundingProgramme", "
 # both kinds, this field marks the suggested), and CPV codes with their broader codes (a query word
 # that is a CPV label finds the cases classified under it or below it).
 CONCEPT_FIELDS = ("topicSuggested", "cpv")
+# issue 15: offer facet -> the index field with its last day (docs/search.md: read-time expiry)
+UNTIL_FIELDS = {"openForAdoption": "openForAdoptionUntil", "openForPartners": "openForPartnersUntil"}
+OPEN_ENDED = 99991231
 
 
 @cache
@@ -64,6 +68,9 @@ class CaseDocument:
     start_year: int = 0
     modified: int = 0  # dct:modified as Unix milliseconds (sort=newest)
     kinds: set[str] = field(default_factory=set)  # which texts the case has (title, need, lessons, …)
+    # issue 15: the last day of an offer as YYYYMMDD (OPEN_ENDED without one); the search compares
+    # it with today when it answers, so an offer past its day stops counting as open by itself.
+    until: dict[str, int] = field(default_factory=dict)
 
     def add_text(self, kind: str, literal: ox.Literal) -> None:
         self.kinds.add(kind)
@@ -75,6 +82,9 @@ class CaseDocument:
             self.texts.setdefault(title_field(field_for(language)), []).append(literal.value)
 
     def add_facet(self, facet: str, term, base_url: str) -> None:
+        if facet in UNTIL_FIELDS.values():
+            self.until[facet] = last_day_number(term.value)
+            return
         if facet == "modified":
             self.modified = unix_milliseconds(term.value)
             return
@@ -89,6 +99,12 @@ class CaseDocument:
         suggests for cases without a topic of their own), and whether there are lessons learned."""
         self.facets.setdefault("topic", set()).update(self.facets.get("topicSuggested", ()))
         self.facets["hasLessons"] = {"true" if "lessons" in self.kinds else "false"}
+
+
+def last_day_number(value: str) -> int:
+    """The last day a partial date covers as YYYYMMDD ("2030-06" → 20300630); unreadable: open-ended."""
+    found = last_day(value)
+    return int(found.strftime("%Y%m%d")) if found else OPEN_ENDED
 
 
 def cpv_and_broader(code: str) -> set[str]:

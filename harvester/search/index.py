@@ -34,6 +34,8 @@ from stafett.harvester.search import analysis
 from stafett.harvester.search.documents import (
     CONCEPT_FIELDS,
     FACETS,
+    OPEN_ENDED,
+    UNTIL_FIELDS,
     CaseDocument,
     live_cases,
     read_case,
@@ -63,6 +65,8 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(facet, fast=True, tokenizer_name="raw")
     builder.add_unsigned_field("start", fast=True)  # start year, for sorting
     builder.add_unsigned_field("modified", fast=True)  # dct:modified, for "newest"
+    for name in UNTIL_FIELDS.values():  # issue 15: an offer's last day, compared with today at read time
+        builder.add_unsigned_field(name, fast=True, indexed=True)
     builder.add_bytes_field("card", stored=True)  # titles and country, for the result list
     return builder.build()
 
@@ -149,6 +153,8 @@ class SearchIndex:
         out = tantivy.Document(**fields)
         out.add_unsigned("start", document.start_year)  # keyword ints would be typed as i64
         out.add_unsigned("modified", document.modified)
+        for name in UNTIL_FIELDS.values():
+            out.add_unsigned(name, document.until.get(name, OPEN_ENDED))
         return out
 
     def rebuild(self) -> int:

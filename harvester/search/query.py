@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 
 import orjson
@@ -36,7 +37,7 @@ from stafett.harvester.search.analysis import (
 )
 from stafett.harvester.search.concepts import LONGEST, Concept, label_index, label_of
 from stafett.harvester.search.concepts import terms as analysed_words
-from stafett.harvester.search.documents import FACETS
+from stafett.harvester.search.documents import FACETS, UNTIL_FIELDS
 from stafett.harvester.search.index import SearchIndex
 from stafett.texts import words
 from stafett.vocabulary.terms import SKOS, term
@@ -169,10 +170,44 @@ def plain_analyzer() -> tantivy.TextAnalyzer:
 
 def filter_query(schema: tantivy.Schema, filters: Mapping[str, Sequence[str]], without: str | None = None):
     return [
-        (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, facet, list(values)))
+        (tantivy.Occur.Must, facet_query(schema, facet, values))
         for facet, values in filters.items()
         if values and facet != without
     ]
+
+
+def facet_query(schema: tantivy.Schema, facet: str, values: Sequence[str]) -> tantivy.Query:
+    if facet in UNTIL_FIELDS:
+        return offer_query(schema, facet, values)
+    return tantivy.Query.term_set_query(schema, facet, list(values))
+
+
+def today_number() -> int:
+    return int(datetime.now(UTC).strftime("%Y%m%d"))
+
+
+def offer_query(schema: tantivy.Schema, facet: str, values: Sequence[str]) -> tantivy.Query:
+    """issue 15: an offer is open when the publisher says so and its last day is not before today
+    (read now, never at index time); `false` finds the closed ones and those past their day."""
+    said_open = tantivy.Query.term_query(schema, facet, "true")
+    until = UNTIL_FIELDS[facet]
+    today = today_number()
+    still = tantivy.Query.range_query(schema, until, tantivy.FieldType.Unsigned, today, None)
+    ended = tantivy.Query.range_query(schema, until, tantivy.FieldType.Unsigned, None, today, True, False)
+    open_now = tantivy.Query.boolean_query([(tantivy.Occur.Must, said_open), (tantivy.Occur.Must, still)])
+    closed = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.term_query(schema, facet, "false")),
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boolean_query([(tantivy.Occur.Must, said_open), (tantivy.Occur.Must, ended)]),
+            ),
+        ]
+    )
+    wanted = [
+        (tantivy.Occur.Should, q) for value, q in (("true", open_now), ("false", closed)) if value in values
+    ]
+    return tantivy.Query.boolean_query(wanted) if wanted else tantivy.Query.empty_query()
 
 
 def combined(text: tantivy.Query, filters: list) -> tantivy.Query:
@@ -199,8 +234,23 @@ def facet_counts(searcher, schema, text, filters: Mapping[str, Sequence[str]], l
         ]
         for facet in FACETS
     }
+    for facet in UNTIL_FIELDS:  # issue 15: open or not as of today, not as the index was written
+        others = combined(text, filter_query(schema, filters, without=facet))
+        counts[facet] = offer_counts(searcher, schema, others, facet, lang)
     mark_suggested(searcher, schema, text, filters, counts["topic"])
     return counts
+
+
+def offer_counts(searcher, schema, query: tantivy.Query, facet: str, lang: str) -> list[dict]:
+    buckets = []
+    for value in ("false", "true"):
+        narrowed = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, offer_query(schema, facet, [value]))]
+        )
+        count = searcher.search(narrowed, 1, count=True).count
+        if count:
+            buckets.append({"value": value, "label": label(facet, value, lang), "count": count})
+    return sorted(buckets, key=lambda b: -b["count"])
 
 
 def mark_suggested(searcher, schema, text, filters, buckets: list[dict]) -> None:

@@ -20,8 +20,10 @@ from starlette.routing import Route
 
 from stafett import texts
 from stafett.harvester import verify
-from stafett.harvester.web import reading, similar
-from stafett.harvester.web.labels import concept_label, in_language, language_name
+from stafett.harvester.matching.engine import today_utc
+from stafett.harvester.matching.profile import last_day
+from stafett.harvester.web import matches_page, reading, similar
+from stafett.harvester.web.labels import concept_label, in_language, language_name, property_label
 from stafett.harvester.web.pages import link, reader_language, render
 from stafett.harvester.web.search_page import case_url
 from stafett.vocabulary.terms import ADMS, DCAT, DCT, EPO, FOAF, STF, VCARD, term
@@ -47,6 +49,12 @@ P = {
     "effect": term(STF, "effect").value,
     "adoption_route": term(STF, "adoptionRoute").value,
     "open_for_adoption": term(STF, "openForAdoption").value,
+    # issue 15: offers' ends and what a planned need says of when and how big
+    "adoption_until": term(STF, "openForAdoptionUntil").value,
+    "partners_until": term(STF, "openForPartnersUntil").value,
+    "tender": term(STF, "expectedTenderDate").value,
+    "expected_start": term(STF, "expectedStartDate").value,
+    "estimated": term(EPO, "hasEstimatedValue").value,
     "start": term(DCAT, "startDate").value,
     "end": term(DCAT, "endDate").value,
     "buyer": term(STF, "buyer").value,
@@ -160,6 +168,7 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         (words["places"], list(dict.fromkeys(x for p in PLACES for x in labels(p)))),
         (words["effects"], labels(P["effect"])),
         (words["concepts"], other_concepts(graph, lang)),
+        *planned_facts(graph, lang),
     ]
     return {
         "w": words,
@@ -175,6 +184,7 @@ def case_view(registry: Registry, graph: reading.Graph, lang: str) -> dict:
         "chain": chain(store, graph, lang, words),
         "chain_url": link("/chain", [("for", case), ("lang", lang)]),
         "see_chain": texts.word("chain", "see_chain", lang),
+        "matches": matches_page.panel(registry, graph.case, lang),  # issue 15: who else needs this
         "similar": [linked(store, other, lang, words) for other in similar.similar(registry, graph)],
         "search_url": f"/search?lang={lang}",
     }
@@ -255,13 +265,32 @@ def documents(graph: reading.Graph, lang: str, words) -> list[dict]:
     return found
 
 
+def planned_facts(graph: reading.Graph, lang: str) -> list[tuple[str, list[str]]]:
+    """issue 15: a planned need's dates and estimated value, and how long it is open to partners."""
+    matching_words = texts.words("matching", lang)
+    found = [
+        (property_label(local, lang) or local, [v.value for v in graph.values(graph.case, P[key])])
+        for key, local in (("tender", "expectedTenderDate"), ("expected_start", "expectedStartDate"))
+    ]
+    values = [m for node in graph.nodes(graph.case, P["estimated"]) if (m := money(graph, node, lang))]
+    found.append((matching_words["estimated-value"], values))
+    until = [v.value for v in graph.values(graph.case, P["partners_until"])]
+    found.append((property_label("openForPartnersUntil", lang) or "", until))
+    return found
+
+
 def adoption(graph: reading.Graph, lang: str, words, search_words, labels) -> dict | None:
     flags = [v.value for v in graph.values(graph.case, P["open_for_adoption"])]
     routes_ = labels(P["adoption_route"])
     note = text_in(graph.texts(graph.case, P["adoption_note"]), lang, words)
     if not (flags or routes_ or note):
         return None
-    open_ = (search_words["yes"] if flags[0] == "true" else search_words["no"]) if flags else None
+    until = [v.value for v in graph.values(graph.case, P["adoption_until"])]
+    ends = last_day(until[0]) if until else None
+    still = flags and flags[0] == "true" and (ends is None or ends >= today_utc())  # issue 15: read today
+    open_ = (search_words["yes"] if still else search_words["no"]) if flags else None
+    if still and until:
+        open_ = f"{open_} ({texts.word('matching', 'until-date', lang).format(date=until[0])})"
     return {
         "open": open_,
         "open_label": search_words["facet_openForAdoption"],

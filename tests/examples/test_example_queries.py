@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from expected_rows import term_text
+from matches_support import example_match_quads
 from suggested_topics import suggested_topic_quads
 
 from stafett.vocabulary import all_vocabulary_quads
@@ -71,7 +72,9 @@ def store() -> ox.Store:
         quads = case_graph_quads(path)
         cases[quads[0].graph_name.value] = quads
         store.extend(quads)
-    store.extend(suggested_topic_quads(cases))  # the registry's provenance graph (query 21)
+    suggestions = suggested_topic_quads(cases)
+    store.extend(suggestions)  # the registry's provenance graph (query 21)
+    store.extend(example_match_quads(cases, suggestions))  # its matches graph (queries 18-20)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, VOCABULARY_GRAPH) for q in vocabulary_triples())
     return store
 

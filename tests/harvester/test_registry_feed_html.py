@@ -38,7 +38,7 @@ def test_a_browser_reads_the_registrys_feed_and_clients_still_get_trig(federatio
     assert root.find(".//h1").text == "Muutosvirta"
     found = links(root)
     count = reg.feed.pages()
-    assert count == 12  # 23 members, pages of 2
+    assert count == 13  # 26 members (issue 15 added three planned needs), pages of 2
     assert [found[f"Muutosvirta, sivu {n}"] for n in range(1, count + 1)] == [
         reg.feed.page_url(k) for k in range(count)
     ]

@@ -13,6 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from expected_rows import json_term_text
+from matches_support import example_match_quads
 from starlette.applications import Starlette
 from store_support import OXIGRAPH, external_server
 from suggested_topics import suggested_topic_quads
@@ -115,7 +116,8 @@ def example_quads() -> list[ox.Quad]:
         for iri, triples in example_cases().items()
         for q in triples
     ]
-    return quads + suggested_topic_quads(example_cases()) + vocabulary_quads()
+    suggestions = suggested_topic_quads(example_cases())
+    return quads + suggestions + example_match_quads(example_cases(), suggestions) + vocabulary_quads()
 
 
 def relative_marker(base: str) -> ox.Quad:

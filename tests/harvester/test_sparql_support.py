@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from matches_support import example_match_quads
 from starlette.applications import Starlette
 from suggested_topics import suggested_topic_quads
 
@@ -69,7 +70,9 @@ def fill(store: ox.Store, *, with_vocabulary: bool = False) -> None:
             store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph)))
     for iri, quads in example_cases().items():
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri)) for q in quads)
-    store.extend(suggested_topic_quads(example_cases()))  # the registry's provenance graph (query 21)
+    suggestions = suggested_topic_quads(example_cases())
+    store.extend(suggestions)  # the registry's provenance graph (query 21)
+    store.extend(example_match_quads(example_cases(), suggestions))  # its matches graph (queries 18-20)
     if with_vocabulary:
         store.bulk_extend(vocabulary_quads())
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

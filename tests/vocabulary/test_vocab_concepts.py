@@ -16,7 +16,8 @@ MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatc
 # The fixed codes from the common brief (the contract every helper codes against).
 FIXED_CODES = {
     "case-status": "needs-analysis market-dialogue tendering development pilot implemented scaled-up "
-    "adopted-by-others discontinued contract-awarded completed",  # 1.1 added the last two
+    "adopted-by-others discontinued contract-awarded completed planned",  # 1.1 added contract-awarded,
+    # completed; 1.2 planned (issue 15)
     "innovation-approach": "pcp ppi innovation-partnership competitive-dialogue competitive-negotiation "
     "market-dialogue functional-requirements design-contest innovation-competition "
     "testbed",
@@ -28,7 +29,7 @@ FIXED_CODES = {
     "funding-type": "own-budget national-innovation-agency eu-programme regional-fund research-council "
     "nordic-cooperation private-co-funding other",
     "adoption-route": "framework-call-off join-next-procurement open-source licence-agreement "
-    "reuse-documents new-procurement",
+    "reuse-documents new-procurement shared-ip",  # 1.2 added shared-ip (issue 15)
     "document-type": "notice tender-documents specification report evaluation contract presentation video "
     "web-page",
     "participant-role": "lead-buyer participating-buyer follower awarded-supplier subcontractor "  # 1.1

@@ -67,6 +67,8 @@ def test_the_ontology_defines_the_expected_terms():
         "Milestone",
     }  # added in 1.1
     expected |= {"municipality", "region", "innovativeAcquisition"}  # 1.1: places, BT-776
+    # 1.2 (issue 15): offers with an end, planned needs with dates
+    expected |= {"openForAdoptionUntil", "openForPartnersUntil", "expectedTenderDate", "expectedStartDate"}
     assert {t[len(STF) :] for t in TERMS} == expected
 
 
@@ -98,7 +100,7 @@ def test_no_term_is_defined_by_both_modules():
 def test_ontology_header(iri, graph):
     head = graph[iri]
     assert (OWL + "Ontology", None) in head[RDF_TYPE]
-    assert head[OWL + "versionInfo"][0][0] in ("1.0", "1.1")  # the case ontology is 1.1, the registry 1.0
+    assert head[OWL + "versionInfo"][0][0] in ("1.0", "1.2")  # the case ontology is 1.2, the registry 1.0
     assert head[DCT + "license"] and head[DCT + "title"]
     assert sorted(SEVEN) == languages(head[DCT + "title"])
     assert ("stf", None) in head["http://purl.org/vocab/vann/preferredNamespacePrefix"]

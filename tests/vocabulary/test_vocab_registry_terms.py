@@ -142,7 +142,25 @@ def built_triples() -> list[ox.Triple]:
     out += case_provenance(base, source, live, "2026-01-02T03:04:07Z", "en")
     out += case_provenance(base, source, gone, "2026-01-02T03:04:07Z", "en")
     out += case_provenance(base, source, suggested, "2026-01-02T03:04:07Z", "en")
-    return out + run_triples(base, run, "en")[1]
+    return out + run_triples(base, run, "en")[1] + match_triples_of_every_kind(base, case)
+
+
+def match_triples_of_every_kind(base: str, case: str) -> list[ox.Triple]:
+    """issue 15: a match with a reason of every kind, as the matches graph holds it."""
+    from datetime import date
+
+    from stafett.harvester.matching.graph import match_triples
+    from stafett.harvester.matching.score import Match, Reason
+
+    reasons = (
+        Reason("cpv-group", ("3319",)),
+        Reason("topic", ("https://w3id.org/stafett/concept/topic/home-care",)),
+        Reason("time", ("2",)),
+        Reason("need", ("2030-06-30",)),
+        Reason("nordic"),
+    )
+    match = Match(case, "https://node.example/case/b", 0.9, "need", reasons, date(2030, 6, 30))
+    return match_triples(base, match, "2026-01-02T03:04:05Z")
 
 
 BUILT = built_triples()
@@ -158,6 +176,8 @@ def test_the_builders_write_the_bookkeeping_terms():
         STF + "Tombstone",
         STF + "Case",
         STF + "TopicSuggestion",
+        STF + "Match",
+        STF + "MatchReason",
     }
     health_only = {STF + "lastGoodHarvest"}
     expected = module_terms() - classes - health_only
