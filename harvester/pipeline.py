@@ -27,6 +27,7 @@ from stafett.harvester.parse import Member, PageParser
 from stafett.harvester.reports import Reports, Run, run_triples, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
+from stafett.harvester.validated import ValidatedVersions
 from stafett.harvester.verify import Verifier, verify_page
 from stafett.heap import release_freed_memory
 from stafett.ldes import timestamp
@@ -52,6 +53,7 @@ class HarvestParts:
     notify: Callable[[], None]  # after a run committed: the SPARQL side takes a fresh snapshot
     reports_graph: str
     verifier: Verifier | None = None  # None: `verify_signatures = false` (proofs are not checked)
+    validated: ValidatedVersions | None = None  # snapshots that conformed before (harvester/validated.py)
 
 
 async def harvest_source(parts: HarvestParts, source: Source, *, full: bool = False) -> dict:
@@ -210,7 +212,8 @@ async def read_page(
             waiting.append(member)
     await asyncio.sleep(0)  # let the source deadline (and other sources) run between pages
     # One validator call for the page's members (admit_page), then one transaction (apply_page).
-    decisions = admit_page(waiting, source, parts.sources, parts.settings.language) if waiting else []
+    language, validated = parts.settings.language, parts.validated
+    decisions = admit_page(waiting, source, parts.sources, language, validated) if waiting else []
     if parts.verifier and decisions:  # issue 16: each proof against the key its node publishes
         await verify_page(parts.verifier, fetcher, source, decisions)
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))
