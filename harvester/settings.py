@@ -63,6 +63,7 @@ class RegistrySettings:
     external_password_file: Path | None = None
     external_auth: str = "digest"  # digest | basic
     store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
+    optimize_after_cases: int = 10_000  # cases loaded between compactions of the embedded store (0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
     user_agent: str = "stafett-harvester/0.1"
     trusted_proxies: str = ""  # comma-separated proxies whose X-Forwarded-For is believed (none)
