@@ -3,7 +3,8 @@
     python -m bench.store_write --cases 10000 [--page 50]
 
 Generated cases are parsed once; each feed page of `--page` cases is then written, as the
-harvester writes it (`StoreBatch`: the case graph and its provenance, one transaction per page),
+harvester writes it (`StoreBatch`: the case graph and its provenance, one transaction per page,
+and the search index's commit marker replaced on every page),
 into three fresh on-disk stores in turn, page by page, so the machine's load falls on all alike:
 - `update`: one SPARQL UPDATE per page (DROP + INSERT DATA + DELETE WHERE), the path before issue 17;
 - `extend`: `Store.extend` of the page's quads when it only adds (the harvester's path now);
@@ -29,7 +30,7 @@ from bench.generate import generate
 from stafett.harvester.admit import ACCEPT, Decision
 from stafett.harvester.load import case_provenance, route_description, route_iri
 from stafett.harvester.parse import Member
-from stafett.harvester.quadstore import EmbeddedStore
+from stafett.harvester.quadstore import EmbeddedStore, added_quads
 from stafett.harvester.sources import Source
 from stafett.harvester.suggest import suggestion_iri
 from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
@@ -37,6 +38,8 @@ from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
 BASE = "http://127.0.0.1:9/"
 PROV = BASE + "graph/provenance"
 NOW = "2026-12-03T12:00:00.000000Z"
+MARKER = ox.NamedNode(BASE + "search#commit")
+DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 
 
 def page_writes(cases: int, page: int) -> list[list[tuple]]:
@@ -71,8 +74,10 @@ class Side:
         batch = self.backend.batch()
         for args in writes:
             batch.write_case(*args)
+        token = ox.Literal(f"page-{self.cases}")  # what the search index writes into every page
+        batch.replace_about(PROV, [MARKER.value], [ox.Triple(MARKER, DCT_IDENTIFIER, token)])
         if self.name == "bulk_extend":
-            self.store.bulk_extend(batch.added_quads())
+            self.store.bulk_extend(added_quads(batch.writes))
             self.backend.written(batch.quads)
         else:
             batch.commit()

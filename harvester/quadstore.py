@@ -111,71 +111,93 @@ class QuadStore(Protocol):
 
 
 class StoreBatch:
-    """Writes collected for one store transaction (embedded); `commit()` applies them as one.
+    """Writes collected for one store transaction (embedded); `commit()` applies them.
 
     Most pages of a harvest only add: their case graphs and provenance subjects are new to the
     store (a first harvest is nothing else). Such a page is written with one `Store.extend`, one
-    transaction of ready-made quads, 2.4x cheaper than the SPARQL UPDATE that parses the same
+    transaction of ready-made quads, 1.6x cheaper than the SPARQL UPDATE that parses the same
     quads from text and runs DROP / DELETE WHERE over nothing (docs/benchmarks.md, issue 17).
-    A page that replaces anything (a graph or a subject already held, or one written twice on the
-    page) goes as one `Store.update` as before, so that ops run in order and the later copy wins.
-    Either way the page is one store transaction: atomic for readers, idempotent on a resumed run.
+    A page that replaces a case graph or a case's provenance held already (or writes one twice)
+    goes as one `Store.update` as before, so that ops run in order and the later copy wins: a
+    page's case graphs and their provenance always change in one transaction. Only the page's
+    `replace_about` writes of subjects held already (the search index's commit marker on every
+    page, a relay's route description) are replaced first, by a small update of their own: the
+    marker then moves before the cases it marks, so a crash between the two leaves it ahead of the
+    index and the index is rebuilt (search/index.py). Both steps are idempotent on a resumed run.
     """
 
     def __init__(self, owner: EmbeddedStore) -> None:
         self.owner = owner
-        # In the order written: (graph, None, triples) replaces a whole graph (None: drops it),
-        # (graph, subjects, triples) replaces what `graph` says about `subjects`.
-        self.writes: list[tuple[str, list[str] | None, list[ox.Triple] | None]] = []
+        # In the order written: (graph, None, triples, True) replaces a whole graph (None: drops
+        # it), (graph, subjects, triples, of_case) replaces what `graph` says about `subjects`;
+        # of_case: a case's provenance, which changes with its graph (never split off).
+        self.writes: list[tuple[str, list[str] | None, list[ox.Triple] | None, bool]] = []
         self.quads = 0
 
     def write_case(self, case, snapshot, prov_graph, prov_subjects, provenance) -> None:
-        self.writes += [(case, None, snapshot), (prov_graph, prov_subjects, provenance)]
+        self.writes += [(case, None, snapshot, True), (prov_graph, prov_subjects, provenance, True)]
         self.quads += len(snapshot or ()) + len(provenance)
 
     def replace_about(self, graph, subjects, triples) -> None:
-        self.writes.append((graph, subjects, triples))
+        self.writes.append((graph, subjects, triples, False))
         self.quads += len(triples)
 
     def commit(self) -> None:
         if self.writes:
             store = self.owner.store
             mode = self.owner.write_mode
-            if mode != "update" and self.only_adds(store):
-                # "bulk" (bench only): no transaction, so a crash or a reader can see half a page
-                (store.bulk_extend if mode == "bulk" else store.extend)(self.added_quads())
-                self.owner.extends += 1
-            else:
-                store.update(" ;\n".join(self.update_ops()))
+            held = None if mode == "update" else self.held_apart(store)
+            if held is None:
+                store.update(" ;\n".join(update_ops(self.writes)))
                 self.owner.updates += 1
+            else:
+                if held:
+                    store.update(" ;\n".join(update_ops([self.writes[i] for i in held])))
+                added = [w for i, w in enumerate(self.writes) if i not in held]
+                # "bulk" (bench only): no transaction, so a crash or a reader can see half a page
+                (store.bulk_extend if mode == "bulk" else store.extend)(added_quads(added))
+                self.owner.extends += 1
             self.owner.written(self.quads)
         self.writes, self.quads = [], 0
 
-    def only_adds(self, store: ox.Store) -> bool:
-        """True when nothing this batch replaces is held yet, nor replaced twice within it."""
-        graphs = [ox.NamedNode(g) for g, about, _ in self.writes if about is None]
-        subjects = [(ox.NamedNode(g), ox.NamedNode(s)) for g, about, _ in self.writes for s in about or ()]
+    def held_apart(self, store: ox.Store) -> set[int] | None:
+        """The writes to replace first (plain `replace_about` of subjects held), when everything
+        else only adds; None when the page must go as one update (see the class doc)."""
+        graphs = [ox.NamedNode(g) for g, about, _, _ in self.writes if about is None]
+        subjects = [(ox.NamedNode(g), ox.NamedNode(s)) for g, about, _, _ in self.writes for s in about or ()]
         if len(set(graphs)) < len(graphs) or len(set(subjects)) < len(subjects):
-            return False
+            return None
         if any(next(store.quads_for_pattern(None, None, None, g), None) is not None for g in graphs):
-            return False
-        return all(next(store.quads_for_pattern(s, None, None, g), None) is None for g, s in subjects)
-
-    def added_quads(self) -> list[ox.Quad]:
-        out: list[ox.Quad] = []
-        for graph, _, triples in self.writes:
-            out += quads_in(graph, triples or ())
-        return out
+            return None
+        held = set()
+        for i, (graph, about, _, of_case) in enumerate(self.writes):
+            g = ox.NamedNode(graph)
+            if any(next(store.quads_for_pattern(ox.NamedNode(s), None, None, g), None) for s in about or ()):
+                if of_case:
+                    return None
+                held.add(i)
+        return held
 
     def update_ops(self) -> list[str]:
-        """The page as one SPARQL UPDATE, ops in the order written (the later copy wins)."""
-        ops: list[str] = []
-        for graph, about, triples in self.writes:
-            if about is None:
-                ops += replace_graph_update(graph, scoped_blank_nodes(triples))
-            else:
-                ops += replace_about_update(graph, about, scoped_blank_nodes(triples) or [])
-        return ops
+        return update_ops(self.writes)
+
+
+def added_quads(writes) -> list[ox.Quad]:
+    out: list[ox.Quad] = []
+    for graph, _, triples, _ in writes:
+        out += quads_in(graph, triples or ())
+    return out
+
+
+def update_ops(writes) -> list[str]:
+    """Writes as one SPARQL UPDATE, ops in the order written (the later copy wins)."""
+    ops: list[str] = []
+    for graph, about, triples, _ in writes:
+        if about is None:
+            ops += replace_graph_update(graph, scoped_blank_nodes(triples))
+        else:
+            ops += replace_about_update(graph, about, scoped_blank_nodes(triples) or [])
+    return ops
 
 
 class ImmediateBatch:

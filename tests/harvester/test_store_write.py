@@ -102,3 +102,24 @@ def test_blank_nodes_shared_by_two_members_stay_two_resources(tmp_path):
         assert len(parts) == 2  # one fresh node per member, never merged
         assert ox.BlankNode("b0") not in parts
     assert len(new.store) == len(old.store) == 8
+
+
+def test_a_held_marker_is_replaced_apart_and_the_cases_still_go_as_one_extend(tmp_path):
+    """The search index replaces its commit marker on every page: that alone must not send the
+    page's new cases through the update (it did at first, and the harvest gained nothing)."""
+    new, old = stores(tmp_path)
+    marker = f"{EX}search#commit"
+    for backend in (new, old):
+        for page, cases in enumerate(([(1, "one")], [(2, "two"), (3, "three")])):
+            batch = backend.batch()
+            for n, title in cases:
+                case = f"{EX}case/{n}"
+                batch.write_case(case, case_triples(n, title), PROV, [case], provenance(n, title))
+            batch.replace_about(
+                PROV, [marker], [ox.Triple(ox.NamedNode(marker), TITLE, ox.Literal(f"token {page}"))]
+            )
+            batch.commit()
+    assert (new.extends, new.updates) == (2, 0)
+    held = list(new.store.quads_for_pattern(ox.NamedNode(marker), None, None, ox.NamedNode(PROV)))
+    assert [q.object.value for q in held] == ["token 1"]  # replaced, not kept beside the old one
+    assert named_quads(new) == named_quads(old)
