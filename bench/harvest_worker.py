@@ -1,7 +1,8 @@
 """The harvester side of the harvest benchmark, in its own process (clean RSS, its own core).
 
 Reads a JSON job on stdin: {"sources": [[name, url], ...], "data_dir": ..., "queries": {name: text},
-"repeats": n, "profile": path-or-null, "index": false to harvest without the search index};
+"repeats": n, "profile": path-or-null, "index": false to harvest without the search index,
+"store_write": "update" | "extend" | "bulk" (the embedded store's page write, issue 17)};
 prints one JSON result: first harvest (seconds, counts,
 RSS growth, store size), re-harvest with nothing changed (seconds, pages, 304s), and the latency
 of each query through the registry's SPARQL endpoint on loopback.
@@ -30,6 +31,11 @@ def totals(reports: list[dict]) -> dict:
     out = {k: sum(r.get(k) or 0 for r in reports) for k in COUNTS}
     out["errors"] = [r["error"] for r in reports if r.get("error")][:3]
     return out
+
+
+def cpu_seconds(before, after) -> float:
+    """CPU of this process and its reaped children (the parser workers) between two os.times()."""
+    return sum(after[i] - before[i] for i in range(4))
 
 
 def timed_harvest(registry) -> tuple[float, list[dict]]:
@@ -158,6 +164,8 @@ def run(job: dict) -> dict:
     settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
     sources = [Source(name, url, namespaces=(url,)) for name, url in job["sources"]]
     registry = Registry(settings, sources)
+    if job.get("store_write"):  # "update": the page write before issue 17 (bench/harvest_compare.py)
+        registry.backend.write_mode = job["store_write"]
     if job.get("index") is False and registry.search is not None:
         registry.search.close()  # harvest without the search index (bench/search_bench.py compares)
         registry.search = None
@@ -167,7 +175,9 @@ def run(job: dict) -> dict:
     sampler = RssSampler()
     try:
         sampler.phase = "first"
+        cpu_before = os.times()
         first_s, first = timed_harvest(registry)
+        cpu_after = os.times()
         rss_after = rss_bytes()
         sampler.phase = "again"
         again_s, again = timed_harvest(registry)
@@ -175,7 +185,7 @@ def run(job: dict) -> dict:
         # ru_maxrss on Linux (the 100k run's 3.7 GiB bench process showed up as our "peak").
         peak = peak_rss_of(os.getpid())
         result = {
-            "first": {"seconds": first_s, **totals(first)},
+            "first": {"seconds": first_s, "cpu": cpu_seconds(cpu_before, cpu_after), **totals(first)},
             "again": {"seconds": again_s, **totals(again)},
             "rss_delta": rss_after - rss_before,
             "peak_rss": peak,

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from stafett.harvester.parse import Member
 from stafett.harvester.sources import Source
+from stafett.harvester.validated import ValidatedVersions, has_blank_nodes, version_key
 from stafett.integrity.proofs import Verification
 from stafett.problems import Finding, Problem
 from stafett.shapes.validate import Report, validate_many, validate_quads
@@ -32,6 +33,8 @@ class Decision:
     reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     signature: Verification | None = None  # set by verify.py (issue 16); None: not checked
+    sha: str | None = None  # the snapshot's snapshot_sha256, when admission computed it (load reuses it)
+    key: str | None = None  # its version_key, when admission computed it (harvester/validated.py)
 
     @property
     def origin_activity(self) -> str:
@@ -55,11 +58,20 @@ def admit(member: Member, source: Source, sources: list[Source], lang: str = "en
 
 
 def admit_page(
-    members: list[Member], source: Source, sources: list[Source], lang: str = "en"
+    members: list[Member],
+    source: Source,
+    sources: list[Source],
+    lang: str = "en",
+    validated: ValidatedVersions | None = None,
 ) -> list[Decision]:
-    """Decisions for a page's members, in order; the snapshots that reach SHACL are validated together."""
+    """Decisions for a page's members, in order; the snapshots that reach SHACL are validated together.
+
+    With `validated`, a snapshot whose hash conformed before is accepted with its kept warnings
+    instead of being validated again (harvester/validated.py), and new conforming ones are kept."""
     early = [check(member, source, sources) for member in members]
     waiting = [i for i, decision in enumerate(early) if decision.verdict == VALIDATE]
+    if validated is not None:
+        waiting = [i for i in waiting if not known_version(early, i, validated, lang)]
     snapshots = [[ox.Quad(tr.subject, tr.predicate, tr.object) for tr in members[i].payload] for i in waiting]
     try:
         reports = validate_many(snapshots, lang=lang, sources=[members[i].activity for i in waiting])
@@ -67,8 +79,33 @@ def admit_page(
         pairs = zip(waiting, snapshots, strict=True)
         reports = [one_report(members[i], snapshot, lang) for i, snapshot in pairs]
     for i, report in zip(waiting, reports, strict=True):
+        key = early[i].key
         early[i] = judged(early[i], report, source)
+        if validated is not None and key and early[i].verdict == ACCEPT:
+            validated.conformed(key, lang, early[i].warnings)
     return early
+
+
+def known_version(early: list[Decision], i: int, validated: ValidatedVersions, lang: str) -> bool:
+    """Hash the snapshot (load.py needs the hash anyway); True, and accepted, when it conformed before."""
+    pending = early[i]
+    payload = pending.member.payload
+    pending.key = version_key(payload)
+    if not has_blank_nodes(payload):
+        pending.sha = pending.key  # the same hash then: load.py need not hash again
+    warnings = validated.warnings(pending.key, lang, pending.member.activity)
+    if warnings is None:
+        return False
+    early[i] = Decision(
+        pending.member,
+        ACCEPT,
+        pending.direct,
+        pending.namespace,
+        warnings=warnings,
+        sha=pending.sha,
+        key=pending.key,
+    )
+    return True
 
 
 VALIDATE = "validate"  # internal: passed every cheap check, SHACL decides
@@ -140,9 +177,8 @@ def judged(pending: Decision, report: Report | Problem, source: Source) -> Decis
         return Decision(member, QUARANTINE, direct, namespace, findings)
     if not report.conforms:
         return Decision(member, QUARANTINE, direct, namespace, report.by_severity("Violation"))
-    return Decision(
-        member, ACCEPT, direct, namespace, warnings=[f for f in report.findings if f.severity != "Violation"]
-    )
+    warnings = [f for f in report.findings if f.severity != "Violation"]
+    return Decision(member, ACCEPT, direct, namespace, warnings=warnings, sha=pending.sha, key=pending.key)
 
 
 def foreign_subjects(payload: list[ox.Triple], case: str, namespace: str, sources: list[Source]) -> list[str]:

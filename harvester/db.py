@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS problems (
 CREATE TABLE IF NOT EXISTS feed (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, published TEXT NOT NULL, kind TEXT NOT NULL,
   case_iri TEXT NOT NULL, origin_activity TEXT NOT NULL, origin_stream TEXT,
-  harvested_at TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '');
+  harvested_at TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '');  -- zlib N-Triples (a BLOB), see feed.py
 -- Per-source lookups made by every run (empty-feed check, reports, drift): without these each one
 -- scanned the whole table, 29 ms per source at 100k cases, 29 s for a 1,000-source re-harvest.
 CREATE INDEX IF NOT EXISTS routes_by_source ON routes(source, state);

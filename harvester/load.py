@@ -40,6 +40,7 @@ from stafett.harvester.search.index import SearchIndex
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.harvester.suggest import suggestion_iri, suggestion_triples
+from stafett.harvester.validated import snapshot_sha256
 from stafett.ldes import AS_PUBLISHED, timestamp
 from stafett.vocabulary.terms import DCAT_VERSION, DCT_MODIFIED, DCT_PUBLISHER, RDF_TYPE, XSD_BOOLEAN
 
@@ -56,21 +57,6 @@ class LoadParts:
     prov_graph: str  # the named graph of case and route provenance
     index: SearchIndex | None = None  # the search index kept in step (embedded store only)
     matcher: Matcher | None = None  # the matches kept in step (issue 15; embedded store only)
-
-
-def snapshot_sha256(triples: list[ox.Triple]) -> str:
-    """sha256 of the snapshot's canonical N-Triples (RDFC-1.0 blank node labels, sorted lines).
-
-    Nodes skolemise every nested object, so snapshots rarely hold blank nodes; without any, RDFC-1.0
-    changes nothing and the canonicalisation (a third of this function's cost) is skipped."""
-    if any(isinstance(term, ox.BlankNode) for tr in triples for term in (tr.subject, tr.object)):
-        dataset = ox.Dataset([ox.Quad(tr.subject, tr.predicate, tr.object) for tr in triples])
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        text = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).decode()
-    else:
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    lines = sorted(set(line for line in text.splitlines() if line))
-    return hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest()
 
 
 def literal_of(triples: list[ox.Triple], case: str, predicate: ox.NamedNode) -> str | None:
@@ -123,7 +109,7 @@ def apply(parts: LoadParts, tx, batch, source: Source, decision: Decision, run: 
     # The publisher's own copy always wins; a relay wins only while no publisher route exists.
     wins = decision.direct or not any(r["direct"] for name, r in routes.items() if name != source.name)
     snapshot = member.payload if decision.verdict == ACCEPT else None
-    sha = snapshot_sha256(snapshot) if snapshot is not None else None
+    sha = (decision.sha or snapshot_sha256(snapshot)) if snapshot is not None else None
     current = parts.cases.current(member.case)
     now = utcnow()
     write_store(parts, batch, source, decision, wins, snapshot, now)

@@ -63,6 +63,7 @@ class RegistrySettings:
     external_password_file: Path | None = None
     external_auth: str = "digest"  # digest | basic
     store_flush_quads: int = 100_000  # quads between flushes of the write buffers (bounds memory; 0: never)
+    optimize_after_cases: int = 10_000  # cases loaded between compactions of the embedded store (0: never)
     feed_page_size: int = 100  # members per page of the registry's own feed
     # Matchmaking (issue 15, harvester/matching/).
     match_margin_months: int = 12  # how far apart two needs' time windows may be and still match

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from test_harvest_real_node import CASE
 
 from stafett.harvester.app import create_app
+from stafett.harvester.feed import pack, unpack
 from stafett.harvester.sources import Source, parse_sources
 from stafett.harvester.verify import status_sentence
 from stafett.integrity.multikey import public_multikey
@@ -80,8 +81,9 @@ def tamper(registry, case: str, edit) -> None:
         for seq, payload in db.execute(
             "SELECT seq, payload FROM feed WHERE case_iri = ?", (case,)
         ).fetchall():
-            lines = [line for line in payload.splitlines() if line]
-            db.execute("UPDATE feed SET payload = ? WHERE seq = ?", ("\n".join(edit(lines)) + "\n", seq))
+            lines = [line for line in unpack(payload).decode().splitlines() if line]
+            edited = pack(("\n".join(edit(lines)) + "\n").encode())
+            db.execute("UPDATE feed SET payload = ? WHERE seq = ?", (edited, seq))
 
 
 def altered_title(lines):

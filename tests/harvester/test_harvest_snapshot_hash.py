@@ -5,7 +5,7 @@ import hashlib
 import pyoxigraph as ox
 from harvest_support import case_doc, snapshot
 
-from stafett.harvester.load import snapshot_sha256
+from stafett.harvester.validated import snapshot_sha256
 
 
 def rdfc_sha256(triples: list[ox.Triple]) -> str:
