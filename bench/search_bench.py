@@ -15,8 +15,15 @@ One run, one synthetic federation (bench.generate), served by real nodes on loop
    the first 20 and the counts of three facets), run in process (no HTTP: in SPARQL's favour);
    the SPARQL page's count beside /search's total shows what CONTAINS misses (`--hits`);
 4. the index rebuilt from the store (`stafett registry reindex`'s work) in cases/s, and split
-   into its two halves: reading the cases back from the store, and tantivy's own indexing;
+   into its two halves: reading the cases back from the store (in batches, as the rebuild does),
+   and tantivy's own indexing;
 5. the index folder's size per case.
+
+At 100k the harvests are most of the run (each ~15-25 min on two cores): `--indexed-only` makes
+one indexed harvest (step 1 then reports only the index updates' share of it), `--sparql-repeats`
+times SPARQL fewer times than /search (it takes seconds a query there), `--keep DIR` keeps the
+indexed registry's data folder, and `--reuse DIR` measures steps 2-5 on such a folder without
+harvesting again (e.g. after a change to the index, on the same store).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from bench import generate
 from bench.harvest import federation_process, run_worker
 from bench.measure import dir_bytes, median_p95
 from stafett import vocabulary
-from stafett.harvester.search.documents import live_cases, read_case
+from stafett.harvester.search.documents import batches, live_cases, read_cases
 from stafett.harvester.search.index import REBUILD_HEAP
 
 QUERIES_DIR = Path(__file__).with_name("search")
@@ -90,7 +97,7 @@ def timed(fn, repeats: int) -> list[float]:
     return samples
 
 
-def search_latencies(registry, settings, repeats: int) -> dict:
+def search_latencies(registry, settings, repeats: int, sparql_repeats: int) -> dict:
     from stafett.harvester.app import create_app
     from stafett.serving import bind, serve_in_thread
 
@@ -117,7 +124,7 @@ def search_latencies(registry, settings, repeats: int) -> dict:
                     counts = list(registry.store.query(facet_query, substitutions=bound))
                     return len(page), len(counts)
 
-                sparql_s += timed(sparql, repeats)
+                sparql_s += timed(sparql, sparql_repeats)
                 hits.append((q, lang, len(facets), answer["total"], sparql()[0]))
     finally:
         server.stop()
@@ -134,7 +141,9 @@ def build_rates(registry) -> dict:
     rebuild_s = time.perf_counter() - start
     start = time.perf_counter()
     documents = [
-        read_case(index.store, case, index.prov_graph, index.base_url) for case in live_cases(index.store)
+        document
+        for batch in batches(live_cases(index.store))  # as the rebuild reads them
+        for document in read_cases(index.store, batch, index.prov_graph, index.base_url).values()
     ]
     read_s = time.perf_counter() - start
     scratch = Path(tempfile.mkdtemp(prefix="stafett-index-"))
@@ -158,14 +167,16 @@ def build_rates(registry) -> dict:
     }
 
 
-def harvests(fed, workdir: Path, runs: int) -> dict:
-    """First harvests with and without the index, alternating, `runs` each; the median seconds."""
+def harvests(fed, workdir: Path, runs: int, indexed_only: bool = False) -> dict:
+    """First harvests with and without the index, alternating, `runs` each; the median seconds.
+    `indexed_only`: only the indexed harvests (no figure without the index)."""
     seconds: dict[bool, list[float]] = {True: [], False: []}
     updates: list[float] = []  # seconds inside the index's page updates, per indexed harvest
     accepted = 0
+    modes = (True,) if indexed_only else (True, False)
     with federation_process(fed, SimpleNamespace(federation_socket=None), workdir / "nodes") as served:
         for n in range(runs):
-            for indexed in (True, False):
+            for indexed in modes:
                 data_dir = workdir / f"registry-{'index' if indexed else 'plain'}-{n}"
                 result = run_worker({"sources": served["nodes"], "data_dir": str(data_dir), "index": indexed})
                 seconds[indexed].append(result["first"]["seconds"])
@@ -173,7 +184,7 @@ def harvests(fed, workdir: Path, runs: int) -> dict:
                     updates.append(result["index_seconds"] / result["first"]["seconds"])
                 accepted = result["first"]["accepted"]
     sources = served["nodes"]
-    with_s, without_s = (sorted(seconds[k])[len(seconds[k]) // 2] for k in (True, False))
+    with_s, without_s = (sorted(s)[len(s) // 2] if s else None for s in (seconds[True], seconds[False]))
     share = sorted(updates)[len(updates) // 2]
     return {
         "with": with_s,
@@ -185,29 +196,56 @@ def harvests(fed, workdir: Path, runs: int) -> dict:
     }
 
 
-def run(cases: int, repeats: int, harvest_runs: int, workdir: Path) -> dict:
+def run(opts, workdir: Path) -> dict:
+    harvest = None
+    if opts.reuse:
+        data_dir = Path(opts.reuse)
+    else:
+        harvest = harvests(generate.generate(opts.cases), workdir, opts.harvest_runs, opts.indexed_only)
+        data_dir = workdir / "registry-index-0"
+    result = measure_registry(data_dir, opts.repeats, opts.sparql_repeats)
+    if opts.keep and not opts.reuse:
+        shutil.move(data_dir, opts.keep)
+    return {"cases": opts.cases if harvest else result["build"]["cases"], "harvest": harvest, **result}
+
+
+def measure_registry(data_dir: Path, repeats: int, sparql_repeats: int) -> dict:
+    """Steps 2-5 on a harvested registry's data folder: latencies, rebuild rates, index size."""
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import RegistrySettings
-    from stafett.harvester.sources import Source
 
-    fed = generate.generate(cases)
-    harvest = harvests(fed, workdir, harvest_runs)
-    data_dir = workdir / "registry-index-0"
     settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
-    sources = [Source(name, url, namespaces=(url,)) for name, url in harvest["sources"]]
-    registry = Registry(settings, sources)
+    registry = Registry(settings, [])  # no sources: nothing is harvested, only served and rebuilt
     try:
         size = dir_bytes(settings.search_path)
-        latencies = search_latencies(registry, settings, repeats)
+        latencies = search_latencies(registry, settings, repeats, sparql_repeats)
         rates = build_rates(registry)
     finally:
         registry.close()
-    return {"cases": cases, "harvest": harvest, "latency": latencies, "build": rates, "index_bytes": size}
+    return {"latency": latencies, "build": rates, "index_bytes": size}
+
+
+def harvest_rows(harvest: dict | None) -> list[str]:
+    if harvest is None:
+        return ["| first harvest with the index / without | not made (--reuse) | ≤ +15 % |"]
+    share = harvest["share"]
+    share_row = f"| … time inside the index's page updates, of the indexed harvest | {share:.0%} | – |"
+    if harvest["without"] is None:
+        return [
+            f"| first harvest with the index (median of {harvest['runs']}; --indexed-only) "
+            f"| {harvest['with']:.2f} s, {harvest['accepted']:,} cases | ≤ +15 % |",
+            share_row,
+        ]
+    added = (harvest["with"] - harvest["without"]) / harvest["without"]
+    return [
+        f"| first harvest with the index / without (median of {harvest['runs']}) "
+        f"| {harvest['with']:.2f} s / {harvest['without']:.2f} s ({added:+.0%}) | ≤ +15 % |",
+        share_row,
+    ]
 
 
 def report(result: dict) -> str:
-    harvest, latency, build = result["harvest"], result["latency"], result["build"]
-    share = (harvest["with"] - harvest["without"]) / harvest["without"]
+    latency, build = result["latency"], result["build"]
     ms = lambda pair: f"{pair[0] * 1000:.1f} ms / {pair[1] * 1000:.1f} ms"  # noqa: E731
     lines = [
         f"| measure ({result['cases']} synthetic cases, {build['cases']} indexed) | figure | goal at 100k |",
@@ -219,9 +257,7 @@ def report(result: dict) -> str:
         f"| … reading cases back from the store | {build['read']:,.0f} cases/s | – |",
         f"| … tantivy indexing (analysis, parts, infix, commit) | {build['tantivy']:,.0f} cases/s | – |",
         f"| index size per case | {result['index_bytes'] / max(build['cases'], 1):,.0f} bytes | – |",
-        f"| first harvest with the index / without (median of {harvest['runs']}) "
-        f"| {harvest['with']:.2f} s / {harvest['without']:.2f} s ({share:+.0%}) | ≤ +15 % |",
-        f"| … time inside the index's page updates, of the indexed harvest | {harvest['share']:.0%} | – |",
+        *harvest_rows(result["harvest"]),
     ]
     return "\n".join(lines)
 
@@ -232,10 +268,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=10, help="timed requests per query (default 10)")
     parser.add_argument("--harvest-runs", type=int, default=1, help="harvests with and without the index")
     parser.add_argument("--hits", action="store_true", help="also print each query's totals")
+    parser.add_argument("--sparql-repeats", type=int, help="timed SPARQL runs per query (default: --repeats)")
+    parser.add_argument("--indexed-only", action="store_true", help="no harvest without the index")
+    parser.add_argument("--keep", help="copy the indexed registry's data folder here")
+    parser.add_argument("--reuse", help="measure this registry data folder (from --keep), no harvest")
     opts = parser.parse_args(argv)
+    opts.sparql_repeats = opts.sparql_repeats or opts.repeats
     workdir = Path(tempfile.mkdtemp(prefix="stafett-search-bench-"))
     try:
-        result = run(opts.cases, opts.repeats, opts.harvest_runs, workdir)
+        result = run(opts, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(report(result))
