@@ -69,6 +69,7 @@ def harvest_rate(base: str, workdir: Path, verify_signatures: bool, expected: in
         base_url="http://127.0.0.1:9/",
         allow_loopback=True,
         verify_signatures=verify_signatures,
+        source_deadline=24 * 3600.0,  # one node with all the cases: 10k took over the 300 s default
     )
     registry = Registry(settings, [Source("node", base, (base,))])
     try:
