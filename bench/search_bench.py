@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -124,13 +125,20 @@ def search_latencies(registry, settings, repeats: int, sparql_repeats: int) -> d
                     counts = list(registry.store.query(facet_query, substitutions=bound))
                     return len(page), len(counts)
 
-                sparql_s += timed(sparql, sparql_repeats)
-                hits.append((q, lang, len(facets), answer["total"], sparql()[0]))
+                if sparql_repeats:  # 0: no SPARQL (a store without the cases, --from-documents)
+                    sparql_s += timed(sparql, sparql_repeats)
+                hits.append((q, lang, len(facets), answer["total"], sparql()[0] if sparql_repeats else None))
     finally:
         server.stop()
     p50, p95 = median_p95(search_s)
-    s50, s95 = median_p95(sparql_s)
-    return {"search": (p50, p95), "sparql": (s50, s95), "requests": len(search_s), "hits": hits}
+    sparql_p = median_p95(sparql_s) if sparql_s else None
+    progress(f"/search p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms; SPARQL {sparql_p}")
+    return {"search": (p50, p95), "sparql": sparql_p, "requests": len(search_s), "hits": hits}
+
+
+def progress(line: str) -> None:
+    """A figure as soon as it is measured (stderr), so a long run's first figures survive its end."""
+    print(time.strftime("%H:%M:%S"), line, file=sys.stderr, flush=True)
 
 
 def build_rates(registry) -> dict:
@@ -159,12 +167,53 @@ def build_rates(registry) -> dict:
         del writer, fresh
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return {
-        "cases": count,
-        "rebuild": count / rebuild_s,
-        "read": count / read_s,
-        "tantivy": count / tantivy_s,
-    }
+    rates = {"cases": count, "rebuild": count / rebuild_s, "read": count / read_s}
+    rates["tantivy"] = count / tantivy_s
+    progress(f"build rates {rates}")
+    return rates
+
+
+def documents_index(cases: int, data_dir: Path) -> dict:
+    """--from-documents: the index built straight from generated documents, no nodes, no harvest.
+
+    Each batch of READ_BATCH generated cases is parsed (the registry's JSON-LD parser), put into a
+    scratch in-memory store as the harvester stores a case (one named graph per case; no
+    provenance: no source, signature or suggested-topic facets) and read back with the index's own
+    named query (documents.read_cases), then analysed and added as a rebuild does, into the
+    registry folder's index, which an empty store then serves. Times the whole build and tantivy's
+    part (analysis, parts, infix, add, commit and merges) on its own."""
+    from stafett.harvester.search.index import SearchIndex
+    from stafett.harvester.settings import RegistrySettings
+    from stafett.vocabulary.jsonld import json_ld_to_quads, load_json
+
+    fed = generate.generate(cases)
+    settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
+    index, writer = SearchIndex.open(settings.search_path, REBUILD_HEAP)
+    prov_graph, indexed, tantivy_s = settings.base_url + "graph/provenance", 0, 0.0
+    started = time.perf_counter()
+    for batch in batches(fed.cases):
+        scratch = ox.Store()
+        for case in batch:
+            graph = ox.NamedNode(case.id)
+            quads = json_ld_to_quads(load_json(case.to_bytes()))
+            scratch.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        documents = read_cases(scratch, [case.id for case in batch], prov_graph, settings.base_url)
+        mark = time.perf_counter()
+        for document in documents.values():
+            if document is not None:
+                writer.add_document(SearchIndex.to_tantivy(document))
+                indexed += 1
+        tantivy_s += time.perf_counter() - mark
+    mark = time.perf_counter()
+    writer.commit()
+    writer.wait_merging_threads()
+    tantivy_s += time.perf_counter() - mark
+    total_s = time.perf_counter() - started
+    del writer, index
+    (settings.search_path / "marker.json").write_text('{"marker": null}', "utf-8")  # the empty store's
+    rates = {"cases": indexed, "documents": indexed / total_s, "tantivy": indexed / tantivy_s}
+    progress(f"built from documents {rates}")
+    return rates
 
 
 def harvests(fed, workdir: Path, runs: int, indexed_only: bool = False) -> dict:
@@ -198,18 +247,23 @@ def harvests(fed, workdir: Path, runs: int, indexed_only: bool = False) -> dict:
 
 def run(opts, workdir: Path) -> dict:
     harvest = None
+    if opts.from_documents:
+        data_dir = workdir / "registry-documents"
+        built = documents_index(opts.cases, data_dir)
+        result = measure_registry(data_dir, opts.repeats, 0, rebuild=False)
+        return {"cases": opts.cases, "harvest": None, "documents": built, **result}
     if opts.reuse:
         data_dir = Path(opts.reuse)
     else:
         harvest = harvests(generate.generate(opts.cases), workdir, opts.harvest_runs, opts.indexed_only)
         data_dir = workdir / "registry-index-0"
-    result = measure_registry(data_dir, opts.repeats, opts.sparql_repeats)
+    result = measure_registry(data_dir, opts.repeats, opts.sparql_repeats, rebuild=not opts.no_rebuild)
     if opts.keep and not opts.reuse:
         shutil.move(data_dir, opts.keep)
     return {"cases": opts.cases if harvest else result["build"]["cases"], "harvest": harvest, **result}
 
 
-def measure_registry(data_dir: Path, repeats: int, sparql_repeats: int) -> dict:
+def measure_registry(data_dir: Path, repeats: int, sparql_repeats: int, rebuild: bool = True) -> dict:
     """Steps 2-5 on a harvested registry's data folder: latencies, rebuild rates, index size."""
     from stafett.harvester.registry import Registry
     from stafett.harvester.settings import RegistrySettings
@@ -219,7 +273,7 @@ def measure_registry(data_dir: Path, repeats: int, sparql_repeats: int) -> dict:
     try:
         size = dir_bytes(settings.search_path)
         latencies = search_latencies(registry, settings, repeats, sparql_repeats)
-        rates = build_rates(registry)
+        rates = build_rates(registry) if rebuild else None
     finally:
         registry.close()
     return {"latency": latencies, "build": rates, "index_bytes": size}
@@ -227,7 +281,7 @@ def measure_registry(data_dir: Path, repeats: int, sparql_repeats: int) -> dict:
 
 def harvest_rows(harvest: dict | None) -> list[str]:
     if harvest is None:
-        return ["| first harvest with the index / without | not made (--reuse) | ≤ +15 % |"]
+        return ["| first harvest with the index / without | not made (--reuse, --from-documents) | ≤ +15 % |"]
     share = harvest["share"]
     share_row = f"| … time inside the index's page updates, of the indexed harvest | {share:.0%} | – |"
     if harvest["without"] is None:
@@ -244,19 +298,35 @@ def harvest_rows(harvest: dict | None) -> list[str]:
     ]
 
 
+def build_rows(build: dict | None, documents: dict | None) -> list[str]:
+    if documents is not None:
+        return [
+            f"| index built from generated documents (parse, read back, index; --from-documents) "
+            f"| {documents['documents']:,.0f} cases/s | ≥ 5,000 cases/s |",
+            f"| … tantivy indexing (analysis, parts, infix, commit) "
+            f"| {documents['tantivy']:,.0f} cases/s | – |",
+        ]
+    if build is None:
+        return ["| index rebuild from the store | not made (--no-rebuild) | ≥ 5,000 cases/s |"]
+    return [
+        f"| index rebuild from the store | {build['rebuild']:,.0f} cases/s | ≥ 5,000 cases/s |",
+        f"| … reading cases back from the store | {build['read']:,.0f} cases/s | – |",
+        f"| … tantivy indexing (analysis, parts, infix, commit) | {build['tantivy']:,.0f} cases/s | – |",
+    ]
+
+
 def report(result: dict) -> str:
-    latency, build = result["latency"], result["build"]
-    ms = lambda pair: f"{pair[0] * 1000:.1f} ms / {pair[1] * 1000:.1f} ms"  # noqa: E731
+    latency, build, documents = result["latency"], result["build"], result.get("documents")
+    ms = lambda pair: f"{pair[0] * 1000:.1f} ms / {pair[1] * 1000:.1f} ms" if pair else "not measured"  # noqa: E731
+    indexed = (documents or build or {}).get("cases")
     lines = [
-        f"| measure ({result['cases']} synthetic cases, {build['cases']} indexed) | figure | goal at 100k |",
+        f"| measure ({result['cases']} synthetic cases, {indexed} indexed) | figure | goal at 100k |",
         "|---|---|---|",
         f"| /search JSON over HTTP, p50 / p95 ({latency['requests']} requests, {len(SEARCHES)} queries) "
         f"| {ms(latency['search'])} | ≤ 25 ms / ≤ 75 ms |",
         f"| closest SPARQL (page + 3 facet counts), in process, p50 / p95 | {ms(latency['sparql'])} | – |",
-        f"| index rebuild from the store | {build['rebuild']:,.0f} cases/s | ≥ 5,000 cases/s |",
-        f"| … reading cases back from the store | {build['read']:,.0f} cases/s | – |",
-        f"| … tantivy indexing (analysis, parts, infix, commit) | {build['tantivy']:,.0f} cases/s | – |",
-        f"| index size per case | {result['index_bytes'] / max(build['cases'], 1):,.0f} bytes | – |",
+        *build_rows(build, documents),
+        f"| index size per case | {result['index_bytes'] / max(indexed or 1, 1):,.0f} bytes | – |",
         *harvest_rows(result["harvest"]),
     ]
     return "\n".join(lines)
@@ -272,8 +342,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indexed-only", action="store_true", help="no harvest without the index")
     parser.add_argument("--keep", help="copy the indexed registry's data folder here")
     parser.add_argument("--reuse", help="measure this registry data folder (from --keep), no harvest")
+    parser.add_argument("--no-rebuild", action="store_true", help="no rebuild rates (steps 2, 3, 5 only)")
+    parser.add_argument(
+        "--from-documents", action="store_true", help="index generated documents, no nodes, harvest or SPARQL"
+    )
     opts = parser.parse_args(argv)
-    opts.sparql_repeats = opts.sparql_repeats or opts.repeats
+    opts.sparql_repeats = opts.repeats if opts.sparql_repeats is None else opts.sparql_repeats
     workdir = Path(tempfile.mkdtemp(prefix="stafett-search-bench-"))
     try:
         result = run(opts, workdir)

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from stafett.harvester.search.analysis import FOLDED, field_for, fold, title_field
 
 QUERIES = Path(__file__).with_name("queries")
+T = TypeVar("T")
 
 # Facet parameter (named as the vocabulary's JSON key) -> index field.
 FACETS = (
@@ -165,8 +167,8 @@ def read_cases(
     return {case: document if case in with_text else None for case, document in documents.items()}
 
 
-def batches(items: Iterable[str], size: int = READ_BATCH) -> Iterator[list[str]]:
-    batch: list[str] = []
+def batches(items: Iterable[T], size: int = READ_BATCH) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

@@ -140,7 +140,8 @@ class SearchIndex:
                     indexed += 1
         return indexed
 
-    def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
+    @staticmethod
+    def to_tantivy(document: CaseDocument) -> tantivy.Document:
         fields: dict = {"id": document.case, **document.texts, **analysis.derived_fields(document.texts)}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
         card = {
