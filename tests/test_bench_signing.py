@@ -28,6 +28,8 @@ def test_the_signing_benchmark_runs_small():
         "verify_per_s",
         "harvest_verify_on_cases_per_s",
         "harvest_verify_off_cases_per_s",
+        "harvest_verify_on_cases_per_cpu_s",
+        "harvest_verify_off_cases_per_cpu_s",
     ):
         assert figures[key] > 0, key
     assert -1 < figures["verification_cost_share"] < 1

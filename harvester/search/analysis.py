@@ -87,16 +87,16 @@ def derived_fields(texts: dict[str, list[str]]) -> dict[str, list[str]]:
     derived: dict[str, list[str]] = {}
     long_words: dict[str, None] = {}  # each long word once: the infix field only matches
     for name, literals in texts.items():
+        if name not in LANGUAGE_FIELDS and name != NEUTRAL:
+            continue
+        split = [compounds.words_of(literal) for literal in literals]  # each literal split once
         if name in LANGUAGE_FIELDS:
             lexicon = lexicon_of(name)
-            parts = [text for text in map(lexicon.parts_text, literals) if text]
+            parts = [text for text in map(lexicon.parts_of_words, split) if text]
             if parts:
                 derived[parts_field(name)] = parts
-        if name in LANGUAGE_FIELDS or name == NEUTRAL:
-            for literal in literals:
-                long_words.update(
-                    dict.fromkeys(w for w in compounds.words_of(literal) if len(w) >= INFIX_INDEXED)
-                )
+        for words in split:
+            long_words.update(dict.fromkeys(w for w in words if len(w) >= INFIX_INDEXED))
     if long_words:
         derived[INFIX] = [" ".join(compounds.word_suffixes(word, INFIX_INDEXED) for word in long_words)]
     return derived

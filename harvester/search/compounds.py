@@ -201,7 +201,11 @@ class Lexicon:
 
     def parts_text(self, text: str) -> str:
         """What the parts field indexes for this text: parts of compounds, lemmas of inflected words."""
-        return " ".join(filter(None, (_derived_text(self, word) for word in words_of(text))))
+        return self.parts_of_words(words_of(text))
+
+    def parts_of_words(self, words: list[str]) -> str:
+        """parts_text of a text already split into words (words_of), so it is split only once."""
+        return " ".join(filter(None, (_derived_text(self, word) for word in words)))
 
     def bases(self, word: str) -> list[str]:
         """Dictionary forms a written stem may stand for (undoing a dropped vowel or gradation)."""

@@ -6,10 +6,12 @@ The store is the source of truth: the index never sees a harvested page, only wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -17,6 +19,7 @@ from stafett.harvester.matching.profile import last_day  # one reading of partia
 from stafett.harvester.search.analysis import FOLDED, field_for, fold, title_field
 
 QUERIES = Path(__file__).with_name("queries")
+T = TypeVar("T")
 
 # Facet parameter (named as the vocabulary's JSON key) -> index field.
 FACETS = (
@@ -132,28 +135,63 @@ def facet_value(facet: str, term, base_url: str) -> str:
 Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
 
-def select(store: ox.Store, name: str, bound: Bindings | None = None) -> list[ox.QuerySolution]:
-    """The rows of the named SELECT query, with the given variables bound (never text)."""
-    solutions = store.query(named_query(name), substitutions=bound)
+def select(
+    store: ox.Store,
+    name: str,
+    bound: Bindings | None = None,
+    named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
+) -> list[ox.QuerySolution]:
+    """The rows of the named SELECT query, with the given variables bound (never text), over the
+    named graphs given (all of the store's when None)."""
+    solutions = store.query(named_query(name), substitutions=bound, named_graphs=named_graphs)
     assert isinstance(solutions, ox.QuerySolutions), name
     return list(solutions)
 
 
+# Cases one query reads (queries/cases.rq). Parsing the query was half of the cost of reading a
+# case back one query at a time; per case, batches of 50 read in 0.32 ms where one query per case
+# took 0.69 ms, and batches of 500 in 0.40 ms (2,000 synthetic cases, in process).
+READ_BATCH = 50
+
+
 def read_case(store: ox.Store, case: str, prov_graph: str, base_url: str) -> CaseDocument | None:
     """The case as committed in the store, or None when it has no live graph (deleted)."""
-    bound: Bindings = {
-        ox.Variable("case"): ox.NamedNode(case),
-        ox.Variable("provenance"): ox.NamedNode(prov_graph),
-    }
-    document, texts = CaseDocument(case), 0
-    for row in select(store, "case", bound):
+    return read_cases(store, [case], prov_graph, base_url)[case]
+
+
+def read_cases(
+    store: ox.Store, cases: list[str], prov_graph: str, base_url: str
+) -> dict[str, CaseDocument | None]:
+    """These cases as committed in the store, in one query (keep them to about READ_BATCH); None
+    for a case without a live graph (deleted: a tombstoned case keeps provenance but no graph)."""
+    documents = {case: CaseDocument(case) for case in cases}
+    provenance = ox.NamedNode(prov_graph)
+    dataset: list[ox.NamedNode | ox.BlankNode] = [*map(ox.NamedNode, documents), provenance]  # only these
+    with_text: set[str] = set()
+    for row in select(store, "cases", {ox.Variable("provenance"): provenance}, dataset):
+        case = row["case"].value
+        document = documents.get(case)
+        if document is None:  # not a case asked for
+            continue
         if row["kind"].value == "text":
             document.add_text(row["name"].value, row["value"])
-            texts += 1
+            with_text.add(case)
         else:
             document.add_facet(row["name"].value, row["value"], base_url)
-    document.finish()
-    return document if texts else None  # a tombstoned case keeps provenance but has no graph
+    for document in documents.values():
+        document.finish()
+    return {case: document if case in with_text else None for case, document in documents.items()}
+
+
+def batches(items: Iterable[T], size: int = READ_BATCH) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def live_cases(store: ox.Store) -> list[str]:

@@ -37,8 +37,9 @@ from stafett.harvester.search.documents import (
     OPEN_ENDED,
     UNTIL_FIELDS,
     CaseDocument,
+    batches,
     live_cases,
-    read_case,
+    read_cases,
     store_marker,
 )
 from stafett.vocabulary.terms import DCT, term
@@ -130,17 +131,21 @@ class SearchIndex:
             self.record(token)
             self.index.reload()
 
-    def put(self, writer: tantivy.IndexWriter, cases: Iterable[str]) -> int:
+    def put(self, writer: tantivy.IndexWriter, cases: Iterable[str], *, fresh: bool = False) -> int:
+        """(Re)index these cases from the store, READ_BATCH to a query; `fresh`: the writer's index
+        is new and empty, so there is nothing to delete first (a rebuild)."""
         indexed = 0
-        for case in dict.fromkeys(cases):
-            writer.delete_documents_by_term("id", case)
-            document = read_case(self.store, case, self.prov_graph, self.base_url)
-            if document is not None:
-                writer.add_document(self.to_tantivy(document))
-                indexed += 1
+        for batch in batches(dict.fromkeys(cases)):
+            for case, document in read_cases(self.store, batch, self.prov_graph, self.base_url).items():
+                if not fresh:
+                    writer.delete_documents_by_term("id", case)
+                if document is not None:
+                    writer.add_document(self.to_tantivy(document))
+                    indexed += 1
         return indexed
 
-    def to_tantivy(self, document: CaseDocument) -> tantivy.Document:
+    @staticmethod
+    def to_tantivy(document: CaseDocument) -> tantivy.Document:
         fields: dict = {"id": document.case, **document.texts, **analysis.derived_fields(document.texts)}
         fields.update({facet: sorted(values) for facet, values in document.facets.items()})
         card = {
@@ -164,7 +169,7 @@ class SearchIndex:
             fresh = self.folder.with_name(self.folder.name + ".rebuild")
             shutil.rmtree(fresh, ignore_errors=True)
             index, writer = self.open(fresh, REBUILD_HEAP)
-            count = self.put(writer, live_cases(self.store))
+            count = self.put(writer, live_cases(self.store), fresh=True)
             writer.commit()
             writer.wait_merging_threads()
             self.record(token, fresh)
