@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from stafett.node.auth import FailureLimiter
 from stafett.node.settings import NodeSettings
+from stafett.node.sqlite_local import ThreadConnections
 from stafett.node.store import format_time
 from stafett.problems import Problem
 
@@ -80,18 +81,12 @@ class People:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._local = threading.local()
+        self._connections = ThreadConnections(self.path)
         self._lock = threading.Lock()
         self._db().executescript(SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            self._local.db = db
-        return db
+        return self._connections.get()
 
     def add(self, name: str, role: str) -> str:
         """Create a person and return their credential (shown once; only the hash is kept)."""

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import orjson
 
+from stafett.node.sqlite_local import ThreadConnections
 from stafett.problems import Problem
 
 SCHEMA = """
@@ -141,27 +142,17 @@ class NodeStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._connections = ThreadConnections(self.path)
         self._write_lock = threading.Lock()
         with self._write_lock:
             self._db().executescript(SCHEMA)
 
     # -- connections ---------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        return db
+        return self._connections.get()
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._connections.close()
 
     class _Txn:
         def __init__(self, store: NodeStore):

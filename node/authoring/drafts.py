@@ -22,6 +22,7 @@ from pathlib import Path
 
 import orjson
 
+from stafett.node.sqlite_local import ThreadConnections
 from stafett.node.store import format_time
 
 SCHEMA = """
@@ -95,18 +96,12 @@ class DraftConflict(Exception):
 class Drafts:
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._local = threading.local()
+        self._connections = ThreadConnections(self.path)
         self._lock = threading.Lock()
         self._db().executescript(SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            self._local.db = db
-        return db
+        return self._connections.get()
 
     @staticmethod
     def _draft(row) -> Draft:
