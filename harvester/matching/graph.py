@@ -18,13 +18,13 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from stafett.harvester import terms as t
 from stafett.harvester.matching.score import Match, Reason
+from stafett.harvester.named_queries import NamedQueries
 from stafett.vocabulary.terms import DCT_CREATED, RDF_TYPE, XSD, XSD_DATETIME, term
 
 QUERIES = Path(__file__).with_name("queries")
@@ -32,18 +32,8 @@ XSD_DECIMAL, XSD_DATE = term(XSD, "decimal"), term(XSD, "date")
 IRI_VALUED = {"topic", "sector", "text", "region", "country"}
 
 
-@cache
-def named_query(name: str) -> str:
-    return (QUERIES / f"{name}.rq").read_text("utf-8")
-
-
-def select(store: ox.Store, name: str, **bound: str) -> list[ox.QuerySolution]:
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(key): ox.NamedNode(value) for key, value in bound.items()
-    }
-    rows = store.query(named_query(name), substitutions=substitutions)
-    assert isinstance(rows, ox.QuerySolutions), name
-    return list(rows)
+_QUERIES = NamedQueries(QUERIES)
+named_query, select = _QUERIES.text, _QUERIES.select
 
 
 def matches_graph(base_url: str) -> str:

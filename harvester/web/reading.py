@@ -9,27 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from stafett.harvester.named_queries import NamedQueries
+
 QUERIES = Path(__file__).with_name("queries")
 
 
-@cache
-def named_query(name: str) -> str:
-    return (QUERIES / f"{name}.rq").read_text("utf-8")
-
-
-def select(store: ox.Store, name: str, **bound: str) -> list[ox.QuerySolution]:
-    """The rows of the named SELECT query with the given variables bound to IRIs (never text)."""
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(key): ox.NamedNode(value) for key, value in bound.items()
-    }
-    solutions = store.query(named_query(name), substitutions=substitutions)
-    assert isinstance(solutions, ox.QuerySolutions), name
-    return list(solutions)
+_QUERIES = NamedQueries(QUERIES)
+named_query, select = _QUERIES.text, _QUERIES.select
 
 
 @dataclass
