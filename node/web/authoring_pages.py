@@ -129,6 +129,14 @@ class AuthoringPages:
             return self.message(ctx, 403, w("forbidden_title", ctx.lang), w("forbidden", ctx.lang))
         return None
 
+    async def signed_in_form(
+        self, request: Request, ctx: Ctx, role: str = "editor"
+    ) -> FormData | HTMLResponse:
+        """The posted form of a person who may act as `role`, or the page that refuses them or it."""
+        if refused := self.signed_in(request, ctx, role):
+            return refused
+        return await self.form(request, ctx)
+
     # -- sign-in -----------------------------------------------------------------------------
     async def sign_in_page(self, request: Request) -> Response:
         ctx = self.ctx(request)
@@ -267,9 +275,7 @@ class AuthoringPages:
 
     async def post_form(self, request: Request, draft: Draft | None) -> Response:
         ctx = self.ctx(request)
-        if refused := self.signed_in(request, ctx):
-            return refused
-        form = await self.form(request, ctx)
+        form = await self.signed_in_form(request, ctx)
         if isinstance(form, HTMLResponse):
             return form
         assert ctx.person is not None
@@ -369,9 +375,7 @@ class AuthoringPages:
 
     async def edit_case(self, request: Request) -> Response:
         ctx = self.ctx(request)
-        if refused := self.signed_in(request, ctx):
-            return refused
-        form = await self.form(request, ctx)
+        form = await self.signed_in_form(request, ctx)
         if isinstance(form, HTMLResponse):
             return form
         assert ctx.person is not None
@@ -383,9 +387,7 @@ class AuthoringPages:
 
     async def unpublish(self, request: Request) -> Response:
         ctx = self.ctx(request)
-        if refused := self.signed_in(request, ctx, "approver" if self.settings.review else "editor"):
-            return refused
-        form = await self.form(request, ctx)
+        form = await self.signed_in_form(request, ctx, "approver" if self.settings.review else "editor")
         if isinstance(form, HTMLResponse):
             return form
         assert ctx.person is not None
@@ -422,9 +424,7 @@ class AuthoringPages:
 
     async def import_sheet(self, request: Request) -> Response:
         ctx = self.ctx(request)
-        if refused := self.signed_in(request, ctx):
-            return refused
-        form = await self.form(request, ctx)
+        form = await self.signed_in_form(request, ctx)
         if isinstance(form, HTMLResponse):
             return form
         assert ctx.person is not None
