@@ -173,7 +173,7 @@ def serve_registry(args) -> int:
     from stafett.harvester.schedule import Scheduler
     from stafett.harvester.settings import from_args
     from stafett.serving import bind, serve_forever, url_of
-    from stafett.shutdown import stop_on_signals
+    from stafett.shutdown import cleanup_deadline, stop_on_signals
 
     stop_on_signals()
     sock = bind(args.host, args.port)
@@ -194,6 +194,7 @@ def serve_registry(args) -> int:
         serve_forever(app, sock, trusted_proxies=settings.trusted_proxies)
     except KeyboardInterrupt:
         print("registry stopped", file=sys.stderr)
+        cleanup_deadline("stafett registry serve")  # the process ends after this cleanup
     finally:
         if scheduler:
             scheduler.stop()

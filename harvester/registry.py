@@ -116,6 +116,7 @@ class Registry:
         self.loaded_since_optimize = 0  # cases written since the store was last compacted
         self.optimizing: concurrent.futures.Future | None = None  # the last compaction, once queued
         self.optimizations = 0
+        self.running_harvests: set[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = set()
 
     def open_external_store(self) -> ExternalStore:
         """The external store, checked at start: a store whose default graph is not the union of
@@ -206,7 +207,12 @@ class Registry:
             async with gate:
                 return await harvest_source(parts, source, full=full)
 
-        reports = list(await asyncio.gather(*(one(source) for source in chosen)))
+        running = (asyncio.get_running_loop(), asyncio.current_task())
+        self.running_harvests.add(running)
+        try:
+            reports = list(await asyncio.gather(*(one(source) for source in chosen)))
+        finally:
+            self.running_harvests.discard(running)
         self.optimize_when_due(sum(r.get("accepted", 0) + r.get("deleted", 0) for r in reports))
         return reports
 
@@ -232,6 +238,16 @@ class Registry:
             log.exception("store optimize failed")
             return
         self.notify()  # the snapshot readers use, compacted too
+
+    def cancel_harvests(self) -> None:
+        """Stop the harvests in progress, from any thread (the command is shutting down).
+
+        Each is cancelled between awaits: a page being written still commits (`write`), no later
+        page is read, and checkpoints stay at the last committed page, so the next harvest goes on
+        from there. The cancelled run stays `running` in the reports until the next start marks it
+        `interrupted` (harvester/reports.py), as after a crash."""
+        for loop, task in list(self.running_harvests):
+            loop.call_soon_threadsafe(task.cancel)
 
     def harvest_parts(self) -> HarvestParts:
         """What a harvest uses, taken now (so a source added since is admitted against too)."""

@@ -9,6 +9,7 @@ second process on the store).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -31,7 +32,15 @@ class Scheduler:
         return self
 
     def stop(self, timeout: float = 30.0) -> None:
+        self.ask_to_stop()
+        self.join(timeout)
+
+    def ask_to_stop(self) -> None:
+        """No further harvest starts, and the one in progress is cancelled (`Registry.cancel_harvests`)."""
         self.stop_event.set()
+        self.registry.cancel_harvests()
+
+    def join(self, timeout: float = 30.0) -> None:
         self.thread.join(timeout)
 
     def interval(self, name: str) -> int:
@@ -73,5 +82,7 @@ class Scheduler:
                 report["deleted"],
                 " (stale)" if report["stale"] else "",
             )
+        except asyncio.CancelledError:  # the command is stopping (ask_to_stop)
+            log.info("harvest of %s stopped: the registry is shutting down", name)
         except Exception:  # one bad run must not stop the schedule; it is in the run's report
             log.exception("harvest of %s failed", name)

@@ -207,7 +207,8 @@ class RunningFederation:
 
     def stop(self) -> None:
         """Every step runs even when one before it fails, so no worker process outlives the demo."""
-        steps = [scheduler.stop for scheduler in self.schedulers]
+        steps = [scheduler.ask_to_stop for scheduler in self.schedulers]  # all at once, then wait
+        steps += [scheduler.join for scheduler in self.schedulers]
         for agg in reversed(self.aggregators.values()):
             steps += [agg.server.stop, agg.app.state.sparql.close, agg.registry.close]
         for node in self.nodes.values():
@@ -388,11 +389,16 @@ def print_search_page(running: RunningFederation, out=None) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; either stops every server and worker and removes the temp dir."""
-    from stafett.shutdown import stop_on_signals
+    from stafett.shutdown import cleanup_deadline, stop_on_signals
 
     federation = load_federation(args.federation)
     stop_on_signals()
     data_dir, running = args.data_dir, None
+
+    def remove_temp() -> None:
+        if args.data_dir is None and data_dir is not None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
     try:
         data_dir = data_dir or Path(tempfile.mkdtemp(prefix="stafett-demo-"))
         print(
@@ -416,9 +422,9 @@ def run_demo(args: argparse.Namespace) -> int:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("\nStopping.", file=sys.stderr)
+        cleanup_deadline("stafett demo", [remove_temp])  # the process ends after this cleanup
         return 0
     finally:
         if running is not None:
             running.stop()
-        if args.data_dir is None and data_dir is not None:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        remove_temp()

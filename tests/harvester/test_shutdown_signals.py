@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ from harvest_support import FeedServer, case_doc
 STOP_WITHIN = 60  # seconds for the command to stop its servers, schedulers and workers
 SPARQL_WORKER = "stafett.harvester.sparql.worker"
 PARSER_WORKER = "multiprocessing.spawn"
+FORCED_EXIT = 70  # stafett.shutdown.FORCED_EXIT: the watchdog ended an overrunning cleanup
 
 
 def stat_of(pid: int) -> tuple[str, int, int] | None:
@@ -81,11 +83,21 @@ def start(command: list[str], tmp_path: Path, **env) -> tuple[subprocess.Popen, 
     return process, out, err
 
 
-def stop_and_check(process: subprocess.Popen, signum: int, workers: dict[int, str]) -> float:
-    """Send one signal; return the seconds until the command and all its processes were gone."""
+def stop_and_check(process: subprocess.Popen, signum: int, workers: dict[int, str], err: Path) -> float:
+    """Send one signal; return the seconds until the command and all its processes were gone.
+
+    A cleanup that overran is ended by the command's watchdog (stafett/shutdown.py, exit status
+    70): every process still has to be gone, and the stacks it wrote are shown as a warning, so a
+    hang seen on a slow machine can be diagnosed from the test run's output."""
     began = time.monotonic()
     process.send_signal(signum)
-    process.wait(STOP_WITHIN)
+    try:
+        process.wait(STOP_WITHIN)
+    except subprocess.TimeoutExpired:
+        tail = err.read_text()[-4000:]
+        raise AssertionError(f"still running {STOP_WITHIN} s after the signal: {tail}") from None
+    if process.returncode == FORCED_EXIT:
+        warnings.warn(f"the stop overran and was forced: {err.read_text()[-6000:]}", stacklevel=2)
     wait_for(lambda: not group_members(process.pid), 10, "the process group to empty")
     left = {pid: line for pid, line in workers.items() if alive(pid)}
     assert not left, f"still running after {signal.Signals(signum).name}: {left}"
@@ -112,7 +124,7 @@ def test_demo_ends_every_process_and_removes_its_temp_folder(tmp_path, signum):
         workers = descendants(process.pid)
         assert any(SPARQL_WORKER in line for line in workers.values()), workers
         assert any(PARSER_WORKER in line for line in workers.values()), workers
-        seconds = stop_and_check(process, signum, workers)
+        seconds = stop_and_check(process, signum, workers, err)
         assert not data_dir.exists(), "the demo's temp folder is still there"
         assert list(temp.iterdir()) == []
         print(f"demo stopped by {signal.Signals(signum).name} in {seconds:.1f} s")
@@ -120,7 +132,7 @@ def test_demo_ends_every_process_and_removes_its_temp_folder(tmp_path, signum):
         kill_group(process)
 
 
-def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, dict[int, str]]:
+def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, dict[int, str], Path]:
     """`stafett registry serve` after its first harvest, with its SPARQL and parser workers."""
     node.publish("Create", case_doc(node.base, "c0"))
     sources = tmp_path / "sources.toml"
@@ -158,7 +170,7 @@ def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, 
     workers = descendants(process.pid)
     assert any(SPARQL_WORKER in x for x in workers.values()), workers
     assert any(PARSER_WORKER in x for x in workers.values()), workers
-    return process, workers
+    return process, workers, err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -166,8 +178,8 @@ def test_registry_serve_ends_every_process(tmp_path, signum):
     node = FeedServer()
     process = None
     try:
-        process, workers = serve_registry(tmp_path, node)
-        seconds = stop_and_check(process, signum, workers)
+        process, workers, err = serve_registry(tmp_path, node)
+        seconds = stop_and_check(process, signum, workers, err)
         print(f"registry stopped by {signal.Signals(signum).name} in {seconds:.1f} s")
     finally:
         if process:
@@ -180,7 +192,7 @@ def test_workers_end_by_themselves_when_the_registry_is_killed(tmp_path):
     node = FeedServer()
     process = None
     try:
-        process, workers = serve_registry(tmp_path, node)
+        process, workers, _err = serve_registry(tmp_path, node)
         process.kill()
         process.wait(10)
         wait_for(lambda: not group_members(process.pid), 10, "the orphaned workers to exit")
