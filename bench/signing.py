@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,13 @@ import orjson
 import pyoxigraph as ox
 
 from bench.generate import generate
+
+
+def progress(message: str) -> None:
+    """One line on stderr per finished stage, with the time and load: a run of an hour or more
+    leaves its figures so far even when it is stopped before the table."""
+    load = os.getloadavg()[0]
+    print(f"{time.strftime('%H:%M:%S')} (load {load:.1f}) {message}", file=sys.stderr, flush=True)
 
 
 def publish_all(settings, store, fed) -> list:
@@ -127,14 +135,22 @@ def main(argv: list[str] | None = None) -> int:
             root / "node", url_of(sock), {"sv": "Växjö kommun"}, None, "SWE", ("sv", "en"), feed_page_size=100
         )
         fed = generate(args.cases, nodes=1, base_url=settings.base_url.rstrip("/"))
+        progress(f"generated {args.cases} cases; publishing them through the node")
         records = publish_all(settings, store, fed)
+        progress(f"published {len(records)} versions")
         signing, verifying = sign_and_verify_rates(settings, records)
+        progress(f"sign {signing:.0f} graphs/s, verify {verifying:.0f} graphs/s")
         server = start_node(settings, store, sock)
         try:
             rates: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
             for round_ in range(args.repeats):
                 for mode in (True, False) if round_ % 2 == 0 else (False, True):
                     rates[mode].append(harvest_rate(settings.base_url, root / "registry", mode, len(records)))
+                    wall, cpu = rates[mode][-1]
+                    progress(
+                        f"round {round_ + 1}, verification {'on' if mode else 'off'}: "
+                        f"{wall:.1f} cases per wall s, {cpu:.1f} per CPU s"
+                    )
         finally:
             server.stop()
     on, off = (max(wall for wall, _ in rates[mode]) for mode in (True, False))
