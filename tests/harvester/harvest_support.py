@@ -7,6 +7,7 @@ tree:relation on as:published, members are activities whose named graph holds th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sys
 from collections import Counter
@@ -15,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from stafett.ldes import (
@@ -70,6 +71,20 @@ def case_doc(base: str, slug: str, title: str = "Trygghetslarm", version: int = 
 
 def snapshot(doc: dict) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in json_ld_to_quads(dict(doc))]
+
+
+def dripping(seconds: float, pause: float = 0.2):
+    """A hostile response for `FeedServer.override`: one byte every `pause` s for `seconds` s."""
+
+    def respond(request: Request) -> StreamingResponse:
+        async def drip():
+            for _ in range(round(seconds / pause)):
+                yield b"#"
+                await asyncio.sleep(pause)
+
+        return StreamingResponse(drip(), media_type="application/trig")
+
+    return respond
 
 
 class FeedServer:

@@ -1,14 +1,13 @@
 """Hostile sources are each contained and reported while a good source harvests normally."""
 
-import asyncio
 import gzip
 import json
 import time
 
 import pyoxigraph as ox
 import pytest
-from harvest_support import FeedServer, case_doc, case_graph
-from starlette.responses import Response, StreamingResponse
+from harvest_support import FeedServer, case_doc, case_graph, dripping
+from starlette.responses import Response
 
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
@@ -45,15 +44,6 @@ def garbage(request):
     return Response(b"<html>this is not RDF {{{ </html>", media_type="application/trig")
 
 
-def slow_drip(request):
-    async def drip():
-        for _ in range(100):
-            yield b"#"
-            await asyncio.sleep(0.2)
-
-    return StreamingResponse(drip(), media_type="application/trig")
-
-
 @pytest.fixture
 def servers():
     started = []
@@ -78,7 +68,7 @@ def test_each_hostile_source_is_contained_and_reported(tmp_path, servers):
     hostile["bomb"].override["/feed"] = gzip_bomb
     hostile["deep"].override["/feed"] = deep_nesting
     hostile["garbage"].override["/feed"] = garbage
-    hostile["drip"].override["/feed"] = slow_drip
+    hostile["drip"].override["/feed"] = dripping(20)
     # Publishes a case in the good node's namespace, and a case of its own that rewrites the good one.
     hijack = hostile["hijack"]
     hijack.publish("Create", case_doc(good.base, "g0", title="Kapad"))

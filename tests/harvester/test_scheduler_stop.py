@@ -6,25 +6,14 @@ registry harvests a loopback feed whose second page drips for half a minute: the
 harvest at once, keep the first page's cases, and leave the run `interrupted` for the next start.
 """
 
-import asyncio
 import time
 
-from harvest_support import FeedServer, case_doc
-from starlette.responses import StreamingResponse
+from harvest_support import FeedServer, case_doc, dripping
 
 from stafett.harvester.registry import Registry
 from stafett.harvester.schedule import Scheduler
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-
-
-def dripping_page(request):
-    async def drip():
-        for _ in range(60):
-            yield b"#"
-            await asyncio.sleep(0.5)
-
-    return StreamingResponse(drip(), media_type="application/trig")
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -38,7 +27,7 @@ def test_stop_cancels_a_harvest_in_progress_and_keeps_the_committed_page(tmp_pat
     feed = FeedServer(page_size=3)
     for i in range(6):
         feed.publish("Create", case_doc(feed.base, f"c{i}", title=f"Fall {i}"))
-    feed.override["/feed/page/1"] = dripping_page
+    feed.override["/feed/page/1"] = dripping(30)
     settings = RegistrySettings(
         data_dir=tmp_path, base_url="http://registry.test/", allow_loopback=True, request_deadline=60
     )
