@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -53,7 +53,7 @@ def stop_on_signals() -> None:
 
 
 def cleanup_deadline(
-    command: str, last_steps: list[Callable[[], None]] = (), grace: float = STOP_GRACE
+    command: str, last_steps: Iterable[Callable[[], None]] = (), grace: float = STOP_GRACE
 ) -> threading.Timer:
     """Arm the watchdog at the start of a cleanup. It is a daemon timer: a cleanup that finishes in
     time ends the process before it fires, so it is never cancelled."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sys
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -71,6 +72,17 @@ def case_doc(base: str, slug: str, title: str = "Trygghetslarm", version: int = 
 
 def snapshot(doc: dict) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in json_ld_to_quads(dict(doc))]
+
+
+def wait_for(condition, timeout: float, what: str, poll: float = 0.1):
+    """The condition's first true value, polled until `timeout` s; fails naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(poll)
 
 
 def dripping(seconds: float, pause: float = 0.2):

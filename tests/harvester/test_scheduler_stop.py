@@ -8,19 +8,12 @@ harvest at once, keep the first page's cases, and leave the run `interrupted` fo
 
 import time
 
-from harvest_support import FeedServer, case_doc, dripping
+from harvest_support import FeedServer, case_doc, dripping, wait_for
 
 from stafett.harvester.registry import Registry
 from stafett.harvester.schedule import Scheduler
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def test_stop_cancels_a_harvest_in_progress_and_keeps_the_committed_page(tmp_path):
@@ -34,8 +27,8 @@ def test_stop_cancels_a_harvest_in_progress_and_keeps_the_committed_page(tmp_pat
     registry = Registry(settings, [Source("slow", feed.base, (feed.base,))])
     try:
         scheduler = Scheduler(registry, tick=0.1).start()
-        wait_until(lambda: feed.hits["/feed/page/1"] > 0, 30, "the harvest to reach the slow page")
-        wait_until(lambda: registry.cases.live_count("slow") == 3, 30, "the first page's cases")
+        wait_for(lambda: feed.hits["/feed/page/1"] > 0, 30, "the harvest to reach the slow page")
+        wait_for(lambda: registry.cases.live_count("slow") == 3, 30, "the first page's cases")
 
         began = time.monotonic()
         scheduler.stop(timeout=30)

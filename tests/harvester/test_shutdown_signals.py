@@ -16,12 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from harvest_support import FeedServer, case_doc
+from harvest_support import FeedServer, case_doc, wait_for
+
+from stafett.shutdown import FORCED_EXIT  # the watchdog ended an overrunning cleanup
 
 STOP_WITHIN = 60  # seconds for the command to stop its servers, schedulers and workers
 SPARQL_WORKER = "stafett.harvester.sparql.worker"
 PARSER_WORKER = "multiprocessing.spawn"
-FORCED_EXIT = 70  # stafett.shutdown.FORCED_EXIT: the watchdog ended an overrunning cleanup
 
 
 def stat_of(pid: int) -> tuple[str, int, int] | None:
@@ -63,16 +64,6 @@ def descendants(root: int) -> dict[int, str]:
 
 def group_members(group: int) -> list[int]:
     return [pid for pid in all_pids() if (stat := stat_of(pid)) and stat[2] == group and stat[0] != "Z"]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def start(command: list[str], tmp_path: Path, **env) -> tuple[subprocess.Popen, Path, Path]:
