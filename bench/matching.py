@@ -28,11 +28,13 @@ store page by page (100 a page) and `Matcher.refresh` timed after each page, as 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import statistics
 import time
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -240,34 +242,58 @@ def incremental(total: int, repeats: int = 5) -> dict:
     }
 
 
-def harvest_step(cases: int, page: int = 100) -> dict:
+def harvest_step(cases: int, page: int = 100, base: Path | None = None) -> dict:
     """What matching adds to a harvest: the bench generator's cases (bench/generate.py, 15 % open
     for partners) written page by page into a real store as the loader writes them, and
-    `Matcher.refresh` timed after each page, as harvester/pipeline.py calls it."""
+    `Matcher.refresh` timed after each page, as harvester/pipeline.py calls it.
+
+    With `base` (a checkout of another tree), that tree's harvester/matching/engine.py runs side by
+    side on a store of its own: the same pages, the two refreshes alternating which goes first, and
+    CPU per case reported per fifth of the run (what grows with the registry shows there), with a
+    check that both engines end with the same lists."""
     from bench import generate
     from stafett.vocabulary.jsonld import json_ld_to_quads
 
     docs = [case.doc for case in generate.generate(cases).cases]
-    store = ox.Store()
-    matcher = Matcher(store, BASE + "graph/provenance", BASE)
-    matcher.load()
+    engines = {"this tree": Matcher} | ({"base": base_engine(base)} if base else {})
+    sides = {name: cls(ox.Store(), BASE + "graph/provenance", BASE) for name, cls in engines.items()}
+    for matcher in sides.values():
+        matcher.load()
     text_concepts([("sv", "hemtjänst")])  # the label index, built once per process
-    spent = cpu = 0.0
-    for start in range(0, len(docs), page):
+    spent = {name: 0.0 for name in sides}
+    cpu = {name: [0.0] * 5 for name in sides}
+    for number, start in enumerate(range(0, len(docs), page)):
         chunk = docs[start : start + page]
-        for doc in chunk:
-            graph = ox.NamedNode(doc["id"])
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in json_ld_to_quads(doc))
-        began, began_cpu = time.perf_counter(), time.process_time()
-        matcher.refresh([doc["id"] for doc in chunk])
-        spent += time.perf_counter() - began
-        cpu += time.process_time() - began_cpu
-    return {
-        "cases": len(docs),
-        "seekers": len(matcher.lists),
-        "refresh per case, wall (ms)": 1000 * spent / len(docs),
-        "refresh per case, CPU (ms)": 1000 * cpu / len(docs),
-    }
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(doc["id"]))
+            for doc in chunk
+            for q in json_ld_to_quads(doc)
+        ]
+        order = list(sides.items()) if number % 2 == 0 else list(sides.items())[::-1]
+        for name, matcher in order:
+            matcher.store.extend(quads)
+            began, began_cpu = time.perf_counter(), time.process_time()
+            matcher.refresh([doc["id"] for doc in chunk])
+            spent[name] += time.perf_counter() - began
+            cpu[name][start * 5 // len(docs)] += time.process_time() - began_cpu
+    fifth = len(docs) / 5
+    out: dict = {"cases": len(docs), "seekers": len(sides["this tree"].lists)}
+    for name in sides:
+        out[f"{name}: refresh per case, wall (ms)"] = 1000 * spent[name] / len(docs)
+        out[f"{name}: refresh per case, CPU (ms)"] = 1000 * sum(cpu[name]) / len(docs)
+        out[f"{name}: CPU ms per case by fifth"] = " ".join(f"{1000 * c / fifth:.2f}" for c in cpu[name])
+    if base:
+        out["same lists"] = str(sides["this tree"].lists == sides["base"].lists)
+    return out
+
+
+def base_engine(tree: Path) -> type:
+    """Matcher as another checkout has it (only its engine module; the rest is this tree's)."""
+    spec = importlib.util.spec_from_file_location("base_engine", tree / "harvester/matching/engine.py")
+    assert spec and spec.loader, f"no engine at {tree}"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Matcher
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,14 +301,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", type=int, default=150, help="themes of the quality set (4 seekers each)")
     parser.add_argument("--cases", type=int, default=10_000, help="population of the incremental run")
     parser.add_argument("--harvest-cases", type=int, default=1500, help="generated cases of the harvest step")
+    parser.add_argument("--harvest-base", type=Path, help="a checkout whose engine runs beside this one")
+    parser.add_argument("--only", choices=("quality", "incremental", "harvest step"), help="one of the runs")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
     runs = (
         ("quality", lambda: quality(args.themes)),
         ("incremental", lambda: incremental(args.cases)),
-        ("harvest step", lambda: harvest_step(args.harvest_cases)),
+        ("harvest step", lambda: harvest_step(args.harvest_cases, base=args.harvest_base)),
     )
     for name, run in runs:
+        if args.only and name != args.only:
+            continue
         figures = run()
         print(name)
         for key, value in figures.items():

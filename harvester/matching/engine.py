@@ -8,7 +8,16 @@ or deleted cases (`refresh`), only they are read back from the store; then
   from the candidates sharing a CPV group or topic with it (a sector alone only fills a short list);
 - every seeker that listed the changed case before is computed afresh too (it may have dropped);
 - every other seeker sharing a posting with the changed case scores that one pair and takes it in
-  when it beats its weakest match (the alert for the other side).
+  when it scores higher than its weakest match (the alert for the other side). A tie does not
+  displace a listed match: a list, and the feed that announces its changes, does not change for a
+  match that is no better (before, a tie went to the later IRI: three in four changes of a growing
+  registry's lists were such swaps, docs/benchmarks.md).
+
+A pair is scored only while it could still enter a list: `score.upper_bound` (set tests, no reasons
+built) is checked first against a full list's weakest match, and a list computed afresh scores its
+candidates from the highest bound down and stops when no bound left can beat its tenth. The lists
+are exactly those of scoring every pair; the work per case stops growing with a full registry
+(docs/benchmarks.md, "What grows with the registry").
 
 The changed seekers' match resources are then replaced in the matches graph (graph.py), in one
 store transaction. Expiry is left to read time: a stored match carries the last day it holds.
@@ -17,6 +26,7 @@ store transaction. Expiry is left to read time: a stored match carries the last 
 from __future__ import annotations
 
 import logging
+from bisect import insort
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -25,7 +35,7 @@ import pyoxigraph as ox
 
 from stafett.harvester.matching import graph
 from stafett.harvester.matching.profile import Profile, read_profile
-from stafett.harvester.matching.score import Match, score
+from stafett.harvester.matching.score import MIN_SCORE, Match, score, upper_bound
 from stafett.harvester.search.documents import live_cases
 
 log = logging.getLogger("stafett.harvester.matching")
@@ -34,6 +44,11 @@ MAX_CANDIDATES = 3000  # cases scored per seeker's recomputation
 
 def today_utc() -> date:
     return datetime.now(UTC).date()
+
+
+def rank(match: Match) -> tuple[float, str]:
+    """A list's order: best score first, then the candidate's IRI (so equal scores are stable)."""
+    return (-match.score, match.candidate)
 
 
 class Matcher:
@@ -53,6 +68,9 @@ class Matcher:
         self.profiles: dict[str, Profile] = {}
         self.postings: dict[str, set[str]] = {}  # posting key -> cases having it
         self.seeker_postings: dict[str, set[str]] = {}  # posting key -> seekers having it
+        self.sector_country: dict[tuple[str, str], set[str]] = {}  # (sector key, country) -> cases
+        self.short: set[str] = set()  # seekers whose lists hold fewer than `count` matches
+        self.weakest: dict[str, tuple[float, str]] = {}  # seeker with a full list -> (score, IRI) of its last
         self.lists: dict[str, dict[str, Match]] = {}  # seeker -> candidate -> match
         self.listed_by: dict[str, set[str]] = {}  # candidate -> seekers listing it
         self.created: dict[tuple[str, str], str] = {}  # (seeker, candidate) -> when first seen
@@ -64,6 +82,7 @@ class Matcher:
     def load(self) -> None:
         """All live cases from the store, every seeker's list, the matches graph rewritten to agree."""
         self.profiles, self.postings, self.seeker_postings = {}, {}, {}
+        self.sector_country, self.short, self.weakest = {}, set(), {}
         self.lists, self.listed_by, self.written = {}, {}, {}
         self.created = graph.created_times(self.store, self.graph)
         for case in live_cases(self.store):
@@ -80,10 +99,15 @@ class Matcher:
 
     def add(self, profile: Profile) -> None:
         self.profiles[profile.case] = profile
+        seeks = profile.seeks(self.today())
         for key in profile.keys():
             self.postings.setdefault(key, set()).add(profile.case)
-            if profile.seeks(self.today()):
+            if key[0] == "s":
+                self.sector_country.setdefault((key, profile.country), set()).add(profile.case)
+            if seeks:
                 self.seeker_postings.setdefault(key, set()).add(profile.case)
+        if seeks and profile.case not in self.weakest:
+            self.short.add(profile.case)
 
     def remove(self, case: str) -> Profile | None:
         profile = self.profiles.pop(case, None)
@@ -91,7 +115,22 @@ class Matcher:
             for key in profile.keys():
                 self.postings.get(key, set()).discard(case)
                 self.seeker_postings.get(key, set()).discard(case)
+                self.sector_country.get((key, profile.country), set()).discard(case)
         return profile
+
+    def settle(self, seeker: str) -> None:
+        """Keep `short` and `weakest` in step with the seeker's list after it changed."""
+        listed = self.lists.get(seeker)
+        if listed is not None and len(listed) >= self.count:
+            last = max(listed.values(), key=rank)  # the one a fresh list would rank last
+            self.weakest[seeker] = (last.score, last.candidate)
+            self.short.discard(seeker)
+        else:
+            self.weakest.pop(seeker, None)
+            if listed is None:
+                self.short.discard(seeker)
+            else:
+                self.short.add(seeker)
 
     # ---- keeping in step
 
@@ -143,9 +182,7 @@ class Matcher:
             if key[0] in "ct":
                 found |= self.seeker_postings.get(key, set())
             else:
-                found |= {
-                    s for s in self.seeker_postings.get(key, ()) if len(self.lists.get(s, ())) < self.count
-                }
+                found |= self.seeker_postings.get(key, set()) & self.short
         return found
 
     def recompute(self, seeker: str) -> None:
@@ -154,13 +191,13 @@ class Matcher:
         for old in self.lists.get(seeker, {}):
             self.listed_by.get(old, set()).discard(seeker)
         strong = self.strong_candidates(profile)
-        found = self.scored(profile, strong, today)
-        if len(found) < self.count:  # a sector alone fills a short list, from the same country first
-            found += self.scored(profile, self.weak_candidates(profile, strong), today)
-        best = sorted(found, key=lambda m: (-m.score, m.candidate))[: self.count]
+        best = self.best_of(profile, strong, today, [])
+        if len(best) < self.count:  # a sector alone fills a short list, from the same country first
+            best = self.best_of(profile, self.weak_candidates(profile, strong), today, best)
         self.lists[seeker] = {m.candidate: m for m in best}
         for match in best:
             self.listed_by.setdefault(match.candidate, set()).add(seeker)
+        self.settle(seeker)
 
     def strong_candidates(self, profile: Profile) -> set[str]:
         """The cases sharing a CPV group or a topic with the profile; when a common group or topic
@@ -174,38 +211,52 @@ class Matcher:
 
     def weak_candidates(self, profile: Profile, strong: set[str]) -> set[str]:
         """Cases sharing only a sector: those of the same country, at most MAX_CANDIDATES (a sector
-        holds a fourteenth of the registry; scanning all of it for every short list would not scale)."""
-        sectors = [self.postings.get(k, set()) for k in profile.keys() if k[0] == "s"]
-        near = [c for c in set().union(*sectors) - strong if self.profiles[c].country == profile.country]
-        return set(sorted(near)[:MAX_CANDIDATES]) if len(near) > MAX_CANDIDATES else set(near)
+        holds a fourteenth of the registry, so its cases are kept per country too)."""
+        country = profile.country
+        sectors = [self.sector_country.get((k, country), set()) for k in profile.keys() if k[0] == "s"]
+        near = set().union(*sectors) - strong
+        return set(sorted(near)[:MAX_CANDIDATES]) if len(near) > MAX_CANDIDATES else near
 
-    def scored(self, profile: Profile, candidates: set[str], today: date) -> list[Match]:
-        out = []
-        for other in candidates:
-            found = score(profile, self.profiles[other], today, self.margin)
-            if found is not None:
-                out.append(found)
-        return out
+    def best_of(self, profile: Profile, candidates: set[str], today: date, found: list[Match]) -> list[Match]:
+        """The `count` best of `found` and the candidates' matches. Candidates are scored from the
+        highest upper bound down, until none left could beat the list's last (bound, IRI)."""
+        bounds = sorted((-upper_bound(profile, self.profiles[c]), c) for c in candidates)
+        best = sorted(found, key=rank)[: self.count]
+        for negative_bound, other in bounds:
+            if -negative_bound < MIN_SCORE:
+                break  # score() refuses what falls below MIN_SCORE; the rest are lower still
+            if len(best) >= self.count and (negative_bound, other) >= rank(best[-1]):
+                break
+            match = score(profile, self.profiles[other], today, self.margin)
+            if match is not None:
+                insort(best, match, key=rank)
+                del best[self.count :]
+        return best
 
     def offer(self, seeker: str, candidate: Profile, today: date) -> bool:
-        """Score one new pair for an existing seeker; keep it when it beats the weakest listed."""
-        found = score(self.profiles[seeker], candidate, today, self.margin)
+        """Score one new pair for an existing seeker; keep it when it scores higher than the weakest
+        listed, which then leaves (of the weakest, the one a fresh list would rank last)."""
         listed = self.lists.setdefault(seeker, {})
+        weakest = self.weakest.get(seeker)
+        if weakest is not None and upper_bound(self.profiles[seeker], candidate) <= weakest[0]:
+            return False  # even its best possible score would not beat the weakest listed
+        found = score(self.profiles[seeker], candidate, today, self.margin)
         if found is None:
             return False
-        if len(listed) >= self.count:
-            weakest = min(listed.values(), key=lambda m: (m.score, m.candidate))
-            if (found.score, found.candidate) <= (weakest.score, weakest.candidate):
-                return False
-            del listed[weakest.candidate]
-            self.listed_by.get(weakest.candidate, set()).discard(seeker)
+        if weakest is not None:
+            if found.score <= weakest[0]:
+                return False  # a tie keeps the match already listed
+            del listed[weakest[1]]
+            self.listed_by.get(weakest[1], set()).discard(seeker)
         listed[found.candidate] = found
         self.listed_by.setdefault(found.candidate, set()).add(seeker)
+        self.settle(seeker)
         return True
 
     def drop_list(self, seeker: str) -> None:
         for old in self.lists.pop(seeker, {}):
             self.listed_by.get(old, set()).discard(seeker)
+        self.settle(seeker)
 
     # ---- the matches graph
 

@@ -35,6 +35,7 @@ TEXT_MAX = 0.15
 REGION, COUNTRY, NORDIC_AREA = 0.15, 0.08, 0.03
 TIME_MAX = 0.10
 MIN_SCORE = 0.30
+SLACK = 1e-9  # keeps upper_bound above a sum of the same points added in another order
 KIND_NEED, KIND_OFFER, KIND_PAST = "need", "offer", "past"
 
 
@@ -89,6 +90,30 @@ def score(seeker: Profile, other: Profile, today: date, margin: int = 12) -> Mat
     return Match(
         seeker.case, other.case, total, kind, tuple(reasons), valid_until(seeker, other, today, kind)
     )
+
+
+def upper_bound(seeker: Profile, other: Profile) -> float:
+    """A score `score(seeker, other)` never exceeds, from set tests alone (no reasons built).
+
+    It adds the same points as `score`, except that the text share counts whenever the texts name
+    a concept in common and the time points count in full, and it is rounded as `score` rounds
+    (rounding is monotonic, so the bound survives it). The engine uses it to leave pairs unscored
+    that could not enter a list: the lists come out exactly as if every pair were scored."""
+    points = CPV_GROUP if not seeker.cpv_groups.isdisjoint(other.cpv_groups) else 0.0
+    topics = len(seeker.topics & other.topics)
+    if topics:
+        points += TOPIC_FIRST + min(TOPIC_MORE * (topics - 1), TOPIC_MORE_MAX)
+    if not seeker.sectors.isdisjoint(other.sectors):
+        points += SECTOR
+    if not seeker.concepts.isdisjoint(other.concepts):
+        points += TEXT_MAX
+    if not seeker.regions.isdisjoint(other.regions):
+        points += REGION
+    elif seeker.country and seeker.country == other.country:
+        points += COUNTRY
+    elif seeker.country in NORDIC and other.country in NORDIC:
+        points += NORDIC_AREA
+    return round(min(points + TIME_MAX + SLACK, 1.0), 3)
 
 
 def shared(seeker: Profile, other: Profile) -> tuple[float, list[Reason]]:
