@@ -34,9 +34,9 @@ from datetime import UTC, date, datetime
 import pyoxigraph as ox
 
 from stafett.harvester.matching import graph
-from stafett.harvester.matching.profile import Profile, read_profile
+from stafett.harvester.matching.profile import Profile, read_profiles
 from stafett.harvester.matching.score import MIN_SCORE, Match, score, upper_bound
-from stafett.harvester.search.documents import live_cases
+from stafett.harvester.search.documents import batches, live_cases
 
 log = logging.getLogger("stafett.harvester.matching")
 MAX_CANDIDATES = 3000  # cases scored per seeker's recomputation
@@ -85,10 +85,10 @@ class Matcher:
         self.sector_country, self.short, self.weakest = {}, set(), {}
         self.lists, self.listed_by, self.written = {}, {}, {}
         self.created = graph.created_times(self.store, self.graph)
-        for case in live_cases(self.store):
-            found = read_profile(self.store, case, self.prov_graph)
-            if found is not None:
-                self.add(found)
+        for batch in batches(live_cases(self.store)):
+            for found in read_profiles(self.store, batch, self.prov_graph).values():
+                if found is not None:
+                    self.add(found)
         self.loaded = True
         seekers = [case for case, p in self.profiles.items() if p.seeks(self.today())]
         for seeker in seekers:
@@ -142,14 +142,14 @@ class Matcher:
             return set(self.lists)
         touched: set[str] = set()
         gone: set[str] = set()
-        for case in dict.fromkeys(changed):
-            self.remove(case)
-            profile = read_profile(self.store, case, self.prov_graph)
-            if profile is not None:
-                self.add(profile)
-            t, g = self.apply_change(case, profile)
-            touched |= t
-            gone |= g
+        for batch in batches(dict.fromkeys(changed)):
+            for case, profile in read_profiles(self.store, batch, self.prov_graph).items():
+                self.remove(case)
+                if profile is not None:
+                    self.add(profile)
+                t, g = self.apply_change(case, profile)
+                touched |= t
+                gone |= g
         self.write(touched | gone, gone)
         return touched | gone
 

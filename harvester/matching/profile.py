@@ -118,20 +118,27 @@ def broader_regions() -> dict[str, str]:
 
 def read_profile(store: ox.Store, case: str, prov_graph: str) -> Profile | None:
     """The case's profile as committed, or None when it has no live graph (deleted)."""
-    bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable("case"): ox.NamedNode(case),
-        ox.Variable("provenance"): ox.NamedNode(prov_graph),
-    }
-    rows = store.query(named_query("profile"), substitutions=bound)
+    return read_profiles(store, [case], prov_graph)[case]
+
+
+def read_profiles(store: ox.Store, cases: list[str], prov_graph: str) -> dict[str, Profile | None]:
+    """These cases' profiles as committed, in one query (batches of search.documents.READ_BATCH); None
+    for a case without a live graph (deleted)."""
+    provenance = ox.NamedNode(prov_graph)
+    dataset: list[ox.NamedNode | ox.BlankNode] = [*map(ox.NamedNode, cases), provenance]  # only these
+    rows = store.query(
+        named_query("profile"), substitutions={ox.Variable("provenance"): provenance}, named_graphs=dataset
+    )
     assert isinstance(rows, ox.QuerySolutions)
-    values = [
-        (row["name"].value, row["value"])
-        for row in rows
-        if isinstance(row["value"], ox.NamedNode | ox.Literal)
-    ]
-    if not any(name == "text" for name, _ in values):
-        return None
-    return profile_of(case, values)
+    values: dict[str, list[tuple[str, ox.NamedNode | ox.Literal]]] = {case: [] for case in cases}
+    for row in rows:
+        found = values.get(row["case"].value)
+        if found is not None and isinstance(row["value"], ox.NamedNode | ox.Literal):
+            found.append((row["name"].value, row["value"]))
+    return {
+        case: profile_of(case, found) if any(name == "text" for name, _ in found) else None
+        for case, found in values.items()
+    }
 
 
 def profile_of(case: str, values: list[tuple[str, ox.NamedNode | ox.Literal]]) -> Profile:
