@@ -31,12 +31,12 @@ import orjson
 import pyoxigraph as ox
 
 from bench.queries_bench import named_queries
-from bench.store_write import BASE, page_writes
+from bench.store_write import BASE, iter_page_writes
 
 
 def fill(registry, cases: int) -> float:
     start = time.perf_counter()
-    for writes in page_writes(cases, 50):
+    for writes in iter_page_writes(cases, 50):
         batch = registry.backend.batch()
         for args in writes:
             batch.write_case(*args)

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -44,9 +45,14 @@ DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 
 def page_writes(cases: int, page: int) -> list[list[tuple]]:
     """Per page, the write_case arguments the harvester would pass for each generated case."""
+    return list(iter_page_writes(cases, page))
+
+
+def iter_page_writes(cases: int, page: int) -> Iterator[list[tuple]]:
+    """page_writes one page at a time: 100k cases' parsed triples do not have to fit in memory."""
     fed = generate(cases)
-    pages: list[list[tuple]] = []
-    for i, case in enumerate(fed.cases):
+    writes: list[tuple] = []
+    for case in fed.cases:
         triples = [
             ox.Triple(q.subject, q.predicate, q.object) for q in json_ld_to_quads(load_json(case.to_bytes()))
         ]
@@ -57,10 +63,12 @@ def page_writes(cases: int, page: int) -> list[list[tuple]]:
             BASE, case.id, source, decision, member.published
         )
         subjects = [case.id, route_iri(BASE, case.id, source.name), suggestion_iri(BASE, case.id)]
-        if i % page == 0:
-            pages.append([])
-        pages[-1].append((case.id, triples, PROV, subjects, provenance))
-    return pages
+        writes.append((case.id, triples, PROV, subjects, provenance))
+        if len(writes) == page:
+            yield writes
+            writes = []
+    if writes:
+        yield writes
 
 
 class Side:

@@ -13,8 +13,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from harvest_support import FeedServer, case_doc
-from store_support import ExternalServer, external_server, free_port, oxigraph_server, virtuoso_server
 
+from bench.external_stores import ExternalServer, external_server, free_port, oxigraph_server, virtuoso_server
 from stafett.harvester.registry import Registry
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source

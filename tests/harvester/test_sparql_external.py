@@ -15,10 +15,10 @@ import pytest
 from expected_rows import json_term_text
 from matches_support import example_match_quads
 from starlette.applications import Starlette
-from store_support import OXIGRAPH, external_server
 from suggested_topics import suggested_topic_quads
 from test_sparql_support import REPO, SYNTHETIC, SYNTHETIC_COUNT, example_cases, fill, vocabulary_quads
 
+from bench.external_stores import OXIGRAPH, external_server
 from stafett.harvester.quadstore import ExternalStore
 from stafett.harvester.sparql.endpoint import routes
 from stafett.harvester.sparql.results import TRUNCATION_HEADER

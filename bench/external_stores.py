@@ -1,8 +1,9 @@
-"""Real external SPARQL stores for the tests: `oxigraph serve` (PyPI `oxigraph`) and Debian's Virtuoso.
+"""Real external SPARQL stores on loopback: `oxigraph serve` (PyPI `oxigraph`) and Debian's Virtuoso.
 
-Both are installed by `bash scripts/setup`; each server runs in a temp folder on free loopback
-ports and is stopped by its PID when the test is done. `ExternalServer.settings()` gives the
-registry settings that point at it.
+The external-store tests and bench/store_compare.py start them from here, so there is one way to
+run each. Both are installed by `bash scripts/setup`; each server runs in a folder of the caller's
+on free loopback ports and is stopped by its PID when the caller is done. `ExternalServer.settings()`
+gives the registry settings that point at it.
 """
 
 from __future__ import annotations
@@ -43,16 +44,16 @@ TransactionFile = {root}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-DirsAllowed = .
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
+DirsAllowed = ., {root}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {root}
 ServerThreads = 4
 [SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {max_seconds}
 """
 
 
@@ -64,6 +65,7 @@ class ExternalServer:
     gsp_url: str
     user: str = ""
     password: str = ""
+    sql_port: int = 0  # Virtuoso's SQL port, for isql (bulk loading); 0 for oxigraph
 
     def settings(self, data_dir: Path, **changes) -> RegistrySettings:
         return RegistrySettings(
@@ -125,17 +127,31 @@ def oxigraph_server(root: Path, *, union_default_graph: bool = True):
 
 
 @contextmanager
-def virtuoso_server(root: Path):
+def virtuoso_server(root: Path, *, buffers: int = 10000, max_rows: int = 100000, max_seconds: int = 60):
     """`virtuoso-t +foreground` with its own ini and database in `root`.
 
     Anonymous `/sparql` may only read; updates and Graph Store writes go to the digest-protected
     `/sparql-auth` and `/sparql-graph-crud-auth` as a user granted SPARQL_UPDATE (via isql).
+    `buffers` are 8 KB pages of cache (the default, 80 MB, is what the tests need; a bench at 100k
+    cases passes what Virtuoso's documentation recommends); `max_rows` and `max_seconds` cap one
+    SPARQL answer.
     """
     assert VIRTUOSO and ISQL, "Virtuoso is missing: run `bash scripts/setup` as root (virtuoso-opensource)"
     root.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = root / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(root=root, sql_port=sql_port, http_port=http_port), "utf-8")
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            root=root,
+            sql_port=sql_port,
+            http_port=http_port,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
+            max_rows=max_rows,
+            max_seconds=max_seconds,
+        ),
+        "utf-8",
+    )
     log = (root / "stdout.log").open("wb")
     process = subprocess.Popen(
         [VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=root, stdout=log, stderr=subprocess.STDOUT
@@ -144,17 +160,7 @@ def virtuoso_server(root: Path):
     try:
         wait_until_answering(process, base + "/sparql", "virtuoso-t", seconds=60)
         password = secrets.token_hex(12)  # hex: nothing to quote in the SQL below
-        subprocess.run(
-            [
-                ISQL,
-                f"127.0.0.1:{sql_port}",
-                *VIRTUOSO_DBA,
-                "exec=" + GRANT_UPDATE.format(user=VIRTUOSO_USER, password=password),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=30,
-        )
+        isql(sql_port, GRANT_UPDATE.format(user=VIRTUOSO_USER, password=password))
         yield ExternalServer(
             "virtuoso",
             base + "/sparql",
@@ -162,10 +168,22 @@ def virtuoso_server(root: Path):
             base + "/sparql-graph-crud-auth",
             VIRTUOSO_USER,
             password,
+            sql_port,
         )
     finally:
         stop(process)
         log.close()
+
+
+def isql(sql_port: int, sql: str, timeout: float = 30) -> str:
+    """Run SQL as Virtuoso's DBA through `isql-vt` on loopback; its output, or an error with it."""
+    done = subprocess.run(
+        [ISQL, f"127.0.0.1:{sql_port}", *VIRTUOSO_DBA, "exec=" + sql],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
+    return done.stdout.decode("utf-8", "replace")
 
 
 @contextmanager
