@@ -71,18 +71,24 @@ def test_deep_trig_is_refused():
     assert refused(raw, "application/trig").status == 413
 
 
+# These two guard against a scan or parse that grows badly with the page, not against a slow
+# machine: they count this process's CPU seconds (0.27 s for the Turtle page here), because a CI
+# machine under load took 7.2 wall seconds for it.
+CPU_NOT_WALL = "the scan took more than 2 CPU seconds: is it quadratic again?"
+
+
 def test_flat_formats_are_not_scanned_and_parse_fast():
     line = '<https://ex.example/s> <https://ex.example/p> "(((((([[[[[[" <https://ex.example/g> .\n'
     raw = (line * 20_000).encode()
-    started = time.perf_counter()
+    started = time.process_time()
     quads = parse_document(raw, "application/n-quads", limits=LIMITS)
     assert len(quads) == 20_000
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0, CPU_NOT_WALL
 
 
 def test_the_scan_is_fast_on_a_large_turtle_page():
     member = 'ex:c{i} ex:p [ ex:q "a (note)" ; ex:r ( ex:a ex:b ) ] .\n'
     raw = (EX + "".join(member.format(i=i) for i in range(20_000))).encode()
-    started = time.perf_counter()
+    started = time.process_time()
     assert len(parse_document(raw, "text/turtle", limits=LIMITS)) > 20_000
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0, CPU_NOT_WALL
