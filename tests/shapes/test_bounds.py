@@ -64,10 +64,12 @@ def test_validate_many_bounds_each_case_alone_and_keeps_its_neighbours():
 
 def test_cost_grows_linearly_within_and_beyond_the_bounds():
     def seconds(n: int) -> float:
+        # CPU seconds of this process, not wall: the bound is against a cost that grows badly,
+        # and a loaded CI machine stretches wall time past it (as it did test_parse_limits').
         quads = quads_of(minimal_case(keyword=keywords(n)))
-        started = time.perf_counter()
+        started = time.process_time()
         validate_quads(quads)
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     validate_quads(quads_of(minimal_case()))  # engine loaded
     assert seconds(19_000) < 2.0  # was over 90 s at the node
