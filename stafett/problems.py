@@ -85,6 +85,15 @@ def unreadable(detail: str, *, source: str | None = None) -> Problem:
     )
 
 
+def not_json_ld(detail: str, *, source: str | None = None) -> Problem:
+    """JSON that parses but that JSON-LD cannot read (a number in a language map, say): the
+    syntax is right and the content is not, so HTTP 422 rather than 400; the CLI treats it as
+    unreadable (exit status 2)."""
+    return refusal(
+        422, "invalid-json-ld", "The JSON is not valid JSON-LD", detail, rule="parse", source=source
+    )
+
+
 def too_large(detail: str, *, source: str | None = None) -> Problem:
     """Input over a size, depth or count limit (HTTP 413)."""
     return refusal(413, "too-large", "The input is over a limit", detail, rule="limits", source=source)

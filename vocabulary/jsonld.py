@@ -20,7 +20,7 @@ from urllib.parse import quote
 import orjson
 import pyoxigraph as ox
 
-from stafett.problems import Problem, too_large, unreadable
+from stafett.problems import Problem, not_json_ld, too_large, unreadable
 
 CONTEXT_URL = "https://w3id.org/stafett/context/v1"
 CONTEXT_FILE = "context-v1.jsonld"
@@ -214,7 +214,7 @@ def json_ld_to_quads(data, *, base_iri: str | None = None, source: str | None = 
     try:
         return list(ox.parse(orjson.dumps(data), ox.RdfFormat.JSON_LD, base_iri=base_iri))
     except (SyntaxError, ValueError) as err:
-        raise unreadable(f"not valid JSON-LD: {err}", source=source) from None
+        raise not_json_ld(f"not valid JSON-LD: {err}", source=source) from None
 
 
 def parse_document(

@@ -78,7 +78,7 @@ REFUSALS = {
     "412": ("If-Match does not match the case's current ETag", {}),
     "413": ("The body is over the node's byte limit", {}),
     "415": ("Content-Type is not one of the media types above", {}),
-    "422": ("The case is not valid; findings list every violation", {}),
+    "422": ("The case is not valid (findings list every violation), or the JSON is not valid JSON-LD", {}),
     "428": ("If-Match is missing", {}),
     "429": ("Too many failed authentication attempts from this client", RETRY),
 }

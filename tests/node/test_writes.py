@@ -156,6 +156,11 @@ def test_limits_and_content_types(writer_node):
     assert wrong.status_code == 415 and "application/ld+json" in wrong.json()["detail"]
     broken = writer_node.post(b"{not json")
     assert broken.status_code == 400 and broken.json()["type"].endswith("/unreadable-input")
+    # Right JSON, wrong JSON-LD (what schemathesis found: the schema is open, JSON-LD is not): 422.
+    not_ld = writer_node.post(case(title={"sv": 5}))
+    assert not_ld.status_code == 422, not_ld.text
+    assert not_ld.json()["type"].endswith("/invalid-json-ld")
+    assert "language map" in not_ld.json()["findings"][0]["message"]
     remote = writer_node.post(case(**{"@context": "http://127.0.0.1:9/ctx"}))
     assert remote.status_code == 400 and "context" in remote.json()["detail"]
 
