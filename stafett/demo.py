@@ -262,6 +262,7 @@ def _start_node(federation: Federation, spec: NodeSpec, sock, rebases, data_dir:
 
 
 DEMO_PERSON = "demo"
+SIGNAL_CHECK_SECONDS = 1.0  # how soon a stop signal that landed on another thread is acted on
 
 
 def demo_person(settings) -> str:
@@ -419,7 +420,11 @@ def run_demo(args: argparse.Namespace) -> int:
         if args.once:
             return 0
         while True:
-            time.sleep(3600)
+            # Short sleeps, not one long one: the kernel may hand SIGTERM to any thread (the
+            # store's and the servers' threads included). CPython then only flags it, and the
+            # main thread runs the handler when it next returns to Python: within a second here,
+            # never during a sleep of an hour (CI saw the demo still running 60 s after, twice).
+            time.sleep(SIGNAL_CHECK_SECONDS)
     except KeyboardInterrupt:
         print("\nStopping.", file=sys.stderr)
         cleanup_deadline("stafett demo", [remove_temp])  # the process ends after this cleanup
