@@ -125,15 +125,15 @@ def kill_group(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
-@pytest.mark.parametrize(
-    ("signum", "send"),
-    [
-        (signal.SIGTERM, subprocess.Popen.send_signal),
-        (signal.SIGINT, subprocess.Popen.send_signal),
-        (signal.SIGTERM, to_another_thread),  # before stafett/demo.py slept in short steps: hung
-    ],
-    ids=["SIGTERM", "SIGINT", "SIGTERM to another thread"],
-)
+STOPS = [
+    (signal.SIGTERM, subprocess.Popen.send_signal),
+    (signal.SIGINT, subprocess.Popen.send_signal),
+    (signal.SIGTERM, to_another_thread),  # the demo hung on this before it slept in short steps
+]
+STOP_IDS = ["SIGTERM", "SIGINT", "SIGTERM to another thread"]
+
+
+@pytest.mark.parametrize(("signum", "send"), STOPS, ids=STOP_IDS)
 def test_demo_ends_every_process_and_removes_its_temp_folder(tmp_path, signum, send):
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -195,13 +195,13 @@ def serve_registry(tmp_path: Path, node: FeedServer) -> tuple[subprocess.Popen, 
     return process, workers, err
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_registry_serve_ends_every_process(tmp_path, signum):
+@pytest.mark.parametrize(("signum", "send"), STOPS, ids=STOP_IDS)
+def test_registry_serve_ends_every_process(tmp_path, signum, send):
     node = FeedServer()
     process = None
     try:
         process, workers, err = serve_registry(tmp_path, node)
-        seconds = stop_and_check(process, signum, workers, err)
+        seconds = stop_and_check(process, signum, workers, err, send)
         print(f"registry stopped by {signal.Signals(signum).name} in {seconds:.1f} s")
     finally:
         if process:
