@@ -71,7 +71,7 @@ def routes(registry: Registry) -> list[Route]:
 
     def show(request: Request) -> Response:
         raw = request.path_params["id"]
-        found = registrations.get(int(raw)) if raw.isdigit() and len(raw) < 12 else None
+        found = registrations.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
         if found is None:
             return problem_response(
                 Problem(404, "not-found", "No such registration request", f"no request {raw!r}")

@@ -191,7 +191,7 @@ def routes(settings, store, pages: HtmlPages, cache: LRU | None = None) -> list[
 
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
-        if not raw.isdigit() or not 1 <= int(raw) <= 10**9:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10**9:
             return refusal(
                 Problem(
                     400,

@@ -52,7 +52,7 @@ async def read_body(request: Request, settings: NodeSettings) -> tuple[bytes, st
         raise unsupported_media_type(media_type)
     limit = settings.max_body_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise too_large(int(declared), limit)
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -112,7 +112,9 @@ def _count(form: Form, name: str) -> int:
     """How many instances of a nested object the form posted (`buyer.0.`, `buyer.1.`, ...)."""
     prefix = name + "."
     indexes = {k[len(prefix) :].split(".", 1)[0] for k in form if k.startswith(prefix)}
-    return max((int(i) + 1 for i in indexes if i.isdigit() and int(i) < MAX_SHOWN * 5), default=0)
+    return max(
+        (int(i) + 1 for i in indexes if i.isascii() and i.isdigit() and int(i) < MAX_SHOWN * 5), default=0
+    )
 
 
 def _scalar(f: FormField, text: str, lang: str):

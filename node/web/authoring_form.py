@@ -114,7 +114,7 @@ def skolem_path(iri: str | None) -> str:
     if not iri or "#" not in iri:
         return ""
     parts = iri.split("#", 1)[1].split("-")
-    if len(parts) % 2 or not all(n.isdigit() and int(n) > 0 for n in parts[1::2]):
+    if len(parts) % 2 or not all(n.isascii() and n.isdigit() and int(n) > 0 for n in parts[1::2]):
         return ""
     return ".".join(f"{key}.{int(n) - 1}" for key, n in zip(parts[::2], parts[1::2], strict=True))
 

@@ -103,7 +103,7 @@ class AuthoringPages:
     async def form(self, request: Request, ctx: Ctx, *, files: int = 0) -> FormData | HTMLResponse:
         """The posted form, or the page that refuses it (too big, forged or stale): nothing changes."""
         declared = request.headers.get("content-length", "")
-        if not declared.isdigit() or int(declared) > self.settings.max_body_bytes:
+        if not (declared.isascii() and declared.isdigit()) or int(declared) > self.settings.max_body_bytes:
             limit = f"{self.settings.max_body_bytes:,}".replace(",", "\u00a0")
             return self.message(ctx, 413, w("too_large_title", ctx.lang), w("too_large", ctx.lang, n=limit))
         try:
@@ -283,7 +283,8 @@ class AuthoringPages:
         values = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys() if k not in skip}
         action = str(form.get("action") or "save")
         document = document_from_form(values, self.fields, self.settings.languages, ctx.lang)
-        rev = int(str(form.get("rev"))) if str(form.get("rev") or "").isdigit() else None
+        sent_rev = str(form.get("rev") or "")
+        rev = int(sent_rev) if sent_rev.isascii() and sent_rev.isdigit() else None
         try:  # whatever happens next, what was typed is stored first
             draft = await run_in_threadpool(self.authoring.save, draft, document, ctx.person, rev)
         except DraftConflict as conflict:
