@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from stafett.digits import ascii_digits
 from stafett.harvester.settings import RegistrySettings
 from stafett.problems import Finding, Problem
 
@@ -123,7 +124,7 @@ async def resolve_checked(host: str, port: int, *, allow_loopback: bool, source:
 def short_retry_after(status: int, headers: httpx.Headers, longest: float = 5.0) -> float | None:
     """Seconds to wait before one retry of a 429/503 that asks for a short pause, else None."""
     value = headers.get("retry-after", "")
-    if status not in (429, 503) or not (value.isascii() and value.isdigit()) or int(value) > longest:
+    if status not in (429, 503) or not ascii_digits(value) or int(value) > longest:
         return None
     return float(value)
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from stafett.digits import ascii_digits
 from stafett.harvester.api.responses import read_route
 from stafett.harvester.registrations import Registrations, public_view
 from stafett.problems import Problem, refusal
@@ -71,7 +72,7 @@ def routes(registry: Registry) -> list[Route]:
 
     def show(request: Request) -> Response:
         raw = request.path_params["id"]
-        found = registrations.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+        found = registrations.get(int(raw)) if ascii_digits(raw) and len(raw) < 12 else None
         if found is None:
             return problem_response(
                 Problem(404, "not-found", "No such registration request", f"no request {raw!r}")

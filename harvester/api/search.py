@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from stafett import languages
+from stafett.digits import ascii_digits
 from stafett.harvester.api import search_exports
 from stafett.harvester.api.responses import JSON, negotiate, not_acceptable, read_route
 from stafett.harvester.api.search_sparql import equivalent_sparql
@@ -167,7 +168,7 @@ def read_parameters(request: Request, lang: str) -> SearchRequest:
 
 
 def page_number(text: str) -> int | None:
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
+    number = int(text) if ascii_digits(text) and len(text) <= 4 else 0
     return number if 1 <= number <= MAX_PAGE else None
 
 

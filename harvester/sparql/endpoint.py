@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from stafett.digits import ascii_digits
 from stafett.harvester.sparql.description import describe
 from stafett.harvester.sparql.gate import gate_on_large_stack, refused
 from stafett.harvester.sparql.negotiate import choose, format_hints
@@ -196,7 +197,7 @@ async def _body(request: Request, limit: int) -> bytes:
         status=413,
     )
     declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if ascii_digits(declared) and int(declared) > limit:
         raise too_big
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stafett.digits import ascii_digits
 from stafett.lru import LRU
 from stafett.node.api.handoff import HtmlPages
 from stafett.node.api.http import (
@@ -191,7 +192,7 @@ def routes(settings, store, pages: HtmlPages, cache: LRU | None = None) -> list[
 
     async def cases(request: Request) -> Response:
         raw = request.query_params.get("page", "1")
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10**9:
+        if not ascii_digits(raw) or not 1 <= int(raw) <= 10**9:
             return refusal(
                 Problem(
                     400,

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stafett import languages, problems
+from stafett.digits import ascii_digits
 from stafett.node import publish
 from stafett.node.auth import Authenticator
 from stafett.node.messages import message
@@ -52,7 +53,7 @@ async def read_body(request: Request, settings: NodeSettings) -> tuple[bytes, st
         raise unsupported_media_type(media_type)
     limit = settings.max_body_bytes
     declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if ascii_digits(declared) and int(declared) > limit:
         raise too_large(int(declared), limit)
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
+from stafett.digits import ascii_digits
 from stafett.node.sheet_values import parse_number_text
 from stafett.shapes import spec as default_spec
 from stafett.vocabulary.jsonld import CONTEXT_URL
@@ -112,9 +113,7 @@ def _count(form: Form, name: str) -> int:
     """How many instances of a nested object the form posted (`buyer.0.`, `buyer.1.`, ...)."""
     prefix = name + "."
     indexes = {k[len(prefix) :].split(".", 1)[0] for k in form if k.startswith(prefix)}
-    return max(
-        (int(i) + 1 for i in indexes if i.isascii() and i.isdigit() and int(i) < MAX_SHOWN * 5), default=0
-    )
+    return max((int(i) + 1 for i in indexes if ascii_digits(i) and int(i) < MAX_SHOWN * 5), default=0)
 
 
 def _scalar(f: FormField, text: str, lang: str):

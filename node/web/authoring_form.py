@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from stafett import texts, vocabulary
+from stafett.digits import ascii_digits
 from stafett.node.authoring.fields import LANGUAGE_KINDS, MAX_SHOWN, FormField, instances
 from stafett.node.messages import best_language
 from stafett.node.web import html
@@ -114,7 +115,7 @@ def skolem_path(iri: str | None) -> str:
     if not iri or "#" not in iri:
         return ""
     parts = iri.split("#", 1)[1].split("-")
-    if len(parts) % 2 or not all(n.isascii() and n.isdigit() and int(n) > 0 for n in parts[1::2]):
+    if len(parts) % 2 or not all(ascii_digits(n) and int(n) > 0 for n in parts[1::2]):
         return ""
     return ".".join(f"{key}.{int(n) - 1}" for key, n in zip(parts[::2], parts[1::2], strict=True))
 

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from stafett import texts
+from stafett.digits import ascii_digits
 from stafett.node import sheet_template, spreadsheet
 from stafett.node.authoring.drafts import Draft, DraftConflict, Drafts
 from stafett.node.authoring.fields import case_fields, document_from_form, form_from_document
@@ -103,7 +104,7 @@ class AuthoringPages:
     async def form(self, request: Request, ctx: Ctx, *, files: int = 0) -> FormData | HTMLResponse:
         """The posted form, or the page that refuses it (too big, forged or stale): nothing changes."""
         declared = request.headers.get("content-length", "")
-        if not (declared.isascii() and declared.isdigit()) or int(declared) > self.settings.max_body_bytes:
+        if not ascii_digits(declared) or int(declared) > self.settings.max_body_bytes:
             limit = f"{self.settings.max_body_bytes:,}".replace(",", "\u00a0")
             return self.message(ctx, 413, w("too_large_title", ctx.lang), w("too_large", ctx.lang, n=limit))
         try:
@@ -284,7 +285,7 @@ class AuthoringPages:
         action = str(form.get("action") or "save")
         document = document_from_form(values, self.fields, self.settings.languages, ctx.lang)
         sent_rev = str(form.get("rev") or "")
-        rev = int(sent_rev) if sent_rev.isascii() and sent_rev.isdigit() else None
+        rev = int(sent_rev) if ascii_digits(sent_rev) else None
         try:  # whatever happens next, what was typed is stored first
             draft = await run_in_threadpool(self.authoring.save, draft, document, ctx.person, rev)
         except DraftConflict as conflict:
