@@ -35,6 +35,9 @@ class Decision:
     signature: Verification | None = None  # set by verify.py (issue 16); None: not checked
     sha: str | None = None  # the snapshot's snapshot_sha256, when admission computed it (load reuses it)
     key: str | None = None  # its version_key, when admission computed it (harvester/validated.py)
+    # Suggested topics (harvester/suggest.py) when a page worker worked them out beside the
+    # validation (harvester/workers.py); None: load.py works them out on the store-writer thread.
+    topics: list[tuple[str, list[ox.Literal]]] | None = None
 
     @property
     def origin_activity(self) -> str:
@@ -67,17 +70,46 @@ def admit_page(
     """Decisions for a page's members, in order; the snapshots that reach SHACL are validated together.
 
     With `validated`, a snapshot whose hash conformed before is accepted with its kept warnings
-    instead of being validated again (harvester/validated.py), and new conforming ones are kept."""
+    instead of being validated again (harvester/validated.py), and new conforming ones are kept.
+    The three steps are apart so that harvester/workers.py can run the middle one in a worker."""
+    early, waiting = screen(members, source, sources, lang, validated)
+    reports = validate_snapshots([members[i] for i in waiting], lang)
+    return conclude(early, waiting, reports, source, lang, validated)
+
+
+def screen(
+    members: list[Member],
+    source: Source,
+    sources: list[Source],
+    lang: str,
+    validated: ValidatedVersions | None,
+) -> tuple[list[Decision], list[int]]:
+    """Every check before SHACL; returns the decisions so far and the members SHACL must decide."""
     early = [check(member, source, sources) for member in members]
     waiting = [i for i, decision in enumerate(early) if decision.verdict == VALIDATE]
     if validated is not None:
         waiting = [i for i in waiting if not known_version(early, i, validated, lang)]
-    snapshots = [[ox.Quad(tr.subject, tr.predicate, tr.object) for tr in members[i].payload] for i in waiting]
+    return early, waiting
+
+
+def validate_snapshots(members: list[Member], lang: str) -> list[Report | Problem]:
+    """One report per member's snapshot, in one validator call; a Problem where one cannot be read."""
+    snapshots = [[ox.Quad(tr.subject, tr.predicate, tr.object) for tr in m.payload] for m in members]
     try:
-        reports = validate_many(snapshots, lang=lang, sources=[members[i].activity for i in waiting])
+        return list(validate_many(snapshots, lang=lang, sources=[m.activity for m in members]))
     except Problem:  # one bad snapshot must not cost the others their verdict: find it alone
-        pairs = zip(waiting, snapshots, strict=True)
-        reports = [one_report(members[i], snapshot, lang) for i, snapshot in pairs]
+        return [one_report(m, snapshot, lang) for m, snapshot in zip(members, snapshots, strict=True)]
+
+
+def conclude(
+    early: list[Decision],
+    waiting: list[int],
+    reports: list[Report | Problem],
+    source: Source,
+    lang: str,
+    validated: ValidatedVersions | None,
+) -> list[Decision]:
+    """The validator's reports turned into verdicts; conforming versions remembered."""
     for i, report in zip(waiting, reports, strict=True):
         key = early[i].key
         early[i] = judged(early[i], report, source)

@@ -266,4 +266,4 @@ def case_provenance(
         for w in decision.warnings
     ]
     # Topics the registry suggests when the publisher gave none (harvester/suggest.py), said as such.
-    return out + suggestion_triples(base_url, member.case, member.payload, now)
+    return out + suggestion_triples(base_url, member.case, member.payload, now, decision.topics)

@@ -81,7 +81,7 @@ def page_limits(settings: RegistrySettings) -> Limits:
     )
 
 
-def _start_worker(limit: int) -> None:
+def start_worker(limit: int) -> None:
     """Runs once in the worker: memory cap, and a lifetime bound to the registry process.
 
     Ctrl-C in a terminal reaches the whole process group; the worker ignores it and is stopped
@@ -114,8 +114,8 @@ def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits,
     """Runs in the worker process: returns N-Quads bytes or the Problem."""
     try:
         quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
-    except Problem as p:  # exceptions with required fields do not unpickle; send the fields
-        return None, (p.status, p.slug, p.title, p.detail, p.findings)
+    except Problem as problem:
+        return None, problem.fields()
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), None
 
 
@@ -150,7 +150,7 @@ class PageParser:
             self.pool = ProcessPoolExecutor(
                 1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(self.settings.parser_memory_limit,),
             )
         try:

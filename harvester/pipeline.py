@@ -18,18 +18,18 @@ import orjson
 import pyoxigraph as ox
 
 from stafett.harvester import terms as t
-from stafett.harvester.admit import admit_page
 from stafett.harvester.cases import Cases
 from stafett.harvester.checkpoint import Checkpoints, PageMemo
 from stafett.harvester.fetch import Fetcher
 from stafett.harvester.load import LoadParts, apply_page
 from stafett.harvester.matching.hook import refresh_matches
-from stafett.harvester.parse import Member, PageParser
+from stafett.harvester.parse import Member
 from stafett.harvester.reports import Reports, Run, run_triples, source_iri, utcnow
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.harvester.validated import ValidatedVersions
 from stafett.harvester.verify import Verifier, verify_page
+from stafett.harvester.workers import PageWorkers
 from stafett.heap import release_freed_memory
 from stafett.ldes import timestamp
 from stafett.problems import Finding, Problem
@@ -48,7 +48,7 @@ class HarvestParts:
     reports: Reports
     checkpoints: Checkpoints
     cases: Cases
-    parser: PageParser
+    pages: PageWorkers  # parses and admits pages, in worker processes or in process
     load: LoadParts  # what apply_page writes through
     write: Callable[..., Awaitable[Any]]  # runs a function on the one store-writer thread
     notify: Callable[[], None]  # after a run committed: the SPARQL side takes a fresh snapshot
@@ -63,14 +63,14 @@ async def harvest_source(parts: HarvestParts, source: Source, *, full: bool = Fa
     # transaction in progress (27% of the loop's time, issue 17); queued on the store-writer
     # thread it waited for every page queued before it (measured: the harvest slowed down).
     run = await asyncio.to_thread(start_run, parts, source, full)
-    parser = parts.parser
+    pages = parts.pages
     root, stale = None, None
     try:
         async with asyncio.timeout(settings.source_deadline), Fetcher(settings) as fetcher:
-            root, listed = await crawl_known_root(parts, fetcher, parser, source, run, full)
+            root, listed = await crawl_known_root(parts, fetcher, pages, source, run, full)
             if root is None:
-                root = await discover_root(fetcher, parser, source)
-                listed = await crawl(parts, fetcher, parser, source, root, run)
+                root = await discover_root(fetcher, pages, source)
+                listed = await crawl(parts, fetcher, pages, source, root, run)
             stale = empty_feed(parts, source, listed)
             if full and not run.error:
                 stale = stale or await reconcile(parts, fetcher, source, root, run)
@@ -108,7 +108,7 @@ def finish_run(parts: HarvestParts, source: Source, run: Run, stale: str | None,
 
 
 async def crawl_known_root(
-    parts: HarvestParts, fetcher: Fetcher, parser: PageParser, source: Source, run: Run, full: bool
+    parts: HarvestParts, fetcher: Fetcher, pages: PageWorkers, source: Source, run: Run, full: bool
 ) -> tuple[str | None, int]:
     """Start from the root the last good run found (saves a request and a parse per run); if it
     is gone or broken, return (None, 0) and the caller discovers afresh. `--full` always discovers."""
@@ -117,17 +117,17 @@ async def crawl_known_root(
         return None, 0
     error = run.error
     try:
-        return root, await crawl(parts, fetcher, parser, source, root, run)
+        return root, await crawl(parts, fetcher, pages, source, root, run)
     except Problem:
         run.error = error
         return None, 0
 
 
-async def discover_root(fetcher: Fetcher, parser: PageParser, source: Source) -> str:
+async def discover_root(fetcher: Fetcher, pages: PageWorkers, source: Source) -> str:
     """The source URL is a feed page itself, or a description naming its view; else `{url}feed`."""
     fetched = await fetcher.get(source.url, source=source.name)
     try:
-        page = parser.page(fetched, source.name)
+        page = await pages.page(fetched, source.name)
     except Problem:
         page = None
     if page and (page.members or page.links):
@@ -139,7 +139,7 @@ async def discover_root(fetcher: Fetcher, parser: PageParser, source: Source) ->
 
 
 async def crawl(
-    parts: HarvestParts, fetcher: Fetcher, parser: PageParser, source: Source, root: str, run: Run
+    parts: HarvestParts, fetcher: Fetcher, pages: PageWorkers, source: Source, root: str, run: Run
 ) -> int:
     """Breadth-first over tree:node links (visited set + page cap); returns members listed."""
     queue, visited, listed = deque([root]), set(), 0
@@ -161,7 +161,7 @@ async def crawl(
             queue.extend(memo.links)  # closed and fully processed before: no request at all
             listed += memo.members
             continue
-        memo = await read_page(parts, fetcher, parser, source, url, memo, run, is_root=url == root)
+        memo = await read_page(parts, fetcher, pages, source, url, memo, run, is_root=url == root)
         if memo:
             listed += memo.members
             for link in memo.links:
@@ -173,7 +173,7 @@ async def crawl(
 async def read_page(
     parts: HarvestParts,
     fetcher: Fetcher,
-    parser: PageParser,
+    pages: PageWorkers,
     source: Source,
     url: str,
     memo: PageMemo | None,
@@ -192,7 +192,7 @@ async def read_page(
         if fetched.not_modified and memo:
             run.counts["not_modified"] += 1
             return memo
-        page = parser.page(fetched, source.name)
+        page = await pages.page(fetched, source.name)
     except Problem as problem:
         if is_root:
             raise
@@ -213,9 +213,9 @@ async def read_page(
             seen.add(member.activity)
             waiting.append(member)
     await asyncio.sleep(0)  # let the source deadline (and other sources) run between pages
-    # One validator call for the page's members (admit_page), then one transaction (apply_page).
+    # One validator call for the page's members (admit.py, maybe in a worker), then one transaction.
     language, validated = parts.settings.language, parts.validated
-    decisions = admit_page(waiting, source, parts.sources, language, validated) if waiting else []
+    decisions = await pages.admit(waiting, source, parts.sources, language, validated) if waiting else []
     if parts.verifier and decisions:  # issue 16: each proof against the key its node publishes
         await verify_page(parts.verifier, fetcher, source, decisions)
     memo = PageMemo(fetched.etag, fetched.last_modified, page.immutable, page.links, len(page.members))

@@ -36,6 +36,7 @@ from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source, load_sources
 from stafett.harvester.validated import ValidatedVersions
 from stafett.harvester.verify import Verifier
+from stafett.harvester.workers import PageWorkers
 from stafett.problems import Problem
 
 log = logging.getLogger("stafett.harvester")
@@ -105,6 +106,7 @@ class Registry:
                 count=settings.match_count,
             )
         self.parser = PageParser(settings)  # its worker process lives as long as the registry
+        self.pages = PageWorkers(settings, self.parser)  # page_workers processes, started on first use
         self.verifier = Verifier(settings)  # its canonicaliser worker too (started on first use)
         self.validated = ValidatedVersions()  # snapshots that conformed: not validated twice
         self.after_commit: list[Callable[[], None]] = []
@@ -267,7 +269,7 @@ class Registry:
             self.reports,
             self.checkpoints,
             self.cases,
-            self.parser,
+            self.pages,
             load,
             self.write,
             self.notify,
@@ -325,6 +327,7 @@ class Registry:
 
     def close(self) -> None:
         self.writer.shutdown(wait=True)
+        self.pages.close()
         self.parser.close()
         self.verifier.close()
         if self.search is not None:

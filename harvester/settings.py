@@ -43,6 +43,7 @@ class RegistrySettings:
     allow_loopback: bool = False  # tests and the demo set True; private ranges stay refused
     parser_isolation: str = "json-ld"  # never | json-ld | always: parse in a worker process (crash isolation)
     parser_memory_limit: int = 2_000_000_000  # bytes of address space for the parser worker
+    page_workers: int = 0  # processes that parse and validate pages (harvester/workers.py); 0: in process
     verify_signatures: bool = True  # check each member's Data Integrity proof (harvester/verify.py)
     key_cache_seconds: int = 300  # how long a node's published keys are reused before a refetch
     canonicalisation_deadline: float = 0.5  # seconds for canonicalising one graph with blank nodes
@@ -82,6 +83,8 @@ class RegistrySettings:
             raise config_problem("parser_isolation", f"one of {', '.join(ISOLATION)}", self.parser_isolation)
         if wrong := trusted_proxies_error(self.trusted_proxies):
             raise config_problem("trusted_proxies", wrong, self.trusted_proxies)
+        if self.page_workers < 0:
+            raise config_problem("page_workers", "an int of 0 or more", self.page_workers)
         if self.harvest_concurrency < 1:
             raise config_problem("harvest_concurrency", "an int of at least 1", self.harvest_concurrency)
         if self.store not in STORE_KINDS:

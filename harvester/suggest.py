@@ -88,10 +88,16 @@ def suggested_topics(triples: list[ox.Triple], case: ox.NamedNode) -> list[tuple
     ]
 
 
-def suggestion_triples(base_url: str, case: str, triples: list[ox.Triple], now: str) -> list[ox.Triple]:
-    """The provenance of the suggested topics (none when the case has a topic or nothing matched)."""
+def suggestion_triples(
+    base_url: str, case: str, triples: list[ox.Triple], now: str, suggested: list | None = None
+) -> list[ox.Triple]:
+    """The provenance of the suggested topics (none when the case has a topic or nothing matched).
+
+    `suggested`: `suggested_topics` of these triples, when it was worked out before (in a page
+    worker, harvester/workers.py); None: worked out here."""
     subject = ox.NamedNode(case)
-    suggested = suggested_topics(triples, subject)
+    if suggested is None:
+        suggested = suggested_topics(triples, subject)
     if not suggested:
         return []
     activity = ox.NamedNode(suggestion_iri(base_url, case))

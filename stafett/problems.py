@@ -51,6 +51,11 @@ class Problem(Exception):
     def type_uri(self) -> str:
         return PROBLEM_TYPE_BASE + self.slug
 
+    def fields(self) -> tuple:
+        """What crosses a process boundary: an exception with required fields does not unpickle,
+        this tuple does, and `Problem(*problem.fields())` is the same Problem again."""
+        return (self.status, self.slug, self.title, self.detail, self.findings, self.instance, self.headers)
+
     def as_dict(self) -> dict:
         body = {"type": self.type_uri, "title": self.title, "status": self.status}
         if self.detail:
