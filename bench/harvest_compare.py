@@ -7,9 +7,11 @@ One federation (bench.federation, real nodes on loopback) is filled once; then e
 it into a fresh registry (bench.harvest_worker in its own process), sides alternating round by
 round so the machine's load falls on all alike, after one harvest off the clock (the nodes'
 render caches would otherwise favour whichever side comes second).
-A side is `name[:store_write][=tree]`: `tree` is a checkout with its own `.venv` (default: this
-one), `store_write` the embedded store's page write (`update`, `extend`, `bulk`; default: what the
-tree does). Prints JSON: per side and round the first harvest's seconds, cases/s and CPU seconds
+A side is `name[:store_write][@workers][=tree]`: `tree` is a checkout with its own `.venv`
+(default: this one), `store_write` the embedded store's page write (`update`, `extend`, `bulk`;
+default: what the tree does), `workers` the registry's `page_workers` (processes that parse and
+validate pages; default: the tree's default); `cpu_s` includes the workers' CPU.
+Prints JSON: per side and round the first harvest's seconds, cases/s and CPU seconds
 (`cpu_s` where the tree's worker reports it; `worker_cpu_s` for the whole worker process), the
 re-harvest's seconds, and the load average.
 """
@@ -34,15 +36,21 @@ HERE = Path(__file__).parent.parent
 
 
 def parse_side(text: str) -> dict:
-    name, _, tree = text.partition("=")
+    label, _, tree = text.partition("=")
+    name, _, workers = label.partition("@")
     name, _, mode = name.partition(":")
-    return {"label": name + (f":{mode}" if mode else ""), "mode": mode or None, "tree": Path(tree or HERE)}
+    side = {"label": label, "mode": mode or None, "tree": Path(tree or HERE), "workers": None}
+    if workers:
+        side["workers"] = int(workers)
+    return side
 
 
 def harvest(side: dict, nodes: list, data_dir: Path) -> dict:
     job = {"sources": nodes, "data_dir": str(data_dir), "queries": {}, "repeats": 1}
     if side["mode"]:
         job["store_write"] = side["mode"]
+    if side["workers"] is not None:
+        job["page_workers"] = side["workers"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(
         ["nice", "-n", "19", str(side["tree"] / ".venv/bin/python"), "-m", "bench.harvest_worker"],
@@ -73,7 +81,7 @@ def run(size: int, rounds: int, sides: list[dict], workdir: Path) -> dict:
         for r in range(rounds):
             order = sides if r % 2 == 0 else sides[::-1]
             for side in order:
-                data_dir = workdir / f"registry-{r}-{side['label'].replace(':', '-')}"
+                data_dir = workdir / f"registry-{r}-{side['label'].replace(':', '-').replace('@', '-')}"
                 load = os.getloadavg()
                 result = harvest(side, served["nodes"], data_dir)
                 first = result["first"]
@@ -87,6 +95,7 @@ def run(size: int, rounds: int, sides: list[dict], workdir: Path) -> dict:
                         "cases_per_s": round(first["accepted"] / first["seconds"], 1),
                         "cpu_s": round(first.get("cpu", 0.0), 2),
                         "cpu_ms_per_case": round(1000 * first.get("cpu", 0.0) / max(first["accepted"], 1), 2),
+                        "page_workers_cpu_s": round(first.get("page_workers_cpu", 0.0), 2),
                         "worker_cpu_s": round(result["worker_cpu"], 2),  # whole process, both harvests
                         "again_s": round(result["again"]["seconds"], 2),
                         "disk_bytes_per_case": round(result["disk"] / max(first["accepted"], 1)),
@@ -102,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="1k")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--side", action="append", default=[], help="name[:store_write][=tree]")
+    parser.add_argument("--side", action="append", default=[], help="name[:store_write][@workers][=tree]")
     args = parser.parse_args(argv)
     sides = [parse_side(s) for s in args.side or ["new"]]
     size = parse_size(args.size)

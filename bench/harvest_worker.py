@@ -129,6 +129,12 @@ def parser_peak(registry) -> int:
     return max((peak_rss_of(pid) for pid in processes), default=0)
 
 
+def page_workers_cpu(registry) -> float:
+    """CPU seconds of the registry's page workers (live processes are not in os.times())."""
+    pages = getattr(registry, "pages", None)  # a tree from before issue 17's page workers has none
+    return pages.cpu_seconds() if pages is not None else 0.0
+
+
 def warm_up() -> None:
     """Load the validator's shapes once, so the RSS baseline excludes fixed start-up costs."""
     from stafett.shapes import validate_quads
@@ -162,6 +168,8 @@ def run(job: dict) -> dict:
 
     data_dir = Path(job["data_dir"])
     settings = RegistrySettings(data_dir=data_dir, base_url="http://127.0.0.1:9/", allow_loopback=True)
+    if "page_workers" in job:  # bench/harvest_compare.py's `@workers`
+        settings = replace(settings, page_workers=int(job["page_workers"]))
     sources = [Source(name, url, namespaces=(url,)) for name, url in job["sources"]]
     registry = Registry(settings, sources)
     if job.get("store_write"):  # "update": the page write before issue 17 (bench/harvest_compare.py)
@@ -175,9 +183,9 @@ def run(job: dict) -> dict:
     sampler = RssSampler()
     try:
         sampler.phase = "first"
-        cpu_before = os.times()
+        cpu_before, workers_before = os.times(), page_workers_cpu(registry)
         first_s, first = timed_harvest(registry)
-        cpu_after = os.times()
+        cpu_after, workers_after = os.times(), page_workers_cpu(registry)
         rss_after = rss_bytes()
         sampler.phase = "again"
         again_s, again = timed_harvest(registry)
@@ -185,7 +193,12 @@ def run(job: dict) -> dict:
         # ru_maxrss on Linux (the 100k run's 3.7 GiB bench process showed up as our "peak").
         peak = peak_rss_of(os.getpid())
         result = {
-            "first": {"seconds": first_s, "cpu": cpu_seconds(cpu_before, cpu_after), **totals(first)},
+            "first": {
+                "seconds": first_s,
+                "cpu": cpu_seconds(cpu_before, cpu_after) + workers_after - workers_before,
+                "page_workers_cpu": workers_after - workers_before,
+                **totals(first),
+            },
             "again": {"seconds": again_s, **totals(again)},
             "rss_delta": rss_after - rss_before,
             "peak_rss": peak,
