@@ -124,9 +124,7 @@ def one_query(client: httpx.Client, text: str, repeats: int) -> dict:
 
 def parser_peak(registry) -> int:
     """Peak RSS of the harvester's JSON-LD parser worker process (0 when none was started)."""
-    pool = getattr(registry.parser, "pool", None)
-    processes = getattr(pool, "_processes", None) or {}
-    return max((peak_rss_of(pid) for pid in processes), default=0)
+    return max((peak_rss_of(pid) for pid in registry.parser.worker.pids()), default=0)
 
 
 def page_workers_cpu(registry) -> float:

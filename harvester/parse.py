@@ -10,12 +10,6 @@ relations; each member activity's named graph holds its case snapshot.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +33,7 @@ from stafett.ldes import (
 from stafett.problems import Finding, Problem, unreadable
 from stafett.vocabulary.jsonld import Limits, parse_document
 from stafett.vocabulary.terms import DCT_SOURCE, RDF_TYPE
+from stafett.worker_process import WorkerProcess
 
 
 @dataclass
@@ -81,35 +76,6 @@ def page_limits(settings: RegistrySettings) -> Limits:
     )
 
 
-def start_worker(limit: int) -> None:
-    """Runs once in the worker: memory cap, and a lifetime bound to the registry process.
-
-    Ctrl-C in a terminal reaches the whole process group; the worker ignores it and is stopped
-    by the registry (PageParser.close). Should the registry die without closing it (SIGKILL),
-    the worker notices that its parent changed and exits instead of waiting forever.
-    """
-    _limit_worker_memory(limit)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(0)
-
-
-def _limit_worker_memory(limit: int) -> None:
-    """A runaway parser hits this cap and dies alone."""
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass  # not on this platform; the size guards still apply
-
-
 def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
     """Runs in the worker process: returns N-Quads bytes or the Problem."""
     try:
@@ -125,14 +91,10 @@ class PageParser:
     def __init__(self, settings: RegistrySettings) -> None:
         self.settings = settings
         self.limits = page_limits(settings)
-        self.pool: ProcessPoolExecutor | None = None
+        self.worker = WorkerProcess(settings.parser_memory_limit)  # started on the first isolated page
 
     def close(self) -> None:
-        if self.pool:
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.kill()  # a hung parser does not stop by itself
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        self.worker.kill()  # a hung parser does not stop by itself
 
     def isolated(self, media_type: str) -> bool:
         mode = self.settings.parser_isolation
@@ -146,19 +108,12 @@ class PageParser:
             return parse_document(
                 fetched.body, media_type, base_iri=fetched.url, limits=self.limits, source=source
             )
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(self.settings.parser_memory_limit,),
-            )
         try:
-            nquads, problem = self.pool.submit(
+            nquads, problem = self.worker.submit(
                 _parse_to_nquads, fetched.body, media_type, fetched.url, self.limits, source
             ).result(self.settings.request_deadline)
         except (BrokenProcessPool, TimeoutError):
-            self.close()  # the worker died or hung: a fresh one serves the next page
+            self.worker.kill()  # the worker died or hung: a fresh one serves the next page
             raise unreadable(
                 f"the parser crashed or hung on {fetched.url}; the page was skipped", source=source
             ) from None

@@ -11,7 +11,8 @@ decides there which formats go to its isolated parser worker).
 
 What crosses the process boundary is text: a page's members come back with their snapshots as
 N-Triples, and go out to the validator the same way (pickling pyoxigraph terms costs ~10x more).
-Each worker is its own single-process pool with the parser's memory cap and orphan guard. A
+Each worker is a guarded worker process (stafett/worker_process.py: the parser's memory cap, no
+Ctrl-C of its own, an exit once orphaned) that loads the shapes when it starts. A
 worker that crashes (or a parser that hangs past `request_deadline`, whose worker is then
 killed) costs the jobs it held their first attempt only: each such job runs once more in a fresh
 process of its own, so only the page that crashes a worker twice is lost, never its neighbours.
@@ -20,23 +21,24 @@ process of its own, so only the page that crashes a worker twice is lost, never 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import logging
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from stafett.harvester.admit import ACCEPT, Decision, conclude, screen, validate_snapshots
 from stafett.harvester.fetch import Fetched
-from stafett.harvester.parse import FeedPage, Member, PageParser, group_page, page_limits, start_worker
+from stafett.harvester.parse import FeedPage, Member, PageParser, group_page, page_limits
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.harvester.suggest import suggested_topics
 from stafett.harvester.validated import ValidatedVersions
 from stafett.problems import Problem, unreadable
+from stafett.shapes.validate import warm_up
 from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.worker_process import WorkerProcess
+
+log = logging.getLogger("stafett.harvester")
 
 
 class PageWorkers:
@@ -73,7 +75,9 @@ class PageWorkers:
     ) -> list[Decision]:
         early, waiting = screen(members, source, sources, lang, validated)
         chosen = [members[i] for i in waiting]
-        if not self.workers or not chosen:
+        if not chosen:
+            return conclude(early, waiting, [], source, lang, validated)
+        if not self.workers:
             return conclude(early, waiting, validate_snapshots(chosen, lang), source, lang, validated)
         payloads = [ox.serialize(m.payload, format=ox.RdfFormat.N_TRIPLES) or b"" for m in chosen]
         job = (validate_texts, payloads, [m.activity for m in chosen], [m.case for m in chosen], lang)
@@ -91,12 +95,14 @@ class PageWorkers:
         worker = min(self.workers, key=lambda w: w.busy)
         try:
             return await worker.call(job, deadline)
-        except (BrokenProcessPool, TimeoutError):
-            self.retired_cpu += worker.restart()
+        except (BrokenProcessPool, TimeoutError) as err:
+            log.warning("%s: a page worker failed (%r); its job runs again alone", source, err)
+            self.retired_cpu += worker.stop()
         alone = Worker(self.settings.parser_memory_limit)
         try:
             return await alone.call(job, deadline)
-        except (BrokenProcessPool, TimeoutError):
+        except (BrokenProcessPool, TimeoutError) as err:
+            log.warning("%s: the job failed again alone (%r): %s", source, err, what)
             raise unreadable(what, source=source) from None
         finally:
             self.retired_cpu += alone.stop()
@@ -110,71 +116,31 @@ class PageWorkers:
 
 
 class Worker:
-    """One worker process (a single-process pool), started on first use and after a crash."""
+    """One page worker (a guarded worker process, stafett/worker_process.py) and its jobs in flight."""
 
     def __init__(self, memory_limit: int) -> None:
-        self.memory_limit = memory_limit
-        self.pool: ProcessPoolExecutor | None = None
+        self.process = WorkerProcess(memory_limit, ready=warm_up)
         self.busy = 0  # jobs submitted and not yet answered
 
     async def call(self, job: tuple, deadline: float | None):
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_page_worker,
-                initargs=(self.memory_limit,),
-            )
         self.busy += 1
         try:
-            future = asyncio.wrap_future(self.pool.submit(*job))
-            return await asyncio.wait_for(future, deadline)
+            return await asyncio.wait_for(asyncio.wrap_future(self.process.submit(*job)), deadline)
         finally:
             self.busy -= 1
 
     def pids(self) -> list[int]:
-        return list(getattr(self.pool, "_processes", None) or {})
+        return self.process.pids()
 
     def cpu_seconds(self) -> float:
-        return sum(process_cpu_seconds(pid) for pid in self.pids())
-
-    def restart(self) -> float:
-        """Stop this worker (the next call starts a fresh one); returns the CPU it had used."""
-        return self.stop()
+        return self.process.cpu_seconds()
 
     def stop(self) -> float:
-        if self.pool is None:
-            return 0.0
-        spent = self.cpu_seconds()
-        processes = list(getattr(self.pool, "_processes", {}).values())
-        for process in processes:
-            process.kill()  # a hung parser does not stop by itself
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.join(5)  # reaped, so nothing outlives the registry as a zombie
-        self.pool = None
-        return spent
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """utime + stime of a live process, from /proc (0 where there is no /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """End the worker (the next call starts a fresh one); returns the CPU it had used."""
+        return self.process.kill()
 
 
 # ---------------------------------------------------------------- in the worker process
-
-
-def start_page_worker(memory_limit: int) -> None:
-    """The parser worker's guards (memory cap, Ctrl-C ignored, exit when orphaned), then the shapes
-    loaded once, so the first page's validation does not pay for them."""
-    start_worker(memory_limit)
-    from stafett.shapes.validate import warm_up
-
-    warm_up()
 
 
 def read_page_text(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):

@@ -14,18 +14,14 @@ untrusted input is bounded twice:
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import cast
 
 import pyoxigraph as ox
 
 from stafett.problems import Finding, Problem
+from stafett.worker_process import WorkerProcess
 
 MAX_BLANK_NODES = 64  # a case has none (the node skolemises); a proof graph has at most one
 DEADLINE_SECONDS = 0.5  # the time budget of one canonicalisation with blank nodes
@@ -89,25 +85,6 @@ def _ready() -> bool:
     return True
 
 
-def _start_worker(memory_limit: int) -> None:
-    """In the worker: a memory cap, no Ctrl-C of its own, and an exit when its parent is gone."""
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ImportError, ValueError, OSError):
-        pass  # not on this platform; the blank-node cap and the time budget still apply
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
-
-
 class BoundedCanonicaliser:
     """RDFC-1.0 for untrusted graphs: blank-node cap first, then a worker under a time budget.
 
@@ -125,7 +102,7 @@ class BoundedCanonicaliser:
         self.deadline = deadline
         self.max_blank_nodes = max_blank_nodes
         self.memory_limit = memory_limit
-        self.pool: ProcessPoolExecutor | None = None
+        self.worker = WorkerProcess(memory_limit)
         self.lock = threading.Lock()
 
     def __call__(self, quads, *, source: str | None = None) -> bytes:
@@ -134,13 +111,13 @@ class BoundedCanonicaliser:
             return sorted_nquads(quads)
         payload = cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
         with self.lock:  # one canonicalisation at a time per worker
-            pool = self._pool()
+            self._started()
             try:
-                return pool.submit(_canonicalise_in_worker, payload, self.max_blank_nodes).result(
+                return self.worker.submit(_canonicalise_in_worker, payload, self.max_blank_nodes).result(
                     self.deadline
                 )
             except TimeoutError:
-                self._kill()
+                self.worker.kill()  # a canonicalisation in Rust does not stop by itself
                 raise refused(
                     f"canonicalising a graph with {len(blank_nodes(quads))} blank nodes took longer "
                     f"than {self.deadline:g} s and was stopped (a graph like a blank-node clique "
@@ -148,32 +125,19 @@ class BoundedCanonicaliser:
                     source=source,
                 ) from None
             except BrokenProcessPool:
-                self._kill()
+                self.worker.kill()
                 raise refused("the canonicaliser ran out of memory on this graph", source=source) from None
 
     def warm(self) -> None:
         """Start the worker now (a harvest calls this before its first page)."""
         with self.lock:
-            self._pool()
+            self._started()
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(self.memory_limit,),
-            )
-            self.pool.submit(_ready).result(START_SECONDS)
-        return self.pool
-
-    def _kill(self) -> None:
-        if self.pool:
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.kill()  # a canonicalisation in Rust does not stop by itself
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+    def _started(self) -> None:
+        """A fresh worker's start-up is waited for apart, so the deadline measures canonicalising."""
+        if not self.worker.started:
+            self.worker.submit(_ready).result(START_SECONDS)
 
     def close(self) -> None:
         with self.lock:
-            self._kill()
+            self.worker.kill()

@@ -4,11 +4,12 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from harvest_support import FeedServer, case_doc, harvest_command, member
+from harvest_support import FeedServer, case_doc, harvest_command, member, wait_for
 
 from stafett.harvester.fetch import Fetched
 from stafett.harvester.parse import PageParser
@@ -109,9 +110,9 @@ def test_parser_in_a_worker_process_returns_the_same_quads_and_survives_a_crash(
             with pytest.raises(Problem) as err:
                 isolated.quads(deep, "n")
             assert err.value.status == 413
-            worker = next(iter(isolated.pool._processes.values()))
-            os.kill(worker.pid, signal.SIGKILL)  # what a parser segfault looks like from outside
-            worker.join(5)
+            [pid] = isolated.worker.pids()
+            os.kill(pid, signal.SIGKILL)  # what a parser segfault looks like from outside
+            wait_for(lambda: not Path(f"/proc/{pid}").exists(), 5, "the killed worker to be reaped")
             with pytest.raises(Problem) as err:
                 isolated.quads(fetched, "n")
             assert "crashed" in err.value.detail
