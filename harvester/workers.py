@@ -124,8 +124,14 @@ class Worker:
 
     async def call(self, job: tuple, deadline: float | None):
         self.busy += 1
+        future = self.process.submit(*job)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(self.process.submit(*job)), deadline)
+            return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if future.cancelled() and task is not None and not task.cancelling():
+                raise BrokenProcessPool("the worker was stopped with this job queued") from None
+            raise  # the source itself was cancelled (its deadline, a shutdown)
         finally:
             self.busy -= 1
 

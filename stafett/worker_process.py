@@ -57,7 +57,9 @@ class WorkerProcess:
         processes = list(getattr(self.pool, "_processes", {}).values())
         for process in processes:
             process.kill()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Not cancel_futures: jobs queued behind the killed one must fail as BrokenProcessPool (the
+        # pool's own verdict on a dead worker), which their callers retry, not as a cancellation.
+        self.pool.shutdown(wait=False)
         for process in processes:
             process.join(5)  # reaped: nothing is left behind as a zombie
         self.pool = None

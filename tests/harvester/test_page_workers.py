@@ -103,7 +103,8 @@ def test_a_crash_or_a_hang_costs_that_job_alone(tmp_path, node, culprit):
     good = page_job(node, settings)
 
     async def together():
-        jobs = [pages.run(good, "lost", "n1", deadline=None) for _ in range(3)]
+        # more than the pool keeps in its call queue, so some wait in its pending list too
+        jobs = [pages.run(good, "lost", "n1", deadline=None) for _ in range(6)]
         deadline = settings.request_deadline
         jobs.insert(1, pages.run((culprit,), "the page was skipped", "n1", deadline=deadline))
         return await asyncio.gather(*jobs, return_exceptions=True)
