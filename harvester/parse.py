@@ -76,13 +76,23 @@ def page_limits(settings: RegistrySettings) -> Limits:
     )
 
 
-def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
-    """Runs in the worker process: returns N-Quads bytes or the Problem."""
+def media_type_of(fetched: Fetched) -> str:
+    """A page that names no media type is read as TriG (what the nodes serve)."""
+    return fetched.media_type or "application/trig"
+
+
+def parse_in_worker(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
+    """In a worker process: (quads, None), or (None, the Problem's fields), which pickle."""
     try:
-        quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
+        return parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source), None
     except Problem as problem:
         return None, problem.fields()
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), None
+
+
+def _parse_to_nquads(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
+    """Runs in the worker process: returns N-Quads bytes or the Problem."""
+    quads, problem = parse_in_worker(raw, media_type, base_iri, limits, source)
+    return (None, problem) if problem else (ox.serialize(quads, format=ox.RdfFormat.N_QUADS), None)
 
 
 class PageParser:
@@ -103,7 +113,7 @@ class PageParser:
         )
 
     def quads(self, fetched: Fetched, source: str) -> list[ox.Quad]:
-        media_type = fetched.media_type or "application/trig"
+        media_type = media_type_of(fetched)
         if not self.isolated(media_type):
             return parse_document(
                 fetched.body, media_type, base_iri=fetched.url, limits=self.limits, source=source

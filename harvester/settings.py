@@ -20,6 +20,14 @@ STORE_AUTH = ("digest", "basic")
 ISOLATION = ("never", "json-ld", "always")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class RegistrySettings:
     data_dir: Path = Path("registry-data")  # SQLite checkpoints + the embedded pyoxigraph store
@@ -45,7 +53,7 @@ class RegistrySettings:
     parser_memory_limit: int = 2_000_000_000  # bytes of address space for the parser worker
     # Processes that parse and validate pages (harvester/workers.py); 0: in process. Default: one
     # per core this process may use (measured: docs/benchmarks.md, "Page workers").
-    page_workers: int = field(default_factory=lambda: usable_cores())
+    page_workers: int = field(default_factory=usable_cores)
     verify_signatures: bool = True  # check each member's Data Integrity proof (harvester/verify.py)
     key_cache_seconds: int = 300  # how long a node's published keys are reused before a refetch
     canonicalisation_deadline: float = 0.5  # seconds for canonicalising one graph with blank nodes
@@ -226,11 +234,3 @@ def from_args(args) -> RegistrySettings:
         "external_auth",
     )
     return RegistrySettings.from_env(**{n: getattr(args, n, None) for n in names})
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)

@@ -28,14 +28,22 @@ import pyoxigraph as ox
 
 from stafett.harvester.admit import ACCEPT, Decision, conclude, screen, validate_snapshots
 from stafett.harvester.fetch import Fetched
-from stafett.harvester.parse import FeedPage, Member, PageParser, group_page, page_limits
+from stafett.harvester.parse import (
+    FeedPage,
+    Member,
+    PageParser,
+    group_page,
+    media_type_of,
+    page_limits,
+    parse_in_worker,
+)
 from stafett.harvester.settings import RegistrySettings
 from stafett.harvester.sources import Source
 from stafett.harvester.suggest import suggested_topics
 from stafett.harvester.validated import ValidatedVersions
 from stafett.problems import Problem, unreadable
 from stafett.shapes.validate import warm_up
-from stafett.vocabulary.jsonld import Limits, parse_document
+from stafett.vocabulary.jsonld import Limits
 from stafett.worker_process import WorkerProcess
 
 log = logging.getLogger("stafett.harvester")
@@ -57,8 +65,7 @@ class PageWorkers:
     async def page(self, fetched: Fetched, source: str) -> FeedPage:
         if not self.workers:
             return self.parser.page(fetched, source)
-        media_type = fetched.media_type or "application/trig"
-        job = (read_page_text, fetched.body, media_type, fetched.url, self.limits, source)
+        job = (read_page_text, fetched.body, media_type_of(fetched), fetched.url, self.limits, source)
         what = f"the parser crashed or hung on {fetched.url}; the page was skipped"
         page, problem = await self.run(job, what, source, deadline=self.settings.request_deadline)
         if problem:
@@ -152,10 +159,9 @@ class Worker:
 def read_page_text(raw: bytes, media_type: str, base_iri: str, limits: Limits, source: str):
     """A page parsed and grouped; members' snapshots as N-Triples. Returns (page, None) or
     (None, the Problem's fields)."""
-    try:
-        quads = parse_document(raw, media_type, base_iri=base_iri, limits=limits, source=source)
-    except Problem as problem:
-        return None, problem.fields()
+    quads, problem = parse_in_worker(raw, media_type, base_iri, limits, source)
+    if problem:
+        return None, problem
     page = group_page(base_iri, quads)
     members = [
         (

@@ -101,7 +101,6 @@ class BoundedCanonicaliser:
     ) -> None:
         self.deadline = deadline
         self.max_blank_nodes = max_blank_nodes
-        self.memory_limit = memory_limit
         self.worker = WorkerProcess(memory_limit)
         self.lock = threading.Lock()
 
